@@ -1,0 +1,187 @@
+//! Accounts: sign-up, sign-in, invitations, and the people in a workspace.
+
+use crate::{
+    ids::{InviteId, UserId, WorkspaceId},
+    role::Role,
+    validation::{check_email, check_name, check_new_password, FieldErrors},
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Days an invitation link stays valid.
+pub const INVITE_VALID_DAYS: i64 = 7;
+/// Days a session lasts without being used.
+pub const SESSION_IDLE_DAYS: i64 = 30;
+
+/// A visitor creating a new workspace; they become its first admin.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignUp {
+    pub workspace_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+impl SignUp {
+    /// # Errors
+    /// Lists every field that is missing or malformed.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        check_name(
+            &mut errors,
+            "workspace_name",
+            "the workspace name",
+            &self.workspace_name,
+        );
+        check_name(&mut errors, "name", "your name", &self.name);
+        check_email(&mut errors, "email", &self.email);
+        check_new_password(&mut errors, "password", &self.password);
+        errors.into_result()
+    }
+}
+
+/// Someone signing in with e-mail and password.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+impl SignIn {
+    /// Only presence is checked: the shape of a stored password is not a hint to give away.
+    ///
+    /// # Errors
+    /// Lists the empty fields.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if self.email.trim().is_empty() {
+            errors.add("email", "Enter your e-mail address.");
+        }
+        if self.password.is_empty() {
+            errors.add("password", "Enter your password.");
+        }
+        errors.into_result()
+    }
+}
+
+/// An admin inviting a teammate by e-mail with a role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteTeammate {
+    pub email: String,
+    pub role: Role,
+}
+
+impl InviteTeammate {
+    /// # Errors
+    /// Reports a malformed e-mail address.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        check_email(&mut errors, "email", &self.email);
+        errors.into_result()
+    }
+}
+
+/// An invited person choosing their name and password.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptInvite {
+    pub token: String,
+    pub name: String,
+    pub password: String,
+}
+
+impl AcceptInvite {
+    /// # Errors
+    /// Lists every field that is missing or malformed.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if self.token.trim().is_empty() {
+            errors.add("token", "This invitation link is incomplete.");
+        }
+        check_name(&mut errors, "name", "your name", &self.name);
+        check_new_password(&mut errors, "password", &self.password);
+        errors.into_result()
+    }
+}
+
+/// The signed-in person, as every page and server function sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub user_id: UserId,
+    pub workspace_id: WorkspaceId,
+    pub workspace_name: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+/// A member of a workspace as listed in Settings → Users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    pub joined_at: DateTime<Utc>,
+}
+
+/// An invitation not yet accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInvite {
+    pub id: InviteId,
+    pub email: String,
+    pub role: Role,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A freshly created invitation; the token is shown once, to the admin who made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedInvite {
+    pub invite: PendingInvite,
+    pub token: String,
+}
+
+/// What the accept-invite page shows before the person signs up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteDetails {
+    pub workspace_name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_up_reports_every_bad_field_at_once() {
+        let errors = SignUp::default().validate().unwrap_err();
+        for field in ["workspace_name", "name", "email", "password"] {
+            assert!(
+                errors.for_field(field).is_some(),
+                "{field} should be flagged"
+            );
+        }
+    }
+
+    #[test]
+    fn complete_sign_up_passes() {
+        let sign_up = SignUp {
+            workspace_name: "Acme Sales".into(),
+            name: "Dana Scully".into(),
+            email: "dana@acme.com".into(),
+            password: "correct horse battery".into(),
+        };
+        assert!(sign_up.validate().is_ok());
+    }
+
+    #[test]
+    fn sign_in_only_checks_presence() {
+        let short = SignIn {
+            email: "x".into(),
+            password: "y".into(),
+        };
+        assert!(short.validate().is_ok());
+        assert!(SignIn::default().validate().is_err());
+    }
+}

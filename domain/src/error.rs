@@ -1,0 +1,140 @@
+//! The one error type every layer returns and the browser understands.
+
+use crate::validation::FieldErrors;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What went wrong, in terms a client can act on. Internal detail never travels in it:
+/// the server logs that and sends `Internal`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppError {
+    /// The input broke a rule; each field says which.
+    Validation(FieldErrors),
+    /// No such record in this workspace (also used for records of other workspaces).
+    NotFound,
+    /// No valid session: sign in first.
+    Unauthorized,
+    /// Signed in, but this role may not do this.
+    Forbidden,
+    /// The record changed or already exists; the message says what to do.
+    Conflict(String),
+    /// Too many attempts; try again later.
+    RateLimited,
+    /// Something broke on the server; details are in its log.
+    Internal,
+    /// The browser could not reach the server or read its answer.
+    Network(String),
+}
+
+impl AppError {
+    /// A single-field validation error.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.add(field, message);
+        AppError::Validation(errors)
+    }
+
+    /// The message for `field` when this is a validation error about it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Validation(errors) => errors.for_field(field).map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    /// A sentence for a banner above a form or a toast.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::Validation(_) => "Please correct the highlighted fields.".into(),
+            AppError::NotFound => "That record does not exist or is not yours to see.".into(),
+            AppError::Unauthorized => "Please sign in to continue.".into(),
+            AppError::Forbidden => "Your role does not allow this.".into(),
+            AppError::Conflict(message) => message.clone(),
+            AppError::RateLimited => "Too many attempts. Wait a few minutes and try again.".into(),
+            AppError::Internal => "Something went wrong on our side. Please try again.".into(),
+            AppError::Network(_) => "Could not reach Pipewright. Check your connection.".into(),
+        }
+    }
+
+    /// The HTTP status a REST client should see.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Validation(_) => 422,
+            AppError::NotFound => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Conflict(_) => 409,
+            AppError::RateLimited => 429,
+            AppError::Internal => 500,
+            AppError::Network(_) => 502,
+        }
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        AppError::Validation(errors)
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for AppError {}
+
+#[cfg(feature = "server-fn")]
+mod server_fn_bridge {
+    use super::AppError;
+    use server_fn::error::ServerFnErrorErr;
+    use server_fn::{codec::JsonEncoding, error::FromServerFnError, ServerFnError};
+
+    impl FromServerFnError for AppError {
+        type Encoder = JsonEncoding;
+
+        fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+            match value {
+                // The request never produced an answer from our code.
+                ServerFnErrorErr::Request(detail)
+                | ServerFnErrorErr::Response(detail)
+                | ServerFnErrorErr::Deserialization(detail) => AppError::Network(detail),
+                // Malformed arguments from a hand-made or broken form.
+                ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                    AppError::invalid("form", "The form was incomplete or malformed.")
+                }
+                _ => AppError::Internal,
+            }
+        }
+    }
+
+    impl From<ServerFnError> for AppError {
+        fn from(_: ServerFnError) -> Self {
+            AppError::Internal
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_errors_round_trip_through_json() {
+        let error = AppError::invalid("email", "Enter an e-mail address.");
+        let json = serde_json::to_string(&error).unwrap();
+        let back: AppError = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            back.field_message("email").as_deref(),
+            Some("Enter an e-mail address.")
+        );
+        assert_eq!(back.status_code(), 422);
+    }
+
+    #[test]
+    fn internal_message_reveals_nothing() {
+        assert!(!AppError::Internal.message().contains("sql"));
+        assert_eq!(AppError::RateLimited.status_code(), 429);
+    }
+}

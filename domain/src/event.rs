@@ -1,0 +1,79 @@
+//! The event log's vocabulary: every committed change is one event.
+
+use crate::ids::{UserId, WorkspaceId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What happened. Later capabilities add kinds; stored as the stable name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EventKind {
+    WorkspaceCreated,
+    MemberJoined,
+    MemberInvited,
+    InviteRevoked,
+    MemberRoleChanged,
+    MemberDeactivated,
+    MemberReactivated,
+    DemoSeeded,
+}
+
+impl EventKind {
+    const NAMES: [(EventKind, &'static str); 8] = [
+        (EventKind::WorkspaceCreated, "workspace.created"),
+        (EventKind::MemberJoined, "member.joined"),
+        (EventKind::MemberInvited, "member.invited"),
+        (EventKind::InviteRevoked, "invite.revoked"),
+        (EventKind::MemberRoleChanged, "member.role_changed"),
+        (EventKind::MemberDeactivated, "member.deactivated"),
+        (EventKind::MemberReactivated, "member.reactivated"),
+        (EventKind::DemoSeeded, "workspace.demo_seeded"),
+    ];
+
+    /// The stable dotted name stored in the log.
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(kind, _)| *kind == self)
+            .map_or("unknown", |(_, name)| name)
+    }
+
+    /// Parses a stored name.
+    pub fn parse(name: &str) -> Option<EventKind> {
+        Self::NAMES
+            .iter()
+            .find(|(_, known)| *known == name)
+            .map(|(kind, _)| *kind)
+    }
+}
+
+/// One entry of the event log: who did what to which record, before and after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Monotonic per database; clients resume from the last id they saw.
+    pub id: i64,
+    pub workspace_id: WorkspaceId,
+    pub actor: Option<UserId>,
+    pub kind: EventKind,
+    /// The record the event is about, e.g. `user:<uuid>`.
+    pub subject: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_unique_stable_name() {
+        let mut names: Vec<_> = EventKind::NAMES.iter().map(|(_, n)| *n).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), EventKind::NAMES.len());
+        for (kind, name) in EventKind::NAMES {
+            assert_eq!(EventKind::parse(name), Some(kind));
+            assert_eq!(kind.as_str(), name);
+        }
+    }
+}

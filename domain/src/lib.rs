@@ -1,0 +1,16 @@
+//! Pipewright's business rules. Pure Rust, no IO: compiles to the browser and the server,
+//! so the same validation runs on both sides of every form.
+
+pub mod account;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod money;
+pub mod pipeline;
+pub mod role;
+pub mod validation;
+
+pub use error::AppError;
+pub use ids::{UserId, WorkspaceId};
+pub use role::Role;
+pub use validation::{FieldError, FieldErrors};

@@ -1,0 +1,86 @@
+//! Money is a decimal amount in an ISO 4217 currency, never a float.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A three-letter ISO 4217 currency code, upper case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    pub const USD: Currency = Currency(*b"USD");
+    pub const EUR: Currency = Currency(*b"EUR");
+
+    /// Parses a code such as `usd` or `EUR`.
+    ///
+    /// # Errors
+    /// Anything that is not three ASCII letters.
+    pub fn parse(code: &str) -> Result<Currency, String> {
+        let code = code.trim().to_ascii_uppercase();
+        match code.as_bytes() {
+            [a, b, c] if code.bytes().all(|b| b.is_ascii_uppercase()) => Ok(Currency([*a, *b, *c])),
+            _ => Err(format!("{code:?} is not a three-letter currency code")),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII letters ever get in, so this cannot fail.
+        std::str::from_utf8(&self.0).unwrap_or("XXX")
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Currency::parse(&value)
+    }
+}
+
+impl From<Currency> for String {
+    fn from(value: Currency) -> Self {
+        value.as_str().to_owned()
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An amount of money in one currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    pub amount: Decimal,
+    pub currency: Currency,
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.2} {}", self.amount, self.currency)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn currency_codes_are_normalised_and_checked() {
+        assert_eq!(Currency::parse("usd"), Ok(Currency::USD));
+        assert!(Currency::parse("US").is_err());
+        assert!(Currency::parse("U$D").is_err());
+        assert!(Currency::parse("ÜSD").is_err());
+    }
+
+    #[test]
+    fn money_displays_two_decimals() {
+        let money = Money {
+            amount: Decimal::new(123_456, 1),
+            currency: Currency::EUR,
+        };
+        assert_eq!(money.to_string(), "12345.60 EUR");
+    }
+}

@@ -1,0 +1,264 @@
+//! Creating a workspace and signing in.
+
+use crate::{
+    db::OrInternal,
+    entity::{session, sign_in_failure, user, workspace},
+    event_log::{append, Change},
+    pipelines::seed_default_pipeline,
+    secrets::{hash_password, verify_password, SessionToken},
+    sessions::{current_user, open_session},
+    Crm,
+};
+use chrono::{Duration, Utc};
+use domain::{
+    account::{CurrentUser, SignIn, SignUp},
+    event::EventKind,
+    money::Currency,
+    validation::normalize_email,
+    AppError, Role, UserId, WorkspaceId,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Failed sign-ins per account within the window before further tries are refused.
+pub const MAX_FAILURES_PER_EMAIL: u64 = 5;
+/// Failed sign-ins per IP address within the window (an office shares one address).
+pub const MAX_FAILURES_PER_IP: u64 = 30;
+/// The rate-limit window in minutes.
+pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+/// Where a sign-in comes from: the client address for rate limiting, and the session
+/// cookie it already carries, which is replaced (never reused) to prevent fixation.
+#[derive(Debug, Clone, Default)]
+pub struct SignInOrigin {
+    pub ip: String,
+    pub previous_session: Option<SessionToken>,
+}
+
+impl Crm {
+    /// Hashes off the async runtime: argon2 takes tens of milliseconds of CPU on purpose.
+    pub(crate) async fn hash_password(&self, password: &str) -> Result<String, AppError> {
+        let password = password.to_owned();
+        let memory = self.settings.password_memory_kib;
+        tokio::task::spawn_blocking(move || hash_password(&password, memory))
+            .await
+            .map_err(|_| AppError::Internal)?
+    }
+
+    async fn verify_password(&self, password: &str, stored: String) -> bool {
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+            .await
+            .unwrap_or(false)
+    }
+
+    /// Creates a workspace with its default pipeline; the person signing up becomes its
+    /// admin and is signed in.
+    ///
+    /// # Errors
+    /// `Validation` for bad fields or an e-mail already registered.
+    pub async fn sign_up(&self, command: SignUp) -> Result<(CurrentUser, SessionToken), AppError> {
+        command.validate()?;
+        let email = normalize_email(&command.email);
+        let password_hash = self.hash_password(&command.password).await?;
+        let txn = self.begin_write().await?;
+        ensure_email_free(&txn, &email).await?;
+        let now = Utc::now();
+        let home = workspace::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            name: Set(command.workspace_name.trim().to_owned()),
+            default_currency: Set(Currency::USD.to_string()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .or_internal()?;
+        let workspace_id = WorkspaceId(home.id);
+        let admin = insert_user(
+            &txn,
+            workspace_id,
+            &email,
+            command.name.trim(),
+            password_hash,
+            Role::Admin,
+        )
+        .await?;
+        seed_default_pipeline(&txn, workspace_id).await?;
+        let event = append(
+            &txn,
+            Change {
+                workspace_id,
+                actor: Some(UserId(admin.id)),
+                kind: EventKind::WorkspaceCreated,
+                subject: format!("workspace:{}", home.id),
+                before: None,
+                after: Some(json!({ "name": home.name, "admin": admin.email })),
+            },
+        )
+        .await?;
+        let token = open_session(&txn, UserId(admin.id), workspace_id).await?;
+        let signed_in = current_user(admin, home)?;
+        txn.commit().await.or_internal()?;
+        self.events.publish(vec![event]);
+        Ok((signed_in, token))
+    }
+
+    /// Signs a person in with e-mail and password, rotating any session they carried.
+    ///
+    /// # Errors
+    /// `RateLimited` after too many failures for the account or the address;
+    /// `Validation` for a wrong e-mail/password pair or a deactivated account.
+    pub async fn sign_in(
+        &self,
+        command: SignIn,
+        origin: SignInOrigin,
+    ) -> Result<(CurrentUser, SessionToken), AppError> {
+        command.validate()?;
+        let email = normalize_email(&command.email);
+        self.check_sign_in_rate(&email, &origin.ip).await?;
+        let member = user::Entity::find()
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(&self.db)
+            .await
+            .or_internal()?;
+        // Verify against a decoy when the account is unknown, so timing does not tell.
+        let stored = member
+            .as_ref()
+            .map_or_else(|| self.decoy_hash.to_string(), |m| m.password_hash.clone());
+        let password_ok = self.verify_password(&command.password, stored).await;
+        let Some(member) = member.filter(|_| password_ok) else {
+            self.record_sign_in_failure(&email, &origin.ip).await?;
+            return Err(AppError::invalid(
+                "password",
+                "That e-mail and password do not match.",
+            ));
+        };
+        if !member.active {
+            return Err(AppError::invalid(
+                "email",
+                "This account has been deactivated. Ask your workspace admin.",
+            ));
+        }
+        let home = workspace::Entity::find_by_id(member.workspace_id)
+            .one(&self.db)
+            .await
+            .or_internal()?
+            .ok_or(AppError::Internal)?;
+        let txn = self.begin_write().await?;
+        if let Some(previous) = &origin.previous_session {
+            session::Entity::delete_by_id(previous.hash())
+                .exec(&txn)
+                .await
+                .or_internal()?;
+        }
+        sign_in_failure::Entity::delete_many()
+            .filter(sign_in_failure::Column::Email.eq(email.as_str()))
+            .exec(&txn)
+            .await
+            .or_internal()?;
+        let token = open_session(&txn, UserId(member.id), WorkspaceId(home.id)).await?;
+        txn.commit().await.or_internal()?;
+        Ok((current_user(member, home)?, token))
+    }
+
+    async fn check_sign_in_rate(&self, email: &str, ip: &str) -> Result<(), AppError> {
+        let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+        let by_email = sign_in_failure::Entity::find()
+            .filter(sign_in_failure::Column::Email.eq(email))
+            .filter(sign_in_failure::Column::At.gt(since))
+            .count(&self.db)
+            .await
+            .or_internal()?;
+        let by_ip = sign_in_failure::Entity::find()
+            .filter(sign_in_failure::Column::Ip.eq(ip))
+            .filter(sign_in_failure::Column::At.gt(since))
+            .count(&self.db)
+            .await
+            .or_internal()?;
+        if by_email >= MAX_FAILURES_PER_EMAIL || by_ip >= MAX_FAILURES_PER_IP {
+            return Err(AppError::RateLimited);
+        }
+        Ok(())
+    }
+
+    async fn record_sign_in_failure(&self, email: &str, ip: &str) -> Result<(), AppError> {
+        let txn = self.db.begin().await.or_internal()?;
+        // Old failures no longer count; trimming here keeps the table small without a job.
+        let expired = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+        sign_in_failure::Entity::delete_many()
+            .filter(sign_in_failure::Column::At.lt(expired))
+            .exec(&txn)
+            .await
+            .or_internal()?;
+        sign_in_failure::ActiveModel {
+            email: Set(email.chars().take(254).collect()),
+            ip: Set(ip.chars().take(64).collect()),
+            at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .or_internal()?;
+        txn.commit().await.or_internal()
+    }
+}
+
+/// Refuses an e-mail that already has an account in any workspace.
+pub(crate) async fn ensure_email_free<C: ConnectionTrait>(
+    conn: &C,
+    email: &str,
+) -> Result<(), AppError> {
+    let taken = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .count(conn)
+        .await
+        .or_internal()?;
+    if taken > 0 {
+        return Err(AppError::invalid(
+            "email",
+            "An account with this e-mail already exists. Sign in instead.",
+        ));
+    }
+    Ok(())
+}
+
+/// Inserts an active member.
+pub(crate) async fn insert_user<C: ConnectionTrait>(
+    conn: &C,
+    workspace_id: WorkspaceId,
+    email: &str,
+    name: &str,
+    password_hash: String,
+    role: Role,
+) -> Result<user::Model, AppError> {
+    let now = Utc::now();
+    user::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        workspace_id: Set(workspace_id.0),
+        email: Set(email.to_owned()),
+        name: Set(name.to_owned()),
+        password_hash: Set(password_hash),
+        role: Set(role.as_str().to_owned()),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(conn)
+    .await
+    .map_err(|err| match err.sql_err() {
+        // Lost a race with another sign-up for the same address.
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::invalid(
+            "email",
+            "An account with this e-mail already exists. Sign in instead.",
+        ),
+        _ => {
+            tracing::error!(error = %err, "inserting a user failed");
+            AppError::Internal
+        }
+    })
+}

@@ -1,0 +1,120 @@
+//! Connecting, migrating, and the one transaction shape every write uses.
+
+use crate::{event_log::EventBus, migration::Migrator};
+use domain::AppError;
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+
+/// Knobs that differ between deployments.
+#[derive(Debug, Clone)]
+pub struct CrmSettings {
+    /// Argon2id memory cost in KiB. OWASP's minimum for argon2id is 19 MiB; tests lower it.
+    pub password_memory_kib: u32,
+}
+
+impl Default for CrmSettings {
+    fn default() -> Self {
+        CrmSettings {
+            password_memory_kib: 19 * 1024,
+        }
+    }
+}
+
+/// The service layer's handle: the connection pool, the live event bus and settings.
+/// Cheap to clone; one per process, shared through axum state and Leptos context.
+#[derive(Clone)]
+pub struct Crm {
+    pub(crate) db: DatabaseConnection,
+    pub(crate) events: EventBus,
+    pub(crate) settings: CrmSettings,
+    /// A hash of a random secret, verified against when an e-mail is unknown.
+    pub(crate) decoy_hash: std::sync::Arc<str>,
+}
+
+impl Crm {
+    /// Wraps an open, migrated connection.
+    pub fn new(db: DatabaseConnection, settings: CrmSettings) -> Self {
+        let decoy_hash = crate::secrets::decoy_hash(settings.password_memory_kib).into();
+        Crm {
+            db,
+            events: EventBus::new(),
+            settings,
+            decoy_hash,
+        }
+    }
+
+    /// The connection pool, for the CLI's backup and for tests.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Subscribes to committed events of every workspace (the live channel filters).
+    pub fn events(&self) -> &EventBus {
+        &self.events
+    }
+
+    /// Starts a write transaction. On SQLite it is IMMEDIATE: the write lock is taken up
+    /// front, so two writers queue on busy_timeout instead of failing mid-transaction.
+    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, AppError> {
+        self.db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await
+            .or_internal()
+    }
+}
+
+/// Opens a pool for `url` (`sqlite://path?mode=rwc` or `postgres://…`).
+///
+/// # Errors
+/// The database cannot be reached or opened.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options.sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // WAL lets readers run beside the one writer; the timeout queues writers.
+        options.max_connections(8).map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+    } else {
+        options.max_connections(16);
+    }
+    Database::connect(options).await
+}
+
+/// Applies every pending migration.
+///
+/// # Errors
+/// A migration failed; the database is left at the last one that succeeded.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// True when the pool talks to PostgreSQL.
+pub fn is_postgres(db: &DatabaseConnection) -> bool {
+    db.get_database_backend() == DbBackend::Postgres
+}
+
+/// Logs a database error in full and hands the caller a detail-free `Internal`.
+pub(crate) trait OrInternal<T> {
+    fn or_internal(self) -> Result<T, AppError>;
+}
+
+impl<T> OrInternal<T> for Result<T, DbErr> {
+    fn or_internal(self) -> Result<T, AppError> {
+        self.map_err(|err| {
+            tracing::error!(error = %err, "database operation failed");
+            AppError::Internal
+        })
+    }
+}

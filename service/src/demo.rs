@@ -1,0 +1,335 @@
+//! Demo data and the synthetic workload generator: a workspace full of plausible deals,
+//! spread over stages, owners, companies and contacts the way real pipelines are skewed.
+
+mod names;
+
+use crate::{
+    accounts::insert_user,
+    db::OrInternal,
+    entity::{company, contact, deal, user, workspace},
+    event_log::{append, Change},
+    pipelines::seed_default_pipeline,
+    Crm,
+};
+use chrono::{DateTime, Duration, Utc};
+use domain::{event::EventKind, money::Currency, AppError, Role, WorkspaceId};
+use rand::{rngs::StdRng, Rng, SeedableRng};
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+/// The password of every demo account. Demo data is for trying Pipewright out locally.
+pub const DEMO_PASSWORD: &str = "pipewright-demo";
+/// Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
+const BATCH: usize = 1000;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    pub deals: usize,
+    /// Same seed, same data: benchmarks compare like with like.
+    pub seed: u64,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions {
+            deals: 400,
+            seed: 2026,
+        }
+    }
+}
+
+/// A demo sign-in to print for the person who asked for the demo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoLogin {
+    pub email: String,
+    pub role: Role,
+}
+
+/// The generated workspace.
+#[derive(Debug, Clone)]
+pub struct DemoWorkspace {
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub logins: Vec<DemoLogin>,
+    pub companies: usize,
+    pub contacts: usize,
+    pub deals: usize,
+}
+
+impl Crm {
+    /// True when no workspace exists yet (a fresh install).
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn is_empty(&self) -> Result<bool, AppError> {
+        let count = workspace::Entity::find()
+            .count(&self.db)
+            .await
+            .or_internal()?;
+        Ok(count == 0)
+    }
+
+    /// Creates a new demo workspace with `options.deals` deals. `progress` hears the
+    /// number of deals written so far.
+    ///
+    /// # Errors
+    /// Database failure; what was written before it stays (each batch commits).
+    pub async fn seed_demo(
+        &self,
+        options: DemoOptions,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<DemoWorkspace, AppError> {
+        let mut rng = StdRng::seed_from_u64(options.seed);
+        let now = Utc::now();
+        let suffix = format!("{:04x}", rng.gen::<u16>());
+        let mail_domain = if self.email_domain_free("northwind.example").await? {
+            "northwind.example".to_owned()
+        } else {
+            format!("northwind-{suffix}.example")
+        };
+        let name = if options.deals == DemoOptions::default().deals {
+            "Northwind Hardware".to_owned()
+        } else {
+            format!("Northwind Hardware ({} deals)", options.deals)
+        };
+        let workspace_id = WorkspaceId(Uuid::new_v4());
+        let password_hash = self.hash_password(DEMO_PASSWORD).await?;
+
+        let txn = self.begin_write().await?;
+        workspace::ActiveModel {
+            id: Set(workspace_id.0),
+            name: Set(name.clone()),
+            default_currency: Set(Currency::USD.to_string()),
+            created_at: Set(now - Duration::days(540)),
+        }
+        .insert(&txn)
+        .await
+        .or_internal()?;
+        let pipeline = seed_default_pipeline(&txn, workspace_id).await?;
+        let mut logins = Vec::new();
+        let mut owners = Vec::new();
+        let rep_count = (options.deals / 300).clamp(4, 40);
+        let team = names::team(&mut rng, rep_count);
+        for (person, role) in team {
+            let email = format!("{}@{mail_domain}", names::mailbox(&person));
+            let member = insert_user(
+                &txn,
+                workspace_id,
+                &email,
+                &person,
+                password_hash.clone(),
+                role,
+            )
+            .await?;
+            if matches!(role, Role::Rep | Role::Manager) {
+                owners.push(member.id);
+            }
+            if role != Role::Rep || logins.iter().all(|l: &DemoLogin| l.role != Role::Rep) {
+                logins.push(DemoLogin { email, role });
+            }
+        }
+        txn.commit().await.or_internal()?;
+
+        let company_count = (options.deals / 8).clamp(12, 50_000);
+        let companies: Vec<company::ActiveModel> = (0..company_count)
+            .map(|index| {
+                let company_name = names::company(&mut rng, index);
+                company::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    workspace_id: Set(workspace_id.0),
+                    domain: Set(Some(format!("{}.example", names::slug(&company_name)))),
+                    name: Set(company_name),
+                    industry: Set(Some(names::pick(&mut rng, names::INDUSTRIES).to_owned())),
+                    employees: Set(Some(names::company_size(&mut rng))),
+                    created_at: Set(now - Duration::days(rng.gen_range(30..720))),
+                }
+            })
+            .collect();
+        let company_ids: Vec<Uuid> = companies
+            .iter()
+            .filter_map(|c| c.id.clone().take())
+            .collect();
+        let mut contacts = Vec::new();
+        let mut contact_of_company = Vec::with_capacity(company_ids.len());
+        for company_id in &company_ids {
+            let people = rng.gen_range(1..=3);
+            contact_of_company.push(contacts.len());
+            for _ in 0..people {
+                let person = names::person(&mut rng);
+                contacts.push(contact::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    workspace_id: Set(workspace_id.0),
+                    company_id: Set(Some(*company_id)),
+                    email: Set(Some(format!(
+                        "{}.{}@customer.example",
+                        names::mailbox(&person),
+                        contacts.len()
+                    ))),
+                    phone: Set(Some(format!(
+                        "+1 555 {:03} {:04}",
+                        rng.gen_range(100..999),
+                        rng.gen_range(0..9999)
+                    ))),
+                    title: Set(Some(names::pick(&mut rng, names::TITLES).to_owned())),
+                    name: Set(person),
+                    created_at: Set(now - Duration::days(rng.gen_range(1..700))),
+                });
+            }
+        }
+        let contact_ids: Vec<Uuid> = contacts
+            .iter()
+            .filter_map(|c| c.id.clone().take())
+            .collect();
+        let contact_count = contacts.len();
+        self.insert_batches(companies).await?;
+        self.insert_batches(contacts).await?;
+
+        let mut written = 0;
+        let mut batch = Vec::with_capacity(BATCH);
+        for _ in 0..options.deals {
+            let company_index = names::skewed_index(&mut rng, company_ids.len());
+            let contact_index = contact_of_company[company_index];
+            let owner = owners[names::skewed_index(&mut rng, owners.len())];
+            batch.push(generate_deal(
+                &mut rng,
+                now,
+                workspace_id,
+                pipeline.id,
+                &pipeline.stage_ids,
+                company_ids[company_index],
+                contact_ids.get(contact_index).copied(),
+                owner,
+                &names::company_name_of(company_index),
+            ));
+            if batch.len() == BATCH {
+                written += batch.len();
+                self.insert_batches(std::mem::take(&mut batch)).await?;
+                progress(written);
+            }
+        }
+        written += batch.len();
+        self.insert_batches(batch).await?;
+        progress(written);
+
+        let txn = self.begin_write().await?;
+        let event = append(
+            &txn,
+            Change {
+                workspace_id,
+                actor: None,
+                kind: EventKind::DemoSeeded,
+                subject: format!("workspace:{workspace_id}"),
+                before: None,
+                after: Some(json!({ "deals": written, "companies": company_count, "contacts": contact_count })),
+            },
+        )
+        .await?;
+        txn.commit().await.or_internal()?;
+        self.events.publish(vec![event]);
+        Ok(DemoWorkspace {
+            workspace_id,
+            name,
+            logins,
+            companies: company_count,
+            contacts: contact_count,
+            deals: written,
+        })
+    }
+
+    async fn email_domain_free(&self, domain: &str) -> Result<bool, AppError> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let taken = user::Entity::find()
+            .filter(user::Column::Email.ends_with(format!("@{domain}")))
+            .count(&self.db)
+            .await
+            .or_internal()?;
+        Ok(taken == 0)
+    }
+
+    /// Inserts rows in bounded statements, one IMMEDIATE transaction per 20 statements.
+    async fn insert_batches<A>(&self, rows: Vec<A>) -> Result<(), AppError>
+    where
+        A: sea_orm::ActiveModelTrait + Send,
+    {
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let txn = self.begin_write().await?;
+            for _ in 0..20 {
+                let chunk: Vec<A> = rows.by_ref().take(BATCH).collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                A::Entity::insert_many(chunk)
+                    .exec(&txn)
+                    .await
+                    .or_internal()?;
+            }
+            txn.commit().await.or_internal()?;
+        }
+        Ok(())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn generate_deal(
+    rng: &mut StdRng,
+    now: DateTime<Utc>,
+    workspace_id: WorkspaceId,
+    pipeline_id: Uuid,
+    stage_ids: &[Uuid],
+    company_id: Uuid,
+    contact_id: Option<Uuid>,
+    owner_id: Uuid,
+    company_name: &str,
+) -> deal::ActiveModel {
+    let (product, unit_price) = names::pick(rng, names::PRODUCTS);
+    // Most orders are single units; a few are fleet purchases.
+    let quantity: i64 = if rng.gen_bool(0.7) {
+        1
+    } else {
+        rng.gen_range(2..=25)
+    };
+    let discount = rng.gen_range(85..=100);
+    let value_cents = unit_price * 100 * quantity * discount / 100;
+    let created_at =
+        now - Duration::days(rng.gen_range(0..540)) - Duration::minutes(rng.gen_range(0..1440));
+    let roll: u32 = rng.gen_range(0..100);
+    let status = match roll {
+        0..=59 => "open",
+        60..=84 => "won",
+        _ => "lost",
+    };
+    // Funnel: early stages hold most open deals.
+    let stage_index = names::weighted(rng, &[30, 22, 17, 13, 10, 8]);
+    let age_days = (now - created_at).num_days().max(1);
+    let cycle = rng.gen_range(7..=120).min(age_days);
+    let closed_at = (status != "open").then(|| created_at + Duration::days(cycle));
+    let stage_entered_at = created_at + Duration::days(rng.gen_range(0..=cycle));
+    let expected_close_on = (created_at + Duration::days(rng.gen_range(30..=150))).date_naive();
+    deal::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        workspace_id: Set(workspace_id.0),
+        pipeline_id: Set(pipeline_id),
+        stage_id: Set(stage_ids[stage_index.min(stage_ids.len() - 1)]),
+        company_id: Set(Some(company_id)),
+        contact_id: Set(contact_id),
+        owner_id: Set(Some(owner_id)),
+        title: Set(format!("{company_name} – {product}")),
+        value_cents: Set(value_cents),
+        currency: Set(Currency::USD.to_string()),
+        expected_close_on: Set(Some(expected_close_on)),
+        status: Set(status.to_owned()),
+        lost_reason: Set(
+            (status == "lost").then(|| names::pick(rng, names::LOST_REASONS).to_owned())
+        ),
+        source: Set(Some(names::pick(rng, names::SOURCES).to_owned())),
+        next_step: Set((status == "open").then(|| names::pick(rng, names::NEXT_STEPS).to_owned())),
+        created_at: Set(created_at),
+        updated_at: Set(stage_entered_at),
+        stage_entered_at: Set(stage_entered_at),
+        closed_at: Set(closed_at),
+        version: Set(1),
+    }
+}

@@ -1,0 +1,34 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "deals")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub workspace_id: Uuid,
+    pub pipeline_id: Uuid,
+    pub stage_id: Uuid,
+    pub company_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub owner_id: Option<Uuid>,
+    pub title: String,
+    /// Value in hundredths of the currency unit: integer sums are exact on every engine.
+    pub value_cents: i64,
+    pub currency: String,
+    pub expected_close_on: Option<Date>,
+    /// open, won or lost.
+    pub status: String,
+    pub lost_reason: Option<String>,
+    pub source: Option<String>,
+    pub next_step: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub stage_entered_at: DateTimeUtc,
+    pub closed_at: Option<DateTimeUtc>,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,13 @@
+//! SeaORM entities. They never leave the service crate: callers get `domain` structs.
+
+pub mod company;
+pub mod contact;
+pub mod deal;
+pub mod event;
+pub mod invite;
+pub mod pipeline;
+pub mod session;
+pub mod sign_in_failure;
+pub mod stage;
+pub mod user;
+pub mod workspace;

@@ -1,0 +1,20 @@
+//! Pipewright's server-side services. Every write is one typed command that runs in one
+//! transaction: permission check, domain validation, row changes, and an event-log entry.
+
+mod accounts;
+mod db;
+pub mod demo;
+mod entity;
+mod event_log;
+mod members;
+pub use members::Team;
+mod migration;
+mod pipelines;
+mod secrets;
+mod sessions;
+
+pub use accounts::SignInOrigin;
+pub use db::{connect, is_postgres, migrate, Crm, CrmSettings};
+pub use event_log::EventBus;
+pub use migration::Migrator;
+pub use secrets::SessionToken;

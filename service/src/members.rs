@@ -1,0 +1,470 @@
+//! The people of a workspace: invitations, roles, deactivation.
+
+use crate::{
+    accounts::{ensure_email_free, insert_user},
+    db::OrInternal,
+    entity::{invite, user, workspace},
+    event_log::{append, Change},
+    secrets::{random_token, token_hash, SessionToken},
+    sessions::{close_all_sessions, current_user, open_session},
+    Crm,
+};
+use chrono::{Duration, Utc};
+use domain::{
+    account::{
+        AcceptInvite, CurrentUser, InviteDetails, InviteTeammate, IssuedInvite, Member,
+        PendingInvite, INVITE_VALID_DAYS,
+    },
+    event::EventKind,
+    ids::InviteId,
+    validation::normalize_email,
+    AppError, Role, UserId, WorkspaceId,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Everything Settings → Users shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Team {
+    pub members: Vec<Member>,
+    pub invites: Vec<PendingInvite>,
+}
+
+fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
+    if actor.role.can_manage_members() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn to_member(row: user::Model) -> Option<Member> {
+    Some(Member {
+        id: UserId(row.id),
+        role: Role::parse(&row.role)?,
+        name: row.name,
+        email: row.email,
+        active: row.active,
+        joined_at: row.created_at,
+    })
+}
+
+fn to_pending(row: invite::Model) -> Option<PendingInvite> {
+    Some(PendingInvite {
+        id: InviteId(row.id),
+        role: Role::parse(&row.role)?,
+        email: row.email,
+        expires_at: row.expires_at,
+    })
+}
+
+/// Finds an invitation that can still be accepted.
+async fn usable_invite<C: ConnectionTrait>(
+    conn: &C,
+    token: &str,
+) -> Result<invite::Model, AppError> {
+    let found = invite::Entity::find()
+        .filter(invite::Column::TokenHash.eq(token_hash(token.trim())))
+        .one(conn)
+        .await
+        .or_internal()?
+        .filter(|row| row.revoked_at.is_none())
+        .ok_or(AppError::NotFound)?;
+    if found.accepted_at.is_some() {
+        return Err(AppError::Conflict(
+            "This invitation has already been used. Sign in instead.".into(),
+        ));
+    }
+    if found.expires_at <= Utc::now() {
+        return Err(AppError::Conflict(
+            "This invitation has expired. Ask your admin for a new link.".into(),
+        ));
+    }
+    Ok(found)
+}
+
+impl Crm {
+    /// Members and pending invitations of the admin's workspace.
+    ///
+    /// # Errors
+    /// `Forbidden` for anyone but an admin.
+    pub async fn team(&self, actor: &CurrentUser) -> Result<Team, AppError> {
+        require_admin(actor)?;
+        let members = user::Entity::find()
+            .filter(user::Column::WorkspaceId.eq(actor.workspace_id.0))
+            .order_by_asc(user::Column::Name)
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        let invites = invite::Entity::find()
+            .filter(invite::Column::WorkspaceId.eq(actor.workspace_id.0))
+            .filter(invite::Column::AcceptedAt.is_null())
+            .filter(invite::Column::RevokedAt.is_null())
+            .filter(invite::Column::ExpiresAt.gt(Utc::now()))
+            .order_by_desc(invite::Column::CreatedAt)
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        Ok(Team {
+            members: members.into_iter().filter_map(to_member).collect(),
+            invites: invites.into_iter().filter_map(to_pending).collect(),
+        })
+    }
+
+    /// Creates a one-time invitation link; an earlier pending one for the same address stops working.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins; `Validation` for a bad or already-registered e-mail.
+    pub async fn invite_teammate(
+        &self,
+        actor: &CurrentUser,
+        command: InviteTeammate,
+    ) -> Result<IssuedInvite, AppError> {
+        require_admin(actor)?;
+        command.validate()?;
+        let email = normalize_email(&command.email);
+        let token = random_token();
+        let now = Utc::now();
+        let txn = self.begin_write().await?;
+        ensure_email_free(&txn, &email).await?;
+        invite::Entity::update_many()
+            .col_expr(
+                invite::Column::RevokedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(invite::Column::WorkspaceId.eq(actor.workspace_id.0))
+            .filter(invite::Column::Email.eq(email.as_str()))
+            .filter(invite::Column::AcceptedAt.is_null())
+            .filter(invite::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await
+            .or_internal()?;
+        let row = invite::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            workspace_id: Set(actor.workspace_id.0),
+            email: Set(email.clone()),
+            role: Set(command.role.as_str().to_owned()),
+            token_hash: Set(token_hash(&token)),
+            invited_by: Set(actor.user_id.0),
+            created_at: Set(now),
+            expires_at: Set(now + Duration::days(INVITE_VALID_DAYS)),
+            accepted_at: Set(None),
+            revoked_at: Set(None),
+        }
+        .insert(&txn)
+        .await
+        .or_internal()?;
+        let event = append(
+            &txn,
+            Change {
+                workspace_id: actor.workspace_id,
+                actor: Some(actor.user_id),
+                kind: EventKind::MemberInvited,
+                subject: format!("invite:{}", row.id),
+                before: None,
+                after: Some(json!({ "email": email, "role": command.role })),
+            },
+        )
+        .await?;
+        txn.commit().await.or_internal()?;
+        self.events.publish(vec![event]);
+        let invite = to_pending(row).ok_or(AppError::Internal)?;
+        Ok(IssuedInvite { invite, token })
+    }
+
+    /// Withdraws a pending invitation.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins; `NotFound` for an invitation of another workspace.
+    pub async fn revoke_invite(
+        &self,
+        actor: &CurrentUser,
+        invite_id: InviteId,
+    ) -> Result<(), AppError> {
+        require_admin(actor)?;
+        let txn = self.begin_write().await?;
+        let row = invite::Entity::find_by_id(invite_id.0)
+            .filter(invite::Column::WorkspaceId.eq(actor.workspace_id.0))
+            .filter(invite::Column::AcceptedAt.is_null())
+            .filter(invite::Column::RevokedAt.is_null())
+            .one(&txn)
+            .await
+            .or_internal()?
+            .ok_or(AppError::NotFound)?;
+        let email = row.email.clone();
+        let mut active: invite::ActiveModel = row.into();
+        active.revoked_at = Set(Some(Utc::now()));
+        active.update(&txn).await.or_internal()?;
+        let event = append(
+            &txn,
+            Change {
+                workspace_id: actor.workspace_id,
+                actor: Some(actor.user_id),
+                kind: EventKind::InviteRevoked,
+                subject: format!("invite:{invite_id}"),
+                before: Some(json!({ "email": email })),
+                after: None,
+            },
+        )
+        .await?;
+        txn.commit().await.or_internal()?;
+        self.events.publish(vec![event]);
+        Ok(())
+    }
+
+    /// What an invitation link offers, for the page that accepts it.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown or revoked link; `Conflict` for a used or expired one.
+    pub async fn invite_details(&self, token: &str) -> Result<InviteDetails, AppError> {
+        let found = usable_invite(&self.db, token).await?;
+        let home = workspace::Entity::find_by_id(found.workspace_id)
+            .one(&self.db)
+            .await
+            .or_internal()?
+            .ok_or(AppError::NotFound)?;
+        Ok(InviteDetails {
+            workspace_name: home.name,
+            email: found.email,
+            role: Role::parse(&found.role).ok_or(AppError::Internal)?,
+        })
+    }
+
+    /// Turns an invitation into an account and signs the new member in. One use only.
+    ///
+    /// # Errors
+    /// As `invite_details`, plus `Validation` for the name and password.
+    pub async fn accept_invite(
+        &self,
+        command: AcceptInvite,
+    ) -> Result<(CurrentUser, SessionToken), AppError> {
+        command.validate()?;
+        let password_hash = self.hash_password(&command.password).await?;
+        let txn = self.begin_write().await?;
+        let found = usable_invite(&txn, &command.token).await?;
+        ensure_email_free(&txn, &found.email).await?;
+        let workspace_id = WorkspaceId(found.workspace_id);
+        let role = Role::parse(&found.role).ok_or(AppError::Internal)?;
+        let member = insert_user(
+            &txn,
+            workspace_id,
+            &found.email,
+            command.name.trim(),
+            password_hash,
+            role,
+        )
+        .await?;
+        let invite_id = found.id;
+        let mut used: invite::ActiveModel = found.into();
+        used.accepted_at = Set(Some(Utc::now()));
+        used.update(&txn).await.or_internal()?;
+        let event = append(
+            &txn,
+            Change {
+                workspace_id,
+                actor: Some(UserId(member.id)),
+                kind: EventKind::MemberJoined,
+                subject: format!("user:{}", member.id),
+                before: None,
+                after: Some(json!({ "name": member.name, "email": member.email, "role": role, "invite": invite_id })),
+            },
+        )
+        .await?;
+        let token = open_session(&txn, UserId(member.id), workspace_id).await?;
+        let home = workspace::Entity::find_by_id(workspace_id.0)
+            .one(&txn)
+            .await
+            .or_internal()?
+            .ok_or(AppError::Internal)?;
+        let signed_in = current_user(member, home)?;
+        txn.commit().await.or_internal()?;
+        self.events.publish(vec![event]);
+        Ok((signed_in, token))
+    }
+
+    /// Gives a member another role. The last active admin cannot be demoted.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins; `NotFound` outside the workspace; `Conflict` for the last admin.
+    pub async fn change_role(
+        &self,
+        actor: &CurrentUser,
+        member_id: UserId,
+        role: Role,
+    ) -> Result<Member, AppError> {
+        require_admin(actor)?;
+        let txn = self.begin_write().await?;
+        let row = find_member(&txn, actor.workspace_id, member_id).await?;
+        let before = row.role.clone();
+        if before == role.as_str() {
+            return to_member(row).ok_or(AppError::Internal);
+        }
+        if before == Role::Admin.as_str() && row.active {
+            ensure_another_admin(&txn, actor.workspace_id, member_id).await?;
+        }
+        let version = row.version;
+        let mut active: user::ActiveModel = row.into();
+        active.role = Set(role.as_str().to_owned());
+        active.updated_at = Set(Utc::now());
+        active.version = Set(version + 1);
+        let updated = active.update(&txn).await.or_internal()?;
+        let event = append(
+            &txn,
+            Change {
+                workspace_id: actor.workspace_id,
+                actor: Some(actor.user_id),
+                kind: EventKind::MemberRoleChanged,
+                subject: format!("user:{member_id}"),
+                before: Some(json!({ "role": before })),
+                after: Some(json!({ "role": role })),
+            },
+        )
+        .await?;
+        txn.commit().await.or_internal()?;
+        self.events.publish(vec![event]);
+        to_member(updated).ok_or(AppError::Internal)
+    }
+
+    /// Deactivates (signing them out everywhere) or reactivates a member.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins; `NotFound` outside the workspace; `Conflict` for
+    /// deactivating yourself or the last admin.
+    pub async fn set_member_active(
+        &self,
+        actor: &CurrentUser,
+        member_id: UserId,
+        active: bool,
+    ) -> Result<Member, AppError> {
+        require_admin(actor)?;
+        if !active && member_id == actor.user_id {
+            return Err(AppError::Conflict(
+                "You cannot deactivate your own account.".into(),
+            ));
+        }
+        let txn = self.begin_write().await?;
+        let row = find_member(&txn, actor.workspace_id, member_id).await?;
+        if row.active == active {
+            return to_member(row).ok_or(AppError::Internal);
+        }
+        if !active && row.role == Role::Admin.as_str() {
+            ensure_another_admin(&txn, actor.workspace_id, member_id).await?;
+        }
+        let version = row.version;
+        let mut change: user::ActiveModel = row.into();
+        change.active = Set(active);
+        change.updated_at = Set(Utc::now());
+        change.version = Set(version + 1);
+        let updated = change.update(&txn).await.or_internal()?;
+        if !active {
+            close_all_sessions(&txn, member_id).await?;
+        }
+        let event = append(
+            &txn,
+            Change {
+                workspace_id: actor.workspace_id,
+                actor: Some(actor.user_id),
+                kind: if active {
+                    EventKind::MemberReactivated
+                } else {
+                    EventKind::MemberDeactivated
+                },
+                subject: format!("user:{member_id}"),
+                before: Some(json!({ "active": !active })),
+                after: Some(json!({ "active": active })),
+            },
+        )
+        .await?;
+        txn.commit().await.or_internal()?;
+        self.events.publish(vec![event]);
+        to_member(updated).ok_or(AppError::Internal)
+    }
+
+    /// Creates a member directly (the CLI's `user create`), in the only workspace or the named one.
+    ///
+    /// # Errors
+    /// `NotFound` when the workspace cannot be chosen; `Validation` for bad input.
+    pub async fn create_member(
+        &self,
+        workspace_name: Option<&str>,
+        email: &str,
+        name: &str,
+        role: Role,
+        password: &str,
+    ) -> Result<Member, AppError> {
+        let mut errors = domain::FieldErrors::default();
+        domain::validation::check_email(&mut errors, "email", email);
+        domain::validation::check_name(&mut errors, "name", "the name", name);
+        domain::validation::check_new_password(&mut errors, "password", password);
+        errors.into_result()?;
+        let email = normalize_email(email);
+        let mut query = workspace::Entity::find();
+        if let Some(wanted) = workspace_name {
+            query = query.filter(workspace::Column::Name.eq(wanted));
+        }
+        let mut candidates = query.all(&self.db).await.or_internal()?;
+        if candidates.len() != 1 {
+            return Err(AppError::NotFound);
+        }
+        let home = candidates.remove(0);
+        let workspace_id = WorkspaceId(home.id);
+        let password_hash = self.hash_password(password).await?;
+        let txn = self.begin_write().await?;
+        ensure_email_free(&txn, &email).await?;
+        let member =
+            insert_user(&txn, workspace_id, &email, name.trim(), password_hash, role).await?;
+        let event = append(
+            &txn,
+            Change {
+                workspace_id,
+                actor: None,
+                kind: EventKind::MemberJoined,
+                subject: format!("user:{}", member.id),
+                before: None,
+                after: Some(json!({ "name": member.name, "email": member.email, "role": role, "via": "cli" })),
+            },
+        )
+        .await?;
+        txn.commit().await.or_internal()?;
+        self.events.publish(vec![event]);
+        to_member(member).ok_or(AppError::Internal)
+    }
+}
+
+async fn find_member<C: ConnectionTrait>(
+    conn: &C,
+    workspace_id: WorkspaceId,
+    member_id: UserId,
+) -> Result<user::Model, AppError> {
+    user::Entity::find_by_id(member_id.0)
+        .filter(user::Column::WorkspaceId.eq(workspace_id.0))
+        .one(conn)
+        .await
+        .or_internal()?
+        .ok_or(AppError::NotFound)
+}
+
+async fn ensure_another_admin<C: ConnectionTrait>(
+    conn: &C,
+    workspace_id: WorkspaceId,
+    except: UserId,
+) -> Result<(), AppError> {
+    let others = user::Entity::find()
+        .filter(user::Column::WorkspaceId.eq(workspace_id.0))
+        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Id.ne(except.0))
+        .count(conn)
+        .await
+        .or_internal()?;
+    if others == 0 {
+        return Err(AppError::Conflict(
+            "A workspace needs at least one active admin. Make someone else admin first.".into(),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,33 @@
+//! Append-only schema migrations; the server runs them on start.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_accounts;
+mod m20261127_000002_create_event_log;
+mod m20261127_000003_create_pipeline;
+
+/// Every migration, oldest first. Never edit one that has shipped: add a new one.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_create_accounts::Migration),
+            Box::new(m20261127_000002_create_event_log::Migration),
+            Box::new(m20261127_000003_create_pipeline::Migration),
+        ]
+    }
+}
+
+/// Creates a plain index; names are `ix_<table>_<cols>` so they read well in query plans.
+pub(crate) fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
+    let mut statement = Index::create();
+    statement
+        .name(format!("ix_{table}_{}", columns.join("_")))
+        .table(table);
+    for column in columns {
+        statement.col(*column);
+    }
+    statement.to_owned()
+}

@@ -1,0 +1,84 @@
+//! The demo seed and synthetic generator, on SQLite and PostgreSQL.
+
+mod common;
+
+use common::{count, origin};
+use domain::{account::SignIn, Role};
+use service::{
+    demo::{DemoOptions, DEMO_PASSWORD},
+    Crm,
+};
+
+async fn demo_workspace_has_realistic_spread_and_working_logins(crm: Crm) {
+    assert!(crm.is_empty().await.unwrap());
+    let demo = crm
+        .seed_demo(
+            DemoOptions {
+                deals: 2_500,
+                seed: 7,
+            },
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert!(!crm.is_empty().await.unwrap());
+    assert_eq!(demo.deals, 2_500);
+    assert_eq!(count(&crm, "deals").await, 2_500);
+    assert_eq!(count(&crm, "companies").await as usize, demo.companies);
+    assert_eq!(count(&crm, "contacts").await as usize, demo.contacts);
+    for role in [Role::Admin, Role::Manager, Role::Rep, Role::Marketer] {
+        let login = demo
+            .logins
+            .iter()
+            .find(|l| l.role == role)
+            .expect("a login per role");
+        let signed_in = crm
+            .sign_in(
+                SignIn {
+                    email: login.email.clone(),
+                    password: DEMO_PASSWORD.into(),
+                },
+                origin("127.0.0.1"),
+            )
+            .await;
+        assert_eq!(signed_in.unwrap().0.role, role);
+    }
+    let open = count_where(&crm, "status = 'open'").await;
+    let won = count_where(&crm, "status = 'won'").await;
+    let lost = count_where(&crm, "status = 'lost'").await;
+    assert_eq!(open + won + lost, 2_500);
+    assert!(
+        open > won && won > lost && lost > 0,
+        "open {open}, won {won}, lost {lost}"
+    );
+    assert_eq!(
+        count_where(&crm, "status = 'lost' AND lost_reason IS NULL").await,
+        0
+    );
+    assert_eq!(
+        count_where(&crm, "status <> 'open' AND closed_at IS NULL").await,
+        0
+    );
+    // A second demo workspace gets its own addresses.
+    let second = crm
+        .seed_demo(DemoOptions { deals: 50, seed: 8 }, &|_| {})
+        .await
+        .unwrap();
+    assert_ne!(second.logins[0].email, demo.logins[0].email);
+}
+
+async fn count_where(crm: &Crm, condition: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = crm.db();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM deals WHERE {condition}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+on_both_databases!(demo_workspace_has_realistic_spread_and_working_logins);
