@@ -1,1 +1,80 @@
+//! Pipewright's Leptos app: the same components render on the server and hydrate in the
+//! browser. Server functions live in `api`; pages in `pages`; shared pieces in `components`.
 
+pub mod api;
+pub mod auth;
+pub mod components;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use auth::AuthProvider;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path, SsrMode,
+};
+use pages::{
+    auth::{AcceptInvitePage, HomeRedirect, SignInPage, SignUpPage},
+    not_found::NotFound,
+    placeholders::{ActivitiesPage, CompaniesPage, ContactsPage, DashboardPage, InboxPage, PipelinePage},
+    settings::{SettingsPage, UsersPage},
+    shell::AppShell,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#17324d" />
+                <meta name="description" content="Pipewright: the sales pipeline your team keeps current." />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+                <link rel="stylesheet" id="leptos" href="/pkg/pipewright.css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The whole app: routes, with the session available to every page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Every route waits for its data on the server, so redirects are real HTTP redirects
+    // and every page works before (or without) the WASM.
+    let ssr = SsrMode::Async;
+    view! {
+        <Title formatter=|page: String| format!("{page} · Pipewright") />
+        <Router>
+            <AuthProvider>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=HomeRedirect ssr=ssr.clone() />
+                    <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone() />
+                    <Route path=path!("/sign-up") view=SignUpPage ssr=ssr.clone() />
+                    <Route path=path!("/invite/:token") view=AcceptInvitePage ssr=ssr.clone() />
+                    <ParentRoute path=path!("") view=AppShell ssr=ssr.clone()>
+                        <Route path=path!("/pipeline") view=PipelinePage ssr=ssr.clone() />
+                        <Route path=path!("/inbox") view=InboxPage ssr=ssr.clone() />
+                        <Route path=path!("/activities") view=ActivitiesPage ssr=ssr.clone() />
+                        <Route path=path!("/contacts") view=ContactsPage ssr=ssr.clone() />
+                        <Route path=path!("/companies") view=CompaniesPage ssr=ssr.clone() />
+                        <Route path=path!("/dashboard") view=DashboardPage ssr=ssr.clone() />
+                        <Route path=path!("/settings") view=SettingsPage ssr=ssr.clone() />
+                        <Route path=path!("/settings/users") view=UsersPage ssr=ssr.clone() />
+                    </ParentRoute>
+                </Routes>
+            </AuthProvider>
+        </Router>
+    }
+}

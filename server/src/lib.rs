@@ -1,1 +1,7 @@
+//! The `pipewright` server: configuration, the axum router and its guards.
 
+pub mod cli;
+pub mod guard;
+pub mod router;
+
+pub use router::router;

@@ -1,1 +1,190 @@
-fn main() {}
+//! `pipewright`: the command-line entry point.
+
+use app::ssr::AppState;
+use clap::Parser;
+use leptos::config::LeptosOptions;
+use server::{
+    cli::{BackupArgs, Cli, Command, DatabaseArgs, DemoArgs, ServeArgs, UserCommand, UserCreateArgs},
+    router,
+};
+use service::{
+    connect, demo::{DemoOptions, DEMO_PASSWORD}, is_postgres, migrate, Crm, CrmSettings,
+};
+use std::{net::SocketAddr, process::ExitCode};
+use tracing_subscriber::EnvFilter;
+
+type Failure = Box<dyn std::error::Error>;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(args) => open(&args).await.map(|_| println!("Database is up to date.")),
+        Command::Demo(args) => demo(args).await,
+        Command::User(UserCommand::Create(args)) => create_user(args).await,
+        Command::Backup(args) => backup(args).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("pipewright: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Opens and migrates the database, creating the SQLite file's folder if needed.
+async fn open(args: &DatabaseArgs) -> Result<Crm, Failure> {
+    if let Some(path) = sqlite_path(&args.database_url) {
+        if let Some(folder) = std::path::Path::new(&path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder)?;
+        }
+    }
+    let db = connect(&args.database_url).await?;
+    migrate(&db).await?;
+    Ok(Crm::new(db, CrmSettings::default()))
+}
+
+/// The file behind a `sqlite://path?…` URL.
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
+}
+
+async fn serve(args: ServeArgs) -> Result<(), Failure> {
+    let crm = open(&args.database).await?;
+    if args.demo {
+        if crm.is_empty().await? {
+            seed(&crm, DemoOptions::default()).await?;
+        } else {
+            println!("The database already has data; the demo was not seeded again.");
+        }
+    }
+    let leptos_options = LeptosOptions::builder()
+        .output_name("pipewright")
+        .site_root(args.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(args.addr)
+        .build();
+    let state = AppState { leptos_options, crm, secure_cookies: args.secure_cookies };
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    println!("Pipewright is running on http://{}", args.addr);
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+}
+
+async fn seed(crm: &Crm, options: DemoOptions) -> Result<(), Failure> {
+    let started = std::time::Instant::now();
+    let total = options.deals;
+    let report = |done: usize| {
+        if total >= 10_000 {
+            eprint!("\r  {done}/{total} deals ({}%)", done * 100 / total.max(1));
+        }
+    };
+    let demo = crm.seed_demo(options, &report).await?;
+    if total >= 10_000 {
+        eprintln!();
+    }
+    println!(
+        "Demo workspace \"{}\": {} deals, {} companies, {} contacts in {:.1}s.",
+        demo.name,
+        demo.deals,
+        demo.companies,
+        demo.contacts,
+        started.elapsed().as_secs_f64()
+    );
+    println!("Demo logins (password: {DEMO_PASSWORD}):");
+    for login in &demo.logins {
+        println!("  {:<9} {}", login.role.label(), login.email);
+    }
+    Ok(())
+}
+
+async fn demo(args: DemoArgs) -> Result<(), Failure> {
+    let crm = open(&args.database).await?;
+    seed(&crm, DemoOptions { deals: args.size, seed: args.seed }).await
+}
+
+async fn create_user(args: UserCreateArgs) -> Result<(), Failure> {
+    let role = domain::Role::parse(&args.role).ok_or("role must be admin, manager, rep or marketer")?;
+    let crm = open(&args.database).await?;
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| args.email.split('@').next().unwrap_or_default().to_owned());
+    let (password, generated) = match std::env::var("PIPEWRIGHT_PASSWORD") {
+        Ok(password) => (password, false),
+        Err(_) => (random_password(), true),
+    };
+    let member = crm
+        .create_member(args.workspace.as_deref(), &args.email, &name, role, &password)
+        .await
+        .map_err(|error| match error {
+            domain::AppError::NotFound => {
+                "no single workspace matches: pass --workspace with the exact workspace name".to_owned()
+            }
+            domain::AppError::Validation(errors) => errors
+                .0
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.message(),
+        })?;
+    println!("Created {} ({}) as {}.", member.name, member.email, member.role.label());
+    if generated {
+        println!("Password: {password}");
+    }
+    Ok(())
+}
+
+fn random_password() -> String {
+    // 20 hex characters from the OS random source: 80 bits.
+    use std::fmt::Write;
+    let mut out = String::new();
+    for byte in uuid::Uuid::new_v4().as_bytes().iter().take(10) {
+        let _ = write!(out, "{byte:02x}");
+    }
+    out
+}
+
+async fn backup(args: BackupArgs) -> Result<(), Failure> {
+    if args.file.exists() {
+        return Err(format!("{} already exists; choose a new file", args.file.display()).into());
+    }
+    let crm = open(&args.database).await?;
+    if is_postgres(crm.db()) {
+        println!("PostgreSQL is backed up with its own tool. Run:");
+        println!("  pg_dump --format=custom --file={} '{}'", args.file.display(), args.database.database_url);
+        return Ok(());
+    }
+    let target = args.file.to_str().ok_or("the backup path must be valid UTF-8")?;
+    service::backup_sqlite(crm.db(), target).await?;
+    println!("Backed up to {}.", args.file.display());
+    Ok(())
+}

@@ -118,3 +118,18 @@ impl<T> OrInternal<T> for Result<T, DbErr> {
         })
     }
 }
+
+/// Writes a consistent copy of a live SQLite database to `target` (VACUUM INTO).
+///
+/// # Errors
+/// The file cannot be written, or the database is not SQLite.
+pub async fn backup_sqlite(db: &DatabaseConnection, target: &str) -> Result<(), DbErr> {
+    use sea_orm::ConnectionTrait;
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Err(DbErr::Custom("VACUUM INTO is SQLite only".into()));
+    }
+    // VACUUM INTO takes no bound parameters; quote the path as an SQL string literal.
+    let quoted = target.replace('\'', "''");
+    db.execute_unprepared(&format!("VACUUM INTO '{quoted}'")).await?;
+    Ok(())
+}

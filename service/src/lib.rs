@@ -14,7 +14,7 @@ mod secrets;
 mod sessions;
 
 pub use accounts::SignInOrigin;
-pub use db::{connect, is_postgres, migrate, Crm, CrmSettings};
+pub use db::{backup_sqlite, connect, is_postgres, migrate, Crm, CrmSettings};
 pub use event_log::EventBus;
 pub use migration::Migrator;
 pub use secrets::SessionToken;

@@ -1,0 +1,5 @@
+//! Server functions: thin endpoints that resolve the session, then call one service
+//! operation. Endpoints are stable (`/api/<name>`) so tests and scripts can call them.
+
+pub mod session;
+pub mod team;

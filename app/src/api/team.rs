@@ -1,0 +1,76 @@
+//! Settings → Users: the admin's view of the team.
+
+use domain::{
+    account::{Member, PendingInvite},
+    AppError,
+};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Members and pending invitations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamView {
+    pub members: Vec<Member>,
+    pub invites: Vec<PendingInvite>,
+}
+
+/// A new invitation and the link to send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteLink {
+    pub email: String,
+    pub link: String,
+}
+
+#[cfg(feature = "ssr")]
+fn parse_role(role: &str) -> Result<domain::Role, AppError> {
+    domain::Role::parse(role).ok_or_else(|| AppError::invalid("role", "Choose one of the offered roles."))
+}
+
+#[cfg(feature = "ssr")]
+fn parse_id<T: std::str::FromStr>(value: &str) -> Result<T, AppError> {
+    value.parse().map_err(|_| AppError::NotFound)
+}
+
+/// The team, for admins.
+#[server(prefix = "/api", endpoint = "team")]
+pub async fn get_team() -> Result<TeamView, AppError> {
+    use crate::ssr::{require_user, state};
+    let admin = require_user().await?;
+    let team = state()?.crm.team(&admin).await?;
+    Ok(TeamView { members: team.members, invites: team.invites })
+}
+
+/// Invites a teammate; returns the one-time link to pass on.
+#[server(prefix = "/api", endpoint = "invite_teammate")]
+pub async fn invite_teammate(email: String, role: String) -> Result<InviteLink, AppError> {
+    use crate::ssr::{require_user, site_origin, state};
+    let admin = require_user().await?;
+    let command = domain::account::InviteTeammate { email, role: parse_role(&role)? };
+    let issued = state()?.crm.invite_teammate(&admin, command).await?;
+    Ok(InviteLink { email: issued.invite.email, link: format!("{}/invite/{}", site_origin(), issued.token) })
+}
+
+/// Withdraws a pending invitation.
+#[server(prefix = "/api", endpoint = "revoke_invite")]
+pub async fn revoke_invite(invite_id: String) -> Result<(), AppError> {
+    use crate::ssr::{require_user, state};
+    let admin = require_user().await?;
+    state()?.crm.revoke_invite(&admin, parse_id(&invite_id)?).await
+}
+
+/// Gives a member another role.
+#[server(prefix = "/api", endpoint = "change_role")]
+pub async fn change_role(member_id: String, role: String) -> Result<(), AppError> {
+    use crate::ssr::{require_user, state};
+    let admin = require_user().await?;
+    state()?.crm.change_role(&admin, parse_id(&member_id)?, parse_role(&role)?).await.map(|_| ())
+}
+
+/// Deactivates or reactivates a member (`active` is "true" or "false").
+#[server(prefix = "/api", endpoint = "set_member_active")]
+pub async fn set_member_active(member_id: String, active: String) -> Result<(), AppError> {
+    use crate::ssr::{require_user, state};
+    let admin = require_user().await?;
+    let active = active == "true";
+    state()?.crm.set_member_active(&admin, parse_id(&member_id)?, active).await.map(|_| ())
+}

@@ -1,0 +1,7 @@
+//! One module per page or group of pages.
+
+pub mod auth;
+pub mod not_found;
+pub mod placeholders;
+pub mod settings;
+pub mod shell;

@@ -1,0 +1,91 @@
+//! Sections whose capabilities arrive in later work. Each says so plainly, so nobody
+//! mistakes an empty page for lost data.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+fn Upcoming(title: &'static str, promise: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <Title text=title />
+        <header class="page-header">
+            <h1>{title}</h1>
+            <span class="badge" role="status">"Coming soon"</span>
+        </header>
+        <section class="placeholder" aria-label=format!("{title} (placeholder)")>
+            <p class="lead">{promise}</p>
+            <ul class="upcoming">{children()}</ul>
+            <p class="hint">"This page is a placeholder in this version of Pipewright."</p>
+        </section>
+    }
+}
+
+/// The kanban board of deals.
+#[component]
+pub fn PipelinePage() -> impl IntoView {
+    view! {
+        <Upcoming title="Pipeline" promise="Your deals on a live board, one column per stage of the buying process.">
+            <li>"Drag deals between stages with mouse, touch or keyboard"</li>
+            <li>"Stage entry rules that ask only for what is missing"</li>
+            <li>"Column totals and weighted value, computed on the server"</li>
+        </Upcoming>
+    }
+}
+
+/// The shared lead inbox.
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    view! {
+        <Upcoming title="Inbox" promise="One queue for marketing and sales: capture, qualify, assign and convert leads.">
+            <li>"Web forms with spam protection"</li>
+            <li>"Need, budget, authority and timeline scoring"</li>
+            <li>"Round-robin assignment and first-response targets"</li>
+        </Upcoming>
+    }
+}
+
+/// Calls, meetings, tasks and the day's plan.
+#[component]
+pub fn ActivitiesPage() -> impl IntoView {
+    view! {
+        <Upcoming title="Activities" promise="Your day at a glance: what is overdue, due today and coming up.">
+            <li>"Log a call in three taps from your phone"</li>
+            <li>"Every open deal keeps a next step"</li>
+            <li>"Follow-up plans after a deal is won"</li>
+        </Upcoming>
+    }
+}
+
+/// People at customer companies.
+#[component]
+pub fn ContactsPage() -> impl IntoView {
+    view! {
+        <Upcoming title="Contacts" promise="Everyone you sell to, with their deals and history.">
+            <li>"Search and sort"</li>
+            <li>"Duplicate guard by e-mail"</li>
+        </Upcoming>
+    }
+}
+
+/// Customer companies.
+#[component]
+pub fn CompaniesPage() -> impl IntoView {
+    view! {
+        <Upcoming title="Companies" promise="The accounts you sell to, with their people and deals.">
+            <li>"Search and sort"</li>
+            <li>"Duplicate guard by domain"</li>
+        </Upcoming>
+    }
+}
+
+/// Live figures and forecasts.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    view! {
+        <Upcoming title="Dashboard" promise="Honest, live numbers: pipeline value, forecast, win rate and cycle length.">
+            <li>"Weighted forecast by month"</li>
+            <li>"Stage conversion from real stage history"</li>
+            <li>"Weekly pipeline review"</li>
+        </Upcoming>
+    }
+}

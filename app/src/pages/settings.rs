@@ -1,0 +1,184 @@
+//! Settings, and Settings → Users where admins manage the team.
+
+use crate::{
+    api::team::{get_team, ChangeRole, InviteTeammate, RevokeInvite, SetMemberActive},
+    components::{field::server_message, FormBanner, TextField},
+    pages::shell::use_current_user,
+};
+use domain::{account::Member, Role};
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+
+/// The settings overview.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let user = use_current_user();
+    let is_admin = user.role.can_manage_members();
+    view! {
+        <Title text="Settings" />
+        <header class="page-header"><h1>"Settings"</h1></header>
+        <div class="cards">
+            <section class="card" aria-labelledby="ws-title">
+                <h2 id="ws-title">"Workspace"</h2>
+                <p>{user.workspace_name.clone()}</p>
+                <p class="hint">"Signed in as " {user.email.clone()} " (" {user.role.label()} ")"</p>
+            </section>
+            {is_admin.then(|| view! {
+                <section class="card" aria-labelledby="users-title">
+                    <h2 id="users-title">"Users"</h2>
+                    <p>"Invite teammates, change roles, deactivate accounts."</p>
+                    <a class="button secondary" href="/settings/users">"Manage users"</a>
+                </section>
+            })}
+            <section class="card" aria-labelledby="pipes-title">
+                <h2 id="pipes-title">"Pipelines and stages" <span class="badge">"Coming soon"</span></h2>
+                <p class="hint">"Stage rules, probabilities and rotting periods."</p>
+            </section>
+        </div>
+    }
+}
+
+/// Settings → Users: admins only (the server functions enforce it too).
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let user = use_current_user();
+    if !user.role.can_manage_members() {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::FORBIDDEN);
+        }
+        return Either::Left(view! {
+            <Title text="Users" />
+            <header class="page-header"><h1>"Users"</h1></header>
+            <div class="banner error" role="alert">
+                "Only workspace admins can manage users. Ask an admin if you need a change."
+            </div>
+        });
+    }
+    Either::Right(view! { <TeamAdmin me=user.user_id /> })
+}
+
+#[component]
+fn TeamAdmin(me: domain::UserId) -> impl IntoView {
+    let invite = ServerAction::<InviteTeammate>::new();
+    let change_role = ServerAction::<ChangeRole>::new();
+    let set_active = ServerAction::<SetMemberActive>::new();
+    let revoke = ServerAction::<RevokeInvite>::new();
+    let team = Resource::new(
+        move || {
+            (
+                invite.version().get(),
+                change_role.version().get(),
+                set_active.version().get(),
+                revoke.version().get(),
+            )
+        },
+        |_| get_team(),
+    );
+    let invite_result = invite.value();
+    let issued = move || invite_result.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).cloned());
+    view! {
+        <Title text="Users" />
+        <header class="page-header"><h1>"Users"</h1></header>
+        <section class="card" aria-labelledby="invite-title">
+            <h2 id="invite-title">"Invite a teammate"</h2>
+            <ActionForm action=invite attr:class="inline-form">
+                <FormBanner result=invite_result />
+                <TextField label="E-mail" name="email" kind="email" server_error=server_message(invite_result, "email") />
+                <div class="field">
+                    <label for="invite-role">"Role"</label>
+                    <select id="invite-role" name="role">
+                        {Role::ALL.iter().map(|role| view! { <option value=role.as_str()>{role.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="primary">"Create invite link"</button>
+            </ActionForm>
+            {move || issued().map(|link| view! {
+                <div class="banner success" role="status">
+                    <p>"Send this one-time link to " <strong>{link.email.clone()}</strong> ". It works for 7 days."</p>
+                    <label for="invite-link">"Invite link"</label>
+                    <input id="invite-link" class="copy-field" readonly value=link.link.clone() />
+                </div>
+            })}
+        </section>
+        {[change_role.value(), set_active.value()].map(|result| view! { <FormBanner result=result /> }).collect_view()}
+        <FormBanner result=revoke.value() />
+        <Transition fallback=|| view! { <p>"Loading the team…"</p> }>
+            {move || Suspend::new(async move {
+                team.await.map(|team| {
+                    let invites = team.invites;
+                    view! {
+                        <section class="card" aria-labelledby="members-title">
+                            <h2 id="members-title">"Members (" {team.members.len()} ")"</h2>
+                            <ul class="member-list">
+                                {team.members.into_iter().map(|member| view! {
+                                    <MemberRow member=member me=me change_role=change_role set_active=set_active />
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                        <Show when={let empty = invites.is_empty(); move || !empty}>
+                            <section class="card" aria-labelledby="pending-title">
+                                <h2 id="pending-title">"Pending invitations"</h2>
+                                <ul class="member-list">
+                                    {invites.clone().into_iter().map(|pending| view! {
+                                        <li class="member">
+                                            <div class="who">
+                                                <span class="member-name">{pending.email.clone()}</span>
+                                                <span class="hint">{pending.role.label()} " · expires " {pending.expires_at.format("%b %-d").to_string()}</span>
+                                            </div>
+                                            <ActionForm action=revoke>
+                                                <input type="hidden" name="invite_id" value=pending.id.to_string() />
+                                                <button type="submit" class="secondary" aria-label=format!("Revoke invitation for {}", pending.email)>"Revoke"</button>
+                                            </ActionForm>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        </Show>
+                    }
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn MemberRow(
+    member: Member,
+    me: domain::UserId,
+    change_role: ServerAction<ChangeRole>,
+    set_active: ServerAction<SetMemberActive>,
+) -> impl IntoView {
+    let id = member.id.to_string();
+    let select_id = format!("role-{id}");
+    let is_me = member.id == me;
+    let toggle_label = if member.active { "Deactivate" } else { "Reactivate" };
+    let toggle_name = format!("{toggle_label} {}", member.name);
+    let toggle_id = id.clone();
+    let next_active = (!member.active).to_string();
+    view! {
+        <li class="member" class:inactive=!member.active>
+            <div class="who">
+                <span class="member-name">{member.name.clone()} {is_me.then_some(" (you)")}</span>
+                <span class="hint">{member.email.clone()} {(!member.active).then_some(" · deactivated")}</span>
+            </div>
+            <ActionForm action=change_role attr:class="row-form">
+                <input type="hidden" name="member_id" value=id.clone() />
+                <label class="visually-hidden" for=select_id.clone()>{format!("Role of {}", member.name)}</label>
+                <select id=select_id name="role">
+                    {Role::ALL.iter().map(|role| view! {
+                        <option value=role.as_str() selected=*role == member.role>{role.label()}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="secondary" aria-label=format!("Save role of {}", member.name)>"Save"</button>
+            </ActionForm>
+            {(!is_me).then(|| view! {
+                <ActionForm action=set_active attr:class="row-form">
+                    <input type="hidden" name="member_id" value=toggle_id />
+                    <input type="hidden" name="active" value=next_active />
+                    <button type="submit" class="secondary" aria-label=toggle_name>{toggle_label}</button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Starts the release build on a fresh SQLite file and runs the Playwright suite against it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+PORT="${PIPEWRIGHT_E2E_PORT:-3100}"
+WORK=$(mktemp -d)
+LOG="$WORK/server.log"
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+
+"$TARGET_DIR/release/pipewright" serve --addr "127.0.0.1:$PORT" \
+  --database-url "sqlite://$WORK/e2e.db?mode=rwc" >"$LOG" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 60); do
+  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  kill -0 $SERVER 2>/dev/null || { cat "$LOG"; echo "server exited" >&2; exit 1; }
+  sleep 0.5
+done
+
+cd end2end
+PIPEWRIGHT_URL="http://127.0.0.1:$PORT" ../node_modules/.bin/playwright test "$@" || {
+  echo "--- server log ---"; tail -50 "$LOG"; exit 1;
+}

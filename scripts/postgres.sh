@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Makes sure PostgreSQL answers on 127.0.0.1:5432 for the service tests; starts the
+# local cluster if it is down, and fails loudly if it cannot.
+set -euo pipefail
+
+ready() { pg_isready -q -h 127.0.0.1 -p 5432; }
+
+if ! command -v pg_isready >/dev/null; then
+  echo "==> Installing PostgreSQL"
+  apt-get update && apt-get install -y postgresql
+fi
+if ready; then
+  exit 0
+fi
+echo "==> PostgreSQL is not answering on 127.0.0.1:5432; starting it"
+if command -v pg_ctlcluster >/dev/null && [[ -d /etc/postgresql ]]; then
+  for version in /etc/postgresql/*; do
+    pg_ctlcluster --skip-systemctl-redirect "$(basename "$version")" main start || true
+  done
+fi
+for _ in $(seq 1 30); do
+  ready && exit 0
+  sleep 1
+done
+echo "FATAL: PostgreSQL could not be started; the service tests need it (127.0.0.1:5432, trust auth)." >&2
+exit 1

@@ -1,0 +1,100 @@
+//! Command-line interface: serve, migrate, demo, user, backup.
+
+use clap::{Args, Parser, Subcommand};
+use std::{net::SocketAddr, path::PathBuf};
+
+/// The default embedded database: a SQLite file under ./data, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/pipewright.db?mode=rwc";
+
+/// Pipewright: the sales pipeline CRM.
+#[derive(Debug, Parser)]
+#[command(name = "pipewright", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives.
+#[derive(Debug, Args, Clone)]
+pub struct DatabaseArgs {
+    /// sqlite://path?mode=rwc (embedded, the default) or postgres://user@host/db.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Create a demo workspace full of realistic deals (also the benchmark data generator).
+    Demo(DemoArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Back up the database to a file (SQLite), or print the pg_dump command (PostgreSQL).
+    Backup(BackupArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PIPEWRIGHT_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Seed a demo workspace if the database is empty, and print its logins.
+    #[arg(long)]
+    pub demo: bool,
+    /// Folder with the built site (pkg/ with WASM, JS and CSS).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Mark the session cookie Secure; use when Pipewright is served over https.
+    #[arg(long, env = "PIPEWRIGHT_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Number of deals to generate.
+    #[arg(long, default_value_t = 400)]
+    pub size: usize,
+    /// Random seed: the same seed gives the same data.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account in a workspace. The password comes from PIPEWRIGHT_PASSWORD or is generated and printed.
+    Create(UserCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserCreateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// E-mail address (the sign-in name).
+    #[arg(long)]
+    pub email: String,
+    /// admin, manager, rep or marketer.
+    #[arg(long)]
+    pub role: String,
+    /// Display name; defaults to the part of the e-mail before the @.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Workspace name; may be left out when there is only one.
+    #[arg(long)]
+    pub workspace: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// File to write; must not exist yet.
+    pub file: PathBuf,
+}

@@ -1,0 +1,25 @@
+//! The HTTP surface: Leptos pages and server functions, static files, health check.
+
+use crate::guard::{explain_too_large, refuse_cross_site};
+use app::{shell, ssr::AppState, App};
+use axum::{middleware, routing::get, Router};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer};
+
+/// Largest request body accepted. Forms are small; this stops memory-exhaustion uploads.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Builds the whole router; tests drive it with `oneshot`, no socket needed.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(refuse_cross_site))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(explain_too_large))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
