@@ -18,7 +18,8 @@ use leptos_router::{
 use pages::{
     auth::{AcceptInvitePage, HomeRedirect, SignInPage, SignUpPage},
     not_found::NotFound,
-    placeholders::{ActivitiesPage, CompaniesPage, ContactsPage, DashboardPage, InboxPage, PipelinePage},
+    pipeline::PipelinePage,
+    placeholders::{ActivitiesPage, CompaniesPage, ContactsPage, DashboardPage, InboxPage},
     settings::{SettingsPage, UsersPage},
     shell::AppShell,
 };

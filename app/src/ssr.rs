@@ -24,7 +24,8 @@ pub struct AppState {
 /// The application state, or `Internal` when a handler was wired without it.
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from server function context");
+        let path = use_context::<Parts>().map(|parts| parts.uri.to_string());
+        tracing::error!(?path, "AppState missing from server function context");
         AppError::Internal
     })
 }

@@ -84,3 +84,33 @@ mod tests {
         assert_eq!(money.to_string(), "12345.60 EUR");
     }
 }
+
+/// Formats an amount held in hundredths as whole units with thousands separators,
+/// e.g. `USD 1,234,568` for 123,456,789 cents (rounded half away from zero).
+pub fn format_whole(cents: i64, currency: Currency) -> String {
+    let units = (cents.unsigned_abs() + 50) / 100;
+    let digits = units.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if cents < 0 && units > 0 { "-" } else { "" };
+    format!("{currency} {sign}{grouped}")
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn whole_amounts_group_thousands_and_round() {
+        assert_eq!(format_whole(0, Currency::USD), "USD 0");
+        assert_eq!(format_whole(99_949, Currency::USD), "USD 999");
+        assert_eq!(format_whole(99_950, Currency::USD), "USD 1,000");
+        assert_eq!(format_whole(123_456_789, Currency::EUR), "EUR 1,234,568");
+        assert_eq!(format_whole(-250_000, Currency::USD), "USD -2,500");
+    }
+}

@@ -59,3 +59,48 @@ mod tests {
             .all(|s| s.probability <= 100 && s.rotting_days > 0));
     }
 }
+
+/// Value × probability, in cents, rounded down: the stage's expected revenue.
+pub fn weighted_cents(value_cents: i64, probability: u8) -> i64 {
+    let weighted = i128::from(value_cents) * i128::from(probability.min(100)) / 100;
+    i64::try_from(weighted).unwrap_or(i64::MAX)
+}
+
+/// One stage of the pipeline overview: open deals and their value, per currency.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StageSummary {
+    pub name: String,
+    pub probability: u8,
+    pub open_deals: u64,
+    /// (currency, total value in cents, weighted value in cents), largest first.
+    pub values: Vec<(crate::money::Currency, i64, i64)>,
+}
+
+/// Open deals by stage, plus closed outcomes: the pipeline at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PipelineOverview {
+    pub pipeline_name: String,
+    pub stages: Vec<StageSummary>,
+    pub won_deals: u64,
+    pub lost_deals: u64,
+}
+
+impl PipelineOverview {
+    /// Open deals across all stages.
+    pub fn open_deals(&self) -> u64 {
+        self.stages.iter().map(|s| s.open_deals).sum()
+    }
+}
+
+#[cfg(test)]
+mod weighted_tests {
+    use super::*;
+
+    #[test]
+    fn weighting_uses_the_stage_probability() {
+        assert_eq!(weighted_cents(1_000_00, 60), 600_00);
+        assert_eq!(weighted_cents(999, 10), 99);
+        assert_eq!(weighted_cents(i64::MAX, 100), i64::MAX);
+        assert_eq!(weighted_cents(500, 250), 500, "probability is capped at 100 %");
+    }
+}

@@ -9,6 +9,7 @@ mod event_log;
 mod members;
 pub use members::Team;
 mod migration;
+mod overview;
 mod pipelines;
 mod secrets;
 mod sessions;

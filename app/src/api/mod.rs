@@ -1,5 +1,6 @@
 //! Server functions: thin endpoints that resolve the session, then call one service
 //! operation. Endpoints are stable (`/api/<name>`) so tests and scripts can call them.
 
+pub mod pipeline;
 pub mod session;
 pub mod team;

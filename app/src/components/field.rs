@@ -84,7 +84,7 @@ pub fn TextField(
                 on:blur=move |_| touched.set(true)
             />
             {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
-            <p class="field-error" id=error_id role="alert" aria-live="polite">
+            <p class="field-error" id=error_id aria-live="polite">
                 {move || error.get()}
             </p>
         </div>

@@ -2,5 +2,7 @@
 
 pub mod field;
 pub mod icons;
+pub mod outcome;
 
 pub use field::{FormBanner, TextField};
+pub use outcome::form_outcome;

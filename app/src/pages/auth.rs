@@ -5,7 +5,7 @@ use crate::{
     auth::use_auth,
     components::{
         field::{server_message, FieldRule},
-        FormBanner, TextField,
+        form_outcome, FormBanner, TextField,
     },
 };
 use domain::{validation, AppError, FieldErrors};
@@ -81,7 +81,7 @@ fn AuthCard(title: &'static str, children: Children) -> impl IntoView {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = use_auth().sign_in;
-    let result = action.value();
+    let result = form_outcome(action);
     view! {
         <Title text="Sign in" />
         <SignedOutOnly>
@@ -106,7 +106,7 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = use_auth().sign_up;
-    let result = action.value();
+    let result = form_outcome(action);
     view! {
         <Title text="Create your workspace" />
         <SignedOutOnly>
@@ -140,7 +140,7 @@ pub fn AcceptInvitePage() -> impl IntoView {
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
     let details = Resource::new(token, get_invite);
     let action = use_auth().accept_invite;
-    let result = action.value();
+    let result = form_outcome(action);
     view! {
         <Title text="Join your team" />
         <AuthCard title="Join your team">

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod not_found;
+pub mod pipeline;
 pub mod placeholders;
 pub mod settings;
 pub mod shell;

@@ -20,18 +20,6 @@ fn Upcoming(title: &'static str, promise: &'static str, children: Children) -> i
     }
 }
 
-/// The kanban board of deals.
-#[component]
-pub fn PipelinePage() -> impl IntoView {
-    view! {
-        <Upcoming title="Pipeline" promise="Your deals on a live board, one column per stage of the buying process.">
-            <li>"Drag deals between stages with mouse, touch or keyboard"</li>
-            <li>"Stage entry rules that ask only for what is missing"</li>
-            <li>"Column totals and weighted value, computed on the server"</li>
-        </Upcoming>
-    }
-}
-
 /// The shared lead inbox.
 #[component]
 pub fn InboxPage() -> impl IntoView {

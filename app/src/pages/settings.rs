@@ -2,7 +2,7 @@
 
 use crate::{
     api::team::{get_team, ChangeRole, InviteTeammate, RevokeInvite, SetMemberActive},
-    components::{field::server_message, FormBanner, TextField},
+    components::{field::server_message, form_outcome, FormBanner, TextField},
     pages::shell::use_current_user,
 };
 use domain::{account::Member, Role};
@@ -75,7 +75,7 @@ fn TeamAdmin(me: domain::UserId) -> impl IntoView {
         },
         |_| get_team(),
     );
-    let invite_result = invite.value();
+    let invite_result = form_outcome(invite);
     let issued = move || invite_result.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).cloned());
     view! {
         <Title text="Users" />
@@ -101,8 +101,9 @@ fn TeamAdmin(me: domain::UserId) -> impl IntoView {
                 </div>
             })}
         </section>
-        {[change_role.value(), set_active.value()].map(|result| view! { <FormBanner result=result /> }).collect_view()}
-        <FormBanner result=revoke.value() />
+        <FormBanner result=form_outcome(change_role) />
+        <FormBanner result=form_outcome(set_active) />
+        <FormBanner result=form_outcome(revoke) />
         <Transition fallback=|| view! { <p>"Loading the team…"</p> }>
             {move || Suspend::new(async move {
                 team.await.map(|team| {
