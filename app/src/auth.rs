@@ -1,6 +1,8 @@
 //! The visitor's session and the actions that change it, shared through context.
 
-use crate::api::session::{get_session, AcceptInvite, CreateWorkspace, SessionInfo, SignIn, SignOut};
+use crate::api::session::{
+    get_session, AcceptInvite, CreateWorkspace, SessionInfo, SignIn, SignOut,
+};
 use domain::AppError;
 use leptos::prelude::*;
 
@@ -39,6 +41,12 @@ pub fn AuthProvider(children: Children) -> impl IntoView {
         },
         |_| get_session(),
     );
-    provide_context(Auth { session, sign_in, sign_up, sign_out, accept_invite });
+    provide_context(Auth {
+        session,
+        sign_in,
+        sign_up,
+        sign_out,
+        accept_invite,
+    });
     children()
 }

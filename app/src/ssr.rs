@@ -78,12 +78,19 @@ pub fn set_session_cookie(token: &SessionToken) -> Result<(), AppError> {
 
 /// Tells the browser to forget the session cookie.
 pub fn clear_session_cookie() -> Result<(), AppError> {
-    write_cookie(&format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
+    write_cookie(&format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+    ))
 }
 
 fn write_cookie(cookie: &str) -> Result<(), AppError> {
-    let secure = if state()?.secure_cookies { "; Secure" } else { "" };
-    let value = HeaderValue::from_str(&format!("{cookie}{secure}")).map_err(|_| AppError::Internal)?;
+    let secure = if state()?.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let value =
+        HeaderValue::from_str(&format!("{cookie}{secure}")).map_err(|_| AppError::Internal)?;
     let response = use_context::<ResponseOptions>().ok_or(AppError::Internal)?;
     response.append_header(header::SET_COOKIE, value);
     Ok(())
@@ -93,7 +100,12 @@ fn write_cookie(cookie: &str) -> Result<(), AppError> {
 pub fn client_ip() -> String {
     request_parts()
         .ok()
-        .and_then(|parts| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string()))
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip().to_string())
+        })
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
@@ -101,7 +113,13 @@ pub fn client_ip() -> String {
 pub fn site_origin() -> String {
     let host = request_parts()
         .ok()
-        .and_then(|parts| parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned))
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_owned)
+        })
         .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
     let secure = state().map(|s| s.secure_cookies).unwrap_or(false);
     format!("{}://{host}", if secure { "https" } else { "http" })

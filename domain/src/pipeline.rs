@@ -66,14 +66,22 @@ pub fn weighted_cents(value_cents: i64, probability: u8) -> i64 {
     i64::try_from(weighted).unwrap_or(i64::MAX)
 }
 
+/// Open value in one currency: total and weighted by the stage probability, in cents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StageValue {
+    pub currency: crate::money::Currency,
+    pub value_cents: i64,
+    pub weighted_cents: i64,
+}
+
 /// One stage of the pipeline overview: open deals and their value, per currency.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StageSummary {
     pub name: String,
     pub probability: u8,
     pub open_deals: u64,
-    /// (currency, total value in cents, weighted value in cents), largest first.
-    pub values: Vec<(crate::money::Currency, i64, i64)>,
+    /// One entry per currency, largest value first.
+    pub values: Vec<StageValue>,
 }
 
 /// Open deals by stage, plus closed outcomes: the pipeline at a glance.
@@ -98,9 +106,13 @@ mod weighted_tests {
 
     #[test]
     fn weighting_uses_the_stage_probability() {
-        assert_eq!(weighted_cents(1_000_00, 60), 600_00);
+        assert_eq!(weighted_cents(100_000, 60), 60_000);
         assert_eq!(weighted_cents(999, 10), 99);
         assert_eq!(weighted_cents(i64::MAX, 100), i64::MAX);
-        assert_eq!(weighted_cents(500, 250), 500, "probability is capped at 100 %");
+        assert_eq!(
+            weighted_cents(500, 250),
+            500,
+            "probability is capped at 100 %"
+        );
     }
 }

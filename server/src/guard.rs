@@ -16,7 +16,10 @@ use axum::{
 /// `Sec-Fetch-Site` when the browser sends it, else `Origin` against `Host`. Requests
 /// with neither come from non-browser clients, which cannot borrow a victim's cookies.
 pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if !safe && !same_site(request.headers()) {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
         return (
@@ -50,7 +53,10 @@ pub fn same_site(headers: &HeaderMap) -> bool {
 }
 
 fn add_security_headers(headers: &mut HeaderMap) {
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     headers.insert(
         "referrer-policy",
@@ -87,14 +93,30 @@ mod tests {
     fn fetch_metadata_decides_when_present() {
         assert!(same_site(&headers(&[("sec-fetch-site", "same-origin")])));
         assert!(!same_site(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(!same_site(&headers(&[("sec-fetch-site", "same-site"), ("origin", "http://a"), ("host", "a")])));
+        assert!(!same_site(&headers(&[
+            ("sec-fetch-site", "same-site"),
+            ("origin", "http://a"),
+            ("host", "a")
+        ])));
     }
 
     #[test]
     fn origin_must_match_host() {
-        assert!(same_site(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])));
-        assert!(!same_site(&headers(&[("origin", "http://evil.example"), ("host", "127.0.0.1:3000")])));
-        assert!(!same_site(&headers(&[("origin", "null"), ("host", "127.0.0.1:3000")])));
-        assert!(same_site(&headers(&[("host", "127.0.0.1:3000")])), "non-browser clients");
+        assert!(same_site(&headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(!same_site(&headers(&[
+            ("origin", "http://evil.example"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(!same_site(&headers(&[
+            ("origin", "null"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(
+            same_site(&headers(&[("host", "127.0.0.1:3000")])),
+            "non-browser clients"
+        );
     }
 }

@@ -4,11 +4,15 @@ use app::ssr::AppState;
 use clap::Parser;
 use leptos::config::LeptosOptions;
 use server::{
-    cli::{BackupArgs, Cli, Command, DatabaseArgs, DemoArgs, ServeArgs, UserCommand, UserCreateArgs},
+    cli::{
+        BackupArgs, Cli, Command, DatabaseArgs, DemoArgs, ServeArgs, UserCommand, UserCreateArgs,
+    },
     router,
 };
 use service::{
-    connect, demo::{DemoOptions, DEMO_PASSWORD}, is_postgres, migrate, Crm, CrmSettings,
+    connect,
+    demo::{DemoOptions, DEMO_PASSWORD},
+    is_postgres, migrate, Crm, CrmSettings,
 };
 use std::{net::SocketAddr, process::ExitCode};
 use tracing_subscriber::EnvFilter;
@@ -19,13 +23,16 @@ type Failure = Box<dyn std::error::Error>;
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
         )
         .init();
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Serve(args) => serve(args).await,
-        Command::Migrate(args) => open(&args).await.map(|_| println!("Database is up to date.")),
+        Command::Migrate(args) => open(&args)
+            .await
+            .map(|_| println!("Database is up to date.")),
         Command::Demo(args) => demo(args).await,
         Command::User(UserCommand::Create(args)) => create_user(args).await,
         Command::Backup(args) => backup(args).await,
@@ -42,7 +49,10 @@ async fn main() -> ExitCode {
 /// Opens and migrates the database, creating the SQLite file's folder if needed.
 async fn open(args: &DatabaseArgs) -> Result<Crm, Failure> {
     if let Some(path) = sqlite_path(&args.database_url) {
-        if let Some(folder) = std::path::Path::new(&path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Some(folder) = std::path::Path::new(&path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(folder)?;
         }
     }
@@ -53,7 +63,9 @@ async fn open(args: &DatabaseArgs) -> Result<Crm, Failure> {
 
 /// The file behind a `sqlite://path?…` URL.
 fn sqlite_path(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
 }
@@ -73,12 +85,19 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         .site_pkg_dir("pkg")
         .site_addr(args.addr)
         .build();
-    let state = AppState { leptos_options, crm, secure_cookies: args.secure_cookies };
+    let state = AppState {
+        leptos_options,
+        crm,
+        secure_cookies: args.secure_cookies,
+    };
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     println!("Pipewright is running on http://{}", args.addr);
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 
@@ -86,7 +105,9 @@ async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };
@@ -127,11 +148,19 @@ async fn seed(crm: &Crm, options: DemoOptions) -> Result<(), Failure> {
 
 async fn demo(args: DemoArgs) -> Result<(), Failure> {
     let crm = open(&args.database).await?;
-    seed(&crm, DemoOptions { deals: args.size, seed: args.seed }).await
+    seed(
+        &crm,
+        DemoOptions {
+            deals: args.size,
+            seed: args.seed,
+        },
+    )
+    .await
 }
 
 async fn create_user(args: UserCreateArgs) -> Result<(), Failure> {
-    let role = domain::Role::parse(&args.role).ok_or("role must be admin, manager, rep or marketer")?;
+    let role =
+        domain::Role::parse(&args.role).ok_or("role must be admin, manager, rep or marketer")?;
     let crm = open(&args.database).await?;
     let name = args
         .name
@@ -142,11 +171,18 @@ async fn create_user(args: UserCreateArgs) -> Result<(), Failure> {
         Err(_) => (random_password(), true),
     };
     let member = crm
-        .create_member(args.workspace.as_deref(), &args.email, &name, role, &password)
+        .create_member(
+            args.workspace.as_deref(),
+            &args.email,
+            &name,
+            role,
+            &password,
+        )
         .await
         .map_err(|error| match error {
             domain::AppError::NotFound => {
-                "no single workspace matches: pass --workspace with the exact workspace name".to_owned()
+                "no single workspace matches: pass --workspace with the exact workspace name"
+                    .to_owned()
             }
             domain::AppError::Validation(errors) => errors
                 .0
@@ -156,7 +192,12 @@ async fn create_user(args: UserCreateArgs) -> Result<(), Failure> {
                 .join("; "),
             other => other.message(),
         })?;
-    println!("Created {} ({}) as {}.", member.name, member.email, member.role.label());
+    println!(
+        "Created {} ({}) as {}.",
+        member.name,
+        member.email,
+        member.role.label()
+    );
     if generated {
         println!("Password: {password}");
     }
@@ -180,10 +221,17 @@ async fn backup(args: BackupArgs) -> Result<(), Failure> {
     let crm = open(&args.database).await?;
     if is_postgres(crm.db()) {
         println!("PostgreSQL is backed up with its own tool. Run:");
-        println!("  pg_dump --format=custom --file={} '{}'", args.file.display(), args.database.database_url);
+        println!(
+            "  pg_dump --format=custom --file={} '{}'",
+            args.file.display(),
+            args.database.database_url
+        );
         return Ok(());
     }
-    let target = args.file.to_str().ok_or("the backup path must be valid UTF-8")?;
+    let target = args
+        .file
+        .to_str()
+        .ok_or("the backup path must be valid UTF-8")?;
     service::backup_sqlite(crm.db(), target).await?;
     println!("Backed up to {}.", args.file.display());
     Ok(())

@@ -15,14 +15,28 @@ use tower::ServiceExt;
 
 async fn crm() -> Crm {
     let path = std::env::temp_dir().join(format!("pipewright-http-{}.db", uuid::Uuid::new_v4()));
-    let db = connect(&format!("sqlite://{}?mode=rwc", path.display())).await.unwrap();
+    let db = connect(&format!("sqlite://{}?mode=rwc", path.display()))
+        .await
+        .unwrap();
     migrate(&db).await.unwrap();
-    Crm::new(db, CrmSettings { password_memory_kib: 1024 })
+    Crm::new(
+        db,
+        CrmSettings {
+            password_memory_kib: 1024,
+        },
+    )
 }
 
 fn router(crm: &Crm) -> Router {
-    let leptos_options = LeptosOptions::builder().output_name("pipewright").site_root("target/site").build();
-    server::router(AppState { leptos_options, crm: crm.clone(), secure_cookies: false })
+    let leptos_options = LeptosOptions::builder()
+        .output_name("pipewright")
+        .site_root("target/site")
+        .build();
+    server::router(AppState {
+        leptos_options,
+        crm: crm.clone(),
+        secure_cookies: false,
+    })
 }
 
 const HOST: &str = "127.0.0.1:3000";
@@ -33,7 +47,10 @@ fn form_post(path: &str) -> http::request::Builder {
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
 }
 
-async fn send(router: &Router, request: Request<Body>) -> (StatusCode, Vec<(String, String)>, String) {
+async fn send(
+    router: &Router,
+    request: Request<Body>,
+) -> (StatusCode, Vec<(String, String)>, String) {
     let response: Response<Body> = router.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response
@@ -46,7 +63,10 @@ async fn send(router: &Router, request: Request<Body>) -> (StatusCode, Vec<(Stri
 }
 
 fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 async fn sign_up(crm: &Crm, email: &str) -> (domain::account::CurrentUser, String) {
@@ -77,16 +97,26 @@ async fn a_form_sign_up_sets_a_safe_cookie_and_opens_the_pipeline() {
     assert_eq!(status, StatusCode::FOUND);
     assert_eq!(header_value(&headers, "location"), Some("/pipeline"));
     let cookie = header_value(&headers, "set-cookie").expect("a session cookie");
-    assert!(cookie.starts_with("pw_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    assert!(
+        cookie.starts_with("pw_session=")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+    );
     assert!(!cookie.contains("Secure"), "plain http on localhost");
     let session = cookie.split(';').next().unwrap().to_owned();
 
-    let page = Request::get("/pipeline").header(header::HOST, HOST).header(header::COOKIE, &session);
+    let page = Request::get("/pipeline")
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, &session);
     let (status, _, html) = send(&router, page.body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Acme") && html.contains("<h1>Pipeline</h1>"));
 
-    let anonymous = Request::get("/pipeline").header(header::HOST, HOST).body(Body::empty()).unwrap();
+    let anonymous = Request::get("/pipeline")
+        .header(header::HOST, HOST)
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())
+        .unwrap();
     let (status, headers, _) = send(&router, anonymous).await;
     assert_eq!(status, StatusCode::FOUND);
     assert_eq!(header_value(&headers, "location"), Some("/sign-in"));
@@ -98,7 +128,10 @@ async fn a_cross_site_post_to_a_server_function_is_refused() {
     let router = router(&crm);
     let (admin, cookie) = sign_up(&crm, "dana@acme.com").await;
     let body = "email=mallory%40evil.example&role=admin";
-    for (name, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")] {
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
         let request = form_post("/api/invite_teammate")
             .header(header::COOKIE, &cookie)
             .header(name, value)
@@ -108,7 +141,10 @@ async fn a_cross_site_post_to_a_server_function_is_refused() {
         assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {value}");
         assert!(text.contains("Cross-site request refused"));
     }
-    assert!(crm.team(&admin).await.unwrap().invites.is_empty(), "nothing was written");
+    assert!(
+        crm.team(&admin).await.unwrap().invites.is_empty(),
+        "nothing was written"
+    );
 
     let same_site = form_post("/api/invite_teammate")
         .header(header::COOKIE, &cookie)
@@ -154,21 +190,43 @@ async fn bad_requests_get_clear_answers_and_change_nothing() {
     assert!(text.contains("Unauthorized"), "{text}");
 
     let huge = "x".repeat(200 * 1024);
-    let oversized = form_post("/api/sign_in").body(Body::from(huge.clone())).unwrap();
+    let oversized = form_post("/api/sign_in")
+        .header(header::CONTENT_LENGTH, huge.len())
+        .body(Body::from(huge.clone()))
+        .unwrap();
     let (status, _, text) = send(&router, oversized).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(text.contains("64 KiB"));
 
-    let malformed = form_post("/api/sign_up").body(Body::from("name=only")).unwrap();
+    let malformed = form_post("/api/sign_up")
+        .body(Body::from("name=only"))
+        .unwrap();
     let (status, _, text) = send(&router, malformed).await;
     assert!(!status.is_success());
-    assert!(text.contains("malformed") || text.contains("Validation"), "{text}");
+    assert!(
+        text.contains("malformed") || text.contains("Validation"),
+        "{text}"
+    );
 
     let wrong = "email=dana%40acme.com&password=nope+nope+nope";
-    let (_, _, text) = send(&router, form_post("/api/sign_in").body(Body::from(wrong)).unwrap()).await;
-    assert!(text.contains("That e-mail and password do not match."), "{text}");
+    let (_, _, text) = send(
+        &router,
+        form_post("/api/sign_in").body(Body::from(wrong)).unwrap(),
+    )
+    .await;
+    assert!(
+        text.contains("That e-mail and password do not match."),
+        "{text}"
+    );
 
-    let (status, _, html) = send(&router, Request::get("/no/such/page").header(header::HOST, HOST).body(Body::empty()).unwrap()).await;
+    let (status, _, html) = send(
+        &router,
+        Request::get("/no/such/page")
+            .header(header::HOST, HOST)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found"));
 
@@ -182,7 +240,13 @@ async fn a_rep_cannot_use_admin_endpoints() {
     let router = router(&crm);
     let (admin, _) = sign_up(&crm, "dana@acme.com").await;
     let invite = crm
-        .invite_teammate(&admin, domain::account::InviteTeammate { email: "sam@acme.com".into(), role: Role::Rep })
+        .invite_teammate(
+            &admin,
+            domain::account::InviteTeammate {
+                email: "sam@acme.com".into(),
+                role: Role::Rep,
+            },
+        )
         .await
         .unwrap();
     let (_, token) = crm
@@ -194,9 +258,18 @@ async fn a_rep_cannot_use_admin_endpoints() {
         .await
         .unwrap();
     let cookie = format!("pw_session={}", token.expose());
-    let (_, _, text) = send(&router, form_post("/api/team").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    let (_, _, text) = send(
+        &router,
+        form_post("/api/team")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert!(text.contains("Forbidden"), "{text}");
-    let page = Request::get("/settings/users").header(header::HOST, HOST).header(header::COOKIE, &cookie);
+    let page = Request::get("/settings/users")
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, &cookie);
     let (status, _, html) = send(&router, page.body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(html.contains("Only workspace admins can manage users."));

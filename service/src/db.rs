@@ -130,6 +130,7 @@ pub async fn backup_sqlite(db: &DatabaseConnection, target: &str) -> Result<(), 
     }
     // VACUUM INTO takes no bound parameters; quote the path as an SQL string literal.
     let quoted = target.replace('\'', "''");
-    db.execute_unprepared(&format!("VACUUM INTO '{quoted}'")).await?;
+    db.execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
+        .await?;
     Ok(())
 }

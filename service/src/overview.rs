@@ -8,12 +8,10 @@ use crate::{
 use domain::{
     account::CurrentUser,
     money::Currency,
-    pipeline::{weighted_cents, PipelineOverview, StageSummary},
+    pipeline::{weighted_cents, PipelineOverview, StageSummary, StageValue},
     AppError,
 };
-use sea_orm::{
-    sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -23,7 +21,10 @@ impl Crm {
     ///
     /// # Errors
     /// `NotFound` when the workspace has no pipeline.
-    pub async fn pipeline_overview(&self, viewer: &CurrentUser) -> Result<PipelineOverview, AppError> {
+    pub async fn pipeline_overview(
+        &self,
+        viewer: &CurrentUser,
+    ) -> Result<PipelineOverview, AppError> {
         let workspace = viewer.workspace_id.0;
         let first = pipeline::Entity::find()
             .filter(pipeline::Column::WorkspaceId.eq(workspace))
@@ -46,7 +47,10 @@ impl Crm {
             .column(deal::Column::Status)
             .column(deal::Column::Currency)
             .column_as(Expr::cust("COUNT(*)"), "deals")
-            .column_as(Expr::cust("CAST(COALESCE(SUM(value_cents), 0) AS BIGINT)"), "value")
+            .column_as(
+                Expr::cust("CAST(COALESCE(SUM(value_cents), 0) AS BIGINT)"),
+                "value",
+            )
             .filter(deal::Column::WorkspaceId.eq(workspace))
             .filter(deal::Column::PipelineId.eq(first.id))
             .group_by(deal::Column::StageId)
@@ -60,7 +64,7 @@ impl Crm {
             .iter()
             .map(|s| (s.id, u8::try_from(s.probability.clamp(0, 100)).unwrap_or(0)))
             .collect();
-        let mut open: HashMap<Uuid, (u64, Vec<(Currency, i64, i64)>)> = HashMap::new();
+        let mut open: HashMap<Uuid, (u64, Vec<StageValue>)> = HashMap::new();
         let (mut won_deals, mut lost_deals) = (0, 0);
         for (stage_id, status, currency, deals, value) in rows {
             let deals = u64::try_from(deals).unwrap_or(0);
@@ -72,7 +76,11 @@ impl Crm {
                     let weight = probability.get(&stage_id).copied().unwrap_or(0);
                     let entry = open.entry(stage_id).or_default();
                     entry.0 += deals;
-                    entry.1.push((currency, value, weighted_cents(value, weight)));
+                    entry.1.push(StageValue {
+                        currency,
+                        value_cents: value,
+                        weighted_cents: weighted_cents(value, weight),
+                    });
                 }
             }
         }
@@ -80,7 +88,7 @@ impl Crm {
             .into_iter()
             .map(|s| {
                 let (open_deals, mut values) = open.remove(&s.id).unwrap_or_default();
-                values.sort_by(|a, b| b.1.cmp(&a.1));
+                values.sort_by_key(|v| std::cmp::Reverse(v.value_cents));
                 StageSummary {
                     probability: probability.get(&s.id).copied().unwrap_or(0),
                     name: s.name,
@@ -89,6 +97,11 @@ impl Crm {
                 }
             })
             .collect();
-        Ok(PipelineOverview { pipeline_name: first.name, stages, won_deals, lost_deals })
+        Ok(PipelineOverview {
+            pipeline_name: first.name,
+            stages,
+            won_deals,
+            lost_deals,
+        })
     }
 }

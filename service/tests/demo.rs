@@ -84,10 +84,25 @@ async fn count_where(crm: &Crm, condition: &str) -> i64 {
 on_both_databases!(demo_workspace_has_realistic_spread_and_working_logins);
 
 async fn overview_sums_open_deals_per_stage_in_the_database(crm: Crm) {
-    let demo = crm.seed_demo(DemoOptions { deals: 1_200, seed: 11 }, &|_| {}).await.unwrap();
+    let demo = crm
+        .seed_demo(
+            DemoOptions {
+                deals: 1_200,
+                seed: 11,
+            },
+            &|_| {},
+        )
+        .await
+        .unwrap();
     let login = &demo.logins[0];
     let (viewer, _) = crm
-        .sign_in(SignIn { email: login.email.clone(), password: DEMO_PASSWORD.into() }, origin("127.0.0.1"))
+        .sign_in(
+            SignIn {
+                email: login.email.clone(),
+                password: DEMO_PASSWORD.into(),
+            },
+            origin("127.0.0.1"),
+        )
         .await
         .unwrap();
     let overview = crm.pipeline_overview(&viewer).await.unwrap();
@@ -95,16 +110,27 @@ async fn overview_sums_open_deals_per_stage_in_the_database(crm: Crm) {
     assert_eq!(overview.stages[0].name, "Qualified");
     let open = count_where(&crm, "status = 'open'").await as u64;
     assert_eq!(overview.open_deals(), open);
-    assert_eq!(overview.won_deals, count_where(&crm, "status = 'won'").await as u64);
-    let total: i64 = overview.stages.iter().flat_map(|s| s.values.iter().map(|v| v.1)).sum();
+    assert_eq!(
+        overview.won_deals,
+        count_where(&crm, "status = 'won'").await as u64
+    );
+    let total: i64 = overview
+        .stages
+        .iter()
+        .flat_map(|s| s.values.iter().map(|v| v.value_cents))
+        .sum();
     assert_eq!(total, sum_open_value(&crm).await);
     for stage in &overview.stages {
-        for (_, value, weighted) in &stage.values {
-            assert_eq!(*weighted, domain::pipeline::weighted_cents(*value, stage.probability));
+        for value in &stage.values {
+            let expected = domain::pipeline::weighted_cents(value.value_cents, stage.probability);
+            assert_eq!(value.weighted_cents, expected);
         }
     }
     // An empty workspace has the stages and nothing in them.
-    let (fresh, _) = crm.sign_up(common::sign_up("Empty Co", "empty@empty.example")).await.unwrap();
+    let (fresh, _) = crm
+        .sign_up(common::sign_up("Empty Co", "empty@empty.example"))
+        .await
+        .unwrap();
     let empty = crm.pipeline_overview(&fresh).await.unwrap();
     assert_eq!((empty.stages.len(), empty.open_deals()), (6, 0));
 }
@@ -115,7 +141,8 @@ async fn sum_open_value(crm: &Crm) -> i64 {
     let row = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),
-            "SELECT CAST(SUM(value_cents) AS BIGINT) AS n FROM deals WHERE status = 'open'".to_owned(),
+            "SELECT CAST(SUM(value_cents) AS BIGINT) AS n FROM deals WHERE status = 'open'"
+                .to_owned(),
         ))
         .await
         .unwrap()

@@ -24,7 +24,10 @@ pub async fn get_session() -> Result<SessionInfo, AppError> {
         Some(_) => false,
         None => state()?.crm.is_empty().await?,
     };
-    Ok(SessionInfo { user, fresh_install })
+    Ok(SessionInfo {
+        user,
+        fresh_install,
+    })
 }
 
 /// Creates a workspace and signs its first admin in.
@@ -36,7 +39,12 @@ pub async fn create_workspace(
     password: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{set_session_cookie, state};
-    let command = domain::account::SignUp { workspace_name, name, email, password };
+    let command = domain::account::SignUp {
+        workspace_name,
+        name,
+        email,
+        password,
+    };
     let (_, token) = state()?.crm.sign_up(command).await?;
     set_session_cookie(&token)?;
     leptos_axum::redirect("/pipeline");
@@ -47,7 +55,10 @@ pub async fn create_workspace(
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::ssr::{client_ip, session_cookie, set_session_cookie, state};
-    let origin = service::SignInOrigin { ip: client_ip(), previous_session: session_cookie() };
+    let origin = service::SignInOrigin {
+        ip: client_ip(),
+        previous_session: session_cookie(),
+    };
     let command = domain::account::SignIn { email, password };
     let (_, token) = state()?.crm.sign_in(command, origin).await?;
     set_session_cookie(&token)?;
@@ -77,7 +88,11 @@ pub async fn get_invite(token: String) -> Result<InviteDetails, AppError> {
 #[server(prefix = "/api", endpoint = "accept_invite")]
 pub async fn accept_invite(token: String, name: String, password: String) -> Result<(), AppError> {
     use crate::ssr::{set_session_cookie, state};
-    let command = domain::account::AcceptInvite { token, name, password };
+    let command = domain::account::AcceptInvite {
+        token,
+        name,
+        password,
+    };
     let (_, token) = state()?.crm.accept_invite(command).await?;
     set_session_cookie(&token)?;
     leptos_axum::redirect("/pipeline");

@@ -23,7 +23,8 @@ pub struct InviteLink {
 
 #[cfg(feature = "ssr")]
 fn parse_role(role: &str) -> Result<domain::Role, AppError> {
-    domain::Role::parse(role).ok_or_else(|| AppError::invalid("role", "Choose one of the offered roles."))
+    domain::Role::parse(role)
+        .ok_or_else(|| AppError::invalid("role", "Choose one of the offered roles."))
 }
 
 #[cfg(feature = "ssr")]
@@ -37,7 +38,10 @@ pub async fn get_team() -> Result<TeamView, AppError> {
     use crate::ssr::{require_user, state};
     let admin = require_user().await?;
     let team = state()?.crm.team(&admin).await?;
-    Ok(TeamView { members: team.members, invites: team.invites })
+    Ok(TeamView {
+        members: team.members,
+        invites: team.invites,
+    })
 }
 
 /// Invites a teammate; returns the one-time link to pass on.
@@ -45,9 +49,15 @@ pub async fn get_team() -> Result<TeamView, AppError> {
 pub async fn invite_teammate(email: String, role: String) -> Result<InviteLink, AppError> {
     use crate::ssr::{require_user, site_origin, state};
     let admin = require_user().await?;
-    let command = domain::account::InviteTeammate { email, role: parse_role(&role)? };
+    let command = domain::account::InviteTeammate {
+        email,
+        role: parse_role(&role)?,
+    };
     let issued = state()?.crm.invite_teammate(&admin, command).await?;
-    Ok(InviteLink { email: issued.invite.email, link: format!("{}/invite/{}", site_origin(), issued.token) })
+    Ok(InviteLink {
+        email: issued.invite.email,
+        link: format!("{}/invite/{}", site_origin(), issued.token),
+    })
 }
 
 /// Withdraws a pending invitation.
@@ -55,7 +65,10 @@ pub async fn invite_teammate(email: String, role: String) -> Result<InviteLink, 
 pub async fn revoke_invite(invite_id: String) -> Result<(), AppError> {
     use crate::ssr::{require_user, state};
     let admin = require_user().await?;
-    state()?.crm.revoke_invite(&admin, parse_id(&invite_id)?).await
+    state()?
+        .crm
+        .revoke_invite(&admin, parse_id(&invite_id)?)
+        .await
 }
 
 /// Gives a member another role.
@@ -63,7 +76,11 @@ pub async fn revoke_invite(invite_id: String) -> Result<(), AppError> {
 pub async fn change_role(member_id: String, role: String) -> Result<(), AppError> {
     use crate::ssr::{require_user, state};
     let admin = require_user().await?;
-    state()?.crm.change_role(&admin, parse_id(&member_id)?, parse_role(&role)?).await.map(|_| ())
+    state()?
+        .crm
+        .change_role(&admin, parse_id(&member_id)?, parse_role(&role)?)
+        .await
+        .map(|_| ())
 }
 
 /// Deactivates or reactivates a member (`active` is "true" or "false").
@@ -72,5 +89,9 @@ pub async fn set_member_active(member_id: String, active: String) -> Result<(), 
     use crate::ssr::{require_user, state};
     let admin = require_user().await?;
     let active = active == "true";
-    state()?.crm.set_member_active(&admin, parse_id(&member_id)?, active).await.map(|_| ())
+    state()?
+        .crm
+        .set_member_active(&admin, parse_id(&member_id)?, active)
+        .await
+        .map(|_| ())
 }

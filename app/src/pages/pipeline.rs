@@ -4,19 +4,26 @@
 use crate::api::pipeline::get_pipeline_overview;
 use domain::{
     money::format_whole,
-    pipeline::{PipelineOverview, StageSummary},
+    pipeline::{PipelineOverview, StageSummary, StageValue},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-fn amounts(values: &[(domain::money::Currency, i64, i64)], weighted: bool) -> String {
+fn amounts(values: &[StageValue], weighted: bool) -> String {
     if values.is_empty() {
         return "–".to_owned();
     }
     values
         .iter()
-        .map(|(currency, value, weighted_value)| {
-            format_whole(if weighted { *weighted_value } else { *value }, *currency)
+        .map(|v| {
+            format_whole(
+                if weighted {
+                    v.weighted_cents
+                } else {
+                    v.value_cents
+                },
+                v.currency,
+            )
         })
         .collect::<Vec<_>>()
         .join(" · ")

@@ -153,7 +153,11 @@ fn MemberRow(
     let id = member.id.to_string();
     let select_id = format!("role-{id}");
     let is_me = member.id == me;
-    let toggle_label = if member.active { "Deactivate" } else { "Reactivate" };
+    let toggle_label = if member.active {
+        "Deactivate"
+    } else {
+        "Reactivate"
+    };
     let toggle_name = format!("{toggle_label} {}", member.name);
     let toggle_id = id.clone();
     let next_active = (!member.active).to_string();
