@@ -2,7 +2,7 @@
 # Size of the browser bundle after `cargo leptos build --release`: raw and brotli (q11).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for file in target/site/pkg/pipewright_bg.wasm target/site/pkg/pipewright.js target/site/pkg/pipewright.css; do
+for file in target/site/pkg/pipewright.wasm target/site/pkg/pipewright.js target/site/pkg/pipewright.css; do
   node -e '
     const fs = require("fs"), zlib = require("zlib");
     const data = fs.readFileSync(process.argv[1]);

@@ -24,3 +24,7 @@ cd end2end
 PIPEWRIGHT_URL="http://127.0.0.1:$PORT" ../node_modules/.bin/playwright test "$@" || {
   echo "--- server log ---"; tail -50 "$LOG"; exit 1;
 }
+# A clean run leaves no error in the server's log: an error here is a bug users would meet.
+if grep -q "ERROR" "$LOG"; then
+  echo "--- the server logged errors during the run ---"; grep -A5 "ERROR" "$LOG"; exit 1
+fi

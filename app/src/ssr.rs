@@ -1,5 +1,10 @@
 //! Server-only glue between server functions and the service layer: state, the
 //! session cookie, and the client address.
+//!
+//! Server functions read everything they need from the request context in one
+//! synchronous call (`server_context()`) before their first `.await`: during server
+//! rendering a resource's future can outlive the view that started it, and context
+//! looked up after an await may then be gone.
 
 use axum::extract::{ConnectInfo, FromRef};
 use domain::{account::CurrentUser, AppError};
@@ -21,22 +26,52 @@ pub struct AppState {
     pub secure_cookies: bool,
 }
 
-/// The application state, or `Internal` when a handler was wired without it.
-pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| {
-        let path = use_context::<Parts>().map(|parts| parts.uri.to_string());
-        tracing::error!(?path, "AppState missing from server function context");
+/// What one server-function call knows about its request.
+pub struct ServerContext {
+    pub crm: Crm,
+    session: Option<SessionToken>,
+    response: Option<ResponseOptions>,
+    secure_cookies: bool,
+    client_ip: String,
+    origin: String,
+}
+
+/// Reads the request context. Call it first thing, before any `.await`.
+///
+/// # Errors
+/// `Internal` when the handler was wired without `AppState`.
+pub fn server_context() -> Result<ServerContext, AppError> {
+    let state = use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from server function context");
         AppError::Internal
+    })?;
+    let parts = use_context::<Parts>();
+    let session = parts.as_ref().and_then(session_cookie);
+    let client_ip = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>())
+        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string());
+    let host = parts
+        .as_ref()
+        .and_then(|p| p.headers.get(header::HOST))
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:3000");
+    let scheme = if state.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    Ok(ServerContext {
+        origin: format!("{scheme}://{host}"),
+        crm: state.crm,
+        session,
+        response: use_context::<ResponseOptions>(),
+        secure_cookies: state.secure_cookies,
+        client_ip,
     })
 }
 
-fn request_parts() -> Result<Parts, AppError> {
-    use_context::<Parts>().ok_or(AppError::Internal)
-}
-
-/// The session token from the request's cookie, if any.
-pub fn session_cookie() -> Option<SessionToken> {
-    let parts = use_context::<Parts>()?;
+fn session_cookie(parts: &Parts) -> Option<SessionToken> {
     parts
         .headers
         .get_all(header::COOKIE)
@@ -48,79 +83,69 @@ pub fn session_cookie() -> Option<SessionToken> {
         .map(|(_, value)| SessionToken::from_cookie(value))
 }
 
-/// The signed-in person, or `None`.
-///
-/// # Errors
-/// `Internal` on database failure.
-pub async fn signed_in_user() -> Result<Option<CurrentUser>, AppError> {
-    let Some(token) = session_cookie() else {
-        return Ok(None);
-    };
-    state()?.crm.resolve_session(&token).await
-}
+impl ServerContext {
+    /// The session token the request carried, if any.
+    pub fn session(&self) -> Option<SessionToken> {
+        self.session.clone()
+    }
 
-/// The signed-in person; every protected server function starts here.
-///
-/// # Errors
-/// `Unauthorized` without a valid session.
-pub async fn require_user() -> Result<CurrentUser, AppError> {
-    signed_in_user().await?.ok_or(AppError::Unauthorized)
-}
+    /// The signed-in person, or `None`.
+    ///
+    /// # Errors
+    /// `Internal` on database failure.
+    pub async fn signed_in_user(&self) -> Result<Option<CurrentUser>, AppError> {
+        match &self.session {
+            Some(token) => self.crm.resolve_session(token).await,
+            None => Ok(None),
+        }
+    }
 
-/// Sends the session cookie: HttpOnly, SameSite=Lax, Secure over https.
-pub fn set_session_cookie(token: &SessionToken) -> Result<(), AppError> {
-    let max_age = domain::account::SESSION_IDLE_DAYS * 24 * 3600;
-    write_cookie(&format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}",
-        token.expose()
-    ))
-}
+    /// The signed-in person; every protected server function starts here.
+    ///
+    /// # Errors
+    /// `Unauthorized` without a valid session.
+    pub async fn require_user(&self) -> Result<CurrentUser, AppError> {
+        self.signed_in_user().await?.ok_or(AppError::Unauthorized)
+    }
 
-/// Tells the browser to forget the session cookie.
-pub fn clear_session_cookie() -> Result<(), AppError> {
-    write_cookie(&format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
-    ))
-}
+    /// Sends the session cookie: HttpOnly, SameSite=Lax, Secure over https.
+    ///
+    /// # Errors
+    /// `Internal` outside an HTTP request.
+    pub fn set_session_cookie(&self, token: &SessionToken) -> Result<(), AppError> {
+        let max_age = domain::account::SESSION_IDLE_DAYS * 24 * 3600;
+        self.write_cookie(&format!(
+            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}",
+            token.expose()
+        ))
+    }
 
-fn write_cookie(cookie: &str) -> Result<(), AppError> {
-    let secure = if state()?.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let value =
-        HeaderValue::from_str(&format!("{cookie}{secure}")).map_err(|_| AppError::Internal)?;
-    let response = use_context::<ResponseOptions>().ok_or(AppError::Internal)?;
-    response.append_header(header::SET_COOKIE, value);
-    Ok(())
-}
+    /// Tells the browser to forget the session cookie.
+    ///
+    /// # Errors
+    /// `Internal` outside an HTTP request.
+    pub fn clear_session_cookie(&self) -> Result<(), AppError> {
+        self.write_cookie(&format!(
+            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+        ))
+    }
 
-/// The client's address for rate limiting; the socket peer (no proxy headers are trusted).
-pub fn client_ip() -> String {
-    request_parts()
-        .ok()
-        .and_then(|parts| {
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|info| info.0.ip().to_string())
-        })
-        .unwrap_or_else(|| "unknown".to_owned())
-}
+    fn write_cookie(&self, cookie: &str) -> Result<(), AppError> {
+        let secure = if self.secure_cookies { "; Secure" } else { "" };
+        let value =
+            HeaderValue::from_str(&format!("{cookie}{secure}")).map_err(|_| AppError::Internal)?;
+        let response = self.response.as_ref().ok_or(AppError::Internal)?;
+        response.append_header(header::SET_COOKIE, value);
+        Ok(())
+    }
 
-/// `scheme://host` of the current request, for links shown to people (invitations).
-pub fn site_origin() -> String {
-    let host = request_parts()
-        .ok()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-    let secure = state().map(|s| s.secure_cookies).unwrap_or(false);
-    format!("{}://{host}", if secure { "https" } else { "http" })
+    /// The client's address for rate limiting: the socket peer (no proxy header is trusted).
+    pub fn client_ip(&self) -> &str {
+        &self.client_ip
+    }
+
+    /// `scheme://host` of the request, for links shown to people (invitations).
+    pub fn site_origin(&self) -> &str {
+        &self.origin
+    }
 }

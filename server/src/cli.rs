@@ -8,7 +8,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/pipewright.db?mode=rwc";
 
 /// Pipewright: the sales pipeline CRM.
 #[derive(Debug, Parser)]
-#[command(name = "pipewright", version, about)]
+#[command(name = "pipewright", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -126,7 +126,7 @@ impl Crm {
             if matches!(role, Role::Rep | Role::Manager) {
                 owners.push(member.id);
             }
-            if role != Role::Rep || logins.iter().all(|l: &DemoLogin| l.role != Role::Rep) {
+            if logins.iter().all(|l: &DemoLogin| l.role != role) {
                 logins.push(DemoLogin { email, role });
             }
         }

@@ -18,11 +18,11 @@ pub struct SessionInfo {
 /// The visitor's session, if any.
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn get_session() -> Result<SessionInfo, AppError> {
-    use crate::ssr::{signed_in_user, state};
-    let user = signed_in_user().await?;
+    let context = crate::ssr::server_context()?;
+    let user = context.signed_in_user().await?;
     let fresh_install = match user {
         Some(_) => false,
-        None => state()?.crm.is_empty().await?,
+        None => context.crm.is_empty().await?,
     };
     Ok(SessionInfo {
         user,
@@ -38,15 +38,15 @@ pub async fn create_workspace(
     email: String,
     password: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{set_session_cookie, state};
+    let context = crate::ssr::server_context()?;
     let command = domain::account::SignUp {
         workspace_name,
         name,
         email,
         password,
     };
-    let (_, token) = state()?.crm.sign_up(command).await?;
-    set_session_cookie(&token)?;
+    let (_, token) = context.crm.sign_up(command).await?;
+    context.set_session_cookie(&token)?;
     leptos_axum::redirect("/pipeline");
     Ok(())
 }
@@ -54,14 +54,14 @@ pub async fn create_workspace(
 /// Signs in with e-mail and password.
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
-    use crate::ssr::{client_ip, session_cookie, set_session_cookie, state};
+    let context = crate::ssr::server_context()?;
     let origin = service::SignInOrigin {
-        ip: client_ip(),
-        previous_session: session_cookie(),
+        ip: context.client_ip().to_owned(),
+        previous_session: context.session(),
     };
     let command = domain::account::SignIn { email, password };
-    let (_, token) = state()?.crm.sign_in(command, origin).await?;
-    set_session_cookie(&token)?;
+    let (_, token) = context.crm.sign_in(command, origin).await?;
+    context.set_session_cookie(&token)?;
     leptos_axum::redirect("/pipeline");
     Ok(())
 }
@@ -69,11 +69,11 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 /// Ends the current session.
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::ssr::{clear_session_cookie, session_cookie, state};
-    if let Some(token) = session_cookie() {
-        state()?.crm.sign_out(&token).await?;
+    let context = crate::ssr::server_context()?;
+    if let Some(token) = context.session() {
+        context.crm.sign_out(&token).await?;
     }
-    clear_session_cookie()?;
+    context.clear_session_cookie()?;
     leptos_axum::redirect("/sign-in");
     Ok(())
 }
@@ -81,20 +81,23 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// What an invitation link offers.
 #[server(prefix = "/api", endpoint = "invite_details")]
 pub async fn get_invite(token: String) -> Result<InviteDetails, AppError> {
-    crate::ssr::state()?.crm.invite_details(&token).await
+    crate::ssr::server_context()?
+        .crm
+        .invite_details(&token)
+        .await
 }
 
 /// Accepts an invitation: creates the account and signs it in.
 #[server(prefix = "/api", endpoint = "accept_invite")]
 pub async fn accept_invite(token: String, name: String, password: String) -> Result<(), AppError> {
-    use crate::ssr::{set_session_cookie, state};
+    let context = crate::ssr::server_context()?;
     let command = domain::account::AcceptInvite {
         token,
         name,
         password,
     };
-    let (_, token) = state()?.crm.accept_invite(command).await?;
-    set_session_cookie(&token)?;
+    let (_, token) = context.crm.accept_invite(command).await?;
+    context.set_session_cookie(&token)?;
     leptos_axum::redirect("/pipeline");
     Ok(())
 }

@@ -35,9 +35,9 @@ fn parse_id<T: std::str::FromStr>(value: &str) -> Result<T, AppError> {
 /// The team, for admins.
 #[server(prefix = "/api", endpoint = "team")]
 pub async fn get_team() -> Result<TeamView, AppError> {
-    use crate::ssr::{require_user, state};
-    let admin = require_user().await?;
-    let team = state()?.crm.team(&admin).await?;
+    let context = crate::ssr::server_context()?;
+    let admin = context.require_user().await?;
+    let team = context.crm.team(&admin).await?;
     Ok(TeamView {
         members: team.members,
         invites: team.invites,
@@ -47,25 +47,26 @@ pub async fn get_team() -> Result<TeamView, AppError> {
 /// Invites a teammate; returns the one-time link to pass on.
 #[server(prefix = "/api", endpoint = "invite_teammate")]
 pub async fn invite_teammate(email: String, role: String) -> Result<InviteLink, AppError> {
-    use crate::ssr::{require_user, site_origin, state};
-    let admin = require_user().await?;
+    let context = crate::ssr::server_context()?;
+    let admin = context.require_user().await?;
     let command = domain::account::InviteTeammate {
         email,
         role: parse_role(&role)?,
     };
-    let issued = state()?.crm.invite_teammate(&admin, command).await?;
+    let issued = context.crm.invite_teammate(&admin, command).await?;
+    let link = format!("{}/invite/{}", context.site_origin(), issued.token);
     Ok(InviteLink {
         email: issued.invite.email,
-        link: format!("{}/invite/{}", site_origin(), issued.token),
+        link,
     })
 }
 
 /// Withdraws a pending invitation.
 #[server(prefix = "/api", endpoint = "revoke_invite")]
 pub async fn revoke_invite(invite_id: String) -> Result<(), AppError> {
-    use crate::ssr::{require_user, state};
-    let admin = require_user().await?;
-    state()?
+    let context = crate::ssr::server_context()?;
+    let admin = context.require_user().await?;
+    context
         .crm
         .revoke_invite(&admin, parse_id(&invite_id)?)
         .await
@@ -74,11 +75,12 @@ pub async fn revoke_invite(invite_id: String) -> Result<(), AppError> {
 /// Gives a member another role.
 #[server(prefix = "/api", endpoint = "change_role")]
 pub async fn change_role(member_id: String, role: String) -> Result<(), AppError> {
-    use crate::ssr::{require_user, state};
-    let admin = require_user().await?;
-    state()?
+    let context = crate::ssr::server_context()?;
+    let admin = context.require_user().await?;
+    let (member, role) = (parse_id(&member_id)?, parse_role(&role)?);
+    context
         .crm
-        .change_role(&admin, parse_id(&member_id)?, parse_role(&role)?)
+        .change_role(&admin, member, role)
         .await
         .map(|_| ())
 }
@@ -86,12 +88,13 @@ pub async fn change_role(member_id: String, role: String) -> Result<(), AppError
 /// Deactivates or reactivates a member (`active` is "true" or "false").
 #[server(prefix = "/api", endpoint = "set_member_active")]
 pub async fn set_member_active(member_id: String, active: String) -> Result<(), AppError> {
-    use crate::ssr::{require_user, state};
-    let admin = require_user().await?;
+    let context = crate::ssr::server_context()?;
+    let admin = context.require_user().await?;
     let active = active == "true";
-    state()?
+    let member = parse_id(&member_id)?;
+    context
         .crm
-        .set_member_active(&admin, parse_id(&member_id)?, active)
+        .set_member_active(&admin, member, active)
         .await
         .map(|_| ())
 }

@@ -81,7 +81,11 @@ pub fn TextField(
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
                 on:input=move |ev| text.set(event_target_value(&ev))
-                on:blur=move |_| touched.set(true)
+                on:blur=move |ev| {
+                    // Read the field itself: it may have been filled before hydration.
+                    text.set(event_target_value(&ev));
+                    touched.set(true);
+                }
             />
             {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
             <p class="field-error" id=error_id aria-live="polite">

@@ -167,6 +167,7 @@ fn MemberRow(
                 <span class="member-name">{member.name.clone()} {is_me.then_some(" (you)")}</span>
                 <span class="hint">{member.email.clone()} {(!member.active).then_some(" · deactivated")}</span>
             </div>
+            <div class="member-actions">
             <ActionForm action=change_role attr:class="row-form">
                 <input type="hidden" name="member_id" value=id.clone() />
                 <label class="visually-hidden" for=select_id.clone()>{format!("Role of {}", member.name)}</label>
@@ -184,6 +185,7 @@ fn MemberRow(
                     <button type="submit" class="secondary" aria-label=toggle_name>{toggle_label}</button>
                 </ActionForm>
             })}
+            </div>
         </li>
     }
 }

@@ -161,14 +161,15 @@ pub(super) fn person(rng: &mut StdRng) -> String {
 
 /// The workspace's people: one admin, one manager per ten reps, the reps, one marketer.
 pub(super) fn team(rng: &mut StdRng, reps: usize) -> Vec<(String, Role)> {
-    let mut people = vec![("Morgan Reyes".to_owned(), Role::Admin)];
+    // The fixed names use words outside the lists above, so they never collide.
+    let mut people = vec![("Alex Morgan".to_owned(), Role::Admin)];
     for _ in 0..reps.div_ceil(10) {
         people.push((person(rng), Role::Manager));
     }
     for _ in 0..reps {
         people.push((person(rng), Role::Rep));
     }
-    people.push(("Priya Natarajan".to_owned(), Role::Marketer));
+    people.push(("Jamie Park".to_owned(), Role::Marketer));
     // Mailboxes must be unique; number repeated names.
     let mut seen = std::collections::HashMap::new();
     for (name, _) in &mut people {
