@@ -9,7 +9,15 @@ if ! command -v pg_isready >/dev/null; then
   echo "==> Installing PostgreSQL"
   apt-get update && apt-get install -y postgresql
 fi
+# Each service test makes its own database; drop the previous run's.
+drop_test_databases() {
+  psql -h 127.0.0.1 -U postgres -At -c \
+    "SELECT datname FROM pg_database WHERE datname LIKE 'pipewright_test_%'" |
+    while read -r name; do dropdb -h 127.0.0.1 -U postgres --if-exists "$name"; done
+}
+
 if ready; then
+  drop_test_databases
   exit 0
 fi
 echo "==> PostgreSQL is not answering on 127.0.0.1:5432; starting it"
@@ -19,7 +27,10 @@ if command -v pg_ctlcluster >/dev/null && [[ -d /etc/postgresql ]]; then
   done
 fi
 for _ in $(seq 1 30); do
-  ready && exit 0
+  if ready; then
+    drop_test_databases
+    exit 0
+  fi
   sleep 1
 done
 echo "FATAL: PostgreSQL could not be started; the service tests need it (127.0.0.1:5432, trust auth)." >&2
