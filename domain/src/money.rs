@@ -86,7 +86,8 @@ mod tests {
 }
 
 /// Formats an amount held in hundredths as whole units with thousands separators,
-/// e.g. `USD 1,234,568` for 123,456,789 cents (rounded half away from zero).
+/// e.g. `$1,234,568` for 123,456,789 cents, `CHF 12,345` where no symbol is common
+/// (rounded half up).
 pub fn format_whole(cents: i64, currency: Currency) -> String {
     let units = (cents.unsigned_abs() + 50) / 100;
     let digits = units.to_string();
@@ -98,7 +99,24 @@ pub fn format_whole(cents: i64, currency: Currency) -> String {
         grouped.push(digit);
     }
     let sign = if cents < 0 && units > 0 { "-" } else { "" };
-    format!("{currency} {sign}{grouped}")
+    match currency.symbol() {
+        Some(symbol) => format!("{sign}{symbol}{grouped}"),
+        None => format!("{currency} {sign}{grouped}"),
+    }
+}
+
+impl Currency {
+    /// The symbol for the most common currencies; others are shown by their code.
+    pub fn symbol(&self) -> Option<&'static str> {
+        match self.as_str() {
+            "USD" => Some("$"),
+            "EUR" => Some("€"),
+            "GBP" => Some("£"),
+            "JPY" => Some("¥"),
+            "INR" => Some("₹"),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -107,10 +125,12 @@ mod format_tests {
 
     #[test]
     fn whole_amounts_group_thousands_and_round() {
-        assert_eq!(format_whole(0, Currency::USD), "USD 0");
-        assert_eq!(format_whole(99_949, Currency::USD), "USD 999");
-        assert_eq!(format_whole(99_950, Currency::USD), "USD 1,000");
-        assert_eq!(format_whole(123_456_789, Currency::EUR), "EUR 1,234,568");
-        assert_eq!(format_whole(-250_000, Currency::USD), "USD -2,500");
+        assert_eq!(format_whole(0, Currency::USD), "$0");
+        assert_eq!(format_whole(99_949, Currency::USD), "$999");
+        assert_eq!(format_whole(99_950, Currency::USD), "$1,000");
+        assert_eq!(format_whole(123_456_789, Currency::EUR), "€1,234,568");
+        assert_eq!(format_whole(-250_000, Currency::USD), "-$2,500");
+        let chf = Currency::parse("CHF").unwrap();
+        assert_eq!(format_whole(1_234_500, chf), "CHF 12,345");
     }
 }

@@ -1,18 +1,26 @@
 import { expect, test } from "@playwright/test";
 import { newAccount, Pipewright } from "./fixtures/pipewright";
 
+/** Nothing may make a phone screen scroll sideways. */
+async function expectNoSidewaysScroll(page: import("@playwright/test").Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
 test("every section is reachable from the main navigation", async ({ page }) => {
   const app = new Pipewright(page);
   await app.createWorkspace(newAccount());
   for (const section of ["Inbox", "Activities", "Dashboard", "Contacts", "Companies"]) {
     await app.openSection(section);
     await expect(page.getByRole("status").filter({ hasText: "Coming soon" })).toBeVisible();
+    await expectNoSidewaysScroll(page);
   }
   await app.openSection("Settings");
   await app.openSection("Pipeline");
   for (const stage of ["Qualified", "Initial contact", "Needs assessment", "Proposal", "Negotiation", "Closing"]) {
     await expect(page.getByRole("listitem", { name: `${stage}, 0 open deals` })).toBeVisible();
   }
+  await expectNoSidewaysScroll(page);
 });
 
 test("an unknown address shows a helpful 404", async ({ page }) => {

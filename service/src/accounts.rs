@@ -102,8 +102,7 @@ impl Crm {
         .await?;
         let token = open_session(&txn, UserId(admin.id), workspace_id).await?;
         let signed_in = current_user(admin, home)?;
-        txn.commit().await.or_internal()?;
-        self.events.publish(vec![event]);
+        self.commit_and_publish(txn, vec![event]).await?;
         Ok((signed_in, token))
     }
 

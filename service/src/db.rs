@@ -68,6 +68,18 @@ impl Crm {
             .await
             .or_internal()
     }
+
+    /// Commits a write transaction, then publishes its events: only committed changes
+    /// reach live clients.
+    pub(crate) async fn commit_and_publish(
+        &self,
+        txn: DatabaseTransaction,
+        events: Vec<domain::event::Event>,
+    ) -> Result<(), AppError> {
+        txn.commit().await.or_internal()?;
+        self.events.publish(events);
+        Ok(())
+    }
 }
 
 /// Opens a pool for `url` (`sqlite://path?mode=rwc` or `postgres://…`).

@@ -226,8 +226,7 @@ impl Crm {
             },
         )
         .await?;
-        txn.commit().await.or_internal()?;
-        self.events.publish(vec![event]);
+        self.commit_and_publish(txn, vec![event]).await?;
         Ok(DemoWorkspace {
             workspace_id,
             name,

@@ -170,8 +170,7 @@ impl Crm {
             },
         )
         .await?;
-        txn.commit().await.or_internal()?;
-        self.events.publish(vec![event]);
+        self.commit_and_publish(txn, vec![event]).await?;
         let invite = to_pending(row).ok_or(AppError::Internal)?;
         Ok(IssuedInvite { invite, token })
     }
@@ -211,8 +210,7 @@ impl Crm {
             },
         )
         .await?;
-        txn.commit().await.or_internal()?;
-        self.events.publish(vec![event]);
+        self.commit_and_publish(txn, vec![event]).await?;
         Ok(())
     }
 
@@ -281,8 +279,7 @@ impl Crm {
             .or_internal()?
             .ok_or(AppError::Internal)?;
         let signed_in = current_user(member, home)?;
-        txn.commit().await.or_internal()?;
-        self.events.publish(vec![event]);
+        self.commit_and_publish(txn, vec![event]).await?;
         Ok((signed_in, token))
     }
 
@@ -324,8 +321,7 @@ impl Crm {
             },
         )
         .await?;
-        txn.commit().await.or_internal()?;
-        self.events.publish(vec![event]);
+        self.commit_and_publish(txn, vec![event]).await?;
         to_member(updated).ok_or(AppError::Internal)
     }
 
@@ -379,8 +375,7 @@ impl Crm {
             },
         )
         .await?;
-        txn.commit().await.or_internal()?;
-        self.events.publish(vec![event]);
+        self.commit_and_publish(txn, vec![event]).await?;
         to_member(updated).ok_or(AppError::Internal)
     }
 
@@ -429,8 +424,7 @@ impl Crm {
             },
         )
         .await?;
-        txn.commit().await.or_internal()?;
-        self.events.publish(vec![event]);
+        self.commit_and_publish(txn, vec![event]).await?;
         to_member(member).ok_or(AppError::Internal)
     }
 }

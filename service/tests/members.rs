@@ -25,7 +25,10 @@ fn invite(email: &str, role: Role) -> InviteTeammate {
     }
 }
 
-async fn invited_rep_joins_once_and_signs_in(crm: Crm) {
+/// A workspace whose admin has invited (but not yet admitted) sam@acme.com as a rep.
+async fn admin_with_invited_rep(
+    crm: &Crm,
+) -> (domain::account::CurrentUser, domain::account::IssuedInvite) {
     let (admin, _) = crm
         .sign_up(sign_up("Acme Sales", "dana@acme.com"))
         .await
@@ -34,6 +37,11 @@ async fn invited_rep_joins_once_and_signs_in(crm: Crm) {
         .invite_teammate(&admin, invite("sam@acme.com", Role::Rep))
         .await
         .unwrap();
+    (admin, issued)
+}
+
+async fn invited_rep_joins_once_and_signs_in(crm: Crm) {
+    let (admin, issued) = admin_with_invited_rep(&crm).await;
     let details = crm.invite_details(&issued.token).await.unwrap();
     assert_eq!(
         (details.workspace_name.as_str(), details.role),
@@ -121,14 +129,7 @@ async fn expired_unknown_and_revoked_invites_are_refused(crm: Crm) {
 }
 
 async fn only_admins_manage_the_team(crm: Crm) {
-    let (admin, _) = crm
-        .sign_up(sign_up("Acme Sales", "dana@acme.com"))
-        .await
-        .unwrap();
-    let issued = crm
-        .invite_teammate(&admin, invite("sam@acme.com", Role::Rep))
-        .await
-        .unwrap();
+    let (admin, issued) = admin_with_invited_rep(&crm).await;
     let (rep, _) = crm
         .accept_invite(accept(&issued.token, "Sam Okafor"))
         .await
