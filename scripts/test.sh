@@ -14,12 +14,14 @@ cargo fmt --all -- --check
 
 say "clippy (server side, then the browser bundle)"
 cargo clippy -p domain -p service -p server --all-targets -- -D warnings
+cargo clippy -p app --features ssr --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Per package: a bare workspace `cargo test` would merge the ssr and hydrate features.
 say "unit and service tests (SQLite and PostgreSQL)"
 cargo test -p domain
 cargo test -p service
+cargo test -p app --features ssr
 cargo test -p server
 
 say "release build"

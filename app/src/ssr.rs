@@ -113,7 +113,9 @@ impl ServerContext {
     /// # Errors
     /// `Internal` outside an HTTP request.
     pub fn set_session_cookie(&self, token: &SessionToken) -> Result<(), AppError> {
-        let max_age = domain::account::SESSION_IDLE_DAYS * 24 * 3600;
+        // The server decides when a session ends (idle expiry, sliding); the cookie just
+        // lives long enough (browsers cap it at 400 days) never to end it first.
+        let max_age = 400 * 24 * 3600;
         self.write_cookie(&format!(
             "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}",
             token.expose()

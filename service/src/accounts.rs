@@ -19,7 +19,6 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -44,6 +43,13 @@ impl Crm {
     pub(crate) async fn hash_password(&self, password: &str) -> Result<String, AppError> {
         let password = password.to_owned();
         let memory = self.settings.password_memory_kib;
+        // Each hash takes 19 MiB and a core for tens of milliseconds: bound how many run
+        // at once so a burst of sign-ups cannot exhaust memory.
+        let _permit = self
+            .password_work
+            .acquire()
+            .await
+            .map_err(|_| AppError::Internal)?;
         tokio::task::spawn_blocking(move || hash_password(&password, memory))
             .await
             .map_err(|_| AppError::Internal)?
@@ -51,6 +57,9 @@ impl Crm {
 
     async fn verify_password(&self, password: &str, stored: String) -> bool {
         let password = password.to_owned();
+        let Ok(_permit) = self.password_work.acquire().await else {
+            return false;
+        };
         tokio::task::spawn_blocking(move || verify_password(&password, &stored))
             .await
             .unwrap_or(false)
@@ -118,7 +127,13 @@ impl Crm {
     ) -> Result<(CurrentUser, SessionToken), AppError> {
         command.validate()?;
         let email = normalize_email(&command.email);
-        self.check_sign_in_rate(&email, &origin.ip).await?;
+        // Recorded before the check, so parallel guesses count each other: the attempt
+        // stays as a failure unless the password turns out right.
+        let attempt = self.record_sign_in_attempt(&email, &origin.ip).await?;
+        if let Err(limited) = self.check_sign_in_rate(&email, &origin.ip).await {
+            self.forget_sign_in_attempt(attempt).await?;
+            return Err(limited);
+        }
         let member = user::Entity::find()
             .filter(user::Column::Email.eq(email.as_str()))
             .one(&self.db)
@@ -130,13 +145,13 @@ impl Crm {
             .map_or_else(|| self.decoy_hash.to_string(), |m| m.password_hash.clone());
         let password_ok = self.verify_password(&command.password, stored).await;
         let Some(member) = member.filter(|_| password_ok) else {
-            self.record_sign_in_failure(&email, &origin.ip).await?;
             return Err(AppError::invalid(
                 "password",
                 "That e-mail and password do not match.",
             ));
         };
         if !member.active {
+            self.forget_sign_in_attempt(attempt).await?;
             return Err(AppError::invalid(
                 "email",
                 "This account has been deactivated. Ask your workspace admin.",
@@ -178,14 +193,15 @@ impl Crm {
             .count(&self.db)
             .await
             .or_internal()?;
-        if by_email >= MAX_FAILURES_PER_EMAIL || by_ip >= MAX_FAILURES_PER_IP {
+        // The counts include the attempt being checked.
+        if by_email > MAX_FAILURES_PER_EMAIL || by_ip > MAX_FAILURES_PER_IP {
             return Err(AppError::RateLimited);
         }
         Ok(())
     }
 
-    async fn record_sign_in_failure(&self, email: &str, ip: &str) -> Result<(), AppError> {
-        let txn = self.db.begin().await.or_internal()?;
+    async fn record_sign_in_attempt(&self, email: &str, ip: &str) -> Result<i64, AppError> {
+        let txn = self.begin_write().await?;
         // Old failures no longer count; trimming here keeps the table small without a job.
         let expired = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
         sign_in_failure::Entity::delete_many()
@@ -193,7 +209,7 @@ impl Crm {
             .exec(&txn)
             .await
             .or_internal()?;
-        sign_in_failure::ActiveModel {
+        let attempt = sign_in_failure::ActiveModel {
             email: Set(email.chars().take(254).collect()),
             ip: Set(ip.chars().take(64).collect()),
             at: Set(Utc::now()),
@@ -202,7 +218,16 @@ impl Crm {
         .insert(&txn)
         .await
         .or_internal()?;
-        txn.commit().await.or_internal()
+        txn.commit().await.or_internal()?;
+        Ok(attempt.id)
+    }
+
+    async fn forget_sign_in_attempt(&self, attempt: i64) -> Result<(), AppError> {
+        sign_in_failure::Entity::delete_by_id(attempt)
+            .exec(&self.db)
+            .await
+            .or_internal()?;
+        Ok(())
     }
 }
 

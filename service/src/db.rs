@@ -9,6 +9,9 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
+/// Password hashes computed at once: 19 MiB each, so at most ~76 MiB in flight.
+const PASSWORD_WORKERS: usize = 4;
+
 /// Knobs that differ between deployments.
 #[derive(Debug, Clone)]
 pub struct CrmSettings {
@@ -33,6 +36,8 @@ pub struct Crm {
     pub(crate) settings: CrmSettings,
     /// A hash of a random secret, verified against when an e-mail is unknown.
     pub(crate) decoy_hash: std::sync::Arc<str>,
+    /// Bounds concurrent password hashing (memory- and CPU-hard on purpose).
+    pub(crate) password_work: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Crm {
@@ -44,6 +49,7 @@ impl Crm {
             events: EventBus::new(),
             settings,
             decoy_hash,
+            password_work: std::sync::Arc::new(tokio::sync::Semaphore::new(PASSWORD_WORKERS)),
         }
     }
 
@@ -80,6 +86,27 @@ impl Crm {
         self.events.publish(events);
         Ok(())
     }
+}
+
+/// Serialises member-management writes of one workspace on PostgreSQL, so two admins
+/// demoting each other at once cannot leave the workspace without an admin. SQLite
+/// write transactions are already serial (IMMEDIATE).
+pub(crate) async fn lock_workspace(
+    txn: &DatabaseTransaction,
+    workspace_id: uuid::Uuid,
+) -> Result<(), AppError> {
+    use sea_orm::{ConnectionTrait, Statement};
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id FROM workspaces WHERE id = $1 FOR UPDATE",
+        [workspace_id.into()],
+    ))
+    .await
+    .or_internal()?;
+    Ok(())
 }
 
 /// Opens a pool for `url` (`sqlite://path?mode=rwc` or `postgres://…`).

@@ -83,7 +83,9 @@ impl Crm {
     ) -> Result<DemoWorkspace, AppError> {
         let mut rng = StdRng::seed_from_u64(options.seed);
         let now = Utc::now();
-        let suffix = format!("{:04x}", rng.gen::<u16>());
+        let workspace_id = WorkspaceId(Uuid::new_v4());
+        // From the new workspace's id, not the seeded generator: every run gets its own.
+        let suffix = workspace_id.0.simple().to_string()[..6].to_owned();
         let mail_domain = if self.email_domain_free("northwind.example").await? {
             "northwind.example".to_owned()
         } else {
@@ -94,7 +96,6 @@ impl Crm {
         } else {
             format!("Northwind Hardware ({} deals)", options.deals)
         };
-        let workspace_id = WorkspaceId(Uuid::new_v4());
         let password_hash = self.hash_password(DEMO_PASSWORD).await?;
 
         let txn = self.begin_write().await?;

@@ -241,6 +241,8 @@ impl Crm {
         command: AcceptInvite,
     ) -> Result<(CurrentUser, SessionToken), AppError> {
         command.validate()?;
+        // Check the link before the deliberately slow hash, so junk tokens cost nothing.
+        usable_invite(&self.db, &command.token).await?;
         let password_hash = self.hash_password(&command.password).await?;
         let txn = self.begin_write().await?;
         let found = usable_invite(&txn, &command.token).await?;
@@ -295,6 +297,7 @@ impl Crm {
     ) -> Result<Member, AppError> {
         require_admin(actor)?;
         let txn = self.begin_write().await?;
+        crate::db::lock_workspace(&txn, actor.workspace_id.0).await?;
         let row = find_member(&txn, actor.workspace_id, member_id).await?;
         let before = row.role.clone();
         if before == role.as_str() {
@@ -343,6 +346,7 @@ impl Crm {
             ));
         }
         let txn = self.begin_write().await?;
+        crate::db::lock_workspace(&txn, actor.workspace_id.0).await?;
         let row = find_member(&txn, actor.workspace_id, member_id).await?;
         if row.active == active {
             return to_member(row).ok_or(AppError::Internal);

@@ -173,7 +173,43 @@ async fn repeated_failures_are_rate_limited_per_account_and_ip(crm: Crm) {
         .is_ok());
 }
 
+async fn parallel_guesses_cannot_outrun_the_limit(crm: Crm) {
+    crm.sign_up(sign_up("Acme Sales", "dana@acme.com"))
+        .await
+        .unwrap();
+    let guess = |n: usize| sign_in("dana@acme.com", &format!("guess number {n}"));
+    let mut burst = tokio::task::JoinSet::new();
+    for n in 0..12 {
+        let crm = crm.clone();
+        burst.spawn(async move { crm.sign_in(guess(n), origin("10.3.3.3")).await });
+    }
+    // A guess is "checked" when its password was verified (refused ones never were).
+    let mut checked = 0;
+    while let Some(outcome) = burst.join_next().await {
+        if outcome.unwrap() != Err(AppError::RateLimited) {
+            checked += 1;
+        }
+    }
+    for n in 12..20 {
+        if crm.sign_in(guess(n), origin("10.3.3.3")).await != Err(AppError::RateLimited) {
+            checked += 1;
+        }
+    }
+    assert_eq!(
+        checked, 5,
+        "exactly five wrong passwords may be tried per window"
+    );
+    let correct = crm
+        .sign_in(
+            sign_in("dana@acme.com", "correct horse battery"),
+            origin("10.3.3.4"),
+        )
+        .await;
+    assert_eq!(correct.unwrap_err(), AppError::RateLimited);
+}
+
 on_both_databases!(
+    parallel_guesses_cannot_outrun_the_limit,
     sign_up_creates_workspace_admin_pipeline_and_event,
     bad_or_duplicate_sign_up_writes_nothing,
     sign_in_checks_password_and_rotates_session,
