@@ -24,6 +24,9 @@ pub struct AppState {
     pub crm: Crm,
     /// Set the cookie's `Secure` flag (the site is served over https).
     pub secure_cookies: bool,
+    /// The address people reach Pipewright at (e.g. `https://crm.acme.com`), for links
+    /// such as invitations; without it links use the request's Host header.
+    pub public_url: Option<String>,
 }
 
 /// What one server-function call knows about its request.
@@ -61,8 +64,12 @@ pub fn server_context() -> Result<ServerContext, AppError> {
     } else {
         "http"
     };
+    let origin = state.public_url.as_deref().map_or_else(
+        || format!("{scheme}://{host}"),
+        |url| url.trim_end_matches('/').to_owned(),
+    );
     Ok(ServerContext {
-        origin: format!("{scheme}://{host}"),
+        origin,
         crm: state.crm,
         session,
         response: use_context::<ResponseOptions>(),

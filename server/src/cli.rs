@@ -50,9 +50,12 @@ pub struct ServeArgs {
     /// Folder with the built site (pkg/ with WASM, JS and CSS).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
-    /// Mark the session cookie Secure; use when Pipewright is served over https.
+    /// Mark the session cookie Secure; implied by an https --public-url.
     #[arg(long, env = "PIPEWRIGHT_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The address people use, e.g. https://crm.acme.com (for invitation links).
+    #[arg(long, env = "PIPEWRIGHT_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -85,10 +85,15 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         .site_pkg_dir("pkg")
         .site_addr(args.addr)
         .build();
+    let served_over_https = args
+        .public_url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("https://"));
     let state = AppState {
         leptos_options,
         crm,
-        secure_cookies: args.secure_cookies,
+        secure_cookies: args.secure_cookies || served_over_https,
+        public_url: args.public_url.clone(),
     };
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     println!("Pipewright is running on http://{}", args.addr);

@@ -28,6 +28,11 @@ async fn crm() -> Crm {
 }
 
 fn router(crm: &Crm) -> Router {
+    router_at(crm, None)
+}
+
+/// The router as deployed at `public_url` (https implies Secure cookies, as `serve` does).
+fn router_at(crm: &Crm, public_url: Option<&str>) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("pipewright")
         .site_root("target/site")
@@ -35,7 +40,8 @@ fn router(crm: &Crm) -> Router {
     server::router(AppState {
         leptos_options,
         crm: crm.clone(),
-        secure_cookies: false,
+        secure_cookies: public_url.is_some_and(|url| url.starts_with("https://")),
+        public_url: public_url.map(str::to_owned),
     })
 }
 
@@ -273,4 +279,23 @@ async fn a_rep_cannot_use_admin_endpoints() {
     let (status, _, html) = send(&router, page.body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(html.contains("Only workspace admins can manage users."));
+}
+
+#[tokio::test]
+async fn behind_https_cookies_are_secure_and_links_use_the_public_address() {
+    let crm = crm().await;
+    let router = router_at(&crm, Some("https://crm.acme.example/"));
+    let body = "workspace_name=Acme&name=Dana&email=dana%40acme.com&password=correct+horse+battery";
+    let request = form_post("/api/sign_up").body(Body::from(body)).unwrap();
+    let (_, headers, _) = send(&router, request).await;
+    let cookie = header_value(&headers, "set-cookie").expect("a session cookie");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let invite = "email=sam%40acme.com&role=rep";
+    let request = form_post("/api/invite_teammate")
+        .header(header::COOKIE, session)
+        .body(Body::from(invite))
+        .unwrap();
+    let (_, _, text) = send(&router, request).await;
+    assert!(text.contains("https://crm.acme.example/invite/"), "{text}");
 }
