@@ -299,3 +299,26 @@ async fn behind_https_cookies_are_secure_and_links_use_the_public_address() {
     let (_, _, text) = send(&router, request).await;
     assert!(text.contains("https://crm.acme.example/invite/"), "{text}");
 }
+
+#[tokio::test]
+async fn a_fresh_install_opens_at_create_workspace() {
+    let crm = crm().await;
+    let router = router(&crm);
+    let home = || {
+        Request::get("/")
+            .header(header::HOST, HOST)
+            .header(header::ACCEPT, "text/html")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, headers, _) = send(&router, home()).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(header_value(&headers, "location"), Some("/sign-up"));
+    sign_up(&crm, "dana@acme.com").await;
+    let (_, headers, _) = send(&router, home()).await;
+    assert_eq!(
+        header_value(&headers, "location"),
+        Some("/sign-in"),
+        "once a workspace exists"
+    );
+}
