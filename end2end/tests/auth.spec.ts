@@ -47,3 +47,19 @@ test("signed-out visitors are sent to sign in", async ({ page }) => {
   await page.goto("/settings/users");
   await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
 });
+
+test("once hydrated, fields are checked in the browser as you leave them", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "needs the WASM");
+  const blocked: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) blocked.push(message.text());
+  });
+  await page.goto("/sign-up");
+  // Wait for hydration: the bundle is fetched and started by the page itself.
+  await page.waitForLoadState("networkidle");
+  await page.getByLabel("Work e-mail").fill("not-an-address");
+  await page.getByLabel("Work e-mail").blur();
+  await expect(page.getByText("Enter an e-mail address like name@company.com.")).toBeVisible();
+  await expect(page.getByLabel("Work e-mail")).toHaveAttribute("aria-invalid", "true");
+  expect(blocked).toEqual([]);
+});

@@ -114,9 +114,20 @@ async fn a_form_sign_up_sets_a_safe_cookie_and_opens_the_pipeline() {
     let page = Request::get("/pipeline")
         .header(header::HOST, HOST)
         .header(header::COOKIE, &session);
-    let (status, _, html) = send(&router, page.body(Body::empty()).unwrap()).await;
+    let (status, headers, html) = send(&router, page.body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Acme") && html.contains("<h1>Pipeline</h1>"));
+    let policy = header_value(&headers, "content-security-policy").expect("a CSP");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "inline scripts carry the nonce"
+    );
+    assert!(policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe-inline"));
 
     let anonymous = Request::get("/pipeline")
         .header(header::HOST, HOST)
