@@ -13,6 +13,24 @@ use leptos::config::LeptosOptions;
 use service::{connect, migrate, Crm, CrmSettings};
 use tower::ServiceExt;
 
+/// All HTTP tests share one runtime, as the server does in production. Leptos starts
+/// process-wide tasks on the runtime it first sees; with a runtime per test, a later test
+/// could wait on a runtime that is gone. The timeout turns any hang into a failure.
+fn run(test: impl std::future::Future<Output = ()>) {
+    static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("test runtime")
+    });
+    RUNTIME.block_on(async {
+        tokio::time::timeout(std::time::Duration::from_secs(60), test)
+            .await
+            .expect("test finished within 60 s");
+    });
+}
+
 async fn crm() -> Crm {
     let path = std::env::temp_dir().join(format!("pipewright-http-{}.db", uuid::Uuid::new_v4()));
     let db = connect(&format!("sqlite://{}?mode=rwc", path.display()))
@@ -88,248 +106,264 @@ async fn sign_up(crm: &Crm, email: &str) -> (domain::account::CurrentUser, Strin
     (user, format!("pw_session={}", token.expose()))
 }
 
-#[tokio::test]
-async fn a_form_sign_up_sets_a_safe_cookie_and_opens_the_pipeline() {
-    let crm = crm().await;
-    let router = router(&crm);
-    let body = "workspace_name=Acme&name=Dana&email=dana%40acme.com&password=correct+horse+battery";
-    let request = form_post("/api/sign_up")
-        .header(header::ACCEPT, "text/html")
-        .header(header::ORIGIN, format!("http://{HOST}"))
-        .header(header::REFERER, format!("http://{HOST}/sign-up"))
-        .body(Body::from(body))
-        .unwrap();
-    let (status, headers, _) = send(&router, request).await;
-    assert_eq!(status, StatusCode::FOUND);
-    assert_eq!(header_value(&headers, "location"), Some("/pipeline"));
-    let cookie = header_value(&headers, "set-cookie").expect("a session cookie");
-    assert!(
-        cookie.starts_with("pw_session=")
-            && cookie.contains("HttpOnly")
-            && cookie.contains("SameSite=Lax")
-    );
-    assert!(!cookie.contains("Secure"), "plain http on localhost");
-    let session = cookie.split(';').next().unwrap().to_owned();
-
-    let page = Request::get("/pipeline")
-        .header(header::HOST, HOST)
-        .header(header::COOKIE, &session);
-    let (status, headers, html) = send(&router, page.body(Body::empty()).unwrap()).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Acme") && html.contains("<h1>Pipeline</h1>"));
-    let policy = header_value(&headers, "content-security-policy").expect("a CSP");
-    let nonce = policy
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .unwrap();
-    assert!(
-        html.contains(&format!("nonce=\"{nonce}\"")),
-        "inline scripts carry the nonce"
-    );
-    assert!(policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe-inline"));
-
-    let anonymous = Request::get("/pipeline")
-        .header(header::HOST, HOST)
-        .header(header::ACCEPT, "text/html")
-        .body(Body::empty())
-        .unwrap();
-    let (status, headers, _) = send(&router, anonymous).await;
-    assert_eq!(status, StatusCode::FOUND);
-    assert_eq!(header_value(&headers, "location"), Some("/sign-in"));
-}
-
-#[tokio::test]
-async fn a_cross_site_post_to_a_server_function_is_refused() {
-    let crm = crm().await;
-    let router = router(&crm);
-    let (admin, cookie) = sign_up(&crm, "dana@acme.com").await;
-    let body = "email=mallory%40evil.example&role=admin";
-    for (name, value) in [
-        ("origin", "https://evil.example"),
-        ("sec-fetch-site", "cross-site"),
-    ] {
-        let request = form_post("/api/invite_teammate")
-            .header(header::COOKIE, &cookie)
-            .header(name, value)
+#[test]
+fn a_form_sign_up_sets_a_safe_cookie_and_opens_the_pipeline() {
+    run(async {
+        let crm = crm().await;
+        let router = router(&crm);
+        let body =
+            "workspace_name=Acme&name=Dana&email=dana%40acme.com&password=correct+horse+battery";
+        let request = form_post("/api/sign_up")
+            .header(header::ACCEPT, "text/html")
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::REFERER, format!("http://{HOST}/sign-up"))
             .body(Body::from(body))
             .unwrap();
-        let (status, _, text) = send(&router, request).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {value}");
-        assert!(text.contains("Cross-site request refused"));
-    }
-    assert!(
-        crm.team(&admin).await.unwrap().invites.is_empty(),
-        "nothing was written"
-    );
+        let (status, headers, _) = send(&router, request).await;
+        assert_eq!(status, StatusCode::FOUND);
+        assert_eq!(header_value(&headers, "location"), Some("/pipeline"));
+        let cookie = header_value(&headers, "set-cookie").expect("a session cookie");
+        assert!(
+            cookie.starts_with("pw_session=")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+        );
+        assert!(!cookie.contains("Secure"), "plain http on localhost");
+        let session = cookie.split(';').next().unwrap().to_owned();
 
-    let same_site = form_post("/api/invite_teammate")
-        .header(header::COOKIE, &cookie)
-        .header(header::ORIGIN, format!("http://{HOST}"))
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(body))
-        .unwrap();
-    let (status, _, text) = send(&router, same_site).await;
-    assert_eq!(status, StatusCode::OK, "{text}");
-    assert!(text.contains("/invite/"));
-    assert_eq!(crm.team(&admin).await.unwrap().invites.len(), 1);
-}
-
-#[tokio::test]
-async fn another_workspace_s_data_is_refused() {
-    let crm = crm().await;
-    let router = router(&crm);
-    let (_, acme_cookie) = sign_up(&crm, "dana@acme.com").await;
-    let (beta_admin, _) = sign_up(&crm, "eve@beta.com").await;
-    let body = format!("member_id={}&role=rep", beta_admin.user_id);
-    let request = form_post("/api/change_role")
-        .header(header::COOKIE, &acme_cookie)
-        .body(Body::from(body))
-        .unwrap();
-    let (status, _, text) = send(&router, request).await;
-    assert!(status.is_server_error() || status.is_client_error());
-    assert!(text.contains("NotFound"), "{text}");
-    let beta_team = crm.team(&beta_admin).await.unwrap();
-    assert_eq!(beta_team.members[0].role, Role::Admin, "unchanged");
-}
-
-#[tokio::test]
-async fn bad_requests_get_clear_answers_and_change_nothing() {
-    let crm = crm().await;
-    let router = router(&crm);
-    let (admin, _) = sign_up(&crm, "dana@acme.com").await;
-
-    let garbage = form_post("/api/team")
-        .header(header::COOKIE, "pw_session=%00garbage'--")
-        .body(Body::empty())
-        .unwrap();
-    let (_, _, text) = send(&router, garbage).await;
-    assert!(text.contains("Unauthorized"), "{text}");
-
-    let huge = "x".repeat(200 * 1024);
-    let oversized = form_post("/api/sign_in")
-        .header(header::CONTENT_LENGTH, huge.len())
-        .body(Body::from(huge.clone()))
-        .unwrap();
-    let (status, _, text) = send(&router, oversized).await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(text.contains("64 KiB"));
-
-    let malformed = form_post("/api/sign_up")
-        .body(Body::from("name=only"))
-        .unwrap();
-    let (status, _, text) = send(&router, malformed).await;
-    assert!(!status.is_success());
-    assert!(
-        text.contains("malformed") || text.contains("Validation"),
-        "{text}"
-    );
-
-    let wrong = "email=dana%40acme.com&password=nope+nope+nope";
-    let (_, _, text) = send(
-        &router,
-        form_post("/api/sign_in").body(Body::from(wrong)).unwrap(),
-    )
-    .await;
-    assert!(
-        text.contains("That e-mail and password do not match."),
-        "{text}"
-    );
-
-    let (status, _, html) = send(
-        &router,
-        Request::get("/no/such/page")
+        let page = Request::get("/pipeline")
             .header(header::HOST, HOST)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(html.contains("Page not found"));
+            .header(header::COOKIE, &session);
+        let (status, headers, html) = send(&router, page.body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Acme") && html.contains("<h1>Pipeline</h1>"));
+        let policy = header_value(&headers, "content-security-policy").expect("a CSP");
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap();
+        assert!(
+            html.contains(&format!("nonce=\"{nonce}\"")),
+            "inline scripts carry the nonce"
+        );
+        assert!(policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe-inline"));
 
-    let team = crm.team(&admin).await.unwrap();
-    assert_eq!((team.members.len(), team.invites.len()), (1, 0));
-}
-
-#[tokio::test]
-async fn a_rep_cannot_use_admin_endpoints() {
-    let crm = crm().await;
-    let router = router(&crm);
-    let (admin, _) = sign_up(&crm, "dana@acme.com").await;
-    let invite = crm
-        .invite_teammate(
-            &admin,
-            domain::account::InviteTeammate {
-                email: "sam@acme.com".into(),
-                role: Role::Rep,
-            },
-        )
-        .await
-        .unwrap();
-    let (_, token) = crm
-        .accept_invite(domain::account::AcceptInvite {
-            token: invite.token,
-            name: "Sam".into(),
-            password: "rep password 123".into(),
-        })
-        .await
-        .unwrap();
-    let cookie = format!("pw_session={}", token.expose());
-    let (_, _, text) = send(
-        &router,
-        form_post("/api/team")
-            .header(header::COOKIE, &cookie)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    assert!(text.contains("Forbidden"), "{text}");
-    let page = Request::get("/settings/users")
-        .header(header::HOST, HOST)
-        .header(header::COOKIE, &cookie);
-    let (status, _, html) = send(&router, page.body(Body::empty()).unwrap()).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(html.contains("Only workspace admins can manage users."));
-}
-
-#[tokio::test]
-async fn behind_https_cookies_are_secure_and_links_use_the_public_address() {
-    let crm = crm().await;
-    let router = router_at(&crm, Some("https://crm.acme.example/"));
-    let body = "workspace_name=Acme&name=Dana&email=dana%40acme.com&password=correct+horse+battery";
-    let request = form_post("/api/sign_up").body(Body::from(body)).unwrap();
-    let (_, headers, _) = send(&router, request).await;
-    let cookie = header_value(&headers, "set-cookie").expect("a session cookie");
-    assert!(cookie.contains("; Secure"), "{cookie}");
-    let session = cookie.split(';').next().unwrap().to_owned();
-    let invite = "email=sam%40acme.com&role=rep";
-    let request = form_post("/api/invite_teammate")
-        .header(header::COOKIE, session)
-        .body(Body::from(invite))
-        .unwrap();
-    let (_, _, text) = send(&router, request).await;
-    assert!(text.contains("https://crm.acme.example/invite/"), "{text}");
-}
-
-#[tokio::test]
-async fn a_fresh_install_opens_at_create_workspace() {
-    let crm = crm().await;
-    let router = router(&crm);
-    let home = || {
-        Request::get("/")
+        let anonymous = Request::get("/pipeline")
             .header(header::HOST, HOST)
             .header(header::ACCEPT, "text/html")
             .body(Body::empty())
-            .unwrap()
-    };
-    let (status, headers, _) = send(&router, home()).await;
-    assert_eq!(status, StatusCode::FOUND);
-    assert_eq!(header_value(&headers, "location"), Some("/sign-up"));
-    sign_up(&crm, "dana@acme.com").await;
-    let (_, headers, _) = send(&router, home()).await;
-    assert_eq!(
-        header_value(&headers, "location"),
-        Some("/sign-in"),
-        "once a workspace exists"
-    );
+            .unwrap();
+        let (status, headers, _) = send(&router, anonymous).await;
+        assert_eq!(status, StatusCode::FOUND);
+        assert_eq!(header_value(&headers, "location"), Some("/sign-in"));
+    });
+}
+
+#[test]
+fn a_cross_site_post_to_a_server_function_is_refused() {
+    run(async {
+        let crm = crm().await;
+        let router = router(&crm);
+        let (admin, cookie) = sign_up(&crm, "dana@acme.com").await;
+        let body = "email=mallory%40evil.example&role=admin";
+        for (name, value) in [
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ] {
+            let request = form_post("/api/invite_teammate")
+                .header(header::COOKIE, &cookie)
+                .header(name, value)
+                .body(Body::from(body))
+                .unwrap();
+            let (status, _, text) = send(&router, request).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {value}");
+            assert!(text.contains("Cross-site request refused"));
+        }
+        assert!(
+            crm.team(&admin).await.unwrap().invites.is_empty(),
+            "nothing was written"
+        );
+
+        let same_site = form_post("/api/invite_teammate")
+            .header(header::COOKIE, &cookie)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap();
+        let (status, _, text) = send(&router, same_site).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert!(text.contains("/invite/"));
+        assert_eq!(crm.team(&admin).await.unwrap().invites.len(), 1);
+    });
+}
+
+#[test]
+fn another_workspace_s_data_is_refused() {
+    run(async {
+        let crm = crm().await;
+        let router = router(&crm);
+        let (_, acme_cookie) = sign_up(&crm, "dana@acme.com").await;
+        let (beta_admin, _) = sign_up(&crm, "eve@beta.com").await;
+        let body = format!("member_id={}&role=rep", beta_admin.user_id);
+        let request = form_post("/api/change_role")
+            .header(header::COOKIE, &acme_cookie)
+            .body(Body::from(body))
+            .unwrap();
+        let (status, _, text) = send(&router, request).await;
+        assert!(status.is_server_error() || status.is_client_error());
+        assert!(text.contains("NotFound"), "{text}");
+        let beta_team = crm.team(&beta_admin).await.unwrap();
+        assert_eq!(beta_team.members[0].role, Role::Admin, "unchanged");
+    });
+}
+
+#[test]
+fn bad_requests_get_clear_answers_and_change_nothing() {
+    run(async {
+        let crm = crm().await;
+        let router = router(&crm);
+        let (admin, _) = sign_up(&crm, "dana@acme.com").await;
+
+        let garbage = form_post("/api/team")
+            .header(header::COOKIE, "pw_session=%00garbage'--")
+            .body(Body::empty())
+            .unwrap();
+        let (_, _, text) = send(&router, garbage).await;
+        assert!(text.contains("Unauthorized"), "{text}");
+
+        let huge = "x".repeat(200 * 1024);
+        let oversized = form_post("/api/sign_in")
+            .header(header::CONTENT_LENGTH, huge.len())
+            .body(Body::from(huge.clone()))
+            .unwrap();
+        let (status, _, text) = send(&router, oversized).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(text.contains("64 KiB"));
+
+        let malformed = form_post("/api/sign_up")
+            .body(Body::from("name=only"))
+            .unwrap();
+        let (status, _, text) = send(&router, malformed).await;
+        assert!(!status.is_success());
+        assert!(
+            text.contains("malformed") || text.contains("Validation"),
+            "{text}"
+        );
+
+        let wrong = "email=dana%40acme.com&password=nope+nope+nope";
+        let (_, _, text) = send(
+            &router,
+            form_post("/api/sign_in").body(Body::from(wrong)).unwrap(),
+        )
+        .await;
+        assert!(
+            text.contains("That e-mail and password do not match."),
+            "{text}"
+        );
+
+        let (status, _, html) = send(
+            &router,
+            Request::get("/no/such/page")
+                .header(header::HOST, HOST)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(html.contains("Page not found"));
+
+        let team = crm.team(&admin).await.unwrap();
+        assert_eq!((team.members.len(), team.invites.len()), (1, 0));
+    });
+}
+
+#[test]
+fn a_rep_cannot_use_admin_endpoints() {
+    run(async {
+        let crm = crm().await;
+        let router = router(&crm);
+        let (admin, _) = sign_up(&crm, "dana@acme.com").await;
+        let invite = crm
+            .invite_teammate(
+                &admin,
+                domain::account::InviteTeammate {
+                    email: "sam@acme.com".into(),
+                    role: Role::Rep,
+                },
+            )
+            .await
+            .unwrap();
+        let (_, token) = crm
+            .accept_invite(domain::account::AcceptInvite {
+                token: invite.token,
+                name: "Sam".into(),
+                password: "rep password 123".into(),
+            })
+            .await
+            .unwrap();
+        let cookie = format!("pw_session={}", token.expose());
+        let (_, _, text) = send(
+            &router,
+            form_post("/api/team")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert!(text.contains("Forbidden"), "{text}");
+        let page = Request::get("/settings/users")
+            .header(header::HOST, HOST)
+            .header(header::COOKIE, &cookie);
+        let (status, _, html) = send(&router, page.body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(html.contains("Only workspace admins can manage users."));
+    });
+}
+
+#[test]
+fn behind_https_cookies_are_secure_and_links_use_the_public_address() {
+    run(async {
+        let crm = crm().await;
+        let router = router_at(&crm, Some("https://crm.acme.example/"));
+        let body =
+            "workspace_name=Acme&name=Dana&email=dana%40acme.com&password=correct+horse+battery";
+        let request = form_post("/api/sign_up").body(Body::from(body)).unwrap();
+        let (_, headers, _) = send(&router, request).await;
+        let cookie = header_value(&headers, "set-cookie").expect("a session cookie");
+        assert!(cookie.contains("; Secure"), "{cookie}");
+        let session = cookie.split(';').next().unwrap().to_owned();
+        let invite = "email=sam%40acme.com&role=rep";
+        let request = form_post("/api/invite_teammate")
+            .header(header::COOKIE, session)
+            .body(Body::from(invite))
+            .unwrap();
+        let (_, _, text) = send(&router, request).await;
+        assert!(text.contains("https://crm.acme.example/invite/"), "{text}");
+    });
+}
+
+#[test]
+fn a_fresh_install_opens_at_create_workspace() {
+    run(async {
+        let crm = crm().await;
+        let router = router(&crm);
+        let home = || {
+            Request::get("/")
+                .header(header::HOST, HOST)
+                .header(header::ACCEPT, "text/html")
+                .body(Body::empty())
+                .unwrap()
+        };
+        let (status, headers, _) = send(&router, home()).await;
+        assert_eq!(status, StatusCode::FOUND);
+        assert_eq!(header_value(&headers, "location"), Some("/sign-up"));
+        sign_up(&crm, "dana@acme.com").await;
+        let (_, headers, _) = send(&router, home()).await;
+        assert_eq!(
+            header_value(&headers, "location"),
+            Some("/sign-in"),
+            "once a workspace exists"
+        );
+    });
 }
