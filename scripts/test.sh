@@ -19,13 +19,14 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Per package: a bare workspace `cargo test` would merge the ssr and hydrate features.
 say "unit and service tests (SQLite and PostgreSQL)"
-cargo test -p domain
-cargo test -p service
-cargo test -p app --features ssr
-cargo test -p server
+# Each step has a time limit, so a hung test fails the run instead of stalling CI.
+timeout 20m cargo test -p domain
+timeout 20m cargo test -p service
+timeout 20m cargo test -p app --features ssr
+timeout 20m cargo test -p server
 
 say "release build"
 cargo leptos build --release
 
 say "end-to-end tests (Playwright, headless Chromium)"
-./scripts/e2e.sh
+timeout 20m ./scripts/e2e.sh

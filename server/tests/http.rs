@@ -13,10 +13,15 @@ use leptos::config::LeptosOptions;
 use service::{connect, migrate, Crm, CrmSettings};
 use tower::ServiceExt;
 
-/// All HTTP tests share one runtime, as the server does in production. Leptos starts
-/// process-wide tasks on the runtime it first sees; with a runtime per test, a later test
-/// could wait on a runtime that is gone. The timeout turns any hang into a failure.
+/// All HTTP tests share one runtime and run one at a time, as a server process does:
+/// it builds its router (`generate_route_list` renders the app in a route-collecting
+/// mode) once, before serving. Building routers while other tests render pages hung
+/// about one run in ten. The timeout turns any hang into a failure.
 fn run(test: impl std::future::Future<Output = ()>) {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
