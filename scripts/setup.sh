@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# Debian packages need root; use sudo when run as someone else.
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 CARGO_LEPTOS_VERSION=0.3.10
 # wasm-bindgen-cli must equal the wasm-bindgen crate pinned in Cargo.lock.
@@ -30,7 +32,7 @@ fi
 # Never Debian's binaryen: its old wasm-opt silently breaks hydration.
 if ! command -v npm >/dev/null; then
   say "Installing Node.js and npm"
-  apt-get update && apt-get install -y nodejs npm
+  as_root apt-get update && as_root apt-get install -y nodejs npm
 fi
 if [[ ! -x node_modules/.bin/wasm-opt || ! -x node_modules/.bin/sass || package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "Installing npm tools (sass, binaryen, Playwright)"
@@ -38,8 +40,14 @@ if [[ ! -x node_modules/.bin/wasm-opt || ! -x node_modules/.bin/sass || package-
 fi
 
 if [[ "${1:-}" == "--test" ]]; then
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^$component"; then
+      say "Adding the $component component"
+      rustup component add "$component"
+    fi
+  done
   if ! command -v chromium >/dev/null; then
     say "Installing Debian's Chromium for the end-to-end tests"
-    apt-get update && apt-get install -y chromium
+    as_root apt-get update && as_root apt-get install -y chromium
   fi
 fi
