@@ -103,6 +103,29 @@ impl AcceptInvite {
     }
 }
 
+/// An account created directly by an operator (the CLI's `user create`), not by invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMember {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+impl NewMember {
+    /// The same rules as signing up and accepting an invitation.
+    ///
+    /// # Errors
+    /// Lists every field that is missing or malformed.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        check_email(&mut errors, "email", &self.email);
+        check_name(&mut errors, "name", "the name", &self.name);
+        check_new_password(&mut errors, "password", &self.password);
+        errors.into_result()
+    }
+}
+
 /// The signed-in person, as every page and server function sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
@@ -173,6 +196,19 @@ mod tests {
             password: "correct horse battery".into(),
         };
         assert!(sign_up.validate().is_ok());
+    }
+
+    #[test]
+    fn new_member_follows_the_sign_up_rules() {
+        let member = NewMember {
+            email: "sam@acme.com".into(),
+            name: "Sam".into(),
+            role: Role::Rep,
+            password: "short".into(),
+        };
+        let errors = member.validate().unwrap_err();
+        assert_eq!(errors.0.len(), 1);
+        assert!(errors.for_field("password").is_some());
     }
 
     #[test]

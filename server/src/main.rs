@@ -178,10 +178,12 @@ async fn create_user(args: UserCreateArgs) -> Result<(), Failure> {
     let member = crm
         .create_member(
             args.workspace.as_deref(),
-            &args.email,
-            &name,
-            role,
-            &password,
+            domain::account::NewMember {
+                email: args.email.clone(),
+                name,
+                role,
+                password: password.clone(),
+            },
         )
         .await
         .map_err(|error| match error {

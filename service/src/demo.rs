@@ -64,11 +64,12 @@ impl Crm {
     /// # Errors
     /// Database failure.
     pub async fn is_empty(&self) -> Result<bool, AppError> {
-        let count = workspace::Entity::find()
-            .count(&self.db)
+        // Asked on every signed-out page load: look for one row, never count them all.
+        let any = workspace::Entity::find()
+            .one(&self.db)
             .await
             .or_internal()?;
-        Ok(count == 0)
+        Ok(any.is_none())
     }
 
     /// Creates a new demo workspace with `options.deals` deals. `progress` hears the

@@ -12,7 +12,7 @@ use crate::{
 use chrono::{Duration, Utc};
 use domain::{
     account::{
-        AcceptInvite, CurrentUser, InviteDetails, InviteTeammate, IssuedInvite, Member,
+        AcceptInvite, CurrentUser, InviteDetails, InviteTeammate, IssuedInvite, Member, NewMember,
         PendingInvite, INVITE_VALID_DAYS,
     },
     event::EventKind,
@@ -22,7 +22,7 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -390,22 +390,21 @@ impl Crm {
     pub async fn create_member(
         &self,
         workspace_name: Option<&str>,
-        email: &str,
-        name: &str,
-        role: Role,
-        password: &str,
+        command: NewMember,
     ) -> Result<Member, AppError> {
-        let mut errors = domain::FieldErrors::default();
-        domain::validation::check_email(&mut errors, "email", email);
-        domain::validation::check_name(&mut errors, "name", "the name", name);
-        domain::validation::check_new_password(&mut errors, "password", password);
-        errors.into_result()?;
-        let email = normalize_email(email);
+        command.validate()?;
+        let (name, role, password) = (
+            command.name.as_str(),
+            command.role,
+            command.password.as_str(),
+        );
+        let email = normalize_email(&command.email);
         let mut query = workspace::Entity::find();
         if let Some(wanted) = workspace_name {
             query = query.filter(workspace::Column::Name.eq(wanted));
         }
-        let mut candidates = query.all(&self.db).await.or_internal()?;
+        // Two are enough to know the choice is ambiguous.
+        let mut candidates = query.limit(2).all(&self.db).await.or_internal()?;
         if candidates.len() != 1 {
             return Err(AppError::NotFound);
         }

@@ -269,7 +269,67 @@ async fn role_changes_and_deactivation_keep_an_admin(crm: Crm) {
     assert!(kinds.contains(&EventKind::MemberReactivated));
 }
 
+async fn operators_create_members_by_the_same_rules(crm: Crm) {
+    use domain::account::NewMember;
+    let member = |password: &str| NewMember {
+        email: "Lee@Acme.com".into(),
+        name: "Lee Chen".into(),
+        role: Role::Manager,
+        password: password.into(),
+    };
+    let (admin, _) = crm
+        .sign_up(sign_up("Acme Sales", "dana@acme.com"))
+        .await
+        .unwrap();
+    let short = crm.create_member(None, member("short")).await.unwrap_err();
+    assert!(short.field_message("password").is_some());
+    let created = crm
+        .create_member(None, member("manager password 1"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (created.email.as_str(), created.role),
+        ("lee@acme.com", Role::Manager)
+    );
+    let again = crm
+        .create_member(None, member("manager password 1"))
+        .await
+        .unwrap_err();
+    assert!(
+        again.field_message("email").is_some(),
+        "one e-mail, one account"
+    );
+    crm.sign_up(sign_up("Beta Corp", "eve@beta.com"))
+        .await
+        .unwrap();
+    let mut other = member("manager password 1");
+    other.email = "kim@acme.com".into();
+    assert_eq!(
+        crm.create_member(None, other.clone()).await.unwrap_err(),
+        AppError::NotFound
+    );
+    assert!(
+        crm.create_member(Some("Acme Sales"), other).await.is_ok(),
+        "named workspace"
+    );
+    let kinds: Vec<_> = crm
+        .events_since(&admin, 0, 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == EventKind::MemberJoined)
+            .count(),
+        2
+    );
+}
+
 on_both_databases!(
+    operators_create_members_by_the_same_rules,
     invited_rep_joins_once_and_signs_in,
     expired_unknown_and_revoked_invites_are_refused,
     only_admins_manage_the_team,

@@ -46,9 +46,7 @@ pub async fn create_workspace(
         password,
     };
     let (_, token) = context.crm.sign_up(command).await?;
-    context.set_session_cookie(&token)?;
-    leptos_axum::redirect("/pipeline");
-    Ok(())
+    open_pipeline(&context, &token)
 }
 
 /// Signs in with e-mail and password.
@@ -61,9 +59,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     };
     let command = domain::account::SignIn { email, password };
     let (_, token) = context.crm.sign_in(command, origin).await?;
-    context.set_session_cookie(&token)?;
-    leptos_axum::redirect("/pipeline");
-    Ok(())
+    open_pipeline(&context, &token)
 }
 
 /// Ends the current session.
@@ -97,7 +93,17 @@ pub async fn accept_invite(token: String, name: String, password: String) -> Res
         password,
     };
     let (_, token) = context.crm.accept_invite(command).await?;
-    context.set_session_cookie(&token)?;
+    open_pipeline(&context, &token)
+}
+
+/// Hands the new session to the browser and sends it to the pipeline: the last step of
+/// signing up, signing in and accepting an invitation.
+#[cfg(feature = "ssr")]
+fn open_pipeline(
+    context: &crate::ssr::ServerContext,
+    token: &service::SessionToken,
+) -> Result<(), AppError> {
+    context.set_session_cookie(token)?;
     leptos_axum::redirect("/pipeline");
     Ok(())
 }
