@@ -15,10 +15,19 @@ pub enum EventKind {
     MemberDeactivated,
     MemberReactivated,
     DemoSeeded,
+    DealCreated,
+    DealUpdated,
+    DealMoved,
+    DealWon,
+    DealLost,
+    DealReopened,
+    StagesChanged,
+    CompanySaved,
+    ContactSaved,
 }
 
 impl EventKind {
-    const NAMES: [(EventKind, &'static str); 8] = [
+    const NAMES: [(EventKind, &'static str); 17] = [
         (EventKind::WorkspaceCreated, "workspace.created"),
         (EventKind::MemberJoined, "member.joined"),
         (EventKind::MemberInvited, "member.invited"),
@@ -27,6 +36,15 @@ impl EventKind {
         (EventKind::MemberDeactivated, "member.deactivated"),
         (EventKind::MemberReactivated, "member.reactivated"),
         (EventKind::DemoSeeded, "workspace.demo_seeded"),
+        (EventKind::DealCreated, "deal.created"),
+        (EventKind::DealUpdated, "deal.updated"),
+        (EventKind::DealMoved, "deal.moved"),
+        (EventKind::DealWon, "deal.won"),
+        (EventKind::DealLost, "deal.lost"),
+        (EventKind::DealReopened, "deal.reopened"),
+        (EventKind::StagesChanged, "pipeline.stages_changed"),
+        (EventKind::CompanySaved, "company.saved"),
+        (EventKind::ContactSaved, "contact.saved"),
     ];
 
     /// The stable dotted name stored in the log.

@@ -38,3 +38,23 @@ public_id!(
     /// A pending invitation to join a workspace.
     InviteId
 );
+public_id!(
+    /// A sales pipeline: an ordered set of stages.
+    PipelineId
+);
+public_id!(
+    /// One step of a pipeline's buying process.
+    StageId
+);
+public_id!(
+    /// A sales opportunity.
+    DealId
+);
+public_id!(
+    /// An organisation a workspace sells to.
+    CompanyId
+);
+public_id!(
+    /// A person at a company.
+    ContactId
+);

@@ -2,6 +2,8 @@
 //! so the same validation runs on both sides of every form.
 
 pub mod account;
+pub mod board;
+pub mod deal;
 pub mod error;
 pub mod event;
 pub mod ids;

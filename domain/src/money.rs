@@ -4,6 +4,15 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Active ISO 4217 codes (2024 list, without funds and precious metals).
+const ISO_4217: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND \
+BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB \
+EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY \
+KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR \
+MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF \
+SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS \
+UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG";
+
 /// A three-letter ISO 4217 currency code, upper case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -16,12 +25,14 @@ impl Currency {
     /// Parses a code such as `usd` or `EUR`.
     ///
     /// # Errors
-    /// Anything that is not three ASCII letters.
+    /// Anything that is not an active ISO 4217 code.
     pub fn parse(code: &str) -> Result<Currency, String> {
         let code = code.trim().to_ascii_uppercase();
         match code.as_bytes() {
-            [a, b, c] if code.bytes().all(|b| b.is_ascii_uppercase()) => Ok(Currency([*a, *b, *c])),
-            _ => Err(format!("{code:?} is not a three-letter currency code")),
+            [a, b, c] if ISO_4217.split(' ').any(|known| known == code) => {
+                Ok(Currency([*a, *b, *c]))
+            }
+            _ => Err(format!("{code:?} is not an ISO 4217 currency code")),
         }
     }
 
@@ -73,6 +84,11 @@ mod tests {
         assert!(Currency::parse("US").is_err());
         assert!(Currency::parse("U$D").is_err());
         assert!(Currency::parse("ÜSD").is_err());
+        assert!(Currency::parse("ABC").is_err(), "unknown codes are refused");
+        assert_eq!(
+            Currency::parse(" jpy").map(|c| c.to_string()),
+            Ok("JPY".into())
+        );
     }
 
     #[test]

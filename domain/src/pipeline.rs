@@ -1,11 +1,15 @@
 //! The buying process every new workspace starts with.
 
+use crate::deal::DealField;
+
 /// A stage as seeded into a new pipeline: name, win probability (%), rotting days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StageTemplate {
     pub name: &'static str,
     pub probability: u8,
     pub rotting_days: u16,
+    /// Fields a deal must have before it may enter.
+    pub entry_fields: &'static [DealField],
 }
 
 /// The default pipeline's stages, in order. Won and lost are outcomes, not stages.
@@ -14,32 +18,57 @@ pub const BUYING_PROCESS: [StageTemplate; 6] = [
         name: "Qualified",
         probability: 10,
         rotting_days: 14,
+        entry_fields: &[],
     },
     StageTemplate {
         name: "Initial contact",
         probability: 20,
         rotting_days: 14,
+        entry_fields: &[DealField::Contact],
     },
     StageTemplate {
         name: "Needs assessment",
         probability: 40,
         rotting_days: 21,
+        entry_fields: &[DealField::Contact],
     },
     StageTemplate {
         name: "Proposal",
         probability: 60,
         rotting_days: 21,
+        entry_fields: &[DealField::Value, DealField::ExpectedCloseOn],
     },
     StageTemplate {
         name: "Negotiation",
         probability: 80,
         rotting_days: 14,
+        entry_fields: &[
+            DealField::Value,
+            DealField::ExpectedCloseOn,
+            DealField::DecisionMaker,
+        ],
     },
     StageTemplate {
         name: "Closing",
         probability: 90,
         rotting_days: 7,
+        entry_fields: &[
+            DealField::Value,
+            DealField::ExpectedCloseOn,
+            DealField::DecisionMaker,
+            DealField::NextStep,
+        ],
     },
+];
+
+/// Why deals are lost, until a workspace edits the list.
+pub const LOST_REASONS: [&str; 6] = [
+    "Price too high",
+    "Chose a competitor",
+    "No budget",
+    "No decision / went quiet",
+    "Timing not right",
+    "Missing features",
 ];
 
 /// The default pipeline's name.

@@ -6,13 +6,13 @@ mod names;
 use crate::{
     accounts::insert_user,
     db::OrInternal,
-    entity::{company, contact, deal, user, workspace},
+    entity::{company, contact, deal, deal_contact, user, workspace},
     event_log::{append, Change},
     pipelines::seed_default_pipeline,
     Crm,
 };
 use chrono::{DateTime, Duration, Utc};
-use domain::{event::EventKind, money::Currency, AppError, Role, WorkspaceId};
+use domain::{deal::ContactRole, event::EventKind, money::Currency, AppError, Role, WorkspaceId};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use serde_json::json;
@@ -145,6 +145,7 @@ impl Crm {
                     name: Set(company_name),
                     industry: Set(Some(names::pick(&mut rng, names::INDUSTRIES).to_owned())),
                     employees: Set(Some(names::company_size(&mut rng))),
+                    address: Set(None),
                     created_at: Set(now - Duration::days(rng.gen_range(30..720))),
                 }
             })
@@ -190,29 +191,47 @@ impl Crm {
 
         let mut written = 0;
         let mut batch = Vec::with_capacity(BATCH);
+        let mut roles = Vec::with_capacity(BATCH);
         for _ in 0..options.deals {
             let company_index = names::skewed_index(&mut rng, company_ids.len());
             let contact_index = contact_of_company[company_index];
             let owner = owners[names::skewed_index(&mut rng, owners.len())];
-            batch.push(generate_deal(
+            let deal = generate_deal(
                 &mut rng,
                 now,
                 workspace_id,
                 pipeline.id,
                 &pipeline.stage_ids,
                 company_ids[company_index],
-                contact_ids.get(contact_index).copied(),
                 owner,
                 &names::company_name_of(company_index),
-            ));
+            );
+            if let (Some(contact_id), Some(deal_id)) =
+                (contact_ids.get(contact_index), deal.id.clone().take())
+            {
+                let role = if rng.gen_bool(0.6) {
+                    ContactRole::DecisionMaker
+                } else {
+                    ContactRole::Champion
+                };
+                roles.push(deal_contact::ActiveModel {
+                    workspace_id: Set(workspace_id.0),
+                    deal_id: Set(deal_id),
+                    contact_id: Set(*contact_id),
+                    role: Set(role.key().to_owned()),
+                });
+            }
+            batch.push(deal);
             if batch.len() == BATCH {
                 written += batch.len();
                 self.insert_batches(std::mem::take(&mut batch)).await?;
+                self.insert_batches(std::mem::take(&mut roles)).await?;
                 progress(written);
             }
         }
         written += batch.len();
         self.insert_batches(batch).await?;
+        self.insert_batches(roles).await?;
         progress(written);
 
         let txn = self.begin_write().await?;
@@ -281,7 +300,6 @@ fn generate_deal(
     pipeline_id: Uuid,
     stage_ids: &[Uuid],
     company_id: Uuid,
-    contact_id: Option<Uuid>,
     owner_id: Uuid,
     company_name: &str,
 ) -> deal::ActiveModel {
@@ -315,16 +333,14 @@ fn generate_deal(
         pipeline_id: Set(pipeline_id),
         stage_id: Set(stage_ids[stage_index.min(stage_ids.len() - 1)]),
         company_id: Set(Some(company_id)),
-        contact_id: Set(contact_id),
         owner_id: Set(Some(owner_id)),
         title: Set(format!("{company_name} – {product}")),
         value_cents: Set(value_cents),
         currency: Set(Currency::USD.to_string()),
         expected_close_on: Set(Some(expected_close_on)),
         status: Set(status.to_owned()),
-        lost_reason: Set(
-            (status == "lost").then(|| names::pick(rng, names::LOST_REASONS).to_owned())
-        ),
+        lost_reason: Set((status == "lost")
+            .then(|| names::pick(rng, &domain::pipeline::LOST_REASONS).to_owned())),
         source: Set(Some(names::pick(rng, names::SOURCES).to_owned())),
         next_step: Set((status == "open").then(|| names::pick(rng, names::NEXT_STEPS).to_owned())),
         created_at: Set(created_at),
@@ -332,5 +348,7 @@ fn generate_deal(
         stage_entered_at: Set(stage_entered_at),
         closed_at: Set(closed_at),
         version: Set(1),
+        tags: Set(String::new()),
+        checked: Set(String::new()),
     }
 }

@@ -2,11 +2,12 @@
 
 use crate::{
     db::OrInternal,
-    entity::{pipeline, stage},
+    entity::{lost_reason, pipeline, stage},
 };
 use chrono::Utc;
 use domain::{
-    pipeline::{BUYING_PROCESS, DEFAULT_PIPELINE},
+    deal::EntryCriteria,
+    pipeline::{BUYING_PROCESS, DEFAULT_PIPELINE, LOST_REASONS},
     AppError, WorkspaceId,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
@@ -45,10 +46,29 @@ pub(crate) async fn seed_default_pipeline<C: ConnectionTrait>(
             position: Set(position),
             probability: Set(i32::from(template.probability)),
             rotting_days: Set(i32::from(template.rotting_days)),
+            entry_fields: Set(EntryCriteria {
+                fields: template.entry_fields.to_vec(),
+                checklist: Vec::new(),
+            }
+            .encode_fields()),
+            checklist: Set(String::new()),
         })
         .collect();
     let stage_ids = stages.iter().filter_map(|s| s.id.clone().take()).collect();
     stage::Entity::insert_many(stages)
+        .exec(conn)
+        .await
+        .or_internal()?;
+    let reasons = LOST_REASONS
+        .iter()
+        .zip(0..)
+        .map(|(label, position)| lost_reason::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            workspace_id: Set(workspace_id.0),
+            label: Set((*label).to_owned()),
+            position: Set(position),
+        });
+    lost_reason::Entity::insert_many(reasons)
         .exec(conn)
         .await
         .or_internal()?;

@@ -111,14 +111,6 @@ pub(super) const PRODUCTS: &[(&str, i64)] = &[
 pub(super) const SOURCES: &[&str] = &[
     "Web form", "Referral", "Event", "Outbound", "Partner", "Campaign",
 ];
-pub(super) const LOST_REASONS: &[&str] = &[
-    "Price too high",
-    "Chose a competitor",
-    "No budget",
-    "No decision",
-    "Timing",
-    "Missing feature",
-];
 pub(super) const NEXT_STEPS: &[&str] = &[
     "Send proposal",
     "Book demo",

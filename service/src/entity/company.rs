@@ -10,6 +10,7 @@ pub struct Model {
     pub domain: Option<String>,
     pub industry: Option<String>,
     pub employees: Option<i32>,
+    pub address: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -9,7 +9,6 @@ pub struct Model {
     pub pipeline_id: Uuid,
     pub stage_id: Uuid,
     pub company_id: Option<Uuid>,
-    pub contact_id: Option<Uuid>,
     pub owner_id: Option<Uuid>,
     pub title: String,
     /// Value in hundredths of the currency unit: integer sums are exact on every engine.
@@ -26,6 +25,10 @@ pub struct Model {
     pub stage_entered_at: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,
     pub version: i32,
+    /// Comma-separated, lower case.
+    pub tags: String,
+    /// Ticked checklist items, one per line.
+    pub checked: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

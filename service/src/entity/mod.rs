@@ -3,11 +3,14 @@
 pub mod company;
 pub mod contact;
 pub mod deal;
+pub mod deal_contact;
 pub mod event;
 pub mod invite;
+pub mod lost_reason;
 pub mod pipeline;
 pub mod session;
 pub mod sign_in_failure;
 pub mod stage;
+pub mod stage_change;
 pub mod user;
 pub mod workspace;

@@ -12,6 +12,10 @@ pub struct Model {
     /// Win probability in percent, 0–100.
     pub probability: i32,
     pub rotting_days: i32,
+    /// Comma-separated `DealField` keys a deal must fill before entering.
+    pub entry_fields: String,
+    /// Checklist items a deal must tick before entering, one per line.
+    pub checklist: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261127_000001_create_accounts;
 mod m20261127_000002_create_event_log;
 mod m20261127_000003_create_pipeline;
+mod m20261127_000004_deal_details;
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_create_accounts::Migration),
             Box::new(m20261127_000002_create_event_log::Migration),
             Box::new(m20261127_000003_create_pipeline::Migration),
+            Box::new(m20261127_000004_deal_details::Migration),
         ]
     }
 }

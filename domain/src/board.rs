@@ -1,0 +1,212 @@
+//! What the kanban board, the deal list and the deal page exchange with the server.
+
+use crate::{
+    deal::{ContactRole, DealChange, DealFacts, EntryCriteria},
+    ids::{CompanyId, ContactId, DealId, PipelineId, StageId, UserId},
+    money::Currency,
+    pipeline::StageValue,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Cards per column per request: a column holds thousands, the screen shows a dozen.
+pub const COLUMN_PAGE: u64 = 30;
+
+/// Which deals the board or list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealFilter {
+    pub pipeline: Option<PipelineId>,
+    pub owner: Option<UserId>,
+    /// Only the viewer's own deals.
+    pub mine: bool,
+    pub tag: String,
+    /// Matches the title.
+    pub text: String,
+}
+
+/// A stage as the board and the deal page need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageInfo {
+    pub id: StageId,
+    pub name: String,
+    pub probability: u8,
+    pub rotting_days: u16,
+    pub criteria: EntryCriteria,
+}
+
+/// A column header's figures, computed by the database over every matching deal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnTotals {
+    pub deals: u64,
+    /// One entry per currency, largest first.
+    pub values: Vec<StageValue>,
+}
+
+/// One card on the board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealCard {
+    pub id: DealId,
+    pub version: i32,
+    pub title: String,
+    pub company: Option<String>,
+    pub owner: Option<String>,
+    pub value_cents: i64,
+    pub currency: Currency,
+    pub days_in_stage: i64,
+    pub rotting: bool,
+    pub next_step: Option<String>,
+    pub tags: Vec<String>,
+    /// What the stage rules read, so the browser can check a move before sending it.
+    pub facts: DealFacts,
+}
+
+/// A board column: its stage, exact totals and the first page of cards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    pub stage: StageInfo,
+    pub totals: ColumnTotals,
+    pub cards: Vec<DealCard>,
+}
+
+/// A person a deal can be assigned to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Owner {
+    pub id: UserId,
+    pub name: String,
+}
+
+/// Everything the board screen opens with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    pub pipelines: Vec<(PipelineId, String)>,
+    pub pipeline: PipelineId,
+    pub columns: Vec<Column>,
+    pub owners: Vec<Owner>,
+    pub lost_reasons: Vec<String>,
+    pub default_currency: Currency,
+    pub viewer: UserId,
+}
+
+/// Moves a deal to a stage, first applying any fields an inline form filled in; the
+/// stage rules are checked against the result, all in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveDeal {
+    pub deal: DealId,
+    pub version: i32,
+    pub stage: StageId,
+    pub changes: Vec<DealChange>,
+}
+
+/// Closes a deal, or reopens it into its last stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    Won,
+    Lost { reason: String },
+    Reopen,
+}
+
+/// A new deal; `changes` carries everything but the title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDeal {
+    pub pipeline: Option<PipelineId>,
+    /// Defaults to the pipeline's first stage.
+    pub stage: Option<StageId>,
+    pub title: String,
+    pub changes: Vec<DealChange>,
+}
+
+/// The result of a write: the deal's new version and its card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    pub card: DealCard,
+    pub stage: StageId,
+}
+
+/// A contact on a deal, with the part they play.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealContact {
+    pub id: ContactId,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: ContactRole,
+}
+
+/// One recorded stage change or outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageChange {
+    pub from: Option<String>,
+    pub to: String,
+    pub by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Everything the deal page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealDetail {
+    pub id: DealId,
+    pub version: i32,
+    pub title: String,
+    pub value_cents: i64,
+    pub currency: Currency,
+    pub expected_close_on: Option<NaiveDate>,
+    pub owner: Option<UserId>,
+    pub company: Option<(CompanyId, String)>,
+    pub contacts: Vec<DealContact>,
+    pub pipeline: (PipelineId, String),
+    pub stage: StageId,
+    pub stages: Vec<StageInfo>,
+    /// open, won or lost.
+    pub status: String,
+    pub lost_reason: Option<String>,
+    pub source: Option<String>,
+    pub next_step: Option<String>,
+    pub tags: Vec<String>,
+    pub facts: DealFacts,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub stage_entered_at: DateTime<Utc>,
+    pub history: Vec<StageChange>,
+    pub owners: Vec<Owner>,
+    pub lost_reasons: Vec<String>,
+}
+
+/// A row of the deal list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealRow {
+    pub card: DealCard,
+    pub stage: String,
+    pub status: String,
+    pub expected_close_on: Option<NaiveDate>,
+}
+
+/// How the deal list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DealSort {
+    #[default]
+    Updated,
+    Title,
+    ValueDesc,
+    CloseDate,
+    Stage,
+}
+
+/// One page of the deal list, with the total number of matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealPage {
+    pub rows: Vec<DealRow>,
+    pub total: u64,
+}
+
+/// A change applied to many deals at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BulkChange {
+    Stage(StageId),
+    Owner(UserId),
+}
+
+/// What a bulk change did: which deals moved, which did not and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkResult {
+    pub changed: u32,
+    pub refused: Vec<(String, String)>,
+}

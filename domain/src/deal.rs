@@ -1,0 +1,481 @@
+//! Deals and the stage rules every write path shares: the board, the deal page, the phone
+//! view, the API and the importer all ask `missing_for_entry` before a deal changes stage.
+
+use crate::{
+    ids::{CompanyId, ContactId, UserId},
+    money::Currency,
+    validation::FieldErrors,
+};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// Longest deal title; long enough for "Acme – 40 seats – renewal 2027 (EU entity)".
+pub const TITLE_MAX: usize = 200;
+/// Free-text fields such as source and next step.
+pub const NOTE_MAX: usize = 200;
+/// A trillion in any currency is a typo, not a deal.
+pub const VALUE_MAX_CENTS: i64 = 100_000_000_000_000;
+/// Tags on one deal, and the length of each.
+pub const TAGS_MAX: usize = 10;
+pub const TAG_MAX: usize = 30;
+
+/// A deal field a stage can require before a deal may enter it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DealField {
+    Value,
+    ExpectedCloseOn,
+    Company,
+    Contact,
+    DecisionMaker,
+    Owner,
+    Source,
+    NextStep,
+}
+
+impl DealField {
+    pub const ALL: [DealField; 8] = [
+        DealField::Value,
+        DealField::ExpectedCloseOn,
+        DealField::Company,
+        DealField::Contact,
+        DealField::DecisionMaker,
+        DealField::Owner,
+        DealField::Source,
+        DealField::NextStep,
+    ];
+
+    /// The stable key stored with a stage and used as a form field name.
+    pub fn key(self) -> &'static str {
+        match self {
+            DealField::Value => "value",
+            DealField::ExpectedCloseOn => "expected_close_on",
+            DealField::Company => "company",
+            DealField::Contact => "contact",
+            DealField::DecisionMaker => "decision_maker",
+            DealField::Owner => "owner",
+            DealField::Source => "source",
+            DealField::NextStep => "next_step",
+        }
+    }
+
+    /// How the field is named on screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            DealField::Value => "Value",
+            DealField::ExpectedCloseOn => "Expected close date",
+            DealField::Company => "Company",
+            DealField::Contact => "A contact",
+            DealField::DecisionMaker => "Decision-maker contact",
+            DealField::Owner => "Owner",
+            DealField::Source => "Source",
+            DealField::NextStep => "Next step",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<DealField> {
+        DealField::ALL.into_iter().find(|f| f.key() == key.trim())
+    }
+}
+
+/// What a stage asks of a deal before it may enter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryCriteria {
+    pub fields: Vec<DealField>,
+    /// Items someone must tick on the deal, e.g. "Budget confirmed".
+    pub checklist: Vec<String>,
+}
+
+impl EntryCriteria {
+    /// Reads the stored form: comma-separated field keys and newline-separated items.
+    pub fn decode(fields: &str, checklist: &str) -> EntryCriteria {
+        EntryCriteria {
+            fields: fields.split(',').filter_map(DealField::parse).collect(),
+            checklist: split_lines(checklist),
+        }
+    }
+
+    pub fn encode_fields(&self) -> String {
+        let keys: Vec<&str> = self.fields.iter().map(|f| f.key()).collect();
+        keys.join(",")
+    }
+
+    pub fn encode_checklist(&self) -> String {
+        self.checklist.join("\n")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.checklist.is_empty()
+    }
+}
+
+/// Non-empty trimmed lines, each once.
+pub fn split_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !lines.iter().any(|l| l == line) {
+            lines.push(line.to_owned());
+        }
+    }
+    lines
+}
+
+/// The facts about a deal that the stage rules look at.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealFacts {
+    pub value_cents: i64,
+    pub expected_close_on: Option<NaiveDate>,
+    pub has_company: bool,
+    pub contacts: u32,
+    pub has_decision_maker: bool,
+    pub has_owner: bool,
+    pub has_source: bool,
+    pub has_next_step: bool,
+    /// Checklist items ticked on this deal.
+    pub checked: Vec<String>,
+}
+
+/// One unmet entry criterion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Missing {
+    Field(DealField),
+    Checklist(String),
+}
+
+impl Missing {
+    pub fn describe(&self) -> String {
+        match self {
+            Missing::Field(field) => field.label().to_owned(),
+            Missing::Checklist(item) => format!("Checklist: {item}"),
+        }
+    }
+}
+
+/// The one rule: what `facts` lacks before the deal may enter a stage with `criteria`.
+/// Empty means the move is allowed.
+pub fn missing_for_entry(facts: &DealFacts, criteria: &EntryCriteria) -> Vec<Missing> {
+    let mut missing: Vec<Missing> = criteria
+        .fields
+        .iter()
+        .copied()
+        .filter(|field| !field_filled(facts, *field))
+        .map(Missing::Field)
+        .collect();
+    missing.extend(
+        criteria
+            .checklist
+            .iter()
+            .filter(|item| !facts.checked.contains(item))
+            .map(|item| Missing::Checklist(item.clone())),
+    );
+    missing
+}
+
+fn field_filled(facts: &DealFacts, field: DealField) -> bool {
+    match field {
+        DealField::Value => facts.value_cents > 0,
+        DealField::ExpectedCloseOn => facts.expected_close_on.is_some(),
+        DealField::Company => facts.has_company,
+        DealField::Contact => facts.contacts > 0,
+        DealField::DecisionMaker => facts.has_decision_maker,
+        DealField::Owner => facts.has_owner,
+        DealField::Source => facts.has_source,
+        DealField::NextStep => facts.has_next_step,
+    }
+}
+
+/// "Value and Expected close date", for messages.
+pub fn describe_missing(missing: &[Missing]) -> String {
+    let names: Vec<String> = missing.iter().map(Missing::describe).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The part a contact plays in the buying decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ContactRole {
+    DecisionMaker,
+    Champion,
+    Influencer,
+    User,
+    Blocker,
+    Other,
+}
+
+impl ContactRole {
+    pub const ALL: [ContactRole; 6] = [
+        ContactRole::DecisionMaker,
+        ContactRole::Champion,
+        ContactRole::Influencer,
+        ContactRole::User,
+        ContactRole::Blocker,
+        ContactRole::Other,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ContactRole::DecisionMaker => "decision_maker",
+            ContactRole::Champion => "champion",
+            ContactRole::Influencer => "influencer",
+            ContactRole::User => "user",
+            ContactRole::Blocker => "blocker",
+            ContactRole::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ContactRole::DecisionMaker => "Decision maker",
+            ContactRole::Champion => "Champion",
+            ContactRole::Influencer => "Influencer",
+            ContactRole::User => "User",
+            ContactRole::Blocker => "Blocker",
+            ContactRole::Other => "Other",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<ContactRole> {
+        ContactRole::ALL.into_iter().find(|r| r.key() == key)
+    }
+}
+
+/// One edit to a deal, as typed by a person or sent by the API. Validated by `parse`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DealChange {
+    Title(String),
+    /// A decimal amount such as `12,500.50`.
+    Value(String),
+    Currency(String),
+    /// `YYYY-MM-DD`; empty clears it.
+    ExpectedCloseOn(String),
+    Owner(Option<UserId>),
+    Company(Option<CompanyId>),
+    Source(String),
+    NextStep(String),
+    /// Comma-separated.
+    Tags(String),
+    AddContact(ContactId, ContactRole),
+    RemoveContact(ContactId),
+    Check(String, bool),
+}
+
+/// A validated edit, in the types the database stores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValidChange {
+    Title(String),
+    Value(i64),
+    Currency(Currency),
+    ExpectedCloseOn(Option<NaiveDate>),
+    Owner(Option<UserId>),
+    Company(Option<CompanyId>),
+    Source(Option<String>),
+    NextStep(Option<String>),
+    Tags(Vec<String>),
+    AddContact(ContactId, ContactRole),
+    RemoveContact(ContactId),
+    Check(String, bool),
+}
+
+impl DealChange {
+    /// The form field this change belongs to, for field-level messages.
+    pub fn field(&self) -> &'static str {
+        match self {
+            DealChange::Title(_) => "title",
+            DealChange::Value(_) => "value",
+            DealChange::Currency(_) => "currency",
+            DealChange::ExpectedCloseOn(_) => "expected_close_on",
+            DealChange::Owner(_) => "owner",
+            DealChange::Company(_) => "company",
+            DealChange::Source(_) => "source",
+            DealChange::NextStep(_) => "next_step",
+            DealChange::Tags(_) => "tags",
+            DealChange::AddContact(..) | DealChange::RemoveContact(_) => "contact",
+            DealChange::Check(..) => "checklist",
+        }
+    }
+
+    fn parse(&self) -> Result<ValidChange, String> {
+        Ok(match self {
+            DealChange::Title(title) => ValidChange::Title(parse_title(title)?),
+            DealChange::Value(value) => ValidChange::Value(parse_value(value)?),
+            DealChange::Currency(code) => ValidChange::Currency(
+                Currency::parse(code).map_err(|_| "Pick a currency such as USD or EUR.")?,
+            ),
+            DealChange::ExpectedCloseOn(date) => ValidChange::ExpectedCloseOn(parse_date(date)?),
+            DealChange::Owner(owner) => ValidChange::Owner(*owner),
+            DealChange::Company(company) => ValidChange::Company(*company),
+            DealChange::Source(text) => ValidChange::Source(parse_note(text, "the source")?),
+            DealChange::NextStep(text) => ValidChange::NextStep(parse_note(text, "the next step")?),
+            DealChange::Tags(tags) => ValidChange::Tags(parse_tags(tags)?),
+            DealChange::AddContact(contact, role) => ValidChange::AddContact(*contact, *role),
+            DealChange::RemoveContact(contact) => ValidChange::RemoveContact(*contact),
+            DealChange::Check(item, done) => ValidChange::Check(item.trim().to_owned(), *done),
+        })
+    }
+}
+
+/// Validates every change; all problems are reported at once, by field.
+///
+/// # Errors
+/// One message per bad field.
+pub fn validate_changes(changes: &[DealChange]) -> Result<Vec<ValidChange>, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let mut valid = Vec::with_capacity(changes.len());
+    for change in changes {
+        match change.parse() {
+            Ok(parsed) => valid.push(parsed),
+            Err(message) => errors.add(change.field(), message),
+        }
+    }
+    errors.into_result().map(|()| valid)
+}
+
+impl ValidChange {
+    /// Applies the change to the facts the stage rules read, so the browser can tell
+    /// whether an inline form has filled everything a stage needs.
+    pub fn apply_to(&self, facts: &mut DealFacts) {
+        match self {
+            ValidChange::Value(cents) => facts.value_cents = *cents,
+            ValidChange::ExpectedCloseOn(date) => facts.expected_close_on = *date,
+            ValidChange::Owner(owner) => facts.has_owner = owner.is_some(),
+            ValidChange::Company(company) => facts.has_company = company.is_some(),
+            ValidChange::Source(source) => facts.has_source = source.is_some(),
+            ValidChange::NextStep(step) => facts.has_next_step = step.is_some(),
+            ValidChange::AddContact(_, role) => {
+                facts.contacts += 1;
+                facts.has_decision_maker |= *role == ContactRole::DecisionMaker;
+            }
+            ValidChange::Check(item, done) => {
+                facts.checked.retain(|i| i != item);
+                if *done {
+                    facts.checked.push(item.clone());
+                }
+            }
+            ValidChange::Title(_)
+            | ValidChange::Currency(_)
+            | ValidChange::Tags(_)
+            | ValidChange::RemoveContact(_) => {}
+        }
+    }
+}
+
+/// A required title without control characters.
+///
+/// # Errors
+/// Empty, too long or containing control characters.
+pub fn parse_title(title: &str) -> Result<String, String> {
+    let title = title.trim();
+    if title.is_empty() {
+        Err("Give the deal a title.".into())
+    } else if title.chars().count() > TITLE_MAX {
+        Err(format!(
+            "Keep the title to {TITLE_MAX} characters or fewer."
+        ))
+    } else if title.chars().any(char::is_control) {
+        Err("Remove the control characters from the title.".into())
+    } else {
+        Ok(title.to_owned())
+    }
+}
+
+/// Parses `12,500.50`, `12500` or `0` into cents. Empty means zero.
+///
+/// # Errors
+/// Not a number, negative, more than two decimals, or absurdly large.
+pub fn parse_value(value: &str) -> Result<i64, String> {
+    let cleaned: String = value
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}'))
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(0);
+    }
+    let plain = cleaned
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+    let amount = Some(cleaned.as_str())
+        .filter(|_| plain)
+        .and_then(|text| Decimal::from_str(text).ok())
+        .ok_or_else(|| "Enter the value as a number, like 12500 or 12,500.50.".to_owned())?;
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err("The value cannot be negative.".into());
+    }
+    if amount.normalize().scale() > 2 {
+        return Err("Use at most two decimals for the value.".into());
+    }
+    let cents = (amount * Decimal::ONE_HUNDRED).trunc();
+    i64::try_from(cents)
+        .ok()
+        .filter(|c| *c <= VALUE_MAX_CENTS)
+        .ok_or_else(|| "That value is too large for one deal.".into())
+}
+
+/// `YYYY-MM-DD` between 2000 and 2100; empty clears the date.
+///
+/// # Errors
+/// Not a calendar date, or outside that range.
+pub fn parse_date(date: &str) -> Result<Option<NaiveDate>, String> {
+    let date = date.trim();
+    if date.is_empty() {
+        return Ok(None);
+    }
+    let parsed = NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map_err(|_| "Enter the date as YYYY-MM-DD.".to_owned())?;
+    let year = chrono::Datelike::year(&parsed);
+    if (2000..=2100).contains(&year) {
+        Ok(Some(parsed))
+    } else {
+        Err("Pick a date between 2000 and 2100.".into())
+    }
+}
+
+/// Optional short text; blank becomes `None`.
+///
+/// # Errors
+/// Too long or containing control characters.
+pub fn parse_note(text: &str, what: &str) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if text.chars().count() > NOTE_MAX {
+        Err(format!("Keep {what} to {NOTE_MAX} characters or fewer."))
+    } else if text.chars().any(char::is_control) {
+        Err(format!("Remove the control characters from {what}."))
+    } else if text.is_empty() {
+        Ok(None)
+    } else {
+        Ok(Some(text.to_owned()))
+    }
+}
+
+/// Comma-separated tags, trimmed, lower-cased and de-duplicated.
+///
+/// # Errors
+/// Too many, too long or containing control characters.
+pub fn parse_tags(tags: &str) -> Result<Vec<String>, String> {
+    let mut parsed: Vec<String> = Vec::new();
+    for tag in tags.split(',').map(|t| t.trim().to_lowercase()) {
+        if tag.is_empty() || parsed.contains(&tag) {
+            continue;
+        }
+        if tag.chars().count() > TAG_MAX || tag.chars().any(char::is_control) {
+            return Err(format!("Keep each tag to {TAG_MAX} plain characters."));
+        }
+        parsed.push(tag);
+    }
+    if parsed.len() > TAGS_MAX {
+        return Err(format!("Use at most {TAGS_MAX} tags."));
+    }
+    Ok(parsed)
+}
+
+/// Whether a deal has gone untouched for longer than its stage allows.
+pub fn is_rotting(days_untouched: i64, rotting_days: u16) -> bool {
+    rotting_days > 0 && days_untouched > i64::from(rotting_days)
+}
+
+#[cfg(test)]
+mod tests;
