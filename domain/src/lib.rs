@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod board;
+pub mod company;
 pub mod deal;
 pub mod error;
 pub mod event;

@@ -2,6 +2,7 @@
 //! transaction: permission check, domain validation, row changes, and an event-log entry.
 
 mod accounts;
+mod companies;
 mod db;
 pub mod demo;
 mod entity;
