@@ -56,6 +56,18 @@ impl AppError {
         }
     }
 
+    /// One sentence naming the actual problem, for toasts and bulk results where there
+    /// is no form to highlight: a stage refusal's summary, or the first field message.
+    pub fn explain(&self) -> String {
+        match self {
+            AppError::Validation(errors) => errors
+                .for_field("stage")
+                .or_else(|| errors.0.first().map(|e| e.message.as_str()))
+                .map_or_else(|| self.message(), str::to_owned),
+            _ => self.message(),
+        }
+    }
+
     /// The HTTP status a REST client should see.
     pub fn status_code(&self) -> u16 {
         match self {

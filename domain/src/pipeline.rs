@@ -145,3 +145,69 @@ mod weighted_tests {
         );
     }
 }
+
+/// Most stages a pipeline may have: more columns than this stop being a board.
+pub const STAGES_MAX: usize = 20;
+
+/// A stage as edited in pipeline settings; `id` is `None` for a new stage.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StageDraft {
+    pub id: Option<crate::ids::StageId>,
+    pub name: String,
+    pub probability: u8,
+    pub rotting_days: u16,
+    pub criteria: crate::deal::EntryCriteria,
+}
+
+/// A pipeline's new name and stage list, in order. Stages left out are removed; their
+/// deals go where `relocate` says.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SavePipeline {
+    pub pipeline: crate::ids::PipelineId,
+    pub name: String,
+    pub stages: Vec<StageDraft>,
+    /// (removed stage, stage that takes its deals).
+    pub relocate: Vec<(crate::ids::StageId, crate::ids::StageId)>,
+}
+
+impl SavePipeline {
+    /// Field keys are `name` and `stage.<index>`.
+    ///
+    /// # Errors
+    /// Blank or duplicate names, out-of-range figures, no stages or too many.
+    pub fn validate(&self) -> Result<(), crate::FieldErrors> {
+        let mut errors = crate::FieldErrors::default();
+        crate::validation::check_name(&mut errors, "name", "the pipeline's name", &self.name);
+        if self.stages.is_empty() || self.stages.len() > STAGES_MAX {
+            errors.add("stages", format!("Keep between 1 and {STAGES_MAX} stages."));
+        }
+        let mut seen: Vec<String> = Vec::new();
+        for (index, stage) in self.stages.iter().enumerate() {
+            let field = format!("stage.{index}");
+            crate::validation::check_name(&mut errors, &field, "the stage's name", &stage.name);
+            let key = stage.name.trim().to_lowercase();
+            if seen.contains(&key) {
+                errors.add(&field, "Two stages cannot share a name.");
+            }
+            seen.push(key);
+            if stage.probability > 100 {
+                errors.add(&field, "Win probability is a percentage from 0 to 100.");
+            }
+            if stage.rotting_days > 365 {
+                errors.add(
+                    &field,
+                    "Use a rotting period of at most 365 days (0 = never).",
+                );
+            }
+            if stage
+                .criteria
+                .checklist
+                .iter()
+                .any(|i| i.chars().count() > 120)
+            {
+                errors.add(&field, "Keep checklist items to 120 characters.");
+            }
+        }
+        errors.into_result()
+    }
+}

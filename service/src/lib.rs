@@ -4,6 +4,8 @@
 mod accounts;
 mod companies;
 mod db;
+mod deals;
+pub use deals::LIST_PAGE;
 pub mod demo;
 mod entity;
 mod event_log;

@@ -19,17 +19,41 @@ pub(crate) struct SeededPipeline {
     pub stage_ids: Vec<Uuid>,
 }
 
-/// Creates the default buying-process pipeline for a new workspace.
+/// Creates the default buying-process pipeline and lost reasons for a new workspace.
 pub(crate) async fn seed_default_pipeline<C: ConnectionTrait>(
     conn: &C,
     workspace_id: WorkspaceId,
+) -> Result<SeededPipeline, AppError> {
+    let seeded = add_pipeline(conn, workspace_id, DEFAULT_PIPELINE, 0).await?;
+    let reasons = LOST_REASONS
+        .iter()
+        .zip(0..)
+        .map(|(label, position)| lost_reason::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            workspace_id: Set(workspace_id.0),
+            label: Set((*label).to_owned()),
+            position: Set(position),
+        });
+    lost_reason::Entity::insert_many(reasons)
+        .exec(conn)
+        .await
+        .or_internal()?;
+    Ok(seeded)
+}
+
+/// Adds a pipeline with the buying-process stages.
+pub(crate) async fn add_pipeline<C: ConnectionTrait>(
+    conn: &C,
+    workspace_id: WorkspaceId,
+    name: &str,
+    position: i32,
 ) -> Result<SeededPipeline, AppError> {
     let pipeline_id = Uuid::new_v4();
     pipeline::ActiveModel {
         id: Set(pipeline_id),
         workspace_id: Set(workspace_id.0),
-        name: Set(DEFAULT_PIPELINE.to_owned()),
-        position: Set(0),
+        name: Set(name.to_owned()),
+        position: Set(position),
         created_at: Set(Utc::now()),
     }
     .insert(conn)
@@ -56,19 +80,6 @@ pub(crate) async fn seed_default_pipeline<C: ConnectionTrait>(
         .collect();
     let stage_ids = stages.iter().filter_map(|s| s.id.clone().take()).collect();
     stage::Entity::insert_many(stages)
-        .exec(conn)
-        .await
-        .or_internal()?;
-    let reasons = LOST_REASONS
-        .iter()
-        .zip(0..)
-        .map(|(label, position)| lost_reason::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            workspace_id: Set(workspace_id.0),
-            label: Set((*label).to_owned()),
-            position: Set(position),
-        });
-    lost_reason::Entity::insert_many(reasons)
         .exec(conn)
         .await
         .or_internal()?;

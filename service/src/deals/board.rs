@@ -1,0 +1,258 @@
+//! The board and the deal list: exact totals from grouped queries, cards a page at a time.
+//! Nothing here loads all deals of a pipeline.
+
+use super::rows::{cards, stage_info, stages_of};
+use crate::{
+    db::OrInternal,
+    entity::{deal, pipeline, stage},
+    Crm,
+};
+use chrono::Utc;
+use domain::{
+    account::CurrentUser,
+    board::{Board, Column, ColumnTotals, DealCard, DealFilter, COLUMN_PAGE},
+    ids::{PipelineId, StageId},
+    money::Currency,
+    pipeline::{weighted_cents, StageValue},
+    AppError,
+};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// `LIKE` treats `%` and `_` as wildcards; a search for "50%" means the text.
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Deals of the workspace matching the filter (any status, any pipeline).
+pub(super) fn matching(viewer: &CurrentUser, filter: &DealFilter) -> Select<deal::Entity> {
+    let mut query =
+        deal::Entity::find().filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0));
+    if let Some(pipeline) = filter.pipeline {
+        query = query.filter(deal::Column::PipelineId.eq(pipeline.0));
+    }
+    if filter.mine {
+        query = query.filter(deal::Column::OwnerId.eq(viewer.user_id.0));
+    } else if let Some(owner) = filter.owner {
+        query = query.filter(deal::Column::OwnerId.eq(owner.0));
+    }
+    let tag = filter.tag.trim().to_lowercase();
+    if !tag.is_empty() {
+        query = query.filter(
+            Expr::col((deal::Entity, deal::Column::Tags))
+                .like(LikeExpr::new(like_pattern(&format!(",{tag},"))).escape('\\')),
+        );
+    }
+    let text = filter.text.trim();
+    if !text.is_empty() {
+        // LOWER on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
+        query = query.filter(
+            Expr::expr(Func::lower(Expr::col((deal::Entity, deal::Column::Title))))
+                .like(LikeExpr::new(like_pattern(text)).escape('\\')),
+        );
+    }
+    query
+}
+
+impl Crm {
+    /// The workspace's first pipeline (by position).
+    pub(crate) async fn first_pipeline(
+        &self,
+        viewer: &CurrentUser,
+    ) -> Result<pipeline::Model, AppError> {
+        pipeline::Entity::find()
+            .filter(pipeline::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .order_by_asc(pipeline::Column::Position)
+            .one(&self.db)
+            .await
+            .or_internal()?
+            .ok_or(AppError::NotFound)
+    }
+
+    async fn pipeline_for(
+        &self,
+        viewer: &CurrentUser,
+        wanted: Option<PipelineId>,
+    ) -> Result<(Vec<pipeline::Model>, pipeline::Model), AppError> {
+        let pipelines = pipeline::Entity::find()
+            .filter(pipeline::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .order_by_asc(pipeline::Column::Position)
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        let chosen = match wanted {
+            Some(id) => pipelines.iter().find(|p| p.id == id.0),
+            None => pipelines.first(),
+        }
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+        Ok((pipelines, chosen))
+    }
+
+    /// The board: every stage of the pipeline with exact totals for the filter and the
+    /// first page of cards.
+    ///
+    /// # Errors
+    /// `NotFound` for a pipeline of another workspace.
+    pub async fn board(&self, viewer: &CurrentUser, filter: DealFilter) -> Result<Board, AppError> {
+        let (pipelines, chosen) = self.pipeline_for(viewer, filter.pipeline).await?;
+        let filter = DealFilter {
+            pipeline: Some(PipelineId(chosen.id)),
+            ..filter
+        };
+        let stages = stages_of(&self.db, viewer, chosen.id).await?;
+        let mut totals = self.totals(viewer, &filter, &stages).await?;
+        let mut columns = Vec::with_capacity(stages.len());
+        for stage in &stages {
+            columns.push(Column {
+                stage: stage_info(stage),
+                totals: totals.remove(&stage.id).unwrap_or_default(),
+                cards: self.page(viewer, &filter, &stages, stage.id, 0).await?,
+            });
+        }
+        let default_currency = crate::entity::workspace::Entity::find_by_id(viewer.workspace_id.0)
+            .one(&self.db)
+            .await
+            .or_internal()?
+            .and_then(|w| Currency::parse(&w.default_currency).ok())
+            .unwrap_or(Currency::USD);
+        Ok(Board {
+            pipelines: pipelines
+                .into_iter()
+                .map(|p| (PipelineId(p.id), p.name))
+                .collect(),
+            pipeline: PipelineId(chosen.id),
+            columns,
+            owners: self.owners_in(&self.db, viewer).await?,
+            lost_reasons: self.lost_reasons_in(&self.db, viewer).await?,
+            default_currency,
+            viewer: viewer.user_id,
+        })
+    }
+
+    /// Column totals for the filter, by stage: after a move the board refreshes these.
+    ///
+    /// # Errors
+    /// `NotFound` for a pipeline of another workspace.
+    pub async fn board_totals(
+        &self,
+        viewer: &CurrentUser,
+        filter: DealFilter,
+    ) -> Result<Vec<(StageId, ColumnTotals)>, AppError> {
+        let (_, chosen) = self.pipeline_for(viewer, filter.pipeline).await?;
+        let filter = DealFilter {
+            pipeline: Some(PipelineId(chosen.id)),
+            ..filter
+        };
+        let stages = stages_of(&self.db, viewer, chosen.id).await?;
+        let mut totals = self.totals(viewer, &filter, &stages).await?;
+        Ok(stages
+            .iter()
+            .map(|s| (StageId(s.id), totals.remove(&s.id).unwrap_or_default()))
+            .collect())
+    }
+
+    /// More cards of one column, `offset` cards in.
+    ///
+    /// # Errors
+    /// `NotFound` for a stage of another workspace.
+    pub async fn board_column(
+        &self,
+        viewer: &CurrentUser,
+        filter: DealFilter,
+        stage: StageId,
+        offset: u64,
+    ) -> Result<Vec<DealCard>, AppError> {
+        let stage = super::rows::load_stage(&self.db, viewer, stage).await?;
+        let stages = stages_of(&self.db, viewer, stage.pipeline_id).await?;
+        let filter = DealFilter {
+            pipeline: Some(PipelineId(stage.pipeline_id)),
+            ..filter
+        };
+        self.page(viewer, &filter, &stages, stage.id, offset).await
+    }
+
+    async fn page(
+        &self,
+        viewer: &CurrentUser,
+        filter: &DealFilter,
+        stages: &[stage::Model],
+        stage_id: Uuid,
+        offset: u64,
+    ) -> Result<Vec<DealCard>, AppError> {
+        // Most recently entered first: a card just moved in shows at the top.
+        let rows = matching(viewer, filter)
+            .filter(deal::Column::Status.eq("open"))
+            .filter(deal::Column::StageId.eq(stage_id))
+            .order_by_desc(deal::Column::StageEnteredAt)
+            .order_by_desc(deal::Column::Id)
+            .offset(offset)
+            .limit(COLUMN_PAGE)
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        let rotting = stages
+            .iter()
+            .map(|s| (s.id, stage_info(s).rotting_days))
+            .collect();
+        cards(&self.db, rows, &rotting, Utc::now()).await
+    }
+
+    /// Open deals, value and weighted value per stage and currency: one grouped query.
+    async fn totals(
+        &self,
+        viewer: &CurrentUser,
+        filter: &DealFilter,
+        stages: &[stage::Model],
+    ) -> Result<HashMap<Uuid, ColumnTotals>, AppError> {
+        // CAST: PostgreSQL sums BIGINT into NUMERIC; both engines then hand back an i64.
+        let rows: Vec<(Uuid, String, i64, i64)> = matching(viewer, filter)
+            .select_only()
+            .column(deal::Column::StageId)
+            .column(deal::Column::Currency)
+            .column_as(Expr::cust("COUNT(*)"), "deals")
+            .column_as(
+                Expr::cust("CAST(COALESCE(SUM(value_cents), 0) AS BIGINT)"),
+                "value",
+            )
+            .filter(deal::Column::Status.eq("open"))
+            .group_by(deal::Column::StageId)
+            .group_by(deal::Column::Currency)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        let probability: HashMap<Uuid, u8> = stages
+            .iter()
+            .map(|s| (s.id, stage_info(s).probability))
+            .collect();
+        let mut totals: HashMap<Uuid, ColumnTotals> = HashMap::new();
+        for (stage_id, currency, deals, value) in rows {
+            let entry = totals.entry(stage_id).or_default();
+            entry.deals += u64::try_from(deals).unwrap_or(0);
+            entry.values.push(StageValue {
+                currency: Currency::parse(&currency).unwrap_or(Currency::USD),
+                value_cents: value,
+                weighted_cents: weighted_cents(
+                    value,
+                    probability.get(&stage_id).copied().unwrap_or(0),
+                ),
+            });
+        }
+        for column in totals.values_mut() {
+            column
+                .values
+                .sort_by_key(|v| std::cmp::Reverse(v.value_cents));
+        }
+        Ok(totals)
+    }
+}

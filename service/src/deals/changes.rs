@@ -1,0 +1,177 @@
+//! Applying validated edits to a deal row, and explaining a version conflict.
+
+use super::rows::{contact_facts, encode_tags, facts_of};
+use crate::{
+    db::OrInternal,
+    entity::{company, contact, deal, deal_contact, event, user},
+};
+use domain::{
+    account::CurrentUser,
+    deal::{split_lines, DealFacts, ValidChange},
+    AppError,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+/// Applies `changes` to `row` (and its contacts) and returns the facts the stage rules
+/// read afterwards. Referenced people, companies and contacts must be in the workspace.
+pub(super) async fn apply_changes<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    row: &mut deal::Model,
+    changes: Vec<ValidChange>,
+) -> Result<DealFacts, AppError> {
+    let workspace = viewer.workspace_id.0;
+    for change in changes {
+        match change {
+            ValidChange::Title(title) => row.title = title,
+            ValidChange::Value(cents) => row.value_cents = cents,
+            ValidChange::Currency(currency) => row.currency = currency.to_string(),
+            ValidChange::ExpectedCloseOn(date) => row.expected_close_on = date,
+            ValidChange::Source(source) => row.source = source,
+            ValidChange::NextStep(step) => row.next_step = step,
+            ValidChange::Tags(tags) => row.tags = encode_tags(&tags),
+            ValidChange::Owner(owner) => {
+                if let Some(owner) = owner {
+                    let active = user::Entity::find_by_id(owner.0)
+                        .filter(user::Column::WorkspaceId.eq(workspace))
+                        .filter(user::Column::Active.eq(true))
+                        .count(conn)
+                        .await
+                        .or_internal()?;
+                    if active == 0 {
+                        return Err(AppError::invalid(
+                            "owner",
+                            "Pick an active member as owner.",
+                        ));
+                    }
+                }
+                row.owner_id = owner.map(|o| o.0);
+            }
+            ValidChange::Company(company) => {
+                if let Some(company) = company {
+                    let found = company::Entity::find_by_id(company.0)
+                        .filter(company::Column::WorkspaceId.eq(workspace))
+                        .count(conn)
+                        .await
+                        .or_internal()?;
+                    if found == 0 {
+                        return Err(AppError::invalid("company", "That company does not exist."));
+                    }
+                }
+                row.company_id = company.map(|c| c.0);
+            }
+            ValidChange::AddContact(contact, role) => {
+                let found = contact::Entity::find_by_id(contact.0)
+                    .filter(contact::Column::WorkspaceId.eq(workspace))
+                    .count(conn)
+                    .await
+                    .or_internal()?;
+                if found == 0 {
+                    return Err(AppError::invalid("contact", "That contact does not exist."));
+                }
+                deal_contact::Entity::delete_many()
+                    .filter(deal_contact::Column::DealId.eq(row.id))
+                    .filter(deal_contact::Column::ContactId.eq(contact.0))
+                    .exec(conn)
+                    .await
+                    .or_internal()?;
+                deal_contact::ActiveModel {
+                    workspace_id: Set(workspace),
+                    deal_id: Set(row.id),
+                    contact_id: Set(contact.0),
+                    role: Set(role.key().to_owned()),
+                }
+                .insert(conn)
+                .await
+                .or_internal()?;
+            }
+            ValidChange::RemoveContact(contact) => {
+                deal_contact::Entity::delete_many()
+                    .filter(deal_contact::Column::DealId.eq(row.id))
+                    .filter(deal_contact::Column::ContactId.eq(contact.0))
+                    .exec(conn)
+                    .await
+                    .or_internal()?;
+            }
+            ValidChange::Check(item, done) => {
+                let mut checked = split_lines(&row.checked);
+                checked.retain(|i| *i != item);
+                if done && !item.is_empty() {
+                    checked.push(item);
+                }
+                row.checked = checked.join("\n");
+            }
+        }
+    }
+    let contacts = contact_facts(conn, &[row.id]).await?;
+    Ok(facts_of(
+        row,
+        contacts.get(&row.id).copied().unwrap_or_default(),
+    ))
+}
+
+/// A stale write: says who changed what since `version`, so nothing is overwritten
+/// silently and the person can re-apply their edit on top.
+pub(super) async fn conflict<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    deal_id: Uuid,
+    version: i32,
+) -> AppError {
+    let newer = event::Entity::find()
+        .filter(event::Column::WorkspaceId.eq(viewer.workspace_id.0))
+        .filter(event::Column::Subject.eq(format!("deal:{deal_id}")))
+        .order_by_desc(event::Column::Id)
+        .limit(20)
+        .all(conn)
+        .await
+        .unwrap_or_default();
+    let mut fields: Vec<String> = Vec::new();
+    let mut actors: Vec<Uuid> = Vec::new();
+    for entry in &newer {
+        let after = entry.after.as_ref();
+        let entry_version = after
+            .and_then(|a| a.get("version"))
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0);
+        if entry_version <= i64::from(version) {
+            continue;
+        }
+        let changed = after
+            .and_then(|a| a.get("changed"))
+            .and_then(serde_json::Value::as_array);
+        for field in changed.into_iter().flatten().filter_map(|f| f.as_str()) {
+            let label = field.replace('_', " ");
+            if !fields.contains(&label) {
+                fields.push(label);
+            }
+        }
+        actors.extend(entry.actor_id);
+    }
+    let names: Vec<String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(actors))
+        .all(conn)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    let who = if names.is_empty() {
+        "Someone".to_owned()
+    } else {
+        names.join(" and ")
+    };
+    let what = if fields.is_empty() {
+        "this deal".to_owned()
+    } else {
+        fields.join(", ")
+    };
+    AppError::Conflict(format!(
+        "{who} changed {what} since you opened this deal. Your change was not saved: \
+         reload to see theirs, then apply yours again."
+    ))
+}

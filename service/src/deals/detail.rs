@@ -1,0 +1,151 @@
+//! The deal page: every field, the stage path, contacts, company and stage history.
+
+use super::rows::{contact_facts, decode_tags, facts_of, load_deal, stage_info, stages_of};
+use crate::{
+    db::OrInternal,
+    entity::{company, contact, deal_contact, pipeline, stage_change, user},
+    Crm,
+};
+use domain::{
+    account::CurrentUser,
+    board::{DealContact, DealDetail, StageChange},
+    deal::ContactRole,
+    ids::{CompanyId, ContactId, DealId, PipelineId, StageId},
+    money::Currency,
+    AppError,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// How many stage changes the page lists; older ones stay in the event log.
+const HISTORY: u64 = 50;
+
+impl Crm {
+    /// Everything the deal page shows.
+    ///
+    /// # Errors
+    /// `NotFound` for a deal of another workspace.
+    pub async fn deal_detail(
+        &self,
+        viewer: &CurrentUser,
+        id: DealId,
+    ) -> Result<DealDetail, AppError> {
+        let row = load_deal(&self.db, viewer, id).await?;
+        let stages = stages_of(&self.db, viewer, row.pipeline_id).await?;
+        let pipeline_name = pipeline::Entity::find_by_id(row.pipeline_id)
+            .one(&self.db)
+            .await
+            .or_internal()?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        let company = match row.company_id {
+            Some(id) => company::Entity::find_by_id(id)
+                .one(&self.db)
+                .await
+                .or_internal()?
+                .map(|c| (CompanyId(c.id), c.name)),
+            None => None,
+        };
+        let links = deal_contact::Entity::find()
+            .filter(deal_contact::Column::DealId.eq(row.id))
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        let people: HashMap<Uuid, contact::Model> = contact::Entity::find()
+            .filter(contact::Column::Id.is_in(links.iter().map(|l| l.contact_id)))
+            .all(&self.db)
+            .await
+            .or_internal()?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let mut contacts: Vec<DealContact> = links
+            .iter()
+            .filter_map(|link| {
+                let person = people.get(&link.contact_id)?;
+                Some(DealContact {
+                    id: ContactId(person.id),
+                    name: person.name.clone(),
+                    email: person.email.clone(),
+                    role: ContactRole::parse(&link.role).unwrap_or(ContactRole::Other),
+                })
+            })
+            .collect();
+        contacts.sort_by(|a, b| a.name.cmp(&b.name));
+        let history = self.history(row.id, &stages).await?;
+        let facts = contact_facts(&self.db, &[row.id]).await?;
+        let facts = facts_of(&row, facts.get(&row.id).copied().unwrap_or_default());
+        Ok(DealDetail {
+            id,
+            version: row.version,
+            title: row.title,
+            value_cents: row.value_cents,
+            currency: Currency::parse(&row.currency).unwrap_or(Currency::USD),
+            expected_close_on: row.expected_close_on,
+            owner: row.owner_id.map(domain::UserId),
+            company,
+            contacts,
+            pipeline: (PipelineId(row.pipeline_id), pipeline_name),
+            stage: StageId(row.stage_id),
+            stages: stages.iter().map(stage_info).collect(),
+            status: row.status,
+            lost_reason: row.lost_reason,
+            source: row.source,
+            next_step: row.next_step,
+            tags: decode_tags(&row.tags),
+            facts,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            stage_entered_at: row.stage_entered_at,
+            history,
+            owners: self.owners_in(&self.db, viewer).await?,
+            lost_reasons: self.lost_reasons_in(&self.db, viewer).await?,
+        })
+    }
+
+    async fn history(
+        &self,
+        deal_id: Uuid,
+        stages: &[crate::entity::stage::Model],
+    ) -> Result<Vec<StageChange>, AppError> {
+        let steps = stage_change::Entity::find()
+            .filter(stage_change::Column::DealId.eq(deal_id))
+            .order_by_desc(stage_change::Column::At)
+            .limit(HISTORY)
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        let actors: HashMap<Uuid, String> = user::Entity::find()
+            .filter(user::Column::Id.is_in(steps.iter().filter_map(|s| s.actor_id)))
+            .all(&self.db)
+            .await
+            .or_internal()?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+        let name_of = |id: Uuid| {
+            stages
+                .iter()
+                .find(|s| s.id == id)
+                .map_or_else(|| "A removed stage".to_owned(), |s| s.name.clone())
+        };
+        Ok(steps
+            .into_iter()
+            .map(|step| {
+                let to = match step.status.as_str() {
+                    "won" => "Won".to_owned(),
+                    "lost" => "Lost".to_owned(),
+                    _ => name_of(step.to_stage_id),
+                };
+                let from = step.from_stage_id.map(name_of);
+                StageChange {
+                    from,
+                    to,
+                    by: step.actor_id.and_then(|a| actors.get(&a).cloned()),
+                    at: step.at,
+                }
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,142 @@
+//! The deal list: a sortable, filterable table, and bulk changes that still pass the
+//! stage rules deal by deal.
+
+use super::{board::matching, rows::cards};
+use crate::{
+    db::OrInternal,
+    entity::{deal, stage},
+    Crm,
+};
+use chrono::Utc;
+use domain::{
+    account::CurrentUser,
+    board::{BulkChange, BulkResult, DealFilter, DealPage, DealRow, DealSort, MoveDeal},
+    deal::DealChange,
+    ids::DealId,
+    AppError,
+};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Rows per page of the list, and the most deals one bulk change touches.
+pub const LIST_PAGE: u64 = 50;
+const BULK_MAX: usize = 200;
+
+impl Crm {
+    /// One page of deals matching the filter, in the chosen order, with the total count.
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn list_deals(
+        &self,
+        viewer: &CurrentUser,
+        filter: DealFilter,
+        sort: DealSort,
+        page: u64,
+    ) -> Result<DealPage, AppError> {
+        let query = matching(viewer, &filter);
+        let total = query.clone().count(&self.db).await.or_internal()?;
+        let query = match sort {
+            DealSort::Updated => query.order_by_desc(deal::Column::UpdatedAt),
+            DealSort::Title => query.order_by_asc(deal::Column::Title),
+            DealSort::ValueDesc => query.order_by_desc(deal::Column::ValueCents),
+            DealSort::CloseDate => query.order_by_asc(deal::Column::ExpectedCloseOn),
+            DealSort::Stage => query
+                .order_by_asc(deal::Column::StageId)
+                .order_by_desc(deal::Column::StageEnteredAt),
+        };
+        let rows = query
+            .order_by_asc(deal::Column::Id)
+            .offset(page.saturating_mul(LIST_PAGE))
+            .limit(LIST_PAGE)
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        let stages: HashMap<Uuid, stage::Model> = stage::Entity::find()
+            .filter(stage::Column::Id.is_in(rows.iter().map(|d| d.stage_id)))
+            .all(&self.db)
+            .await
+            .or_internal()?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        let rotting = stages
+            .values()
+            .map(|s| (s.id, super::rows::stage_info(s).rotting_days))
+            .collect();
+        let meta: Vec<(String, String, Option<chrono::NaiveDate>)> = rows
+            .iter()
+            .map(|d| {
+                let stage = stages
+                    .get(&d.stage_id)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default();
+                (stage, d.status.clone(), d.expected_close_on)
+            })
+            .collect();
+        let cards = cards(&self.db, rows, &rotting, Utc::now()).await?;
+        Ok(DealPage {
+            rows: cards
+                .into_iter()
+                .zip(meta)
+                .map(|(card, (stage, status, expected_close_on))| DealRow {
+                    card,
+                    stage,
+                    status,
+                    expected_close_on,
+                })
+                .collect(),
+            total,
+        })
+    }
+
+    /// Applies one change to many deals, each through the same checks as a single edit.
+    /// Deals that cannot take it are listed with the reason; the rest are changed.
+    ///
+    /// # Errors
+    /// `Validation` when more than 200 deals are picked.
+    pub async fn bulk_change(
+        &self,
+        viewer: &CurrentUser,
+        deals: Vec<(DealId, i32)>,
+        change: BulkChange,
+    ) -> Result<BulkResult, AppError> {
+        if deals.len() > BULK_MAX {
+            let mut errors = domain::FieldErrors::default();
+            errors.add("deals", format!("Pick at most {BULK_MAX} deals at once."));
+            return Err(AppError::Validation(errors));
+        }
+        let mut result = BulkResult::default();
+        for (deal, version) in deals {
+            let outcome = match &change {
+                BulkChange::Stage(stage) => {
+                    self.move_deal(
+                        viewer,
+                        MoveDeal {
+                            deal,
+                            version,
+                            stage: *stage,
+                            changes: Vec::new(),
+                        },
+                    )
+                    .await
+                }
+                BulkChange::Owner(owner) => {
+                    self.update_deal(viewer, deal, version, vec![DealChange::Owner(Some(*owner))])
+                        .await
+                }
+            };
+            match outcome {
+                Ok(_) => result.changed += 1,
+                Err(error) => {
+                    let title = super::rows::load_deal(&self.db, viewer, deal)
+                        .await
+                        .map_or_else(|_| "A deal".to_owned(), |d| d.title);
+                    result.refused.push((title, error.explain()));
+                }
+            }
+        }
+        Ok(result)
+    }
+}

@@ -1,0 +1,177 @@
+//! Loading deals and stages inside the viewer's workspace, and turning rows into the
+//! shapes the browser reads.
+
+use crate::{
+    db::OrInternal,
+    entity::{company, deal, deal_contact, stage, user},
+};
+use chrono::{DateTime, Utc};
+use domain::{
+    account::CurrentUser,
+    board::{DealCard, StageInfo},
+    deal::{is_rotting, split_lines, ContactRole, DealFacts, EntryCriteria},
+    ids::{DealId, StageId},
+    money::Currency,
+    AppError,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// A deal of the viewer's workspace; another workspace's id is simply not found.
+pub(crate) async fn load_deal<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    id: DealId,
+) -> Result<deal::Model, AppError> {
+    deal::Entity::find_by_id(id.0)
+        .filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0))
+        .one(conn)
+        .await
+        .or_internal()?
+        .ok_or(AppError::NotFound)
+}
+
+/// A stage of the viewer's workspace.
+pub(crate) async fn load_stage<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    id: StageId,
+) -> Result<stage::Model, AppError> {
+    stage::Entity::find_by_id(id.0)
+        .filter(stage::Column::WorkspaceId.eq(viewer.workspace_id.0))
+        .one(conn)
+        .await
+        .or_internal()?
+        .ok_or(AppError::NotFound)
+}
+
+/// A pipeline's stages in board order.
+pub(crate) async fn stages_of<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    pipeline_id: Uuid,
+) -> Result<Vec<stage::Model>, AppError> {
+    stage::Entity::find()
+        .filter(stage::Column::WorkspaceId.eq(viewer.workspace_id.0))
+        .filter(stage::Column::PipelineId.eq(pipeline_id))
+        .order_by_asc(stage::Column::Position)
+        .all(conn)
+        .await
+        .or_internal()
+}
+
+pub(crate) fn stage_info(row: &stage::Model) -> StageInfo {
+    StageInfo {
+        id: StageId(row.id),
+        name: row.name.clone(),
+        probability: u8::try_from(row.probability.clamp(0, 100)).unwrap_or(0),
+        rotting_days: u16::try_from(row.rotting_days.max(0)).unwrap_or(u16::MAX),
+        criteria: EntryCriteria::decode(&row.entry_fields, &row.checklist),
+    }
+}
+
+/// Tags are stored as `,a,b,` so one tag matches with a plain LIKE '%,a,%'.
+pub(crate) fn encode_tags(tags: &[String]) -> String {
+    if tags.is_empty() {
+        String::new()
+    } else {
+        format!(",{},", tags.join(","))
+    }
+}
+
+pub(crate) fn decode_tags(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Contacts on each deal: how many and whether one decides.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct ContactFacts {
+    pub contacts: u32,
+    pub decision_maker: bool,
+}
+
+pub(crate) async fn contact_facts<C: ConnectionTrait>(
+    conn: &C,
+    deal_ids: &[Uuid],
+) -> Result<HashMap<Uuid, ContactFacts>, AppError> {
+    let rows = deal_contact::Entity::find()
+        .filter(deal_contact::Column::DealId.is_in(deal_ids.iter().copied()))
+        .all(conn)
+        .await
+        .or_internal()?;
+    let mut facts: HashMap<Uuid, ContactFacts> = HashMap::new();
+    for row in rows {
+        let entry = facts.entry(row.deal_id).or_default();
+        entry.contacts += 1;
+        entry.decision_maker |= ContactRole::parse(&row.role) == Some(ContactRole::DecisionMaker);
+    }
+    Ok(facts)
+}
+
+pub(crate) fn facts_of(row: &deal::Model, contacts: ContactFacts) -> DealFacts {
+    DealFacts {
+        value_cents: row.value_cents,
+        expected_close_on: row.expected_close_on,
+        has_company: row.company_id.is_some(),
+        contacts: contacts.contacts,
+        has_decision_maker: contacts.decision_maker,
+        has_owner: row.owner_id.is_some(),
+        has_source: row.source.is_some(),
+        has_next_step: row.next_step.is_some(),
+        checked: split_lines(&row.checked),
+    }
+}
+
+/// Builds cards for a page of deals with three lookups, whatever the page size.
+pub(crate) async fn cards<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<deal::Model>,
+    rotting_days: &HashMap<Uuid, u16>,
+    now: DateTime<Utc>,
+) -> Result<Vec<DealCard>, AppError> {
+    let ids: Vec<Uuid> = rows.iter().map(|d| d.id).collect();
+    let contacts = contact_facts(conn, &ids).await?;
+    let companies: HashMap<Uuid, String> = company::Entity::find()
+        .filter(company::Column::Id.is_in(rows.iter().filter_map(|d| d.company_id)))
+        .all(conn)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let owners: HashMap<Uuid, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(rows.iter().filter_map(|d| d.owner_id)))
+        .all(conn)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let facts = facts_of(&row, contacts.get(&row.id).copied().unwrap_or_default());
+            let untouched = (now - row.updated_at.max(row.stage_entered_at)).num_days();
+            let allowance = rotting_days.get(&row.stage_id).copied().unwrap_or(0);
+            DealCard {
+                id: DealId(row.id),
+                version: row.version,
+                company: row.company_id.and_then(|id| companies.get(&id).cloned()),
+                owner: row.owner_id.and_then(|id| owners.get(&id).cloned()),
+                value_cents: row.value_cents,
+                currency: Currency::parse(&row.currency).unwrap_or(Currency::USD),
+                days_in_stage: (now - row.stage_entered_at).num_days().max(0),
+                rotting: row.status == "open" && is_rotting(untouched, allowance),
+                tags: decode_tags(&row.tags),
+                next_step: row.next_step,
+                title: row.title,
+                facts,
+            }
+        })
+        .collect())
+}

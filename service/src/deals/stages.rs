@@ -1,0 +1,237 @@
+//! Pipeline settings: rename, add, reorder and remove stages; new pipelines.
+
+use super::rows::{stage_info, stages_of};
+use crate::{
+    db::OrInternal,
+    entity::{deal, pipeline, stage, stage_change},
+    event_log::{append, Change},
+    Crm,
+};
+use chrono::Utc;
+use domain::{
+    account::CurrentUser, board::StageInfo, event::EventKind, ids::PipelineId,
+    pipeline::SavePipeline, AppError, FieldErrors,
+};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Rows per INSERT when recording relocated deals.
+const BATCH: usize = 500;
+
+impl Crm {
+    /// A pipeline's stages as settings shows them.
+    ///
+    /// # Errors
+    /// `NotFound` for a pipeline of another workspace.
+    pub async fn pipeline_stages(
+        &self,
+        viewer: &CurrentUser,
+        pipeline: PipelineId,
+    ) -> Result<(String, Vec<StageInfo>), AppError> {
+        let found = pipeline::Entity::find_by_id(pipeline.0)
+            .filter(pipeline::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .one(&self.db)
+            .await
+            .or_internal()?
+            .ok_or(AppError::NotFound)?;
+        let stages = stages_of(&self.db, viewer, found.id).await?;
+        Ok((found.name, stages.iter().map(stage_info).collect()))
+    }
+
+    /// Saves a pipeline's name and stages. Deals of removed stages move where the admin
+    /// chose; a removed stage that still holds deals and has no destination is refused.
+    ///
+    /// # Errors
+    /// `Forbidden` below manager; `Validation` for bad drafts or missing destinations.
+    pub async fn save_pipeline(
+        &self,
+        viewer: &CurrentUser,
+        command: SavePipeline,
+    ) -> Result<(), AppError> {
+        if !viewer.role.can_change_settings() {
+            return Err(AppError::Forbidden);
+        }
+        command.validate().map_err(AppError::Validation)?;
+        let txn = self.begin_write().await?;
+        let found = pipeline::Entity::find_by_id(command.pipeline.0)
+            .filter(pipeline::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .one(&txn)
+            .await
+            .or_internal()?
+            .ok_or(AppError::NotFound)?;
+        let existing = stages_of(&txn, viewer, found.id).await?;
+        let kept: Vec<Uuid> = command
+            .stages
+            .iter()
+            .filter_map(|s| s.id.map(|id| id.0))
+            .collect();
+        if kept.iter().any(|id| !existing.iter().any(|s| s.id == *id)) {
+            return Err(AppError::NotFound);
+        }
+        let now = Utc::now();
+        for removed in existing.iter().filter(|s| !kept.contains(&s.id)) {
+            let holding = deal::Entity::find()
+                .filter(deal::Column::StageId.eq(removed.id))
+                .count(&txn)
+                .await
+                .or_internal()?;
+            if holding == 0 {
+                continue;
+            }
+            let target = command
+                .relocate
+                .iter()
+                .find(|(from, _)| from.0 == removed.id)
+                .map(|(_, to)| to.0)
+                .filter(|to| kept.contains(to))
+                .ok_or_else(|| {
+                    let mut errors = FieldErrors::default();
+                    errors.add(
+                        "relocate",
+                        format!("Choose where the {holding} deals in {} go.", removed.name),
+                    );
+                    AppError::Validation(errors)
+                })?;
+            self.relocate(&txn, viewer, removed.id, target, now).await?;
+        }
+        stage::Entity::delete_many()
+            .filter(stage::Column::PipelineId.eq(found.id))
+            .filter(stage::Column::Id.is_not_in(kept.clone()))
+            .exec(&txn)
+            .await
+            .or_internal()?;
+        for (draft, position) in command.stages.iter().zip(0..) {
+            let row = stage::ActiveModel {
+                id: Set(draft.id.map_or_else(Uuid::new_v4, |id| id.0)),
+                workspace_id: Set(viewer.workspace_id.0),
+                pipeline_id: Set(found.id),
+                name: Set(draft.name.trim().to_owned()),
+                position: Set(position),
+                probability: Set(i32::from(draft.probability)),
+                rotting_days: Set(i32::from(draft.rotting_days)),
+                entry_fields: Set(draft.criteria.encode_fields()),
+                checklist: Set(draft.criteria.encode_checklist()),
+            };
+            if draft.id.is_some() {
+                row.update(&txn).await.or_internal()?;
+            } else {
+                row.insert(&txn).await.or_internal()?;
+            }
+        }
+        let mut renamed: pipeline::ActiveModel = found.into();
+        renamed.name = Set(command.name.trim().to_owned());
+        let renamed = renamed.update(&txn).await.or_internal()?;
+        let event = append(
+            &txn,
+            Change {
+                workspace_id: viewer.workspace_id,
+                actor: Some(viewer.user_id),
+                kind: EventKind::StagesChanged,
+                subject: format!("pipeline:{}", renamed.id),
+                before: None,
+                after: Some(json!({ "stages": command.stages.len() })),
+            },
+        )
+        .await?;
+        self.commit_and_publish(txn, vec![event]).await
+    }
+
+    /// Moves every deal of a removed stage, recording each move in the history.
+    async fn relocate(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        viewer: &CurrentUser,
+        from: Uuid,
+        to: Uuid,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let moved: Vec<(Uuid, String)> = deal::Entity::find()
+            .select_only()
+            .column(deal::Column::Id)
+            .column(deal::Column::Status)
+            .filter(deal::Column::StageId.eq(from))
+            .into_tuple()
+            .all(txn)
+            .await
+            .or_internal()?;
+        deal::Entity::update_many()
+            .col_expr(deal::Column::StageId, Expr::value(to))
+            .col_expr(deal::Column::StageEnteredAt, Expr::value(now))
+            .col_expr(deal::Column::UpdatedAt, Expr::value(now))
+            .col_expr(
+                deal::Column::Version,
+                Expr::col(deal::Column::Version).add(1),
+            )
+            .filter(deal::Column::StageId.eq(from))
+            .exec(txn)
+            .await
+            .or_internal()?;
+        for chunk in moved.chunks(BATCH) {
+            let rows = chunk
+                .iter()
+                .map(|(deal_id, status)| stage_change::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    workspace_id: Set(viewer.workspace_id.0),
+                    deal_id: Set(*deal_id),
+                    from_stage_id: Set(Some(from)),
+                    to_stage_id: Set(to),
+                    status: Set(status.clone()),
+                    actor_id: Set(Some(viewer.user_id.0)),
+                    at: Set(now),
+                });
+            stage_change::Entity::insert_many(rows)
+                .exec(txn)
+                .await
+                .or_internal()?;
+        }
+        Ok(())
+    }
+
+    /// Adds a pipeline with the buying-process stages, last in the list.
+    ///
+    /// # Errors
+    /// `Forbidden` below manager; `Validation` for a bad name.
+    pub async fn create_pipeline(
+        &self,
+        viewer: &CurrentUser,
+        name: &str,
+    ) -> Result<PipelineId, AppError> {
+        if !viewer.role.can_change_settings() {
+            return Err(AppError::Forbidden);
+        }
+        let mut errors = FieldErrors::default();
+        domain::validation::check_name(&mut errors, "name", "the pipeline's name", name);
+        errors.into_result().map_err(AppError::Validation)?;
+        let txn = self.begin_write().await?;
+        let count = pipeline::Entity::find()
+            .filter(pipeline::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .count(&txn)
+            .await
+            .or_internal()?;
+        let seeded = crate::pipelines::add_pipeline(
+            &txn,
+            viewer.workspace_id,
+            name.trim(),
+            i32::try_from(count).unwrap_or(i32::MAX),
+        )
+        .await?;
+        let event = append(
+            &txn,
+            Change {
+                workspace_id: viewer.workspace_id,
+                actor: Some(viewer.user_id),
+                kind: EventKind::StagesChanged,
+                subject: format!("pipeline:{}", seeded.id),
+                before: None,
+                after: Some(json!({ "created": true })),
+            },
+        )
+        .await?;
+        self.commit_and_publish(txn, vec![event]).await?;
+        Ok(PipelineId(seeded.id))
+    }
+}
