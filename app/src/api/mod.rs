@@ -2,6 +2,7 @@
 //! operation. Endpoints are stable (`/api/<name>`) so tests and scripts can call them.
 
 pub mod companies;
+pub mod deals;
 pub mod pipeline;
 pub mod session;
 pub mod team;

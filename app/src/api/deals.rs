@@ -1,0 +1,144 @@
+//! Deals, the board and pipeline settings. Structured commands travel as JSON; each
+//! endpoint resolves the session, then calls one service operation that checks the
+//! workspace, the role, the version and the stage rules.
+
+use domain::{
+    board::StageInfo,
+    board::{
+        self, Board, BulkResult, ColumnTotals, DealCard, DealDetail, DealFilter, DealPage,
+        DealSort, NewDeal, Outcome, Saved,
+    },
+    deal::DealChange,
+    ids::{DealId, PipelineId, StageId},
+    pipeline, AppError,
+};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// The board for a filter: stages, exact totals, first page of each column.
+#[server(prefix = "/api", endpoint = "board", input = Json)]
+pub async fn get_board(filter: DealFilter) -> Result<Board, AppError> {
+    let context = crate::ssr::server_context()?;
+    let viewer = context.require_user().await?;
+    context.crm.board(&viewer, filter).await
+}
+
+/// More cards of one column.
+#[server(prefix = "/api", endpoint = "board_column", input = Json)]
+pub async fn get_board_column(
+    filter: DealFilter,
+    stage: StageId,
+    offset: u64,
+) -> Result<Vec<DealCard>, AppError> {
+    let context = crate::ssr::server_context()?;
+    let viewer = context.require_user().await?;
+    context
+        .crm
+        .board_column(&viewer, filter, stage, offset)
+        .await
+}
+
+/// Column totals, refreshed after a move.
+#[server(prefix = "/api", endpoint = "board_totals", input = Json)]
+pub async fn get_board_totals(
+    filter: DealFilter,
+) -> Result<Vec<(StageId, ColumnTotals)>, AppError> {
+    let context = crate::ssr::server_context()?;
+    let viewer = context.require_user().await?;
+    context.crm.board_totals(&viewer, filter).await
+}
+
+#[server(prefix = "/api", endpoint = "create_deal", input = Json)]
+pub async fn create_deal(deal: NewDeal) -> Result<Saved, AppError> {
+    let context = crate::ssr::server_context()?;
+    let viewer = context.require_user().await?;
+    context.crm.create_deal(&viewer, deal).await
+}
+
+/// Moves a deal, applying the inline form's fields first; one request, one transaction.
+#[server(prefix = "/api", endpoint = "move_deal", input = Json)]
+pub async fn move_deal(command: board::MoveDeal) -> Result<Saved, AppError> {
+    let context = crate::ssr::server_context()?;
+    let viewer = context.require_user().await?;
+    context.crm.move_deal(&viewer, command).await
+}
+
+#[server(prefix = "/api", endpoint = "update_deal", input = Json)]
+pub async fn update_deal(
+    deal: DealId,
+    version: i32,
+    changes: Vec<DealChange>,
+) -> Result<Saved, AppError> {
+    let context = crate::ssr::server_context()?;
+    let viewer = context.require_user().await?;
+    context
+        .crm
+        .update_deal(&viewer, deal, version, changes)
+        .await
+}
+
+/// Won, lost (with a reason) or reopened.
+#[server(prefix = "/api", endpoint = "close_deal", input = Json)]
+pub async fn close_deal(deal: DealId, version: i32, outcome: Outcome) -> Result<Saved, AppError> {
+    let context = crate::ssr::server_context()?;
+    let viewer = context.require_user().await?;
+    context
+        .crm
+        .close_deal(&viewer, deal, version, outcome)
+        .await
+}
+
+/// The deal page; a malformed id is simply not found.
+#[server(prefix = "/api", endpoint = "deal")]
+pub async fn get_deal(id: String) -> Result<DealDetail, AppError> {
+    let context = crate::ssr::server_context()?;
+    let viewer = context.require_user().await?;
+    let id: DealId = id.trim().parse().map_err(|_| AppError::NotFound)?;
+    context.crm.deal_detail(&viewer, id).await
+}
+
+#[server(prefix = "/api", endpoint = "deals", input = Json)]
+pub async fn list_deals(
+    filter: DealFilter,
+    sort: DealSort,
+    page: u64,
+) -> Result<DealPage, AppError> {
+    let context = crate::ssr::server_context()?;
+    let viewer = context.require_user().await?;
+    context.crm.list_deals(&viewer, filter, sort, page).await
+}
+
+/// One stage or owner change for many deals; says which did not move and why.
+#[server(prefix = "/api", endpoint = "bulk_change", input = Json)]
+pub async fn bulk_change(
+    deals: Vec<(DealId, i32)>,
+    change: board::BulkChange,
+) -> Result<BulkResult, AppError> {
+    let context = crate::ssr::server_context()?;
+    let viewer = context.require_user().await?;
+    context.crm.bulk_change(&viewer, deals, change).await
+}
+
+/// A pipeline's name and stages, for settings.
+#[server(prefix = "/api", endpoint = "pipeline_stages", input = Json)]
+pub async fn get_pipeline_stages(
+    pipeline: PipelineId,
+) -> Result<(String, Vec<StageInfo>), AppError> {
+    let context = crate::ssr::server_context()?;
+    let viewer = context.require_user().await?;
+    context.crm.pipeline_stages(&viewer, pipeline).await
+}
+
+#[server(prefix = "/api", endpoint = "save_pipeline", input = Json)]
+pub async fn save_pipeline(command: pipeline::SavePipeline) -> Result<(), AppError> {
+    let context = crate::ssr::server_context()?;
+    let viewer = context.require_user().await?;
+    context.crm.save_pipeline(&viewer, command).await
+}
+
+#[server(prefix = "/api", endpoint = "create_pipeline", input = Json)]
+pub async fn create_pipeline(name: String) -> Result<PipelineId, AppError> {
+    let context = crate::ssr::server_context()?;
+    let viewer = context.require_user().await?;
+    context.crm.create_pipeline(&viewer, &name).await
+}
