@@ -17,9 +17,11 @@ use leptos_router::{
 };
 use pages::{
     auth::{AcceptInvitePage, HomeRedirect, SignInPage, SignUpPage},
+    companies::{CompaniesPage, CompanyPage},
+    contacts::{ContactPage, ContactsPage},
     not_found::NotFound,
     pipeline::PipelinePage,
-    placeholders::{ActivitiesPage, CompaniesPage, ContactsPage, DashboardPage, InboxPage},
+    placeholders::{ActivitiesPage, DashboardPage, InboxPage},
     settings::{SettingsPage, UsersPage},
     shell::AppShell,
 };
@@ -71,7 +73,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/inbox") view=InboxPage ssr=ssr.clone() />
                         <Route path=path!("/activities") view=ActivitiesPage ssr=ssr.clone() />
                         <Route path=path!("/contacts") view=ContactsPage ssr=ssr.clone() />
+                        <Route path=path!("/contacts/:id") view=ContactPage ssr=ssr.clone() />
                         <Route path=path!("/companies") view=CompaniesPage ssr=ssr.clone() />
+                        <Route path=path!("/companies/:id") view=CompanyPage ssr=ssr.clone() />
                         <Route path=path!("/dashboard") view=DashboardPage ssr=ssr.clone() />
                         <Route path=path!("/settings") view=SettingsPage ssr=ssr.clone() />
                         <Route path=path!("/settings/users") view=UsersPage ssr=ssr.clone() />

@@ -162,7 +162,7 @@ pub fn rule_phone(errors: &mut FieldErrors, phone: &str) {
     } else if !phone.chars().all(allowed) || digits < 3 {
         errors.add(
             "phone",
-            "Enter a phone number like +1 555 010 0200 (add ext for an extension).",
+            "Enter a phone number, like 555 010 0200 (add ext for an extension).",
         );
     }
 }

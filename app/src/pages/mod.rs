@@ -1,8 +1,11 @@
 //! One module per page or group of pages.
 
 pub mod auth;
+pub mod companies;
+pub mod contacts;
 pub mod not_found;
 pub mod pipeline;
 pub mod placeholders;
+pub mod records;
 pub mod settings;
 pub mod shell;

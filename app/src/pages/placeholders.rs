@@ -44,28 +44,6 @@ pub fn ActivitiesPage() -> impl IntoView {
     }
 }
 
-/// People at customer companies.
-#[component]
-pub fn ContactsPage() -> impl IntoView {
-    view! {
-        <Upcoming title="Contacts" promise="Everyone you sell to, with their deals and history.">
-            <li>"Search and sort"</li>
-            <li>"Duplicate guard by e-mail"</li>
-        </Upcoming>
-    }
-}
-
-/// Customer companies.
-#[component]
-pub fn CompaniesPage() -> impl IntoView {
-    view! {
-        <Upcoming title="Companies" promise="The accounts you sell to, with their people and deals.">
-            <li>"Search and sort"</li>
-            <li>"Duplicate guard by domain"</li>
-        </Upcoming>
-    }
-}
-
 /// Live figures and forecasts.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
