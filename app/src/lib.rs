@@ -19,8 +19,10 @@ use pages::{
     auth::{AcceptInvitePage, HomeRedirect, SignInPage, SignUpPage},
     companies::{CompaniesPage, CompanyPage},
     contacts::{ContactPage, ContactsPage},
+    deal_list::DealListPage,
     not_found::NotFound,
     pipeline::PipelinePage,
+    pipeline_settings::PipelineSettingsPage,
     placeholders::{ActivitiesPage, DashboardPage, InboxPage},
     settings::{SettingsPage, UsersPage},
     shell::AppShell,
@@ -70,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invite/:token") view=AcceptInvitePage ssr=ssr.clone() />
                     <ParentRoute path=path!("") view=AppShell ssr=ssr.clone()>
                         <Route path=path!("/pipeline") view=PipelinePage ssr=ssr.clone() />
+                        <Route path=path!("/deals") view=DealListPage ssr=ssr.clone() />
                         <Route path=path!("/inbox") view=InboxPage ssr=ssr.clone() />
                         <Route path=path!("/activities") view=ActivitiesPage ssr=ssr.clone() />
                         <Route path=path!("/contacts") view=ContactsPage ssr=ssr.clone() />
@@ -79,6 +82,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/dashboard") view=DashboardPage ssr=ssr.clone() />
                         <Route path=path!("/settings") view=SettingsPage ssr=ssr.clone() />
                         <Route path=path!("/settings/users") view=UsersPage ssr=ssr.clone() />
+                        <Route path=path!("/settings/pipeline") view=PipelineSettingsPage ssr=ssr.clone() />
                     </ParentRoute>
                 </Routes>
             </AuthProvider>

@@ -14,6 +14,7 @@ use leptos_meta::Title;
 pub fn SettingsPage() -> impl IntoView {
     let user = use_current_user();
     let is_admin = user.role.can_manage_members();
+    let can_edit_pipelines = user.role.can_change_settings();
     view! {
         <Title text="Settings" />
         <header class="page-header"><h1>"Settings"</h1></header>
@@ -31,8 +32,13 @@ pub fn SettingsPage() -> impl IntoView {
                 </section>
             })}
             <section class="card" aria-labelledby="pipes-title">
-                <h2 id="pipes-title">"Pipelines and stages" <span class="badge">"Coming soon"</span></h2>
-                <p class="hint">"Stage rules, probabilities and rotting periods."</p>
+                <h2 id="pipes-title">"Pipelines and stages"</h2>
+                <p>"Stage names and order, win probabilities, rotting periods and entry rules."</p>
+                {if can_edit_pipelines {
+                    Either::Left(view! { <a class="button secondary" href="/settings/pipeline">"Edit pipelines"</a> })
+                } else {
+                    Either::Right(view! { <p class="hint">"Admins and managers change these."</p> })
+                }}
             </section>
         </div>
     }

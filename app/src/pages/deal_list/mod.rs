@@ -1,0 +1,83 @@
+//! `/deals`: every deal in a sortable, filterable table, fifty to a page, with bulk stage
+//! and owner changes. Filters, order and page live in the URL.
+
+mod bulk;
+mod filters;
+mod query;
+mod table;
+
+use crate::api::deals::{get_board, list_deals};
+use bulk::{BulkBar, BulkReport, BulkReportView};
+use domain::board::DealFilter;
+use filters::DealFilters;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use query::DealQuery;
+use table::{DealTable, Selection};
+
+#[component]
+pub fn DealListPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| DealQuery::read(|key| p.get(key))));
+    // The board supplies pipelines, owners and stages; it changes only with the pipeline.
+    let pipeline = Memo::new(move |_| query.with(|q| q.pipeline));
+    let reload = RwSignal::new(0_u32);
+    let selected: Selection = RwSignal::new(Vec::new());
+    let report = RwSignal::new(None::<BulkReport>);
+    let board = Resource::new(
+        move || pipeline.get(),
+        |pipeline| {
+            get_board(DealFilter {
+                pipeline,
+                ..DealFilter::default()
+            })
+        },
+    );
+    let deals = Resource::new(
+        move || (query.get(), reload.get()),
+        |(query, _)| list_deals(query.filter(), query.sort, query.page),
+    );
+    // Other filters show other rows; deals picked out of sight must not be changed.
+    Effect::watch(
+        move || query.get(),
+        move |_, _, _| selected.set(Vec::new()),
+        false,
+    );
+    view! {
+        <Title text="Deals" />
+        <header class="page-header">
+            <h1>"Deals"</h1>
+            <a class="button secondary" href="/pipeline">"Board"</a>
+        </header>
+        <Transition fallback=|| view! { <p class="loading">"Loading filters…"</p> }>
+            {move || Suspend::new(async move {
+                match board.await {
+                    Ok(loaded) => {
+                        // Stage moves need one pipeline; with one in the workspace, "all" is it.
+                        let single = query.with_untracked(|q| q.pipeline.is_some())
+                            || loaded.pipelines.len() == 1;
+                        let stages = single
+                            .then(|| loaded.columns.iter().map(|c| c.stage.clone()).collect());
+                        let owners = loaded.owners.clone();
+                        view! {
+                            <DealFilters board=loaded query />
+                            <BulkBar stages owners selected report reload />
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <div class="banner error" role="alert">{error.message()}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+        <BulkReportView report />
+        <Transition fallback=|| view! { <p class="loading">"Loading deals…"</p> }>
+            {move || Suspend::new(async move {
+                match deals.await {
+                    Ok(page) => view! { <DealTable page query=query.get_untracked() selected /> }.into_any(),
+                    Err(error) => view! { <div class="banner error" role="alert">{error.message()}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
