@@ -1,6 +1,9 @@
 //! Pipewright's Leptos app: the same components render on the server and hydrate in the
 //! browser. Server functions live in `api`; pages in `pages`; shared pieces in `components`.
 
+// Leptos views are deeply nested types; the board's exceeds the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod auth;
 pub mod components;
@@ -17,11 +20,12 @@ use leptos_router::{
 };
 use pages::{
     auth::{AcceptInvitePage, HomeRedirect, SignInPage, SignUpPage},
+    board::BoardPage,
     companies::{CompaniesPage, CompanyPage},
     contacts::{ContactPage, ContactsPage},
+    deal::DealPage,
     deal_list::DealListPage,
     not_found::NotFound,
-    pipeline::PipelinePage,
     pipeline_settings::PipelineSettingsPage,
     placeholders::{ActivitiesPage, DashboardPage, InboxPage},
     settings::{SettingsPage, UsersPage},
@@ -71,8 +75,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-up") view=SignUpPage ssr=ssr.clone() />
                     <Route path=path!("/invite/:token") view=AcceptInvitePage ssr=ssr.clone() />
                     <ParentRoute path=path!("") view=AppShell ssr=ssr.clone()>
-                        <Route path=path!("/pipeline") view=PipelinePage ssr=ssr.clone() />
+                        <Route path=path!("/pipeline") view=BoardPage ssr=ssr.clone() />
                         <Route path=path!("/deals") view=DealListPage ssr=ssr.clone() />
+                        <Route path=path!("/deals/:id") view=DealPage ssr=ssr.clone() />
                         <Route path=path!("/inbox") view=InboxPage ssr=ssr.clone() />
                         <Route path=path!("/activities") view=ActivitiesPage ssr=ssr.clone() />
                         <Route path=path!("/contacts") view=ContactsPage ssr=ssr.clone() />

@@ -107,6 +107,17 @@ impl ServerContext {
         }
     }
 
+    /// Gives a failed call the HTTP status of its error (422, 404, 409…) so API clients
+    /// can branch on it. JSON endpoints only: a no-JS form post must keep its redirect.
+    pub fn answer<T>(&self, result: Result<T, AppError>) -> Result<T, AppError> {
+        if let (Err(error), Some(response)) = (&result, &self.response) {
+            if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {
+                response.set_status(status);
+            }
+        }
+        result
+    }
+
     /// The signed-in person; every protected server function starts here.
     ///
     /// # Errors

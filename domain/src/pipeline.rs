@@ -24,7 +24,7 @@ pub const BUYING_PROCESS: [StageTemplate; 6] = [
         name: "Initial contact",
         probability: 20,
         rotting_days: 14,
-        entry_fields: &[DealField::Contact],
+        entry_fields: &[],
     },
     StageTemplate {
         name: "Needs assessment",

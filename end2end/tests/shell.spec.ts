@@ -10,15 +10,21 @@ async function expectNoSidewaysScroll(page: import("@playwright/test").Page) {
 test("every section is reachable from the main navigation", async ({ page }) => {
   const app = new Pipewright(page);
   await app.createWorkspace(newAccount());
-  for (const section of ["Inbox", "Activities", "Dashboard", "Contacts", "Companies"]) {
+  for (const section of ["Inbox", "Activities", "Dashboard"]) {
     await app.openSection(section);
     await expect(page.getByRole("status").filter({ hasText: "Coming soon" })).toBeVisible();
+    await expectNoSidewaysScroll(page);
+  }
+  for (const section of ["Contacts", "Companies"]) {
+    await app.openSection(section);
     await expectNoSidewaysScroll(page);
   }
   await app.openSection("Settings");
   await app.openSection("Pipeline");
   for (const stage of ["Qualified", "Initial contact", "Needs assessment", "Proposal", "Negotiation", "Closing"]) {
-    await expect(page.getByRole("listitem", { name: `${stage}, 0 open deals` })).toBeVisible();
+    const column = page.getByRole("region", { name: stage, exact: true });
+    await expect(column).toBeAttached();
+    await expect(column).toContainText("0 deals");
   }
   await expectNoSidewaysScroll(page);
 });

@@ -141,7 +141,8 @@ fn a_form_sign_up_sets_a_safe_cookie_and_opens_the_pipeline() {
             .header(header::COOKIE, &session);
         let (status, headers, html) = send(&router, page.body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("Acme") && html.contains("<h1>Pipeline</h1>"));
+        assert!(html.contains("Acme") && html.contains(">Pipeline</h1>"));
+        assert!(html.contains(">Qualified</h2>"), "the board renders on the server");
         let policy = header_value(&headers, "content-security-policy").expect("a CSP");
         let nonce = policy
             .split("'nonce-")
@@ -370,5 +371,81 @@ fn a_fresh_install_opens_at_create_workspace() {
             Some("/sign-in"),
             "once a workspace exists"
         );
+    });
+}
+
+fn json_post(path: &str, cookie: &str, body: serde_json::Value) -> Request<Body> {
+    Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[test]
+fn the_deal_api_answers_with_statuses_a_client_can_branch_on() {
+    run(async {
+        let crm = crm().await;
+        let router = router(&crm);
+        let (_, dana) = sign_up(&crm, "dana@acme.com").await;
+        let (_, eve) = sign_up(&crm, "eve@globex.com").await;
+        let create = serde_json::json!({ "deal": {
+            "pipeline": null, "stage": null, "title": "Acme", "changes": [{ "Value": "500" }]
+        }});
+        let (status, _, body) = send(&router, json_post("/api/create_deal", &dana, create)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let saved: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let deal = saved["card"]["id"].as_str().unwrap().to_owned();
+
+        let (status, _, body) = send(
+            &router,
+            json_post(
+                "/api/board",
+                &eve,
+                serde_json::json!({ "filter": {
+                    "pipeline": null, "owner": null, "mine": false, "tag": "", "text": ""
+                }}),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let eves: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let foreign_stage = eves["columns"][1]["stage"]["id"].clone();
+        let moved = serde_json::json!({ "command": {
+            "deal": deal, "version": 1, "stage": foreign_stage, "changes": []
+        }});
+        let (status, _, _) = send(&router, json_post("/api/move_deal", &dana, moved)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "another workspace's stage");
+
+        let peek =
+            serde_json::json!({ "deal": deal, "version": 1, "changes": [{ "Title": "Mine now" }] });
+        let (status, _, _) = send(&router, json_post("/api/update_deal", &eve, peek)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "another workspace's deal");
+
+        let bad =
+            serde_json::json!({ "deal": deal, "version": 1, "changes": [{ "Currency": "XYZ" }] });
+        let (status, _, body) = send(&router, json_post("/api/update_deal", &dana, bad)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("currency"), "{body}");
+
+        let edit =
+            serde_json::json!({ "deal": deal, "version": 1, "changes": [{ "NextStep": "Call" }] });
+        let (status, _, _) =
+            send(&router, json_post("/api/update_deal", &dana, edit.clone())).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _, body) = send(&router, json_post("/api/update_deal", &dana, edit)).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(body.contains("changed next step"), "{body}");
+
+        let anonymous = serde_json::json!({ "filter": {
+            "pipeline": null, "owner": null, "mine": false, "tag": "", "text": ""
+        }});
+        let (status, _, _) = send(
+            &router,
+            json_post("/api/board", "pw_session=nope", anonymous),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
     });
 }

@@ -19,8 +19,12 @@ use leptos::server_fn::codec::Json;
 #[server(prefix = "/api", endpoint = "board", input = Json)]
 pub async fn get_board(filter: DealFilter) -> Result<Board, AppError> {
     let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context.crm.board(&viewer, filter).await
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.board(&viewer, filter).await
+    }
+    .await;
+    context.answer(result)
 }
 
 /// More cards of one column.
@@ -31,11 +35,15 @@ pub async fn get_board_column(
     offset: u64,
 ) -> Result<Vec<DealCard>, AppError> {
     let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context
-        .crm
-        .board_column(&viewer, filter, stage, offset)
-        .await
+    let result = async {
+        let viewer = context.require_user().await?;
+        context
+            .crm
+            .board_column(&viewer, filter, stage, offset)
+            .await
+    }
+    .await;
+    context.answer(result)
 }
 
 /// Column totals, refreshed after a move.
@@ -44,23 +52,35 @@ pub async fn get_board_totals(
     filter: DealFilter,
 ) -> Result<Vec<(StageId, ColumnTotals)>, AppError> {
     let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context.crm.board_totals(&viewer, filter).await
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.board_totals(&viewer, filter).await
+    }
+    .await;
+    context.answer(result)
 }
 
 #[server(prefix = "/api", endpoint = "create_deal", input = Json)]
 pub async fn create_deal(deal: NewDeal) -> Result<Saved, AppError> {
     let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context.crm.create_deal(&viewer, deal).await
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.create_deal(&viewer, deal).await
+    }
+    .await;
+    context.answer(result)
 }
 
 /// Moves a deal, applying the inline form's fields first; one request, one transaction.
 #[server(prefix = "/api", endpoint = "move_deal", input = Json)]
 pub async fn move_deal(command: board::MoveDeal) -> Result<Saved, AppError> {
     let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context.crm.move_deal(&viewer, command).await
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.move_deal(&viewer, command).await
+    }
+    .await;
+    context.answer(result)
 }
 
 #[server(prefix = "/api", endpoint = "update_deal", input = Json)]
@@ -70,31 +90,43 @@ pub async fn update_deal(
     changes: Vec<DealChange>,
 ) -> Result<Saved, AppError> {
     let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context
-        .crm
-        .update_deal(&viewer, deal, version, changes)
-        .await
+    let result = async {
+        let viewer = context.require_user().await?;
+        context
+            .crm
+            .update_deal(&viewer, deal, version, changes)
+            .await
+    }
+    .await;
+    context.answer(result)
 }
 
 /// Won, lost (with a reason) or reopened.
 #[server(prefix = "/api", endpoint = "close_deal", input = Json)]
 pub async fn close_deal(deal: DealId, version: i32, outcome: Outcome) -> Result<Saved, AppError> {
     let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context
-        .crm
-        .close_deal(&viewer, deal, version, outcome)
-        .await
+    let result = async {
+        let viewer = context.require_user().await?;
+        context
+            .crm
+            .close_deal(&viewer, deal, version, outcome)
+            .await
+    }
+    .await;
+    context.answer(result)
 }
 
 /// The deal page; a malformed id is simply not found.
 #[server(prefix = "/api", endpoint = "deal")]
 pub async fn get_deal(id: String) -> Result<DealDetail, AppError> {
     let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    let id: DealId = id.trim().parse().map_err(|_| AppError::NotFound)?;
-    context.crm.deal_detail(&viewer, id).await
+    let result = async {
+        let viewer = context.require_user().await?;
+        let id: DealId = id.trim().parse().map_err(|_| AppError::NotFound)?;
+        context.crm.deal_detail(&viewer, id).await
+    }
+    .await;
+    context.answer(result)
 }
 
 #[server(prefix = "/api", endpoint = "deals", input = Json)]
@@ -104,8 +136,12 @@ pub async fn list_deals(
     page: u64,
 ) -> Result<DealPage, AppError> {
     let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context.crm.list_deals(&viewer, filter, sort, page).await
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.list_deals(&viewer, filter, sort, page).await
+    }
+    .await;
+    context.answer(result)
 }
 
 /// One stage or owner change for many deals; says which did not move and why.
@@ -115,8 +151,12 @@ pub async fn bulk_change(
     change: board::BulkChange,
 ) -> Result<BulkResult, AppError> {
     let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context.crm.bulk_change(&viewer, deals, change).await
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.bulk_change(&viewer, deals, change).await
+    }
+    .await;
+    context.answer(result)
 }
 
 /// A pipeline's name and stages, for settings.
@@ -125,20 +165,32 @@ pub async fn get_pipeline_stages(
     pipeline: PipelineId,
 ) -> Result<(String, Vec<StageInfo>), AppError> {
     let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context.crm.pipeline_stages(&viewer, pipeline).await
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.pipeline_stages(&viewer, pipeline).await
+    }
+    .await;
+    context.answer(result)
 }
 
 #[server(prefix = "/api", endpoint = "save_pipeline", input = Json)]
 pub async fn save_pipeline(command: pipeline::SavePipeline) -> Result<(), AppError> {
     let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context.crm.save_pipeline(&viewer, command).await
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.save_pipeline(&viewer, command).await
+    }
+    .await;
+    context.answer(result)
 }
 
 #[server(prefix = "/api", endpoint = "create_pipeline", input = Json)]
 pub async fn create_pipeline(name: String) -> Result<PipelineId, AppError> {
     let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context.crm.create_pipeline(&viewer, &name).await
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.create_pipeline(&viewer, &name).await
+    }
+    .await;
+    context.answer(result)
 }

@@ -3,6 +3,5 @@
 
 pub mod companies;
 pub mod deals;
-pub mod pipeline;
 pub mod session;
 pub mod team;

@@ -3,6 +3,7 @@
 pub mod field;
 pub mod icons;
 pub mod outcome;
+pub mod picker;
 
 pub use field::{FormBanner, TextField};
 pub use outcome::form_outcome;

@@ -1,0 +1,176 @@
+//! A board column (header figures from the server, cards a page at a time) and a card.
+
+use super::{
+    drag::{key, Pointer},
+    state::{BoardState, ColumnState, Target},
+};
+use domain::{
+    board::{ColumnTotals, DealCard},
+    ids::StageId,
+    money::format_whole,
+};
+use leptos::{ev, prelude::*};
+
+/// Loads the next page when the list is scrolled this close to its end.
+const NEAR_END_PX: i32 = 400;
+
+/// "$12,000 · €3,000", or a dash when the column is empty.
+pub fn amounts(totals: &ColumnTotals, weighted: bool) -> String {
+    if totals.values.is_empty() {
+        return "–".to_owned();
+    }
+    totals
+        .values
+        .iter()
+        .map(|v| {
+            format_whole(
+                if weighted {
+                    v.weighted_cents
+                } else {
+                    v.value_cents
+                },
+                v.currency,
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+#[component]
+pub fn BoardColumn(state: BoardState, column: ColumnState, pointer: Pointer) -> impl IntoView {
+    let stage = column.stage.get_value();
+    let stage_id = stage.id;
+    let heading = format!("stage-{stage_id}");
+    let labelled_by = heading.clone();
+    let over = move || {
+        state.over.get() == Some(Target::Stage(stage_id)) && state.drag.with(Option::is_some)
+    };
+    let needs = (!stage.criteria.is_empty()).then(|| {
+        let mut needs: Vec<String> = stage
+            .criteria
+            .fields
+            .iter()
+            .map(|f| f.label().to_owned())
+            .collect();
+        needs.extend(stage.criteria.checklist.iter().cloned());
+        format!("Needs: {}", needs.join(", "))
+    });
+    let remaining = move || {
+        let shown = column.cards.with(Vec::len) as u64;
+        column.totals.with(|t| t.deals).saturating_sub(shown)
+    };
+    let on_scroll = move |event: ev::Event| {
+        let list: leptos::web_sys::Element = event_target(&event);
+        if list.scroll_height() - list.scroll_top() - list.client_height() < NEAR_END_PX {
+            state.load_more(stage_id);
+        }
+    };
+    view! {
+        <section class="column" class:drop-over=over data-drop=stage_id.to_string() aria-labelledby=labelled_by>
+            <header class="column-head">
+                <div class="column-title">
+                    <h2 id=heading>{stage.name.clone()}</h2>
+                    <span class="probability" title="Win probability">{stage.probability} "%"</span>
+                </div>
+                <p class="column-figures" aria-live="polite">
+                    <span class="count">{move || column.totals.with(|t| deal_count(t.deals))}</span>
+                    <span class="total" title="Total value">{move || column.totals.with(|t| amounts(t, false))}</span>
+                    <span class="weighted" title="Weighted by win probability">
+                        "Weighted " {move || column.totals.with(|t| amounts(t, true))}
+                    </span>
+                </p>
+                {needs.map(|text| view! { <p class="column-needs">{text}</p> })}
+            </header>
+            <ul class="column-cards" on:scroll=on_scroll>
+                <For each=move || column.cards.get() key=|card| (card.id, card.version) let:card>
+                    <li><Card state pointer card from=stage_id /></li>
+                </For>
+            </ul>
+            <Show when=move || { remaining() > 0 }>
+                <button type="button" class="more" on:click=move |_| state.load_more(stage_id)>
+                    {move || if column.loading.get() { "Loading…".to_owned() } else { format!("Show more ({} more)", remaining()) }}
+                </button>
+            </Show>
+        </section>
+    }
+}
+
+fn deal_count(deals: u64) -> String {
+    if deals == 1 {
+        "1 deal".to_owned()
+    } else {
+        format!("{deals} deals")
+    }
+}
+
+/// Initials for the owner badge: "Alex Morgan" → "AM".
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|part| part.chars().next())
+        .take(2)
+        .collect::<String>()
+        .to_uppercase()
+}
+
+#[component]
+fn Card(state: BoardState, pointer: Pointer, card: DealCard, from: StageId) -> impl IntoView {
+    let href = format!("/deals/{}", card.id);
+    let value = format_whole(card.value_cents, card.currency);
+    let label = format!(
+        "{}, {}{}",
+        card.title,
+        value,
+        if card.rotting { ", rotting" } else { "" }
+    );
+    let id = card.id;
+    let lifted = move || state.drag.with(|d| matches!(d, Some(d) if d.card.id == id));
+    let for_down = card.clone();
+    let for_key = card.clone();
+    let days = match card.days_in_stage {
+        0 => "Today".to_owned(),
+        1 => "1 day".to_owned(),
+        n => format!("{n} days"),
+    };
+    view! {
+        <a
+            class="deal-card"
+            class:rotting=card.rotting
+            class:lifted=lifted
+            href=href
+            draggable="false"
+            data-deal=id.to_string()
+            aria-label=label
+            aria-roledescription="draggable deal"
+            aria-describedby="board-drag-help"
+            on:pointerdown=move |e| pointer.down(state, for_down.clone(), from, &e)
+            on:keydown=move |e| {
+                if key(state, &for_key, from, &e.key()) {
+                    e.prevent_default();
+                }
+            }
+            on:click=move |e| {
+                if pointer.swallow_click.get_value() {
+                    pointer.swallow_click.set_value(false);
+                    e.prevent_default();
+                }
+            }
+            on:contextmenu=move |e| {
+                if state.drag.with_untracked(Option::is_some) {
+                    e.prevent_default();
+                }
+            }
+        >
+            <span class="card-title">{card.title.clone()}</span>
+            {card.company.clone().map(|c| view! { <span class="card-company">{c}</span> })}
+            <span class="card-row">
+                <span class="card-value">{value}</span>
+                {card.owner.clone().map(|o| view! { <span class="card-owner" title=o.clone()>{initials(&o)}</span> })}
+            </span>
+            <span class="card-row card-meta">
+                <span class="card-days">{days} " in stage"</span>
+                {card.rotting.then(|| view! { <span class="rotting-mark">"Rotting"</span> })}
+            </span>
+            {card.next_step.clone().map(|s| view! { <span class="card-next">"Next: " {s}</span> })}
+        </a>
+    }
+}

@@ -1,0 +1,199 @@
+//! `/pipeline`: the kanban board. One column per stage with exact totals from the
+//! server; cards move by mouse, touch or keyboard, at once, and come back if refused.
+
+mod column;
+mod dialogs;
+mod drag;
+mod state;
+
+use crate::api::deals::get_board;
+use column::BoardColumn;
+use dialogs::{LostForm, MoveForm, NewDealForm};
+use domain::{
+    board::{Board, DealFilter},
+    ids::{PipelineId, UserId},
+};
+use drag::Pointer;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use state::{BoardState, Target, Via};
+use std::time::Duration;
+
+/// Typing pauses this long before the board asks the server again.
+const SEARCH_PAUSE: Duration = Duration::from_millis(250);
+
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    let filter = RwSignal::new(DealFilter::default());
+    let board = Resource::new(move || filter.get(), get_board);
+    view! {
+        <Title text="Pipeline" />
+        <Transition fallback=|| view! { <p class="loading">"Loading the board…"</p> }>
+            {move || Suspend::new(async move {
+                match board.await {
+                    Ok(loaded) => view! { <BoardView board=loaded filter /> }.into_any(),
+                    Err(error) => view! { <div class="banner error" role="alert">{error.message()}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Toolbar(
+    board: StoredValue<Board>,
+    filter: RwSignal<DealFilter>,
+    new_deal: RwSignal<bool>,
+) -> impl IntoView {
+    let pending_search = StoredValue::new(None::<TimeoutHandle>);
+    let on_search = move |event| {
+        let text = event_target_value(&event);
+        if let Some(handle) = pending_search.get_value() {
+            handle.clear();
+        }
+        let handle =
+            set_timeout_with_handle(move || filter.update(|f| f.text = text), SEARCH_PAUSE);
+        pending_search.set_value(handle.ok());
+    };
+    let pipelines = board.with_value(|b| b.pipelines.clone());
+    let current = board.with_value(|b| b.pipeline);
+    let owners = board.with_value(|b| b.owners.clone());
+    view! {
+        <div class="board-toolbar">
+            <h1 class="visually-hidden">"Pipeline"</h1>
+            {(pipelines.len() > 1).then(|| view! {
+                <select aria-label="Pipeline" on:change=move |e| {
+                    let id = event_target_value(&e).parse().ok().map(PipelineId);
+                    filter.update(|f| f.pipeline = id);
+                }>
+                    {pipelines.into_iter().map(|(id, name)| view! {
+                        <option value=id.to_string() selected=id == current>{name}</option>
+                    }).collect_view()}
+                </select>
+            })}
+            <input type="search" class="search" aria-label="Search deals" placeholder="Search deals"
+                prop:value=move || filter.with_untracked(|f| f.text.clone()) on:input=on_search />
+            <select aria-label="Owner" on:change=move |e| {
+                let owner = event_target_value(&e).parse().ok().map(UserId);
+                filter.update(|f| f.owner = owner);
+            }>
+                <option value="">"All owners"</option>
+                {owners.into_iter().map(|o| {
+                    let selected = filter.with_untracked(|f| f.owner == Some(o.id));
+                    view! { <option value=o.id.to_string() selected=selected>{o.name}</option> }
+                }).collect_view()}
+            </select>
+            <input class="tag" aria-label="Tag" placeholder="Tag"
+                prop:value=move || filter.with_untracked(|f| f.tag.clone())
+                on:change=move |e| { let tag = event_target_value(&e); filter.update(|f| f.tag = tag); } />
+            <label class="switch">
+                <input type="checkbox" prop:checked=move || filter.with_untracked(|f| f.mine)
+                    on:change=move |e| { let mine = event_target_checked(&e); filter.update(|f| f.mine = mine); } />
+                "My deals"
+            </label>
+            <a class="button" href="/deals">"List"</a>
+            <button type="button" class="primary" on:click=move |_| new_deal.set(true)>"New deal"</button>
+        </div>
+    }
+}
+
+#[component]
+fn BoardView(board: Board, filter: RwSignal<DealFilter>) -> impl IntoView {
+    let state = BoardState::new(board.clone(), filter.get_untracked());
+    let board = StoredValue::new(board);
+    let pointer = Pointer::new();
+    pointer.listen(state);
+    let new_deal = RwSignal::new(false);
+    let columns = state.columns.get_value();
+    view! {
+        <Toolbar board filter new_deal />
+        <p id="board-drag-help" class="visually-hidden">
+            "Press Space to pick up a deal, the arrow keys to choose a stage, and Space again to drop it. \
+             On a touch screen, press and hold a deal to lift it."
+        </p>
+        <div class="visually-hidden" role="status" aria-live="polite">{move || state.announce.get()}</div>
+        <section class="board" aria-label="Pipeline board">
+            {columns.into_iter().map(|column| view! { <BoardColumn state column pointer /> }).collect_view()}
+        </section>
+        <DropBar state />
+        <Ghost state />
+        <MoveForm state />
+        <LostForm state />
+        <NewDealForm state open=new_deal />
+        <Toast state />
+    }
+}
+
+/// While a card is lifted: won and lost zones, and (on a phone) every stage as a chip,
+/// so a card can reach a column that is scrolled out of view.
+#[component]
+fn DropBar(state: BoardState) -> impl IntoView {
+    let zone = move |target: Target, name: String, class: &'static str| {
+        let key = target.key();
+        view! {
+            <div class=class class:drop-over=move || state.over.get() == Some(target) data-drop=key>
+                {name}
+            </div>
+        }
+    };
+    move || {
+        state.drag.get().map(|_| {
+            let stages: Vec<_> = state.columns.with_value(|cols| {
+                cols.iter().map(|c| c.stage.get_value()).collect()
+            });
+            view! {
+                <div class="drop-bar" aria-hidden="true">
+                    <div class="drop-stages">
+                        {stages.into_iter().map(|s| zone(Target::Stage(s.id), s.name, "drop-chip")).collect_view()}
+                    </div>
+                    <div class="drop-outcomes">
+                        {zone(Target::Won, "Won".into(), "drop-zone won")}
+                        {zone(Target::Lost, "Lost".into(), "drop-zone lost")}
+                    </div>
+                </div>
+            }
+        })
+    }
+}
+
+/// The lifted card following the pointer; it ignores hits so the zone below is found.
+#[component]
+fn Ghost(state: BoardState) -> impl IntoView {
+    move || {
+        state
+            .drag
+            .get()
+            .filter(|d| d.via == Via::Pointer)
+            .map(|drag| {
+                // A style property, not a style attribute: the CSP forbids inline styles.
+                let transform = move || {
+                    let (x, y) = state.pointer.get();
+                    format!("translate({}px, {}px)", x + 8, y + 8)
+                };
+                view! { <div class="drag-ghost" style:transform=transform aria-hidden="true">{drag.card.title}</div> }
+            })
+    }
+}
+
+#[component]
+fn Toast(state: BoardState) -> impl IntoView {
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        if state.toast.get().is_some() {
+            if let Some(handle) = timer.get_value() {
+                handle.clear();
+            }
+            let handle =
+                set_timeout_with_handle(move || state.toast.set(None), Duration::from_secs(6));
+            timer.set_value(handle.ok());
+        }
+    });
+    move || {
+        state.toast.get().map(|message| view! {
+            <div class="toast" role="alert">
+                <span>{message}</span>
+                <button type="button" class="link" aria-label="Dismiss" on:click=move |_| state.toast.set(None)>"×"</button>
+            </div>
+        })
+    }
+}
