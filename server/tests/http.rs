@@ -142,7 +142,10 @@ fn a_form_sign_up_sets_a_safe_cookie_and_opens_the_pipeline() {
         let (status, headers, html) = send(&router, page.body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("Acme") && html.contains(">Pipeline</h1>"));
-        assert!(html.contains(">Qualified</h2>"), "the board renders on the server");
+        assert!(
+            html.contains(">Qualified</h2>"),
+            "the board renders on the server"
+        );
         let policy = header_value(&headers, "content-security-policy").expect("a CSP");
         let nonce = policy
             .split("'nonce-")
