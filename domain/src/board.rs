@@ -75,6 +75,13 @@ pub struct Owner {
     pub name: String,
 }
 
+/// What the board's toolbar offers: pipelines to pick and owners to filter by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardOptions {
+    pub pipelines: Vec<(PipelineId, String)>,
+    pub owners: Vec<Owner>,
+}
+
 /// Everything the board screen opens with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Board {

@@ -13,8 +13,12 @@ use std::str::FromStr;
 
 /// Longest deal title; long enough for "Acme – 40 seats – renewal 2027 (EU entity)".
 pub const TITLE_MAX: usize = 200;
-/// Free-text fields such as source and next step.
+/// Free-text fields such as the next step.
 pub const NOTE_MAX: usize = 200;
+/// Where a deal came from ("Web form", "Partner: Acme"): the column holds 80.
+pub const SOURCE_MAX: usize = 80;
+/// A checklist item, as a stage defines it.
+pub const CHECK_MAX: usize = 120;
 /// A trillion in any currency is a typo, not a deal.
 pub const VALUE_MAX_CENTS: i64 = 100_000_000_000_000;
 /// Tags on one deal, and the length of each.
@@ -308,12 +312,20 @@ impl DealChange {
             DealChange::ExpectedCloseOn(date) => ValidChange::ExpectedCloseOn(parse_date(date)?),
             DealChange::Owner(owner) => ValidChange::Owner(*owner),
             DealChange::Company(company) => ValidChange::Company(*company),
-            DealChange::Source(text) => ValidChange::Source(parse_note(text, "the source")?),
-            DealChange::NextStep(text) => ValidChange::NextStep(parse_note(text, "the next step")?),
+            DealChange::Source(text) => {
+                ValidChange::Source(parse_text(text, "the source", SOURCE_MAX)?)
+            }
+            DealChange::NextStep(text) => {
+                ValidChange::NextStep(parse_text(text, "the next step", NOTE_MAX)?)
+            }
             DealChange::Tags(tags) => ValidChange::Tags(parse_tags(tags)?),
             DealChange::AddContact(contact, role) => ValidChange::AddContact(*contact, *role),
             DealChange::RemoveContact(contact) => ValidChange::RemoveContact(*contact),
-            DealChange::Check(item, done) => ValidChange::Check(item.trim().to_owned(), *done),
+            DealChange::Check(item, done) => {
+                let item = parse_text(item, "the checklist item", CHECK_MAX)?
+                    .ok_or("Name the checklist item.")?;
+                ValidChange::Check(item, *done)
+            }
         })
     }
 }
@@ -434,14 +446,14 @@ pub fn parse_date(date: &str) -> Result<Option<NaiveDate>, String> {
     }
 }
 
-/// Optional short text; blank becomes `None`.
+/// Optional short text of at most `max` characters; blank becomes `None`.
 ///
 /// # Errors
 /// Too long or containing control characters.
-pub fn parse_note(text: &str, what: &str) -> Result<Option<String>, String> {
+pub fn parse_text(text: &str, what: &str, max: usize) -> Result<Option<String>, String> {
     let text = text.trim();
-    if text.chars().count() > NOTE_MAX {
-        Err(format!("Keep {what} to {NOTE_MAX} characters or fewer."))
+    if text.chars().count() > max {
+        Err(format!("Keep {what} to {max} characters or fewer."))
     } else if text.chars().any(char::is_control) {
         Err(format!("Remove the control characters from {what}."))
     } else if text.is_empty() {

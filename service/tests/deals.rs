@@ -265,9 +265,27 @@ async fn create_update_and_bulk_paths_enforce_the_same_rules(crm: Crm) {
 
 async fn a_stale_version_is_refused_and_says_who_changed_what(crm: Crm) {
     let dana = workspace(&crm, "dana@acme.com").await;
+    let sam = crm
+        .create_member(
+            Some("Acme Sales"),
+            domain::account::NewMember {
+                name: "Sam Rep".into(),
+                email: "sam@acme.com".into(),
+                password: "rep password 123".into(),
+                role: domain::Role::Rep,
+            },
+        )
+        .await
+        .unwrap();
+    let sam = CurrentUser {
+        user_id: sam.id,
+        role: domain::Role::Rep,
+        name: "Sam Rep".into(),
+        ..dana.clone()
+    };
     let saved = new_deal(&crm, &dana, "Umbrella", vec![]).await;
     crm.update_deal(
-        &dana,
+        &sam,
         saved.card.id,
         1,
         vec![DealChange::Value("900".into())],
@@ -286,7 +304,7 @@ async fn a_stale_version_is_refused_and_says_who_changed_what(crm: Crm) {
     match &stale {
         AppError::Conflict(message) => {
             assert!(
-                message.contains("Dana Whitfield changed value"),
+                message.starts_with("Sam Rep changed value since you opened"),
                 "{message}"
             );
         }
@@ -550,6 +568,21 @@ async fn stages_are_edited_and_removing_one_relocates_its_deals(crm: Crm) {
     };
     let refused = crm.save_pipeline(&dana, command.clone()).await.unwrap_err();
     assert_eq!(fields(&refused), ["relocate"]);
+    let proposal = command
+        .stages
+        .iter()
+        .find(|s| s.name == "Proposal")
+        .unwrap()
+        .id
+        .unwrap();
+    command.relocate = vec![(qualified.id.unwrap(), proposal)];
+    let unfit = crm.save_pipeline(&dana, command.clone()).await.unwrap_err();
+    assert!(
+        unfit
+            .explain()
+            .contains("1 open deals in Qualified lack what Proposal requires"),
+        "{unfit:?}"
+    );
     let first_call = command.stages[0].id.unwrap();
     command.relocate = vec![(qualified.id.unwrap(), first_call)];
     crm.save_pipeline(&dana, command).await.unwrap();

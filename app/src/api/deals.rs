@@ -5,8 +5,8 @@
 use domain::{
     board::StageInfo,
     board::{
-        self, Board, BulkResult, ColumnTotals, DealCard, DealDetail, DealFilter, DealPage,
-        DealSort, NewDeal, Outcome, Saved,
+        self, Board, BoardOptions, BulkResult, ColumnTotals, DealCard, DealDetail, DealFilter,
+        DealPage, DealSort, NewDeal, Outcome, Saved,
     },
     deal::DealChange,
     ids::{DealId, PipelineId, StageId},
@@ -22,6 +22,18 @@ pub async fn get_board(filter: DealFilter) -> Result<Board, AppError> {
     let result = async {
         let viewer = context.require_user().await?;
         context.crm.board(&viewer, filter).await
+    }
+    .await;
+    context.answer(result)
+}
+
+/// Pipelines and owners for the toolbar.
+#[server(prefix = "/api", endpoint = "board_options")]
+pub async fn get_board_options() -> Result<BoardOptions, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.board_options(&viewer).await
     }
     .await;
     context.answer(result)

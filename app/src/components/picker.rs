@@ -54,7 +54,8 @@ pub fn Picker(
         }
         spawn_local(async move {
             let found = search(kind, text).await;
-            if latest.get_value() == ticket {
+            // The picker may have closed meanwhile: then its values are gone.
+            if latest.try_get_value() == Some(ticket) {
                 results.set(found);
             }
         });

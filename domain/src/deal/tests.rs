@@ -97,6 +97,13 @@ fn bad_input_is_refused_field_by_field() {
     let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["title", "currency", "expected_close_on", "value"]);
     assert!(parse_date("2027-02-30").is_err());
+    let long_source = validate_changes(&[DealChange::Source("s".repeat(SOURCE_MAX + 1))]);
+    assert!(
+        long_source.is_err(),
+        "the source column holds 80 characters"
+    );
+    let split = validate_changes(&[DealChange::Check("one\ntwo".into(), true)]);
+    assert!(split.is_err(), "a newline would split one item into two");
     assert!(parse_date("1899-01-01").is_err());
     assert_eq!(parse_date(""), Ok(None));
 }

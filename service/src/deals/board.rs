@@ -10,7 +10,7 @@ use crate::{
 use chrono::Utc;
 use domain::{
     account::CurrentUser,
-    board::{Board, Column, ColumnTotals, DealCard, DealFilter, COLUMN_PAGE},
+    board::{Board, BoardOptions, Column, ColumnTotals, DealCard, DealFilter, COLUMN_PAGE},
     ids::{PipelineId, StageId},
     money::Currency,
     pipeline::{weighted_cents, StageValue},
@@ -22,6 +22,9 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 use uuid::Uuid;
+
+/// The furthest into a column a page request may reach.
+const MAX_OFFSET: u64 = 1_000_000;
 
 /// `LIKE` treats `%` and `_` as wildcards; a search for "50%" means the text.
 fn like_pattern(text: &str) -> String {
@@ -139,6 +142,21 @@ impl Crm {
         })
     }
 
+    /// Pipelines and owners for the board's toolbar: two small queries, no deals.
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn board_options(&self, viewer: &CurrentUser) -> Result<BoardOptions, AppError> {
+        let (pipelines, _) = self.pipeline_for(viewer, None).await?;
+        Ok(BoardOptions {
+            pipelines: pipelines
+                .into_iter()
+                .map(|p| (PipelineId(p.id), p.name))
+                .collect(),
+            owners: self.owners_in(&self.db, viewer).await?,
+        })
+    }
+
     /// Column totals for the filter, by stage: after a move the board refreshes these.
     ///
     /// # Errors
@@ -172,6 +190,8 @@ impl Crm {
         stage: StageId,
         offset: u64,
     ) -> Result<Vec<DealCard>, AppError> {
+        // Deeper than anyone scrolls; also keeps the bound OFFSET within i64.
+        let offset = Ord::min(offset, MAX_OFFSET);
         let stage = super::rows::load_stage(&self.db, viewer, stage).await?;
         let stages = stages_of(&self.db, viewer, stage.pipeline_id).await?;
         let filter = DealFilter {

@@ -150,20 +150,27 @@ pub(super) async fn conflict<C: ConnectionTrait>(
                 fields.push(label);
             }
         }
-        actors.extend(entry.actor_id);
+        if let Some(actor) = entry.actor_id {
+            if !actors.contains(&actor) {
+                actors.push(actor);
+            }
+        }
     }
-    let names: Vec<String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(actors))
+    let mut names: Vec<String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(actors.iter().copied().filter(|a| *a != viewer.user_id.0)))
         .all(conn)
         .await
         .unwrap_or_default()
         .into_iter()
         .map(|u| u.name)
         .collect();
-    let who = if names.is_empty() {
-        "Someone".to_owned()
-    } else {
-        names.join(" and ")
+    if actors.contains(&viewer.user_id.0) {
+        names.push("you (in another window)".to_owned());
+    }
+    let who = match names.join(" and ") {
+        none if none.is_empty() => "Someone".to_owned(),
+        // Sentence case when it starts with "you".
+        some => some[..1].to_uppercase() + &some[1..],
     };
     let what = if fields.is_empty() {
         "this deal".to_owned()

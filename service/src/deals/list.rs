@@ -15,13 +15,18 @@ use domain::{
     ids::DealId,
     AppError,
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    sea_query::{Expr, Order},
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Rows per page of the list, and the most deals one bulk change touches.
 pub const LIST_PAGE: u64 = 50;
 const BULK_MAX: usize = 200;
+/// Keeps the bound OFFSET within i64 whatever page a client asks for.
+const MAX_PAGE: u64 = 100_000;
 
 impl Crm {
     /// One page of deals matching the filter, in the chosen order, with the total count.
@@ -39,16 +44,23 @@ impl Crm {
         let total = query.clone().count(&self.db).await.or_internal()?;
         let query = match sort {
             DealSort::Updated => query.order_by_desc(deal::Column::UpdatedAt),
-            DealSort::Title => query.order_by_asc(deal::Column::Title),
+            // LOWER and an explicit NULL order: the engines collate and place NULLs
+            // differently, and the list must read the same on both.
+            DealSort::Title => query.order_by(Expr::cust("LOWER(deals.title)"), Order::Asc),
             DealSort::ValueDesc => query.order_by_desc(deal::Column::ValueCents),
-            DealSort::CloseDate => query.order_by_asc(deal::Column::ExpectedCloseOn),
+            DealSort::CloseDate => query
+                .order_by(Expr::cust("deals.expected_close_on IS NULL"), Order::Asc)
+                .order_by_asc(deal::Column::ExpectedCloseOn),
             DealSort::Stage => query
-                .order_by_asc(deal::Column::StageId)
+                .order_by(
+                    Expr::cust("(SELECT position FROM stages WHERE stages.id = deals.stage_id)"),
+                    Order::Asc,
+                )
                 .order_by_desc(deal::Column::StageEnteredAt),
         };
         let rows = query
             .order_by_asc(deal::Column::Id)
-            .offset(page.saturating_mul(LIST_PAGE))
+            .offset(page.min(MAX_PAGE).saturating_mul(LIST_PAGE))
             .limit(LIST_PAGE)
             .all(&self.db)
             .await

@@ -25,7 +25,7 @@ use domain::{
     money::Currency,
     AppError, FieldErrors,
 };
-use rows::{cards, contact_facts, facts_of, load_deal, load_stage, stage_info};
+use rows::{cards, contact_facts, facts_of, load_stage, lock_deal, stage_info};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -273,7 +273,7 @@ impl Crm {
         let changes = domain::deal::validate_changes(&edits).map_err(AppError::Validation)?;
         let changed: Vec<&str> = edits.iter().map(DealChange::field).collect();
         let txn = self.begin_write().await?;
-        let mut row = load_deal(&txn, viewer, id).await?;
+        let mut row = lock_deal(&txn, viewer, id).await?;
         if row.version != version {
             return Err(conflict(&txn, viewer, row.id, version).await);
         }
@@ -313,7 +313,7 @@ impl Crm {
         let mut changed: Vec<&str> = command.changes.iter().map(DealChange::field).collect();
         changed.push("stage");
         let txn = self.begin_write().await?;
-        let mut row = load_deal(&txn, viewer, command.deal).await?;
+        let mut row = lock_deal(&txn, viewer, command.deal).await?;
         if row.version != command.version {
             return Err(conflict(&txn, viewer, row.id, command.version).await);
         }
@@ -364,7 +364,7 @@ impl Crm {
         outcome: Outcome,
     ) -> Result<Saved, AppError> {
         let txn = self.begin_write().await?;
-        let mut row = load_deal(&txn, viewer, id).await?;
+        let mut row = lock_deal(&txn, viewer, id).await?;
         if row.version != version {
             return Err(conflict(&txn, viewer, row.id, version).await);
         }
@@ -392,6 +392,14 @@ impl Crm {
                 EventKind::DealLost
             }
             Outcome::Reopen => {
+                // Reopening re-enters the stage: its criteria may have grown since.
+                let stage = load_stage(&txn, viewer, StageId(row.stage_id)).await?;
+                let contacts = contact_facts(&txn, &[row.id]).await?;
+                let facts = facts_of(&row, contacts.get(&row.id).copied().unwrap_or_default());
+                let missing = missing_for_entry(&facts, &stage_info(&stage).criteria);
+                if !missing.is_empty() {
+                    return Err(refuse_entry(&stage, &missing));
+                }
                 row.status = "open".into();
                 row.lost_reason = None;
                 row.closed_at = None;

@@ -14,7 +14,7 @@ use domain::{
     money::Currency,
     AppError,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -26,6 +26,22 @@ pub(crate) async fn load_deal<C: ConnectionTrait>(
 ) -> Result<deal::Model, AppError> {
     deal::Entity::find_by_id(id.0)
         .filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0))
+        .one(conn)
+        .await
+        .or_internal()?
+        .ok_or(AppError::NotFound)
+}
+
+/// A deal about to be written, locked on PostgreSQL until the transaction ends, so two
+/// writers queue and the second sees the first one's version (SQLite writes are serial).
+pub(crate) async fn lock_deal<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    id: DealId,
+) -> Result<deal::Model, AppError> {
+    deal::Entity::find_by_id(id.0)
+        .filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0))
+        .lock_exclusive()
         .one(conn)
         .await
         .or_internal()?

@@ -1,6 +1,6 @@
 //! Pipeline settings: rename, add, reorder and remove stages; new pipelines.
 
-use super::rows::{stage_info, stages_of};
+use super::rows::{contact_facts, facts_of, stage_info, stages_of};
 use crate::{
     db::OrInternal,
     entity::{deal, pipeline, stage, stage_change},
@@ -9,18 +9,69 @@ use crate::{
 };
 use chrono::Utc;
 use domain::{
-    account::CurrentUser, board::StageInfo, event::EventKind, ids::PipelineId,
-    pipeline::SavePipeline, AppError, FieldErrors,
+    account::CurrentUser, board::StageInfo, deal::missing_for_entry, event::EventKind,
+    ids::PipelineId, pipeline::SavePipeline, AppError, FieldErrors,
 };
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 /// Rows per INSERT when recording relocated deals.
 const BATCH: usize = 500;
+
+/// Open deals of a removed stage enter its destination like any other move: if some
+/// lack what the destination requires, the removal is refused and says how many.
+async fn refuse_unfit(
+    txn: &sea_orm::DatabaseTransaction,
+    removed: &stage::Model,
+    destination: &stage::Model,
+) -> Result<(), AppError> {
+    let criteria = stage_info(destination).criteria;
+    if criteria.is_empty() {
+        return Ok(());
+    }
+    let mut unfit = 0_u64;
+    let mut after: Option<Uuid> = None;
+    loop {
+        let mut page = deal::Entity::find()
+            .filter(deal::Column::StageId.eq(removed.id))
+            .filter(deal::Column::Status.eq("open"))
+            .order_by_asc(deal::Column::Id)
+            .limit(BATCH as u64);
+        if let Some(last) = after {
+            page = page.filter(deal::Column::Id.gt(last));
+        }
+        let rows = page.all(txn).await.or_internal()?;
+        let Some(last) = rows.last().map(|r| r.id) else {
+            break;
+        };
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let contacts = contact_facts(txn, &ids).await?;
+        unfit += rows
+            .iter()
+            .filter(|row| {
+                let facts = facts_of(row, contacts.get(&row.id).copied().unwrap_or_default());
+                !missing_for_entry(&facts, &criteria).is_empty()
+            })
+            .count() as u64;
+        after = Some(last);
+    }
+    if unfit == 0 {
+        return Ok(());
+    }
+    Err(AppError::invalid(
+        "relocate",
+        format!(
+            "{unfit} open deals in {} lack what {} requires. Move them to a stage without \
+             those requirements, or complete them first.",
+            removed.name, destination.name
+        ),
+    ))
+}
 
 impl Crm {
     /// A pipeline's stages as settings shows them.
@@ -96,6 +147,10 @@ impl Crm {
                     );
                     AppError::Validation(errors)
                 })?;
+            let destination = existing.iter().find(|s| s.id == target);
+            if let Some(destination) = destination {
+                refuse_unfit(&txn, removed, destination).await?;
+            }
             self.relocate(&txn, viewer, removed.id, target, now).await?;
         }
         stage::Entity::delete_many()

@@ -2,7 +2,7 @@
 
 use super::{
     drag::{key, Pointer},
-    state::{BoardState, ColumnState, Target},
+    state::{BoardState, ColumnState, Target, Via},
 };
 use domain::{
     board::{ColumnTotals, DealCard},
@@ -72,7 +72,7 @@ pub fn BoardColumn(state: BoardState, column: ColumnState, pointer: Pointer) -> 
                     <h2 id=heading>{stage.name.clone()}</h2>
                     <span class="probability" title="Win probability">{stage.probability} "%"</span>
                 </div>
-                <p class="column-figures" aria-live="polite">
+                <p class="column-figures">
                     <span class="count">{move || column.totals.with(|t| deal_count(t.deals))}</span>
                     <span class="total" title="Total value">{move || column.totals.with(|t| amounts(t, false))}</span>
                     <span class="weighted" title="Weighted by win probability">
@@ -116,12 +116,17 @@ fn initials(name: &str) -> String {
 fn Card(state: BoardState, pointer: Pointer, card: DealCard, from: StageId) -> impl IntoView {
     let href = format!("/deals/{}", card.id);
     let value = format_whole(card.value_cents, card.currency);
-    let label = format!(
-        "{}, {}{}",
-        card.title,
-        value,
-        if card.rotting { ", rotting" } else { "" }
-    );
+    // Title first, so the card reads (and is found) by its title, then the rest of
+    // what the card shows.
+    let mut label = vec![card.title.clone(), value.clone()];
+    label.extend(card.company.clone());
+    label.extend(card.owner.clone().map(|o| format!("owner {o}")));
+    label.push(format!("{} days in stage", card.days_in_stage));
+    if card.rotting {
+        label.push("rotting".into());
+    }
+    label.extend(card.next_step.clone().map(|s| format!("next step: {s}")));
+    let label = label.join(", ");
     let id = card.id;
     let lifted = move || state.drag.with(|d| matches!(d, Some(d) if d.card.id == id));
     let for_down = card.clone();
@@ -152,6 +157,14 @@ fn Card(state: BoardState, pointer: Pointer, card: DealCard, from: StageId) -> i
                 if pointer.swallow_click.get_value() {
                     pointer.swallow_click.set_value(false);
                     e.prevent_default();
+                }
+            }
+            on:focusout=move |_| {
+                // Focus left a card lifted by keyboard: put it down where it was.
+                if state.drag.with_untracked(|d| matches!(d, Some(d) if d.via == Via::Keyboard && d.card.id == id)) {
+                    state.drag.set(None);
+                    state.over.set(None);
+                    state.announce.set("Move cancelled.".into());
                 }
             }
             on:contextmenu=move |e| {

@@ -43,6 +43,23 @@ pub fn Input(
     }
 }
 
+/// Moves focus into a dialog that just opened: its first field, or its first button.
+pub fn focus_dialog(id: &'static str) {
+    request_animation_frame(move || {
+        let selector = format!("#{id} input, #{id} select, #{id} button");
+        if let Some(element) = document()
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|e| {
+                leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok()
+            })
+        {
+            let _ = element.focus();
+        }
+    });
+}
+
 /// Shown while a move waits for the fields its stage needs.
 #[component]
 pub fn MoveForm(state: BoardState) -> impl IntoView {
@@ -160,7 +177,11 @@ fn MissingFields(state: BoardState, pending: PendingMove) -> impl IntoView {
                         pending.card.title, pending.to.name
                     ));
                 }
-                Err(AppError::Validation(found)) => errors.set(found),
+                Err(AppError::Validation(found)) => {
+                    // The summary names problems with fields this form may not show.
+                    banner.set(Some(AppError::Validation(found.clone()).explain()));
+                    errors.set(found);
+                }
                 Err(error) => banner.set(Some(error.explain())),
             }
             busy.set(false);
@@ -171,9 +192,10 @@ fn MissingFields(state: BoardState, pending: PendingMove) -> impl IntoView {
         state.announce.set("Move cancelled.".into());
     };
     let owners = state.owners.get_value();
+    focus_dialog("move-dialog");
     view! {
         <div class="dialog-backdrop">
-            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="move-title"
+            <div class="dialog" id="move-dialog" role="dialog" aria-modal="true" aria-labelledby="move-title"
                 on:keydown=move |e| if e.key() == "Escape" { state.pending.set(None) }>
                 <h2 id="move-title">{title}</h2>
                 <p class="hint">{format!("{} needs these details first.", pending.to.name)}</p>
@@ -263,18 +285,25 @@ pub fn LostForm(state: BoardState) -> impl IntoView {
         error.set(None);
         state.send_close(card, from, Outcome::Lost { reason: chosen });
     };
+    // A new drop starts with no reason picked, whatever the last one was.
+    Effect::new(move |_| {
+        state.losing.track();
+        reason.set(String::new());
+        error.set(None);
+    });
     move || {
         state.losing.get().map(|(card, _)| {
             let reasons = state.lost_reasons.get_value();
+            focus_dialog("lost-dialog");
             view! {
                 <div class="dialog-backdrop">
-                    <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="lost-title"
+                    <div class="dialog" id="lost-dialog" role="dialog" aria-modal="true" aria-labelledby="lost-title"
                         on:keydown=move |e| if e.key() == "Escape" { state.losing.set(None) }>
                         <h2 id="lost-title">{format!("Mark “{}” as lost", card.title)}</h2>
                         <form on:submit=submit novalidate>
                             <div class="field">
                                 <label for="lost-reason">"Why was it lost?"</label>
-                                <select id="lost-reason" on:change=move |e| reason.set(event_target_value(&e))>
+                                <select id="lost-reason" prop:value=move || reason.get() on:change=move |e| reason.set(event_target_value(&e))>
                                     <option value="">"Choose a reason…"</option>
                                     {reasons.into_iter().map(|r| view! { <option value=r.clone()>{r.clone()}</option> }).collect_view()}
                                 </select>
@@ -346,16 +375,25 @@ pub fn NewDealForm(state: BoardState, open: RwSignal<bool>) -> impl IntoView {
                     errors.set(FieldErrors::default());
                     open.set(false);
                 }
-                Err(AppError::Validation(found)) => errors.set(found),
+                Err(AppError::Validation(found)) => {
+                    // The summary names problems with fields this form may not show.
+                    banner.set(Some(AppError::Validation(found.clone()).explain()));
+                    errors.set(found);
+                }
                 Err(error) => banner.set(Some(error.explain())),
             }
             busy.set(false);
         });
     };
+    Effect::new(move |_| {
+        if open.get() {
+            focus_dialog("new-deal-dialog");
+        }
+    });
     view! {
         <Show when=move || open.get()>
             <div class="dialog-backdrop">
-                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="new-deal-title"
+                <div class="dialog" id="new-deal-dialog" role="dialog" aria-modal="true" aria-labelledby="new-deal-title"
                     on:keydown=move |e| if e.key() == "Escape" { open.set(false) }>
                     <h2 id="new-deal-title">"New deal"</h2>
                     {move || banner.get().map(|m| view! { <div class="banner error" role="alert">{m}</div> })}

@@ -45,7 +45,8 @@ impl Pointer {
 
     /// pointerdown on a card.
     pub fn down(&self, state: BoardState, card: DealCard, from: StageId, event: &ev::PointerEvent) {
-        if event.button() != 0 || state.drag.get_untracked().is_some() {
+        self.swallow_click.set_value(false);
+        if event.button() != 0 || state.drag.get_untracked().is_some() || state.in_flight(card.id) {
             return;
         }
         let touch = event.pointer_type() != "mouse";
@@ -66,7 +67,8 @@ impl Pointer {
     }
 
     fn lift(&self, state: BoardState) {
-        let Some(press) = self.press.get_value() else {
+        // A timer callback: the board may have been rebuilt since the press.
+        let Some(press) = self.press.try_get_value().flatten() else {
             return;
         };
         DRAGGING.store(true, Ordering::Relaxed);
@@ -123,10 +125,10 @@ impl Pointer {
     }
 
     fn cancel(&self) {
-        if let Some(timer) = self.press.get_value().and_then(|p| p.timer) {
+        if let Some(timer) = self.press.try_get_value().flatten().and_then(|p| p.timer) {
             timer.clear();
         }
-        self.press.set_value(None);
+        self.press.try_set_value(None);
     }
 
     /// Window-wide listeners, so a drag continues outside the card and the column.
@@ -148,6 +150,7 @@ impl Pointer {
                 }
             });
             on_cleanup(move || {
+                pointer.cancel();
                 moves.remove();
                 ups.remove();
                 cancels.remove();
@@ -207,10 +210,16 @@ pub fn key(state: BoardState, card: &DealCard, from: StageId, key: &str) -> bool
             finish(state);
             if let Some(target) = target {
                 state.drop_on(card.clone(), from, target);
-                refocus(card);
+                // A dialog that opened for the drop keeps the focus.
+                let dialog = state.pending.with_untracked(Option::is_some)
+                    || state.losing.with_untracked(Option::is_some);
+                if !dialog {
+                    refocus(card);
+                }
             }
             true
         }
+        " " if state.in_flight(card.id) => true,
         " " => {
             state.over.set(Some(Target::Stage(from)));
             state.drag.set(Some(Drag {

@@ -6,11 +6,11 @@ mod dialogs;
 mod drag;
 mod state;
 
-use crate::api::deals::get_board;
+use crate::api::deals::{get_board, get_board_options};
 use column::BoardColumn;
 use dialogs::{LostForm, MoveForm, NewDealForm};
 use domain::{
-    board::{Board, DealFilter},
+    board::{Board, BoardOptions, DealFilter},
     ids::{PipelineId, UserId},
 };
 use drag::Pointer;
@@ -25,13 +25,23 @@ const SEARCH_PAUSE: Duration = Duration::from_millis(250);
 #[component]
 pub fn BoardPage() -> impl IntoView {
     let filter = RwSignal::new(DealFilter::default());
+    let new_deal = RwSignal::new(false);
+    // The toolbar has its own small resource so it stays mounted (and keeps focus in
+    // the search box) while the board reloads for a new filter.
+    let options = Resource::new(|| (), |_| get_board_options());
     let board = Resource::new(move || filter.get(), get_board);
     view! {
         <Title text="Pipeline" />
+        <h1 class="visually-hidden">"Pipeline"</h1>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                options.await.ok().map(|options| view! { <Toolbar options filter new_deal /> })
+            })}
+        </Transition>
         <Transition fallback=|| view! { <p class="loading">"Loading the board…"</p> }>
             {move || Suspend::new(async move {
                 match board.await {
-                    Ok(loaded) => view! { <BoardView board=loaded filter /> }.into_any(),
+                    Ok(loaded) => view! { <BoardView board=loaded filter new_deal /> }.into_any(),
                     Err(error) => view! { <div class="banner error" role="alert">{error.message()}</div> }.into_any(),
                 }
             })}
@@ -41,7 +51,7 @@ pub fn BoardPage() -> impl IntoView {
 
 #[component]
 fn Toolbar(
-    board: StoredValue<Board>,
+    options: BoardOptions,
     filter: RwSignal<DealFilter>,
     new_deal: RwSignal<bool>,
 ) -> impl IntoView {
@@ -55,19 +65,19 @@ fn Toolbar(
             set_timeout_with_handle(move || filter.update(|f| f.text = text), SEARCH_PAUSE);
         pending_search.set_value(handle.ok());
     };
-    let pipelines = board.with_value(|b| b.pipelines.clone());
-    let current = board.with_value(|b| b.pipeline);
-    let owners = board.with_value(|b| b.owners.clone());
+    let BoardOptions { pipelines, owners } = options;
+    let current = filter
+        .with_untracked(|f| f.pipeline)
+        .or_else(|| pipelines.first().map(|p| p.0));
     view! {
         <div class="board-toolbar">
-            <h1 class="visually-hidden">"Pipeline"</h1>
             {(pipelines.len() > 1).then(|| view! {
                 <select aria-label="Pipeline" on:change=move |e| {
                     let id = event_target_value(&e).parse().ok().map(PipelineId);
                     filter.update(|f| f.pipeline = id);
                 }>
                     {pipelines.into_iter().map(|(id, name)| view! {
-                        <option value=id.to_string() selected=id == current>{name}</option>
+                        <option value=id.to_string() selected=Some(id) == current>{name}</option>
                     }).collect_view()}
                 </select>
             })}
@@ -98,15 +108,16 @@ fn Toolbar(
 }
 
 #[component]
-fn BoardView(board: Board, filter: RwSignal<DealFilter>) -> impl IntoView {
-    let state = BoardState::new(board.clone(), filter.get_untracked());
-    let board = StoredValue::new(board);
+fn BoardView(
+    board: Board,
+    filter: RwSignal<DealFilter>,
+    new_deal: RwSignal<bool>,
+) -> impl IntoView {
+    let state = BoardState::new(board, filter.get_untracked());
     let pointer = Pointer::new();
     pointer.listen(state);
-    let new_deal = RwSignal::new(false);
     let columns = state.columns.get_value();
     view! {
-        <Toolbar board filter new_deal />
         <p id="board-drag-help" class="visually-hidden">
             "Press Space to pick up a deal, the arrow keys to choose a stage, and Space again to drop it. \
              On a touch screen, press and hold a deal to lift it."
@@ -139,7 +150,7 @@ fn DropBar(state: BoardState) -> impl IntoView {
     move || {
         state.drag.get().map(|_| {
             let stages: Vec<_> = state.columns.with_value(|cols| {
-                cols.iter().map(|c| c.stage.get_value()).collect()
+                cols.iter().filter_map(|c| c.stage.try_get_value()).collect()
             });
             view! {
                 <div class="drop-bar" aria-hidden="true">

@@ -1,7 +1,7 @@
 //! The board's client state: columns as signals, the card being dragged, and the moves
 //! that are applied at once and rolled back if the server refuses them.
 
-use crate::api::deals::{close_deal, get_board_column, get_board_totals, move_deal};
+use crate::api::deals::{close_deal, get_board_column, get_board_totals, get_deal, move_deal};
 use domain::{
     board::{Board, ColumnTotals, DealCard, DealFilter, MoveDeal, Outcome, Owner, StageInfo},
     deal::{missing_for_entry, DealChange, DealField, Missing},
@@ -65,6 +65,7 @@ pub struct PendingMove {
 /// One column's live state.
 #[derive(Clone, Copy)]
 pub struct ColumnState {
+    pub stage_id: StageId,
     pub stage: StoredValue<StageInfo>,
     pub cards: RwSignal<Vec<DealCard>>,
     pub totals: RwSignal<ColumnTotals>,
@@ -85,6 +86,8 @@ pub struct BoardState {
     pub pending: RwSignal<Option<PendingMove>>,
     pub losing: RwSignal<Option<(DealCard, StageId)>>,
     pub toast: RwSignal<Option<String>>,
+    /// Cards whose move or close the server has not answered yet.
+    in_flight: StoredValue<Vec<DealId>>,
     /// Read by a polite live region: what a screen reader hears about drags and moves.
     pub announce: RwSignal<String>,
 }
@@ -95,6 +98,7 @@ impl BoardState {
             .columns
             .into_iter()
             .map(|column| ColumnState {
+                stage_id: column.stage.id,
                 stage: StoredValue::new(column.stage),
                 cards: RwSignal::new(column.cards),
                 totals: RwSignal::new(column.totals),
@@ -116,24 +120,26 @@ impl BoardState {
             pending: RwSignal::new(None),
             losing: RwSignal::new(None),
             toast: RwSignal::new(None),
+            in_flight: StoredValue::new(Vec::new()),
             announce: RwSignal::new(String::new()),
         }
     }
 
+    /// The column of a stage. `try_`: async answers may arrive after the board was
+    /// rebuilt for another filter, when its values are gone.
     pub fn column(&self, stage: StageId) -> Option<ColumnState> {
-        self.columns.with_value(|cols| {
-            cols.iter()
-                .find(|c| c.stage.get_value().id == stage)
-                .copied()
-        })
+        self.columns
+            .try_with_value(|cols| cols.iter().find(|c| c.stage_id == stage).copied())
+            .flatten()
+    }
+
+    pub fn stage_info(&self, stage: StageId) -> Option<StageInfo> {
+        self.column(stage).and_then(|c| c.stage.try_get_value())
     }
 
     pub fn stage_name(&self, target: Target) -> String {
         match target {
-            Target::Stage(id) => self
-                .column(id)
-                .map(|c| c.stage.get_value().name)
-                .unwrap_or_default(),
+            Target::Stage(id) => self.stage_info(id).map(|s| s.name).unwrap_or_default(),
             Target::Won => "Won".into(),
             Target::Lost => "Lost".into(),
         }
@@ -141,11 +147,10 @@ impl BoardState {
 
     /// Drop targets in keyboard order: the stages left to right, then won and lost.
     pub fn targets(&self) -> Vec<Target> {
-        let mut targets: Vec<Target> = self.columns.with_value(|cols| {
-            cols.iter()
-                .map(|c| Target::Stage(c.stage.get_value().id))
-                .collect()
-        });
+        let mut targets: Vec<Target> = self
+            .columns
+            .try_with_value(|cols| cols.iter().map(|c| Target::Stage(c.stage_id)).collect())
+            .unwrap_or_default();
         targets.extend([Target::Won, Target::Lost]);
         targets
     }
@@ -191,7 +196,7 @@ impl BoardState {
                 ));
             }
             Target::Stage(to) => {
-                let Some(stage) = self.column(to).map(|c| c.stage.get_value()) else {
+                let Some(stage) = self.stage_info(to) else {
                     return;
                 };
                 let missing = missing_for_entry(&card.facts, &stage.criteria);
@@ -228,10 +233,13 @@ impl BoardState {
             stage: to,
             changes: Vec::new(),
         };
+        self.flying(card.id, true);
         spawn_local(async move {
-            match move_deal(command).await {
+            let answer = move_deal(command).await;
+            state.flying(card.id, false);
+            match answer {
                 Ok(saved) => {
-                    state.put(to, 0, saved.card);
+                    state.replace(saved.card);
                     state.announce.set(format!(
                         "Moved {} to {}.",
                         card.title,
@@ -242,8 +250,65 @@ impl BoardState {
                 Err(error) => {
                     state.take(to, card.id);
                     state.put(from, index, card.clone());
+                    if matches!(error, AppError::Conflict(_)) {
+                        state.refresh_card(card.id);
+                    }
                     state.refused(card, from, to, error);
                 }
+            }
+        });
+    }
+
+    /// Marks a card as waiting for the server: it cannot be lifted again until then, so
+    /// a second move never goes out with the version the first one replaced.
+    fn flying(&self, id: DealId, flying: bool) {
+        self.in_flight.try_update_value(|ids| {
+            ids.retain(|i| *i != id);
+            if flying {
+                ids.push(id);
+            }
+        });
+    }
+
+    pub fn in_flight(&self, id: DealId) -> bool {
+        self.in_flight
+            .try_with_value(|ids| ids.contains(&id))
+            .unwrap_or(true)
+    }
+
+    /// Swaps in the server's copy of a card, wherever it now sits.
+    fn replace(&self, card: DealCard) {
+        let columns = self.columns.try_get_value().unwrap_or_default();
+        for column in columns {
+            column.cards.try_update(|cards| {
+                if let Some(slot) = cards.iter_mut().find(|c| c.id == card.id) {
+                    *slot = card.clone();
+                }
+            });
+        }
+    }
+
+    /// After a conflict the card's copy is stale: fetch the current version and facts so
+    /// the next attempt is based on what the other person saved.
+    fn refresh_card(&self, id: DealId) {
+        let state = *self;
+        spawn_local(async move {
+            let Ok(fresh) = get_deal(id.to_string()).await else {
+                return;
+            };
+            let columns = state.columns.try_get_value().unwrap_or_default();
+            for column in columns {
+                column.cards.try_update(|cards| {
+                    if let Some(card) = cards.iter_mut().find(|c| c.id == id) {
+                        card.version = fresh.version;
+                        card.title = fresh.title.clone();
+                        card.value_cents = fresh.value_cents;
+                        card.currency = fresh.currency;
+                        card.next_step = fresh.next_step.clone();
+                        card.tags = fresh.tags.clone();
+                        card.facts = fresh.facts.clone();
+                    }
+                });
             }
         });
     }
@@ -251,7 +316,7 @@ impl BoardState {
     /// A refused move: missing fields reopen the inline form, anything else is a message.
     fn refused(&self, card: DealCard, from: StageId, to: StageId, error: AppError) {
         let missing = missing_fields(&error);
-        match self.column(to).map(|c| c.stage.get_value()) {
+        match self.stage_info(to) {
             Some(stage) if !missing.is_empty() => self.pending.set(Some(PendingMove {
                 card,
                 from,
@@ -273,14 +338,20 @@ impl BoardState {
             Outcome::Lost { .. } => "lost",
             Outcome::Reopen => "reopened",
         };
+        self.flying(card.id, true);
         spawn_local(async move {
-            match close_deal(card.id, card.version, outcome).await {
+            let answer = close_deal(card.id, card.version, outcome).await;
+            state.flying(card.id, false);
+            match answer {
                 Ok(_) => {
                     state.notify(format!("Marked {} as {verb}.", card.title));
                     state.refresh_totals();
                 }
                 Err(error) => {
                     state.put(from, index, card.clone());
+                    if matches!(error, AppError::Conflict(_)) {
+                        state.refresh_card(card.id);
+                    }
                     state.notify(format!(
                         "{} was not closed: {}",
                         card.title,
@@ -299,7 +370,9 @@ impl BoardState {
     /// Column totals come from the server, so they stay exact whatever was paged in.
     pub fn refresh_totals(&self) {
         let state = *self;
-        let filter = self.filter.get_value();
+        let Some(filter) = self.filter.try_get_value() else {
+            return;
+        };
         spawn_local(async move {
             if let Ok(totals) = get_board_totals(filter).await {
                 for (stage, figures) in totals {
@@ -323,8 +396,10 @@ impl BoardState {
         if column.loading.get_untracked() || shown as u64 >= total {
             return;
         }
+        let Some(filter) = self.filter.try_get_value() else {
+            return;
+        };
         column.loading.set(true);
-        let filter = self.filter.get_value();
         let state = *self;
         spawn_local(async move {
             match get_board_column(filter, stage, shown as u64).await {

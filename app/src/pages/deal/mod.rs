@@ -34,17 +34,29 @@ impl DealState {
         self.detail.with_untracked(|d| d.version)
     }
 
+    /// Takes the saved version at once, so an edit right after this one (before the
+    /// reload lands) is based on it rather than conflicting with ourselves.
+    pub fn saved_as(&self, version: i32) {
+        self.detail.try_update(|d| d.version = version);
+        self.reload();
+    }
+
     /// Re-reads the deal after a save, so facts, history and version are the server's.
+    /// `try_`: the person may have left the page before the answer came.
     pub fn reload(&self) {
         let state = *self;
-        let id = self.id().to_string();
+        let Some(id) = self.detail.try_with_untracked(|d| d.id.to_string()) else {
+            return;
+        };
         spawn_local(async move {
             match get_deal(id).await {
                 Ok(fresh) => {
-                    state.detail.set(fresh);
-                    state.banner.set(None);
+                    state.detail.try_set(fresh);
+                    state.banner.try_set(None);
                 }
-                Err(error) => state.banner.set(Some(error.explain())),
+                Err(error) => {
+                    state.banner.try_set(Some(error.explain()));
+                }
             }
         });
     }
@@ -59,10 +71,10 @@ impl DealState {
         let (id, version) = (self.id(), self.version());
         spawn_local(async move {
             match update_deal(id, version, changes).await {
-                Ok(_) => {
-                    state.errors.set(FieldErrors::default());
-                    state.saved.set(Some(format!("Saved {what}.")));
-                    state.reload();
+                Ok(saved) => {
+                    state.errors.try_set(FieldErrors::default());
+                    state.saved.try_set(Some(format!("Saved {what}.")));
+                    state.saved_as(saved.card.version);
                 }
                 Err(error) => state.failed(error),
             }

@@ -30,9 +30,11 @@ impl DealState {
         };
         spawn_local(async move {
             match move_deal(command).await {
-                Ok(_) => {
-                    state.saved.set(Some(format!("Moved to {}.", stage.name)));
-                    state.reload();
+                Ok(saved) => {
+                    state
+                        .saved
+                        .try_set(Some(format!("Moved to {}.", stage.name)));
+                    state.saved_as(saved.card.version);
                 }
                 Err(error) => state.failed(error),
             }
@@ -44,7 +46,7 @@ impl DealState {
         let (id, version) = (self.id(), self.version());
         spawn_local(async move {
             match close_deal(id, version, outcome).await {
-                Ok(_) => state.reload(),
+                Ok(saved) => state.saved_as(saved.card.version),
                 Err(error) => state.failed(error),
             }
         });
@@ -77,6 +79,7 @@ pub fn StagePath(state: DealState) -> impl IntoView {
             return;
         }
         losing.set(false);
+        reason.set(String::new());
         state.close(Outcome::Lost { reason: chosen });
     };
     view! {
@@ -121,13 +124,13 @@ pub fn StagePath(state: DealState) -> impl IntoView {
             <Show when=move || losing.get()>
                 <div class="lost-inline">
                     <label for="deal-lost-reason">"Why was it lost?"</label>
-                    <select id="deal-lost-reason" on:change=move |e| reason.set(event_target_value(&e))>
+                    <select id="deal-lost-reason" prop:value=move || reason.get() on:change=move |e| reason.set(event_target_value(&e))>
                         <option value="">"Choose a reason…"</option>
                         {state.detail.with_untracked(|d| d.lost_reasons.clone()).into_iter()
                             .map(|r| view! { <option value=r.clone()>{r.clone()}</option> }).collect_view()}
                     </select>
                     <button type="button" class="danger" on:click=confirm_lost>"Confirm lost"</button>
-                    <button type="button" on:click=move |_| losing.set(false)>"Cancel"</button>
+                    <button type="button" on:click=move |_| { losing.set(false); reason.set(String::new()); }>"Cancel"</button>
                 </div>
             </Show>
         </section>
