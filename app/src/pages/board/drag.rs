@@ -13,6 +13,13 @@ const MOUSE_SLOP: i32 = 6;
 /// Pixels a finger may wander during the long-press before it counts as a scroll.
 const TOUCH_SLOP: i32 = 10;
 const LONG_PRESS: Duration = Duration::from_millis(350);
+/// Near the board's left or right edge a lifted card scrolls the board, so columns
+/// out of view can be reached: this wide a band, this many pixels per tick.
+#[cfg(feature = "hydrate")]
+const EDGE_BAND: f64 = 56.0;
+#[cfg(feature = "hydrate")]
+const EDGE_STEP: f64 = 18.0;
+const EDGE_TICK: Duration = Duration::from_millis(30);
 
 /// Read by the document-level touchmove listener, which must decide synchronously.
 static DRAGGING: AtomicBool = AtomicBool::new(false);
@@ -33,6 +40,7 @@ pub struct Pointer {
     press: StoredValue<Option<Press>>,
     /// The click that ends a drag must not open the deal.
     pub swallow_click: StoredValue<bool>,
+    scroller: StoredValue<Option<IntervalHandle>>,
 }
 
 impl Pointer {
@@ -40,6 +48,7 @@ impl Pointer {
         Pointer {
             press: StoredValue::new(None),
             swallow_click: StoredValue::new(false),
+            scroller: StoredValue::new(None),
         }
     }
 
@@ -72,6 +81,8 @@ impl Pointer {
             return;
         };
         DRAGGING.store(true, Ordering::Relaxed);
+        let ticking = set_interval_with_handle(move || edge_scroll(state), EDGE_TICK).ok();
+        self.scroller.try_set_value(ticking);
         state.pointer.set(press.start);
         state.over.set(Some(Target::Stage(press.from)));
         state
@@ -124,7 +135,15 @@ impl Pointer {
         }
     }
 
+    fn stop_scrolling(&self) {
+        if let Some(handle) = self.scroller.try_get_value().flatten() {
+            handle.clear();
+        }
+        self.scroller.try_set_value(None);
+    }
+
     fn cancel(&self) {
+        self.stop_scrolling();
         if let Some(timer) = self.press.try_get_value().flatten().and_then(|p| p.timer) {
             timer.clear();
         }
@@ -166,6 +185,42 @@ fn finish(state: BoardState) {
     state.drag.set(None);
     state.over.set(None);
 }
+
+/// Scrolls the board while the lifted card rests near its left or right edge, and
+/// re-reads the zone under the pointer as the columns slide past.
+#[cfg(feature = "hydrate")]
+fn edge_scroll(state: BoardState) {
+    let Some((x, y)) = state.pointer.try_get_untracked() else {
+        return;
+    };
+    if !state
+        .drag
+        .with_untracked(|d| matches!(d, Some(d) if d.via == Via::Pointer))
+    {
+        return;
+    }
+    let Some(board) = document().query_selector(".board").ok().flatten() else {
+        return;
+    };
+    let rect = board.get_bounding_client_rect();
+    let x = f64::from(x);
+    let step = if x > rect.right() - EDGE_BAND {
+        EDGE_STEP
+    } else if x < rect.left() + EDGE_BAND {
+        -EDGE_STEP
+    } else {
+        return;
+    };
+    board.scroll_by_with_x_and_y(step, 0.0);
+    let target = target_at(x as i32, y);
+    if state.over.get_untracked() != target {
+        state.over.set(target);
+    }
+}
+
+/// The server never drags.
+#[cfg(not(feature = "hydrate"))]
+fn edge_scroll(_state: BoardState) {}
 
 /// The drop zone under a point: the nearest element carrying `data-drop`.
 fn target_at(x: i32, y: i32) -> Option<Target> {

@@ -71,6 +71,10 @@ fn Toolbar(
         .or_else(|| pipelines.first().map(|p| p.0));
     view! {
         <div class="board-toolbar">
+            <input type="search" class="search" aria-label="Search deals" placeholder="Search deals"
+                prop:value=move || filter.with_untracked(|f| f.text.clone()) on:input=on_search />
+            <button type="button" class="primary" on:click=move |_| new_deal.set(true)>"New deal"</button>
+            <div class="toolbar-filters">
             {(pipelines.len() > 1).then(|| view! {
                 <select aria-label="Pipeline" on:change=move |e| {
                     let id = event_target_value(&e).parse().ok().map(PipelineId);
@@ -81,8 +85,6 @@ fn Toolbar(
                     }).collect_view()}
                 </select>
             })}
-            <input type="search" class="search" aria-label="Search deals" placeholder="Search deals"
-                prop:value=move || filter.with_untracked(|f| f.text.clone()) on:input=on_search />
             <select aria-label="Owner" on:change=move |e| {
                 let owner = event_target_value(&e).parse().ok().map(UserId);
                 filter.update(|f| f.owner = owner);
@@ -102,7 +104,7 @@ fn Toolbar(
                 "My deals"
             </label>
             <a class="button" href="/deals">"List"</a>
-            <button type="button" class="primary" on:click=move |_| new_deal.set(true)>"New deal"</button>
+            </div>
         </div>
     }
 }
