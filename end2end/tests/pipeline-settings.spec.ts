@@ -30,7 +30,7 @@ test("an admin renames, reorders, adds and removes stages", async ({ page, baseU
   await createDeal(page, origin, "Harbor freight");
   await openPipelineSettings(app, page);
 
-  await expect(page.getByLabel("Pipeline name")).toHaveValue("Sales pipeline");
+  await expect(page.getByLabel("Pipeline name", { exact: true })).toHaveValue("Sales pipeline");
   await expect(stage(page, 1).getByLabel("Stage name")).toHaveValue("Qualified");
   await expect(stage(page, 1)).toContainText("1 open deal");
 
@@ -113,11 +113,11 @@ test("an admin adds a second pipeline and switches between them", async ({ page 
   await page.getByLabel("New pipeline name").fill("Renewals");
   await page.getByRole("button", { name: "Add pipeline" }).click();
   await expect(page.getByText("Pipeline Renewals added with the default stages.")).toBeVisible();
-  await expect(page.getByLabel("Pipeline name")).toHaveValue("Renewals");
+  await expect(page.getByLabel("Pipeline name", { exact: true })).toHaveValue("Renewals");
   await expect(page.getByLabel("Pipeline", { exact: true })).toHaveValue(/[0-9a-f-]{36}/);
 
   await page.getByLabel("Pipeline", { exact: true }).selectOption({ label: "Sales pipeline" });
-  await expect(page.getByLabel("Pipeline name")).toHaveValue("Sales pipeline");
+  await expect(page.getByLabel("Pipeline name", { exact: true })).toHaveValue("Sales pipeline");
 });
 
 test("a sales rep cannot edit pipelines", async ({ page, browser }) => {

@@ -73,6 +73,19 @@ fn SignedInLayout(user: CurrentUser) -> impl IntoView {
     let name = user.name.clone();
     let role = user.role.label();
     provide_context(user);
+    // The shell stays mounted across pages, so its menus would stay open over the next
+    // page: close them whenever the path changes.
+    let more = NodeRef::<leptos::html::Details>::new();
+    let account = NodeRef::<leptos::html::Details>::new();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        for menu in [more, account] {
+            if let Some(menu) = menu.get_untracked() {
+                let _ = menu.remove_attribute("open");
+            }
+        }
+    });
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <div class="app">
@@ -81,7 +94,7 @@ fn SignedInLayout(user: CurrentUser) -> impl IntoView {
                     <span class="brand-logo" aria-hidden="true">"P"</span>
                     <span class="brand-name">{workspace}</span>
                 </a>
-                <details class="user-menu">
+                <details class="user-menu" node_ref=account>
                     <summary aria-label=format!("Account menu for {name}")>
                         <span class="avatar" aria-hidden="true">{initials}</span>
                     </summary>
@@ -108,7 +121,7 @@ fn SignedInLayout(user: CurrentUser) -> impl IntoView {
                     .iter()
                     .map(|(href, label, icon)| view! { <NavLink href=*href label=*label icon=*icon /> })
                     .collect_view()}
-                <details class="tab-more">
+                <details class="tab-more" node_ref=more>
                     <summary class="nav-link">
                         <Icon name="more" />
                         <span>"More"</span>

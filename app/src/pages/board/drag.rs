@@ -321,7 +321,7 @@ pub fn key(state: BoardState, card: &DealCard, from: StageId, key: &str) -> bool
 }
 
 /// Keeps keyboard focus on the card after it lands in another column.
-fn refocus(card: &DealCard) {
+pub(super) fn refocus(card: &DealCard) {
     let selector = format!("[data-deal=\"{}\"]", card.id);
     set_timeout(
         move || {

@@ -278,6 +278,14 @@ impl BoardState {
 
     /// Swaps in the server's copy of a card, wherever it now sits.
     fn replace(&self, card: DealCard) {
+        // Cards are keyed by version, so the new copy is a new element: keep the focus.
+        let focused = document()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-deal"))
+            == Some(card.id.to_string());
+        if focused {
+            super::drag::refocus(&card);
+        }
         let columns = self.columns.try_get_value().unwrap_or_default();
         for column in columns {
             column.cards.try_update(|cards| {

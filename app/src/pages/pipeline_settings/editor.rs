@@ -27,6 +27,9 @@ pub struct StageEdit {
     pub rotting_days: RwSignal<String>,
     pub fields: RwSignal<Vec<DealField>>,
     pub checklist: RwSignal<String>,
+    /// Where its deals go if it is removed. Created with the other signals: one made in
+    /// the Remove click would belong to the row, which is gone once the stage leaves.
+    pub destination: RwSignal<Option<StageId>>,
 }
 
 /// A saved stage marked for removal, and the stage that takes its deals.
@@ -47,6 +50,7 @@ pub struct Editor {
     /// Read by a polite live region: reorders and removals are otherwise silent.
     pub announce: RwSignal<String>,
     next_key: StoredValue<u32>,
+    owner: StoredValue<Option<Owner>>,
 }
 
 impl Editor {
@@ -70,6 +74,7 @@ impl Editor {
                 rotting_days: RwSignal::new(column.stage.rotting_days.to_string()),
                 fields: RwSignal::new(column.stage.criteria.fields.clone()),
                 checklist: RwSignal::new(column.stage.criteria.encode_checklist()),
+                destination: RwSignal::new(None),
             })
             .collect();
         let next_key = u32::try_from(stages.len()).unwrap_or(u32::MAX);
@@ -81,6 +86,7 @@ impl Editor {
             errors: RwSignal::new(FieldErrors::default()),
             announce: RwSignal::new(String::new()),
             next_key: StoredValue::new(next_key),
+            owner: StoredValue::new(Owner::current()),
         }
     }
 
@@ -99,7 +105,8 @@ impl Editor {
         let key = self.next_key.get_value();
         self.next_key.set_value(key.saturating_add(1));
         self.stages.update(|stages| {
-            stages.push(StageEdit {
+            // The page's owner, not the clicked row's: rows come and go with reorders.
+            let fresh = || StageEdit {
                 key,
                 id: None,
                 open_deals: 0,
@@ -108,7 +115,13 @@ impl Editor {
                 rotting_days: RwSignal::new(NEW_ROTTING_DAYS.to_owned()),
                 fields: RwSignal::new(Vec::new()),
                 checklist: RwSignal::new(String::new()),
-            });
+                destination: RwSignal::new(None),
+            };
+            let stage = match self.owner.try_get_value().flatten() {
+                Some(owner) => owner.with(fresh),
+                None => fresh(),
+            };
+            stages.push(stage);
         });
         let count = self.stages.with_untracked(Vec::len);
         self.announce
@@ -148,7 +161,7 @@ impl Editor {
             self.removed.update(|removed| {
                 removed.push(Removed {
                     stage,
-                    destination: RwSignal::new(None),
+                    destination: stage.destination,
                 });
             });
             self.announce
