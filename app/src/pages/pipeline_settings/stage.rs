@@ -109,16 +109,20 @@ pub fn StageCard(editor: Editor, stage: StageEdit) -> impl IntoView {
             <p class="field-error" id=error_id aria-live="polite">{error}</p>
             <div class="stage-actions">
                 // aria-disabled rather than disabled: a disabled button would drop focus.
+                // The label names the stage: "Move down" alone is ambiguous in a list.
                 <button type="button" class="secondary" node_ref=up aria-disabled=move || at_top().then_some("true")
+                    aria-label=move || format!("Move up: {}", name())
                     on:click=move |_| { editor.shift(key, -1); refocus(up); }>
-                    "Move up"<span class="visually-hidden">": " {name}</span>
+                    "Move up"
                 </button>
                 <button type="button" class="secondary" node_ref=down aria-disabled=move || at_bottom().then_some("true")
+                    aria-label=move || format!("Move down: {}", name())
                     on:click=move |_| { editor.shift(key, 1); refocus(down); }>
-                    "Move down"<span class="visually-hidden">": " {name}</span>
+                    "Move down"
                 </button>
-                <button type="button" class="secondary danger-text" on:click=move |_| editor.remove(key)>
-                    "Remove"<span class="visually-hidden">" " {name}</span>
+                <button type="button" class="secondary danger-text" aria-label=move || format!("Remove {}", name())
+                    on:click=move |_| editor.remove(key)>
+                    "Remove"
                 </button>
             </div>
         </div>
