@@ -71,14 +71,18 @@ test("an admin renames, reorders, adds and removes stages", async ({ page, baseU
   await expect(page.getByRole("heading", { name: "Stages to remove" })).toBeVisible();
   await page.getByRole("button", { name: "Save pipeline" }).click();
   await expect(page.getByText("Choose where the open deal in Qualified goes.")).toBeVisible();
+  // The destination's entry rules hold for moved deals too: Discovery call now needs a company.
   await page.getByLabel("Move the deals of Qualified to").selectOption({ label: "Discovery call" });
+  await page.getByRole("button", { name: "Save pipeline" }).click();
+  await expect(page.getByText(/1 open deals? in Qualified lack what Discovery call requires/)).toBeVisible();
+  await page.getByLabel("Move the deals of Qualified to").selectOption({ label: "Contract signed" });
   await page.getByRole("button", { name: "Save pipeline" }).click();
   await expect(page.getByText("Pipeline saved.")).toBeVisible();
   await expect(stage(page, 1).getByLabel("Stage name")).toHaveValue("Needs assessment");
   await expect(page.getByRole("group", { name: "Stage 7", exact: true })).toHaveCount(0);
 
   await page.goto("/deals");
-  await expect(page.getByRole("row", { name: /Harbor freight/ })).toContainText("Discovery call");
+  await expect(page.getByRole("row", { name: /Harbor freight/ })).toContainText("Contract signed");
 });
 
 test("a stage holding only closed deals is refused by the server until they have a place", async ({ page, baseURL }) => {
