@@ -23,6 +23,13 @@ use sea_orm::{
 use std::collections::HashMap;
 use uuid::Uuid;
 
+fn rotting_of(stages: &[stage::Model]) -> HashMap<Uuid, u16> {
+    stages
+        .iter()
+        .map(|s| (s.id, stage_info(s).rotting_days))
+        .collect()
+}
+
 /// The furthest into a column a page request may reach.
 const MAX_OFFSET: u64 = 1_000_000;
 
@@ -114,12 +121,25 @@ impl Crm {
         };
         let stages = stages_of(&self.db, viewer, chosen.id).await?;
         let mut totals = self.totals(viewer, &filter, &stages).await?;
-        let mut columns = Vec::with_capacity(stages.len());
+        // First pages of every column, then one batch of lookups for all their cards.
+        let mut rows = Vec::new();
+        let mut sizes = Vec::with_capacity(stages.len());
         for stage in &stages {
+            let page = self.page_rows(viewer, &filter, stage.id, 0).await?;
+            sizes.push(page.len());
+            rows.extend(page);
+        }
+        // `cards` keeps the order of its rows, so each column takes the next `size`.
+        let mut cards = cards(&self.db, rows, &rotting_of(&stages), Utc::now())
+            .await?
+            .into_iter();
+        let mut columns = Vec::with_capacity(stages.len());
+        for (stage, size) in stages.iter().zip(sizes) {
+            let mine: Vec<DealCard> = cards.by_ref().take(size).collect();
             columns.push(Column {
                 stage: stage_info(stage),
                 totals: totals.remove(&stage.id).unwrap_or_default(),
-                cards: self.page(viewer, &filter, &stages, stage.id, 0).await?,
+                cards: mine,
             });
         }
         let default_currency = crate::entity::workspace::Entity::find_by_id(viewer.workspace_id.0)
@@ -209,8 +229,20 @@ impl Crm {
         stage_id: Uuid,
         offset: u64,
     ) -> Result<Vec<DealCard>, AppError> {
-        // Most recently entered first: a card just moved in shows at the top.
-        let rows = matching(viewer, filter)
+        let rows = self.page_rows(viewer, filter, stage_id, offset).await?;
+        cards(&self.db, rows, &rotting_of(stages), Utc::now()).await
+    }
+
+    /// One page of a column's deals, most recently entered first: a card just moved in
+    /// shows at the top.
+    async fn page_rows(
+        &self,
+        viewer: &CurrentUser,
+        filter: &DealFilter,
+        stage_id: Uuid,
+        offset: u64,
+    ) -> Result<Vec<deal::Model>, AppError> {
+        matching(viewer, filter)
             .filter(deal::Column::Status.eq("open"))
             .filter(deal::Column::StageId.eq(stage_id))
             .order_by_desc(deal::Column::StageEnteredAt)
@@ -219,12 +251,7 @@ impl Crm {
             .limit(COLUMN_PAGE)
             .all(&self.db)
             .await
-            .or_internal()?;
-        let rotting = stages
-            .iter()
-            .map(|s| (s.id, stage_info(s).rotting_days))
-            .collect();
-        cards(&self.db, rows, &rotting, Utc::now()).await
+            .or_internal()
     }
 
     /// Open deals, value and weighted value per stage and currency: one grouped query.

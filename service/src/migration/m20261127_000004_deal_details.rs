@@ -110,6 +110,20 @@ impl MigrationTrait for Migration {
                 &["pipeline_id", "stage_id", "status", "stage_entered_at"],
             ))
             .await?;
+        // Covers the column totals: the grouped sum reads the index, not 10,000 rows.
+        manager
+            .create_index(index(
+                "deals",
+                &[
+                    "workspace_id",
+                    "pipeline_id",
+                    "status",
+                    "stage_id",
+                    "currency",
+                    "value_cents",
+                ],
+            ))
+            .await?;
         manager
             .create_index(index("companies", &["workspace_id", "domain"]))
             .await?;
