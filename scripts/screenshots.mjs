@@ -21,8 +21,14 @@ for (const [name, viewport] of Object.entries(sizes)) {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/pipeline/);
-  await page.getByRole("heading", { name: "Pipeline" }).waitFor();
-  await page.screenshot({ path: `${out}/${name}-pipeline.png`, fullPage: true });
+  await page.locator(".deal-card").first().waitFor();
+  await page.screenshot({ path: `${out}/${name}-pipeline.png` });
+  await page.locator(".deal-card").first().click();
+  await page.getByLabel("Title").waitFor();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: `${out}/${name}-deal.png`, fullPage: true });
+  await page.goto(`${base}/deals`);
+  await page.screenshot({ path: `${out}/${name}-deals.png` });
   await page.goto(`${base}/settings/users`);
   await page.getByRole("heading", { name: "Members" , exact: false}).waitFor();
   await page.screenshot({ path: `${out}/${name}-users.png`, fullPage: true });
