@@ -484,6 +484,33 @@ pub fn parse_tags(tags: &str) -> Result<Vec<String>, String> {
     Ok(parsed)
 }
 
+/// Most reasons a workspace may list, and the length of each (the column holds 120).
+pub const LOST_REASONS_MAX: usize = 30;
+pub const LOST_REASON_MAX: usize = 120;
+
+/// The workspace's lost reasons, one per line: trimmed, blank lines dropped, each once.
+///
+/// # Errors
+/// No reason left, too many, or one too long or with control characters.
+pub fn parse_lost_reasons(lines: &[String]) -> Result<Vec<String>, String> {
+    let mut reasons: Vec<String> = Vec::new();
+    for line in lines {
+        let Some(reason) = parse_text(line, "each reason", LOST_REASON_MAX)? else {
+            continue;
+        };
+        if !reasons.iter().any(|r| r.eq_ignore_ascii_case(&reason)) {
+            reasons.push(reason);
+        }
+    }
+    if reasons.is_empty() {
+        Err("Keep at least one reason: a lost deal needs one.".into())
+    } else if reasons.len() > LOST_REASONS_MAX {
+        Err(format!("Keep it to {LOST_REASONS_MAX} reasons."))
+    } else {
+        Ok(reasons)
+    }
+}
+
 /// Whether a deal has gone untouched for longer than its stage allows.
 pub fn is_rotting(days_untouched: i64, rotting_days: u16) -> bool {
     rotting_days > 0 && days_untouched > i64::from(rotting_days)

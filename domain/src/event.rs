@@ -24,10 +24,11 @@ pub enum EventKind {
     StagesChanged,
     CompanySaved,
     ContactSaved,
+    LostReasonsChanged,
 }
 
 impl EventKind {
-    const NAMES: [(EventKind, &'static str); 17] = [
+    const NAMES: [(EventKind, &'static str); 18] = [
         (EventKind::WorkspaceCreated, "workspace.created"),
         (EventKind::MemberJoined, "member.joined"),
         (EventKind::MemberInvited, "member.invited"),
@@ -45,6 +46,10 @@ impl EventKind {
         (EventKind::StagesChanged, "pipeline.stages_changed"),
         (EventKind::CompanySaved, "company.saved"),
         (EventKind::ContactSaved, "contact.saved"),
+        (
+            EventKind::LostReasonsChanged,
+            "workspace.lost_reasons_changed",
+        ),
     ];
 
     /// The stable dotted name stored in the log.

@@ -150,3 +150,19 @@ test("a sales rep cannot edit pipelines", async ({ page, browser }) => {
   await expect(repPage.getByRole("button", { name: "Save pipeline" })).toHaveCount(0);
   await other.close();
 });
+
+test("an admin edits the lost reasons offered when a deal is lost", async ({ page }) => {
+  const app = new Pipewright(page);
+  await app.createWorkspace(newAccount());
+  await openPipelineSettings(app, page);
+  const reasons = page.getByLabel("Reasons, one per line");
+  await expect(reasons).toHaveValue(/Price too high/);
+  await reasons.fill(" ");
+  await page.getByRole("button", { name: "Save lost reasons" }).click();
+  await expect(page.getByText("Keep at least one reason: a lost deal needs one.")).toBeVisible();
+  await reasons.fill("Went with Globex\n\nBudget cut");
+  await page.getByRole("button", { name: "Save lost reasons" }).click();
+  await expect(page.getByText("Lost reasons saved.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Reasons, one per line")).toHaveValue("Went with Globex\nBudget cut");
+});

@@ -645,7 +645,65 @@ async fn stages_are_edited_and_removing_one_relocates_its_deals(crm: Crm) {
     assert_eq!(forbidden.unwrap_err(), AppError::Forbidden);
 }
 
+async fn managers_edit_the_lost_reasons_and_new_losses_pick_from_them(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let saved = new_deal(&crm, &dana, "Lost to a rival", vec![]).await;
+    let lines = vec![
+        " Went with Globex ".to_owned(),
+        String::new(),
+        "went with globex".into(),
+        "Budget cut".into(),
+    ];
+    let reasons = crm.save_lost_reasons(&dana, lines).await.unwrap();
+    assert_eq!(
+        reasons,
+        ["Went with Globex", "Budget cut"],
+        "trimmed, blank and repeated lines dropped"
+    );
+    let old = crm
+        .close_deal(
+            &dana,
+            saved.card.id,
+            1,
+            Outcome::Lost {
+                reason: "Price too high".into(),
+            },
+        )
+        .await;
+    assert_eq!(
+        fields(&old.unwrap_err()),
+        ["lost_reason"],
+        "the old list is gone"
+    );
+    crm.close_deal(
+        &dana,
+        saved.card.id,
+        1,
+        Outcome::Lost {
+            reason: "Budget cut".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let empty = crm
+        .save_lost_reasons(&dana, vec![" ".into()])
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&empty), ["lost_reasons"]);
+    let rep = CurrentUser {
+        role: domain::Role::Rep,
+        ..dana.clone()
+    };
+    let forbidden = crm.save_lost_reasons(&rep, vec!["Mine".into()]).await;
+    assert_eq!(forbidden.unwrap_err(), AppError::Forbidden);
+    assert_eq!(
+        board(&crm, &dana).await.lost_reasons,
+        ["Went with Globex", "Budget cut"]
+    );
+}
+
 on_both_databases!(
+    managers_edit_the_lost_reasons_and_new_losses_pick_from_them,
     a_new_workspace_has_the_buying_process_and_deals_land_in_its_first_stage,
     a_move_into_a_stage_with_unmet_criteria_is_refused_then_completed_in_one_request,
     negotiation_needs_a_decision_maker_among_the_contacts,

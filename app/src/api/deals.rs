@@ -206,3 +206,15 @@ pub async fn create_pipeline(name: String) -> Result<PipelineId, AppError> {
     .await;
     context.answer(result)
 }
+
+/// Replaces the workspace's lost reasons; returns the list as saved.
+#[server(prefix = "/api", endpoint = "save_lost_reasons", input = Json)]
+pub async fn save_lost_reasons(reasons: Vec<String>) -> Result<Vec<String>, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.save_lost_reasons(&viewer, reasons).await
+    }
+    .await;
+    context.answer(result)
+}

@@ -3,14 +3,19 @@
 use super::rows::{contact_facts, facts_of, stage_info, stages_of};
 use crate::{
     db::OrInternal,
-    entity::{deal, pipeline, stage, stage_change},
+    entity::{deal, lost_reason, pipeline, stage, stage_change},
     event_log::{append, Change},
     Crm,
 };
 use chrono::Utc;
 use domain::{
-    account::CurrentUser, board::StageInfo, deal::missing_for_entry, event::EventKind,
-    ids::PipelineId, pipeline::SavePipeline, AppError, FieldErrors,
+    account::CurrentUser,
+    board::StageInfo,
+    deal::{missing_for_entry, parse_lost_reasons},
+    event::EventKind,
+    ids::PipelineId,
+    pipeline::SavePipeline,
+    AppError, FieldErrors,
 };
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
@@ -244,6 +249,56 @@ impl Crm {
                 .or_internal()?;
         }
         Ok(())
+    }
+
+    /// Replaces the workspace's lost reasons, in the order given. Lost deals keep the
+    /// reason they were lost with; only new losses pick from the new list.
+    ///
+    /// # Errors
+    /// `Forbidden` below manager; `Validation` for an empty, long or overlong list.
+    pub async fn save_lost_reasons(
+        &self,
+        viewer: &CurrentUser,
+        lines: Vec<String>,
+    ) -> Result<Vec<String>, AppError> {
+        if !viewer.role.can_change_settings() {
+            return Err(AppError::Forbidden);
+        }
+        let reasons =
+            parse_lost_reasons(&lines).map_err(|m| AppError::invalid("lost_reasons", m))?;
+        let txn = self.begin_write().await?;
+        lost_reason::Entity::delete_many()
+            .filter(lost_reason::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .exec(&txn)
+            .await
+            .or_internal()?;
+        let rows = reasons
+            .iter()
+            .zip(0..)
+            .map(|(label, position)| lost_reason::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                workspace_id: Set(viewer.workspace_id.0),
+                label: Set(label.clone()),
+                position: Set(position),
+            });
+        lost_reason::Entity::insert_many(rows)
+            .exec(&txn)
+            .await
+            .or_internal()?;
+        let event = append(
+            &txn,
+            Change {
+                workspace_id: viewer.workspace_id,
+                actor: Some(viewer.user_id),
+                kind: EventKind::LostReasonsChanged,
+                subject: format!("workspace:{}", viewer.workspace_id),
+                before: None,
+                after: Some(json!({ "reasons": reasons })),
+            },
+        )
+        .await?;
+        self.commit_and_publish(txn, vec![event]).await?;
+        Ok(reasons)
     }
 
     /// Adds a pipeline with the buying-process stages, last in the list.

@@ -4,6 +4,7 @@
 
 mod add;
 mod editor;
+mod lost_reasons;
 mod removed;
 mod stage;
 
@@ -25,6 +26,7 @@ use leptos_router::{
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
 };
+use lost_reasons::LostReasons;
 use removed::RemovedStages;
 use stage::StageCard;
 
@@ -82,7 +84,8 @@ fn PipelineSettings() -> impl IntoView {
                 match board.await {
                     Ok(loaded) => view! {
                         <PipelinePicker board=loaded.clone() />
-                        <PipelineEditor board=loaded saves notice />
+                        <PipelineEditor board=loaded.clone() saves notice />
+                        <LostReasons reasons=loaded.lost_reasons notice />
                     }
                     .into_any(),
                     Err(error) => view! { <div class="banner error" role="alert">{error.message()}</div> }.into_any(),
