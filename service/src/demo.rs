@@ -209,7 +209,14 @@ impl Crm {
             if let (Some(contact_id), Some(deal_id)) =
                 (contact_ids.get(contact_index), deal.id.clone().take())
             {
-                let role = if rng.gen_bool(0.6) {
+                // Deals past Needs assessment met Negotiation's rule: a decision maker.
+                let late = deal
+                    .stage_id
+                    .clone()
+                    .take()
+                    .and_then(|s| pipeline.stage_ids.iter().position(|id| *id == s))
+                    >= Some(4);
+                let role = if late || rng.gen_bool(0.6) {
                     ContactRole::DecisionMaker
                 } else {
                     ContactRole::Champion

@@ -61,6 +61,28 @@ fn fields(error: &AppError) -> Vec<String> {
     }
 }
 
+/// Sam, a rep in Dana's workspace.
+async fn rep(crm: &Crm, dana: &CurrentUser) -> CurrentUser {
+    let sam = crm
+        .create_member(
+            Some("Acme Sales"),
+            domain::account::NewMember {
+                name: "Sam Rep".into(),
+                email: "sam@acme.com".into(),
+                password: "rep password 123".into(),
+                role: domain::Role::Rep,
+            },
+        )
+        .await
+        .unwrap();
+    CurrentUser {
+        user_id: sam.id,
+        role: domain::Role::Rep,
+        name: "Sam Rep".into(),
+        ..dana.clone()
+    }
+}
+
 /// A contact row for decision-maker tests (contacts have their own service and tests).
 async fn insert_contact(crm: &Crm, viewer: &CurrentUser, name: &str) -> ContactId {
     use sea_orm::{sea_query::Query, ConnectionTrait};
@@ -265,24 +287,7 @@ async fn create_update_and_bulk_paths_enforce_the_same_rules(crm: Crm) {
 
 async fn a_stale_version_is_refused_and_says_who_changed_what(crm: Crm) {
     let dana = workspace(&crm, "dana@acme.com").await;
-    let sam = crm
-        .create_member(
-            Some("Acme Sales"),
-            domain::account::NewMember {
-                name: "Sam Rep".into(),
-                email: "sam@acme.com".into(),
-                password: "rep password 123".into(),
-                role: domain::Role::Rep,
-            },
-        )
-        .await
-        .unwrap();
-    let sam = CurrentUser {
-        user_id: sam.id,
-        role: domain::Role::Rep,
-        name: "Sam Rep".into(),
-        ..dana.clone()
-    };
+    let sam = rep(&crm, &dana).await;
     let saved = new_deal(&crm, &dana, "Umbrella", vec![]).await;
     crm.update_deal(
         &sam,
@@ -624,23 +629,7 @@ async fn stages_are_edited_and_removing_one_relocates_its_deals(crm: Crm) {
     .await
     .unwrap();
 
-    let rep = crm
-        .create_member(
-            Some("Acme Sales"),
-            domain::account::NewMember {
-                name: "Sam Rep".into(),
-                email: "sam@acme.com".into(),
-                password: "rep password 123".into(),
-                role: domain::Role::Rep,
-            },
-        )
-        .await;
-    let rep = rep.unwrap();
-    let as_rep = CurrentUser {
-        user_id: rep.id,
-        role: domain::Role::Rep,
-        ..dana.clone()
-    };
+    let as_rep = rep(&crm, &dana).await;
     let forbidden = crm.create_pipeline(&as_rep, "Mine").await;
     assert_eq!(forbidden.unwrap_err(), AppError::Forbidden);
 }

@@ -41,7 +41,19 @@ async fn demo_workspace_has_realistic_spread_and_working_logins(crm: Crm) {
                 origin("127.0.0.1"),
             )
             .await;
-        assert_eq!(signed_in.unwrap().0.role, role);
+        let viewer = signed_in.unwrap().0;
+        assert_eq!(viewer.role, role);
+        if role == Role::Admin {
+            // Demo deals obey the stages' entry rules, like any deal entered by hand.
+            let board = crm.board(&viewer, Default::default()).await.unwrap();
+            for column in &board.columns {
+                for card in &column.cards {
+                    let missing =
+                        domain::deal::missing_for_entry(&card.facts, &column.stage.criteria);
+                    assert!(missing.is_empty(), "{} lacks {missing:?}", card.title);
+                }
+            }
+        }
     }
     let open = count_where(&crm, "status = 'open'").await;
     let won = count_where(&crm, "status = 'won'").await;

@@ -24,12 +24,15 @@ pub(crate) async fn load_deal<C: ConnectionTrait>(
     viewer: &CurrentUser,
     id: DealId,
 ) -> Result<deal::Model, AppError> {
-    deal::Entity::find_by_id(id.0)
-        .filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0))
+    in_workspace(viewer, id)
         .one(conn)
         .await
         .or_internal()?
         .ok_or(AppError::NotFound)
+}
+
+fn in_workspace(viewer: &CurrentUser, id: DealId) -> sea_orm::Select<deal::Entity> {
+    deal::Entity::find_by_id(id.0).filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0))
 }
 
 /// A deal about to be written, locked on PostgreSQL until the transaction ends, so two
@@ -39,8 +42,7 @@ pub(crate) async fn lock_deal<C: ConnectionTrait>(
     viewer: &CurrentUser,
     id: DealId,
 ) -> Result<deal::Model, AppError> {
-    deal::Entity::find_by_id(id.0)
-        .filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0))
+    in_workspace(viewer, id)
         .lock_exclusive()
         .one(conn)
         .await
