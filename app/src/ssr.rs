@@ -79,8 +79,12 @@ pub fn server_context() -> Result<ServerContext, AppError> {
 }
 
 fn session_cookie(parts: &Parts) -> Option<SessionToken> {
-    parts
-        .headers
+    session_from_headers(&parts.headers)
+}
+
+/// The session cookie of a request, for handlers outside server functions (the live socket).
+pub fn session_from_headers(headers: &http::HeaderMap) -> Option<SessionToken> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())

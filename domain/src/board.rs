@@ -127,6 +127,8 @@ pub struct NewDeal {
 pub struct Saved {
     pub card: DealCard,
     pub stage: StageId,
+    /// The event the write appended: what "Undo" refers to.
+    pub event: i64,
 }
 
 /// A contact on a deal, with the part they play.

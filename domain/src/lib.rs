@@ -8,6 +8,7 @@ pub mod deal;
 pub mod error;
 pub mod event;
 pub mod ids;
+pub mod live;
 pub mod money;
 pub mod pipeline;
 pub mod role;

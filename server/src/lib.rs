@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod guard;
+pub mod live;
 pub mod router;
 
 pub use router::router;

@@ -9,6 +9,8 @@ pub use deals::LIST_PAGE;
 pub mod demo;
 mod entity;
 mod event_log;
+mod live;
+pub use live::{LiveHub, Subscription, SOCKET_BUFFER};
 mod members;
 pub use members::Team;
 mod migration;

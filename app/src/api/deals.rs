@@ -72,6 +72,33 @@ pub async fn get_board_totals(
     context.answer(result)
 }
 
+/// One deal's card under the board's filter (`None`: it left the board), for live updates.
+#[server(prefix = "/api", endpoint = "board_card", input = Json)]
+pub async fn get_board_card(
+    filter: DealFilter,
+    deal: DealId,
+) -> Result<Option<DealCard>, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.board_card(&viewer, filter, deal).await
+    }
+    .await;
+    context.answer(result)
+}
+
+/// Reverts the caller's own recent change (the event a write returned) as a new change.
+#[server(prefix = "/api", endpoint = "undo_change", input = Json)]
+pub async fn undo_change(event: i64) -> Result<Saved, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.undo_deal_change(&viewer, event).await
+    }
+    .await;
+    context.answer(result)
+}
+
 #[server(prefix = "/api", endpoint = "create_deal", input = Json)]
 pub async fn create_deal(deal: NewDeal) -> Result<Saved, AppError> {
     let context = crate::ssr::server_context()?;

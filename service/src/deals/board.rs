@@ -221,6 +221,32 @@ impl Crm {
         self.page(viewer, &filter, &stages, stage.id, offset).await
     }
 
+    /// One deal's card if it is open and matches the board's filter, else `None`: what a
+    /// live board needs to place (or drop) a card someone else just changed.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn board_card(
+        &self,
+        viewer: &CurrentUser,
+        filter: DealFilter,
+        deal: domain::ids::DealId,
+    ) -> Result<Option<DealCard>, AppError> {
+        let Some(row) = matching(viewer, &filter)
+            .filter(deal::Column::Id.eq(deal.0))
+            .filter(deal::Column::Status.eq("open"))
+            .one(&self.db)
+            .await
+            .or_internal()?
+        else {
+            return Ok(None);
+        };
+        let stages = stages_of(&self.db, viewer, row.pipeline_id).await?;
+        Ok(cards(&self.db, vec![row], &rotting_of(&stages), Utc::now())
+            .await?
+            .pop())
+    }
+
     async fn page(
         &self,
         viewer: &CurrentUser,

@@ -1,9 +1,12 @@
 //! Applying validated edits to a deal row, and explaining a version conflict.
 
-use super::rows::{contact_facts, encode_tags, facts_of};
+use super::{
+    rows::{contact_facts, encode_tags, facts_of},
+    undo::ChangedSince,
+};
 use crate::{
     db::OrInternal,
-    entity::{company, contact, deal, deal_contact, event, user},
+    entity::{company, contact, deal, deal_contact, user},
 };
 use domain::{
     account::CurrentUser,
@@ -11,10 +14,8 @@ use domain::{
     AppError,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
-use uuid::Uuid;
 
 /// Applies `changes` to `row` (and its contacts) and returns the facts the stage rules
 /// read afterwards. Referenced people, companies and contacts must be in the workspace.
@@ -114,57 +115,45 @@ pub(super) async fn apply_changes<C: ConnectionTrait>(
     ))
 }
 
-/// A stale write: says who changed what since `version`, so nothing is overwritten
-/// silently and the person can re-apply their edit on top.
+/// A write that collides with someone's newer change: says who changed which of the
+/// same fields, so nothing is overwritten silently and the person can choose.
 pub(super) async fn conflict<C: ConnectionTrait>(
     conn: &C,
     viewer: &CurrentUser,
-    deal_id: Uuid,
-    version: i32,
+    since: &ChangedSince,
+    fields: &[String],
 ) -> AppError {
-    let newer = event::Entity::find()
-        .filter(event::Column::WorkspaceId.eq(viewer.workspace_id.0))
-        .filter(event::Column::Subject.eq(format!("deal:{deal_id}")))
-        .order_by_desc(event::Column::Id)
-        .limit(20)
-        .all(conn)
-        .await
-        .unwrap_or_default();
-    let mut fields: Vec<String> = Vec::new();
-    let mut actors: Vec<Uuid> = Vec::new();
-    for entry in &newer {
-        let after = entry.after.as_ref();
-        let entry_version = after
-            .and_then(|a| a.get("version"))
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(0);
-        if entry_version <= i64::from(version) {
-            continue;
-        }
-        let changed = after
-            .and_then(|a| a.get("changed"))
-            .and_then(serde_json::Value::as_array);
-        for field in changed.into_iter().flatten().filter_map(|f| f.as_str()) {
-            let label = field.replace('_', " ");
-            if !fields.contains(&label) {
-                fields.push(label);
-            }
-        }
-        if let Some(actor) = entry.actor_id {
-            if !actors.contains(&actor) {
-                actors.push(actor);
-            }
-        }
-    }
+    AppError::Conflict(format!(
+        "{} since you opened this deal. Your change was not saved: \
+         reload to see theirs, then apply yours again.",
+        who_changed(conn, viewer, since, fields).await
+    ))
+}
+
+/// "Dana changed value, next step": who made the changes since, and to which fields.
+pub(super) async fn who_changed<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    since: &ChangedSince,
+    fields: &[String],
+) -> String {
     let mut names: Vec<String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(actors.iter().copied().filter(|a| *a != viewer.user_id.0)))
+        .filter(
+            user::Column::Id.is_in(
+                since
+                    .actors
+                    .iter()
+                    .copied()
+                    .filter(|a| *a != viewer.user_id.0),
+            ),
+        )
         .all(conn)
         .await
         .unwrap_or_default()
         .into_iter()
         .map(|u| u.name)
         .collect();
-    if actors.contains(&viewer.user_id.0) {
+    if since.actors.contains(&viewer.user_id.0) {
         names.push("you (in another window)".to_owned());
     }
     let who = match names.join(" and ") {
@@ -175,10 +164,11 @@ pub(super) async fn conflict<C: ConnectionTrait>(
     let what = if fields.is_empty() {
         "this deal".to_owned()
     } else {
-        fields.join(", ")
+        fields
+            .iter()
+            .map(|f| f.replace('_', " "))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    AppError::Conflict(format!(
-        "{who} changed {what} since you opened this deal. Your change was not saved: \
-         reload to see theirs, then apply yours again."
-    ))
+    format!("{who} changed {what}")
 }

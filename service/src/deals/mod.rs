@@ -7,6 +7,7 @@ mod detail;
 mod list;
 mod rows;
 mod stages;
+mod undo;
 
 use crate::{
     db::OrInternal,
@@ -14,7 +15,7 @@ use crate::{
     event_log::{append, Change},
     Crm,
 };
-use changes::{apply_changes, conflict};
+use changes::{apply_changes, conflict, who_changed};
 use chrono::{DateTime, Utc};
 use domain::{
     account::CurrentUser,
@@ -32,6 +33,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use std::collections::HashMap;
+use undo::{changed_since, contacts_of, Snapshot};
 use uuid::Uuid;
 
 pub use list::LIST_PAGE;
@@ -106,31 +108,50 @@ async fn save_versioned(
     if result.rows_affected == 1 {
         Ok(row)
     } else {
-        Err(conflict(txn, viewer, row.id, based_on).await)
+        let since = changed_since(txn, viewer, row.id, based_on).await?;
+        let fields = since.fields.clone();
+        Err(conflict(txn, viewer, &since, &fields).await)
     }
+}
+
+/// What a deal event records beside the new row: the fields touched, the state to undo
+/// to, and which earlier event this one undoes.
+struct Written<'a> {
+    kind: EventKind,
+    changed: &'a [&'a str],
+    before: Option<Snapshot>,
+    undo_of: Option<i64>,
 }
 
 async fn deal_event<C: ConnectionTrait>(
     conn: &C,
     viewer: &CurrentUser,
-    kind: EventKind,
     row: &deal::Model,
-    changed: &[&str],
+    written: Written<'_>,
 ) -> Result<Event, AppError> {
+    // Names as they were at the time, so the change note and timeline read well later.
+    let stage_name = stage::Entity::find_by_id(row.stage_id)
+        .one(conn)
+        .await
+        .or_internal()?
+        .map(|s| s.name);
     append(
         conn,
         Change {
             workspace_id: viewer.workspace_id,
             actor: Some(viewer.user_id),
-            kind,
+            kind: written.kind,
             subject: format!("deal:{}", row.id),
-            before: None,
+            before: written.before.and_then(|b| serde_json::to_value(b).ok()),
             after: Some(json!({
                 "version": row.version,
-                "changed": changed,
+                "changed": written.changed,
                 "stage": row.stage_id,
+                "stage_name": stage_name,
                 "status": row.status,
                 "pipeline": row.pipeline_id,
+                "title": row.title,
+                "undo_of": written.undo_of,
             })),
         },
     )
@@ -143,6 +164,7 @@ impl Crm {
         &self,
         conn: &C,
         row: deal::Model,
+        event: i64,
     ) -> Result<Saved, AppError> {
         let stage = stage::Entity::find_by_id(row.stage_id)
             .one(conn)
@@ -160,6 +182,7 @@ impl Crm {
         Ok(Saved {
             card,
             stage: stage_id,
+            event,
         })
     }
 
@@ -225,8 +248,14 @@ impl Crm {
             .await
             .or_internal()?;
         record_stage_change(&txn, viewer, &row, None, now).await?;
-        let event = deal_event(&txn, viewer, EventKind::DealCreated, &row, &[]).await?;
-        let saved = self.saved(&txn, row).await?;
+        let written = Written {
+            kind: EventKind::DealCreated,
+            changed: &[],
+            before: None,
+            undo_of: None,
+        };
+        let event = deal_event(&txn, viewer, &row, written).await?;
+        let saved = self.saved(&txn, row, event.id).await?;
         self.commit_and_publish(txn, vec![event]).await?;
         Ok(saved)
     }
@@ -260,9 +289,11 @@ impl Crm {
     }
 
     /// Edits fields of a deal. Clearing something its current stage requires is refused.
+    /// Based on an older version, the edit still applies when nobody changed the same
+    /// fields since: two people editing different fields both keep their edits.
     ///
     /// # Errors
-    /// `Validation` for bad fields; `Conflict` when `version` is stale.
+    /// `Validation` for bad fields; `Conflict` when someone changed the same field since.
     pub async fn update_deal(
         &self,
         viewer: &CurrentUser,
@@ -274,14 +305,14 @@ impl Crm {
         let changed: Vec<&str> = edits.iter().map(DealChange::field).collect();
         let txn = self.begin_write().await?;
         let mut row = lock_deal(&txn, viewer, id).await?;
-        if row.version != version {
-            return Err(conflict(&txn, viewer, row.id, version).await);
-        }
+        self.merge_or_refuse(&txn, viewer, &row, version, &changed)
+            .await?;
+        let before = Snapshot::before(&row, &contacts_of(&txn, row.id).await?, &edits);
         let stage = load_stage(&txn, viewer, StageId(row.stage_id)).await?;
         let criteria = stage_info(&stage).criteria;
-        let before = contact_facts(&txn, &[row.id]).await?;
-        let before = facts_of(&row, before.get(&row.id).copied().unwrap_or_default());
-        let missing_before = missing_for_entry(&before, &criteria);
+        let facts_before = contact_facts(&txn, &[row.id]).await?;
+        let facts_before = facts_of(&row, facts_before.get(&row.id).copied().unwrap_or_default());
+        let missing_before = missing_for_entry(&facts_before, &criteria);
         let facts = apply_changes(&txn, viewer, &mut row, changes).await?;
         let newly_missing: Vec<Missing> = missing_for_entry(&facts, &criteria)
             .into_iter()
@@ -290,9 +321,16 @@ impl Crm {
         if row.status == "open" && !newly_missing.is_empty() {
             return Err(refuse_entry(&stage, &newly_missing));
         }
-        let row = save_versioned(&txn, viewer, row, version, Utc::now()).await?;
-        let event = deal_event(&txn, viewer, EventKind::DealUpdated, &row, &changed).await?;
-        let saved = self.saved(&txn, row).await?;
+        let based_on = row.version;
+        let row = save_versioned(&txn, viewer, row, based_on, Utc::now()).await?;
+        let written = Written {
+            kind: EventKind::DealUpdated,
+            changed: &changed,
+            before: Some(before),
+            undo_of: None,
+        };
+        let event = deal_event(&txn, viewer, &row, written).await?;
+        let saved = self.saved(&txn, row, event.id).await?;
         self.commit_and_publish(txn, vec![event]).await?;
         Ok(saved)
     }
@@ -314,9 +352,9 @@ impl Crm {
         changed.push("stage");
         let txn = self.begin_write().await?;
         let mut row = lock_deal(&txn, viewer, command.deal).await?;
-        if row.version != command.version {
-            return Err(conflict(&txn, viewer, row.id, command.version).await);
-        }
+        self.merge_or_refuse(&txn, viewer, &row, command.version, &changed)
+            .await?;
+        let before = Snapshot::before(&row, &contacts_of(&txn, row.id).await?, &command.changes);
         let target = load_stage(&txn, viewer, command.stage).await?;
         if target.pipeline_id != row.pipeline_id {
             return Err(AppError::invalid(
@@ -341,12 +379,19 @@ impl Crm {
             row.stage_id = target.id;
             row.stage_entered_at = now;
         }
-        let row = save_versioned(&txn, viewer, row, command.version, now).await?;
+        let based_on = row.version;
+        let row = save_versioned(&txn, viewer, row, based_on, now).await?;
         if from != target.id {
             record_stage_change(&txn, viewer, &row, Some(from), now).await?;
         }
-        let event = deal_event(&txn, viewer, EventKind::DealMoved, &row, &changed).await?;
-        let saved = self.saved(&txn, row).await?;
+        let written = Written {
+            kind: EventKind::DealMoved,
+            changed: &changed,
+            before: Some(before),
+            undo_of: None,
+        };
+        let event = deal_event(&txn, viewer, &row, written).await?;
+        let saved = self.saved(&txn, row, event.id).await?;
         self.commit_and_publish(txn, vec![event]).await?;
         Ok(saved)
     }
@@ -365,9 +410,9 @@ impl Crm {
     ) -> Result<Saved, AppError> {
         let txn = self.begin_write().await?;
         let mut row = lock_deal(&txn, viewer, id).await?;
-        if row.version != version {
-            return Err(conflict(&txn, viewer, row.id, version).await);
-        }
+        self.merge_or_refuse(&txn, viewer, &row, version, &["status"])
+            .await?;
+        let before = Snapshot::before(&row, &[], &[]);
         let now = Utc::now();
         let kind = match outcome {
             Outcome::Won | Outcome::Lost { .. } if row.status != "open" => {
@@ -407,12 +452,46 @@ impl Crm {
                 EventKind::DealReopened
             }
         };
-        let row = save_versioned(&txn, viewer, row, version, now).await?;
+        let based_on = row.version;
+        let row = save_versioned(&txn, viewer, row, based_on, now).await?;
         record_stage_change(&txn, viewer, &row, Some(row.stage_id), now).await?;
-        let event = deal_event(&txn, viewer, kind, &row, &["status"]).await?;
-        let saved = self.saved(&txn, row).await?;
+        let written = Written {
+            kind,
+            changed: &["status"],
+            before: Some(before),
+            undo_of: None,
+        };
+        let event = deal_event(&txn, viewer, &row, written).await?;
+        let saved = self.saved(&txn, row, event.id).await?;
         self.commit_and_publish(txn, vec![event]).await?;
         Ok(saved)
+    }
+
+    /// Lets a write based on an older version through when nobody touched its fields
+    /// since (the merge); otherwise says who changed which of them.
+    async fn merge_or_refuse(
+        &self,
+        txn: &DatabaseTransaction,
+        viewer: &CurrentUser,
+        row: &deal::Model,
+        version: i32,
+        mine: &[&str],
+    ) -> Result<(), AppError> {
+        if row.version == version {
+            return Ok(());
+        }
+        if version > row.version || version < 1 {
+            return Err(AppError::invalid(
+                "version",
+                "That version of the deal does not exist; reload the deal.",
+            ));
+        }
+        let since = changed_since(txn, viewer, row.id, version).await?;
+        let overlap = since.overlap(mine);
+        if overlap.is_empty() {
+            return Ok(());
+        }
+        Err(conflict(txn, viewer, &since, &overlap).await)
     }
 
     async fn known_lost_reason(
@@ -474,4 +553,108 @@ impl Crm {
             })
             .collect())
     }
+}
+
+impl Crm {
+    /// Reverts one of the viewer's own deal changes, made in the last
+    /// [`undo::UNDO_WINDOW_SECS`] seconds, as a new event, provided nobody changed the
+    /// deal since. Stage rules are not re-checked: the deal goes back to a state it held.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown or foreign event; `Validation` when the change is too
+    /// old, someone else's, or not undoable; `Conflict` when the deal changed since.
+    pub async fn undo_deal_change(
+        &self,
+        viewer: &CurrentUser,
+        event_id: i64,
+    ) -> Result<Saved, AppError> {
+        use crate::entity::event;
+        let txn = self.begin_write().await?;
+        let entry = event::Entity::find_by_id(event_id)
+            .filter(event::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .one(&txn)
+            .await
+            .or_internal()?
+            .ok_or(AppError::NotFound)?;
+        let deal_id = entry
+            .subject
+            .strip_prefix("deal:")
+            .and_then(|id| Uuid::parse_str(id).ok())
+            .ok_or(AppError::NotFound)?;
+        let cannot = |message: &str| Err(AppError::invalid("undo", message));
+        if entry.actor_id != Some(viewer.user_id.0) {
+            return cannot("Only the person who made a change can undo it.");
+        }
+        if (Utc::now() - entry.at).num_seconds() > undo::UNDO_WINDOW_SECS {
+            return cannot("It is too late to undo that change; edit the deal instead.");
+        }
+        let Some(before) = entry
+            .before
+            .clone()
+            .and_then(|b| serde_json::from_value::<Snapshot>(b).ok())
+        else {
+            return cannot("That change cannot be undone.");
+        };
+        let version = entry
+            .after
+            .as_ref()
+            .and_then(|a| a.get("version"))
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0);
+        let mut row = lock_deal(&txn, viewer, DealId(deal_id)).await?;
+        if i64::from(row.version) != version {
+            let since =
+                changed_since(&txn, viewer, row.id, row.version.min(based_on_i32(version))).await?;
+            let fields = since.fields.clone();
+            let who = who_changed(&txn, viewer, &since, &fields).await;
+            return Err(AppError::Conflict(format!(
+                "{who} since, so undo is no longer possible."
+            )));
+        }
+        let redo = Snapshot::before(&row, &contacts_of(&txn, row.id).await?, &before.restore);
+        let restore =
+            domain::deal::validate_changes(&before.restore).map_err(AppError::Validation)?;
+        apply_changes(&txn, viewer, &mut row, restore).await?;
+        let (from_stage, from_status) = (row.stage_id, row.status.clone());
+        row.stage_id = before.stage;
+        row.status = before.status.clone();
+        row.lost_reason = before.lost_reason.clone();
+        row.closed_at = before.closed_at;
+        row.stage_entered_at = before.stage_entered_at;
+        let now = Utc::now();
+        let based_on = row.version;
+        let row = save_versioned(&txn, viewer, row, based_on, now).await?;
+        let mut changed: Vec<&str> = before.restore.iter().map(DealChange::field).collect();
+        let kind = if from_status != row.status {
+            changed.push("status");
+            match row.status.as_str() {
+                "won" => EventKind::DealWon,
+                "lost" => EventKind::DealLost,
+                _ => EventKind::DealReopened,
+            }
+        } else if from_stage != row.stage_id {
+            changed.push("stage");
+            EventKind::DealMoved
+        } else {
+            EventKind::DealUpdated
+        };
+        if from_stage != row.stage_id || from_status != row.status {
+            record_stage_change(&txn, viewer, &row, Some(from_stage), now).await?;
+        }
+        let written = Written {
+            kind,
+            changed: &changed,
+            before: Some(redo),
+            undo_of: Some(event_id),
+        };
+        let event = deal_event(&txn, viewer, &row, written).await?;
+        let saved = self.saved(&txn, row, event.id).await?;
+        self.commit_and_publish(txn, vec![event]).await?;
+        Ok(saved)
+    }
+}
+
+/// An event's stored version as the deal's column type (0 when out of range).
+fn based_on_i32(version: i64) -> i32 {
+    i32::try_from(version).unwrap_or(0)
 }

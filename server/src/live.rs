@@ -1,0 +1,213 @@
+//! The live socket, `GET /live?after=<last event id>`: a WebSocket per signed-in browser
+//! tab that carries its workspace's committed events and presence.
+//!
+//! WebSocket over server-sent events: a browser allows only six HTTP/1.1 connections per
+//! site, and a CRM lives in many tabs; presence needs messages both ways; and a socket's
+//! messages can be refused one by one. Resuming after the last id works the same way
+//! either transport would.
+
+use crate::guard::same_site;
+use app::ssr::session_from_headers;
+use axum::{
+    extract::{
+        ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade},
+        Query, State,
+    },
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use domain::{
+    account::CurrentUser,
+    live::{valid_view, ClientMessage, ServerMessage, CLIENT_MESSAGE_MAX},
+};
+use futures_util::{SinkExt, StreamExt};
+use service::{Crm, LiveHub, SessionToken, Subscription};
+use std::time::Duration;
+use tokio::{sync::broadcast::error::RecvError, time::timeout};
+
+/// A client that has not taken a message within this long is too slow: it is dropped
+/// and catches up from the log when it reconnects.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Pings keep idle connections open through proxies and find dead ones (a phone that
+/// changed networks); the session is checked again at the same pace.
+const KEEPALIVE: Duration = Duration::from_secs(25);
+/// Client messages allowed per keepalive period before the socket counts as abusive.
+const CLIENT_MESSAGES_MAX: u32 = 60;
+
+/// Close codes the browser acts on.
+const CLOSE_SIGNED_OUT: u16 = 4401;
+const CLOSE_TOO_SLOW: u16 = 4000;
+const CLOSE_POLICY: u16 = 1008;
+
+/// What the live route needs.
+#[derive(Clone)]
+pub struct LiveState {
+    pub crm: Crm,
+    pub hub: LiveHub,
+}
+
+#[derive(serde::Deserialize)]
+pub struct Resume {
+    after: Option<i64>,
+}
+
+/// Checks origin and session, then upgrades to a socket subscribed to the workspace.
+pub async fn socket(
+    State(live): State<LiveState>,
+    Query(resume): Query<Resume>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    // A handshake is a GET that another site's page could start with our cookies; the
+    // Origin check is what stops it reading someone's pipeline.
+    if !same_site(&headers) {
+        return (StatusCode::FORBIDDEN, "Cross-site live connection refused.").into_response();
+    }
+    let Some(token) = session_from_headers(&headers) else {
+        return signed_out();
+    };
+    let viewer = match live.crm.resolve_session(&token).await {
+        Ok(Some(viewer)) => viewer,
+        Ok(None) => return signed_out(),
+        Err(_) => return unavailable(),
+    };
+    let Ok(subscription) = live.hub.join(&viewer, resume.after).await else {
+        return unavailable();
+    };
+    upgrade
+        .max_message_size(CLIENT_MESSAGE_MAX)
+        .max_frame_size(CLIENT_MESSAGE_MAX)
+        .on_upgrade(move |socket| {
+            serve(
+                socket,
+                Session {
+                    live,
+                    token,
+                    viewer,
+                },
+                subscription,
+            )
+        })
+}
+
+fn signed_out() -> Response {
+    (StatusCode::UNAUTHORIZED, "Sign in to receive live updates.").into_response()
+}
+
+fn unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Live updates are unavailable right now.",
+    )
+        .into_response()
+}
+
+struct Session {
+    live: LiveState,
+    token: SessionToken,
+    viewer: CurrentUser,
+}
+
+/// Why the server ends a socket.
+enum End {
+    Quietly,
+    Close(u16, &'static str),
+}
+
+async fn serve(socket: WebSocket, session: Session, subscription: Subscription) {
+    let socket_id = uuid::Uuid::new_v4();
+    let (mut sink, mut stream) = socket.split();
+    let Subscription {
+        mut receiver,
+        first,
+    } = subscription;
+    let mut end = End::Quietly;
+    for message in &first {
+        if send(&mut sink, message).await.is_err() {
+            return;
+        }
+    }
+    let mut keepalive = tokio::time::interval(KEEPALIVE);
+    keepalive.tick().await;
+    let mut received = 0u32;
+    loop {
+        tokio::select! {
+            incoming = stream.next() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    received += 1;
+                    if received > CLIENT_MESSAGES_MAX {
+                        end = End::Close(CLOSE_POLICY, "Too many messages.");
+                        break;
+                    }
+                    if let Err(reason) = take(&session, socket_id, text.as_str()) {
+                        end = End::Close(CLOSE_POLICY, reason);
+                        break;
+                    }
+                }
+                Some(Ok(Message::Binary(_))) => {
+                    end = End::Close(CLOSE_POLICY, "Only text messages are understood.");
+                    break;
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+            },
+            outgoing = receiver.recv() => match outgoing {
+                Ok(message) => {
+                    if send(&mut sink, &message).await.is_err() {
+                        break;
+                    }
+                }
+                Err(RecvError::Lagged(_)) => {
+                    end = End::Close(CLOSE_TOO_SLOW, "Fell behind; reconnect to catch up.");
+                    break;
+                }
+                Err(RecvError::Closed) => break,
+            },
+            _ = keepalive.tick() => {
+                received = 0;
+                if !matches!(session.live.crm.resolve_session(&session.token).await, Ok(Some(_))) {
+                    end = End::Close(CLOSE_SIGNED_OUT, "Signed out.");
+                    break;
+                }
+                let ping = timeout(SEND_TIMEOUT, sink.send(Message::Ping(Default::default())));
+                if !matches!(ping.await, Ok(Ok(()))) {
+                    break;
+                }
+            }
+        }
+    }
+    session.live.hub.leave(socket_id);
+    if let End::Close(code, reason) = end {
+        let frame = CloseFrame {
+            code,
+            reason: Utf8Bytes::from_static(reason),
+        };
+        let _ = timeout(SEND_TIMEOUT, sink.send(Message::Close(Some(frame)))).await;
+    }
+}
+
+/// Handles one client message; an error names why the socket is closed.
+fn take(session: &Session, socket_id: uuid::Uuid, text: &str) -> Result<(), &'static str> {
+    let message: ClientMessage =
+        serde_json::from_str(text).map_err(|_| "That message is not understood.")?;
+    match message {
+        ClientMessage::View { view } => {
+            if view.as_deref().is_some_and(|v| !valid_view(v)) {
+                return Err("That view is not known.");
+            }
+            session.live.hub.present(socket_id, &session.viewer, view);
+        }
+    }
+    Ok(())
+}
+
+async fn send<S>(sink: &mut S, message: &ServerMessage) -> Result<(), ()>
+where
+    S: futures_util::Sink<Message> + Unpin,
+{
+    let text = serde_json::to_string(message).map_err(|_| ())?;
+    match timeout(SEND_TIMEOUT, sink.send(Message::Text(text.into()))).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(()),
+    }
+}
