@@ -3,85 +3,19 @@
 
 mod common;
 
-use common::{count, sign_up};
+use common::{
+    count,
+    deals::{board, fields, move_to, new_deal, rep, stage, workspace},
+};
 use domain::{
     account::CurrentUser,
-    board::{Board, BulkChange, DealFilter, MoveDeal, NewDeal, Outcome, Saved},
+    board::{BulkChange, DealFilter, MoveDeal, NewDeal, Outcome},
     deal::{ContactRole, DealChange},
-    ids::{ContactId, DealId, StageId},
+    ids::{ContactId, DealId},
     pipeline::{SavePipeline, StageDraft},
     AppError,
 };
 use service::Crm;
-
-async fn workspace(crm: &Crm, email: &str) -> CurrentUser {
-    crm.sign_up(sign_up("Acme Sales", email)).await.unwrap().0
-}
-
-async fn board(crm: &Crm, viewer: &CurrentUser) -> Board {
-    crm.board(viewer, DealFilter::default()).await.unwrap()
-}
-
-fn stage(board: &Board, name: &str) -> StageId {
-    board
-        .columns
-        .iter()
-        .find(|c| c.stage.name == name)
-        .map(|c| c.stage.id)
-        .unwrap()
-}
-
-async fn new_deal(crm: &Crm, viewer: &CurrentUser, title: &str, changes: Vec<DealChange>) -> Saved {
-    crm.create_deal(
-        viewer,
-        NewDeal {
-            pipeline: None,
-            stage: None,
-            title: title.into(),
-            changes,
-        },
-    )
-    .await
-    .unwrap()
-}
-
-fn move_to(saved: &Saved, stage: StageId, changes: Vec<DealChange>) -> MoveDeal {
-    MoveDeal {
-        deal: saved.card.id,
-        version: saved.card.version,
-        stage,
-        changes,
-    }
-}
-
-fn fields(error: &AppError) -> Vec<String> {
-    match error {
-        AppError::Validation(errors) => errors.0.iter().map(|e| e.field.clone()).collect(),
-        other => panic!("expected a validation error, got {other:?}"),
-    }
-}
-
-/// Sam, a rep in Dana's workspace.
-async fn rep(crm: &Crm, dana: &CurrentUser) -> CurrentUser {
-    let sam = crm
-        .create_member(
-            Some("Acme Sales"),
-            domain::account::NewMember {
-                name: "Sam Rep".into(),
-                email: "sam@acme.com".into(),
-                password: "rep password 123".into(),
-                role: domain::Role::Rep,
-            },
-        )
-        .await
-        .unwrap();
-    CurrentUser {
-        user_id: sam.id,
-        role: domain::Role::Rep,
-        name: "Sam Rep".into(),
-        ..dana.clone()
-    }
-}
 
 /// A contact row for decision-maker tests (contacts have their own service and tests).
 async fn insert_contact(crm: &Crm, viewer: &CurrentUser, name: &str) -> ContactId {
@@ -282,52 +216,6 @@ async fn create_update_and_bulk_paths_enforce_the_same_rules(crm: Crm) {
         result.refused[0].1.contains("Proposal needs Value"),
         "{:?}",
         result.refused
-    );
-}
-
-async fn a_stale_version_is_refused_and_says_who_changed_what(crm: Crm) {
-    let dana = workspace(&crm, "dana@acme.com").await;
-    let sam = rep(&crm, &dana).await;
-    let saved = new_deal(&crm, &dana, "Umbrella", vec![]).await;
-    crm.update_deal(
-        &sam,
-        saved.card.id,
-        1,
-        vec![DealChange::Value("900".into())],
-    )
-    .await
-    .unwrap();
-    let stale = crm
-        .update_deal(
-            &dana,
-            saved.card.id,
-            1,
-            vec![DealChange::Title("Mine".into())],
-        )
-        .await
-        .unwrap_err();
-    match &stale {
-        AppError::Conflict(message) => {
-            assert!(
-                message.starts_with("Sam Rep changed value since you opened"),
-                "{message}"
-            );
-        }
-        other => panic!("expected a conflict, got {other:?}"),
-    }
-    let second = stage(&board(&crm, &dana).await, "Initial contact");
-    let stale_move = crm.move_deal(&dana, move_to(&saved, second, vec![])).await;
-    assert!(matches!(stale_move, Err(AppError::Conflict(_))));
-    let stale_close = crm.close_deal(&dana, saved.card.id, 1, Outcome::Won).await;
-    assert!(matches!(stale_close, Err(AppError::Conflict(_))));
-    let detail = crm.deal_detail(&dana, saved.card.id).await.unwrap();
-    assert_eq!(
-        (
-            detail.title.as_str(),
-            detail.version,
-            detail.status.as_str()
-        ),
-        ("Umbrella", 2, "open")
     );
 }
 
@@ -697,7 +585,6 @@ on_both_databases!(
     a_move_into_a_stage_with_unmet_criteria_is_refused_then_completed_in_one_request,
     negotiation_needs_a_decision_maker_among_the_contacts,
     create_update_and_bulk_paths_enforce_the_same_rules,
-    a_stale_version_is_refused_and_says_who_changed_what,
     bad_input_is_refused_by_field_and_changes_nothing,
     deals_are_won_lost_with_a_reason_and_reopened,
     columns_page_with_exact_totals_and_filters_narrow_them,

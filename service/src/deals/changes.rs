@@ -137,23 +137,16 @@ pub(super) async fn who_changed<C: ConnectionTrait>(
     since: &ChangedSince,
     fields: &[String],
 ) -> String {
+    let actors = since.actors_of(fields);
     let mut names: Vec<String> = user::Entity::find()
-        .filter(
-            user::Column::Id.is_in(
-                since
-                    .actors
-                    .iter()
-                    .copied()
-                    .filter(|a| *a != viewer.user_id.0),
-            ),
-        )
+        .filter(user::Column::Id.is_in(actors.iter().copied().filter(|a| *a != viewer.user_id.0)))
         .all(conn)
         .await
         .unwrap_or_default()
         .into_iter()
         .map(|u| u.name)
         .collect();
-    if since.actors.contains(&viewer.user_id.0) {
+    if actors.contains(&viewer.user_id.0) {
         names.push("you (in another window)".to_owned());
     }
     let who = match names.join(" and ") {

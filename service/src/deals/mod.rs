@@ -109,7 +109,7 @@ async fn save_versioned(
         Ok(row)
     } else {
         let since = changed_since(txn, viewer, row.id, based_on).await?;
-        let fields = since.fields.clone();
+        let fields = since.fields();
         Err(conflict(txn, viewer, &since, &fields).await)
     }
 }
@@ -605,7 +605,7 @@ impl Crm {
         if i64::from(row.version) != version {
             let since =
                 changed_since(&txn, viewer, row.id, row.version.min(based_on_i32(version))).await?;
-            let fields = since.fields.clone();
+            let fields = since.fields();
             let who = who_changed(&txn, viewer, &since, &fields).await;
             return Err(AppError::Conflict(format!(
                 "{who} since, so undo is no longer possible."

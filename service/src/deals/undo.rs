@@ -99,24 +99,43 @@ fn restoring(
 
 /// What was changed, and by whom, in the events after `version` of a deal.
 pub(super) struct ChangedSince {
-    pub fields: Vec<String>,
-    pub actors: Vec<Uuid>,
+    /// Each field an event touched, with that event's author.
+    touched: Vec<(String, Option<Uuid>)>,
 }
 
 impl ChangedSince {
+    /// The fields changed since, each once, newest change first.
+    pub fn fields(&self) -> Vec<String> {
+        let mut fields: Vec<String> = Vec::new();
+        for (field, _) in &self.touched {
+            if !fields.contains(field) {
+                fields.push(field.clone());
+            }
+        }
+        fields
+    }
+
+    /// Who changed any of `fields` (everyone who changed anything when it is empty).
+    pub fn actors_of(&self, fields: &[String]) -> Vec<Uuid> {
+        let mut actors: Vec<Uuid> = Vec::new();
+        for (field, actor) in &self.touched {
+            if fields.is_empty() || fields.contains(field) {
+                if let Some(actor) = actor.filter(|a| !actors.contains(a)) {
+                    actors.push(actor);
+                }
+            }
+        }
+        actors
+    }
+
     /// The fields both this change and the ones since touched: a real conflict.
     pub fn overlap(&self, mine: &[&str]) -> Vec<String> {
-        let touches = |field: &str| {
-            // A stage move and a close both decide where the deal stands.
-            let field = if field == "status" { "stage" } else { field };
-            mine.iter()
-                .map(|m| if *m == "status" { "stage" } else { m })
-                .any(|m| m == field)
-        };
-        self.fields
-            .iter()
-            .filter(|f| !ITEM_FIELDS.contains(&f.as_str()) && touches(f))
-            .cloned()
+        // A stage move and a close both decide where the deal stands.
+        let place = |field: &str| if field == "status" { "stage" } else { field }.to_owned();
+        let mine: Vec<String> = mine.iter().map(|m| place(m)).collect();
+        self.fields()
+            .into_iter()
+            .filter(|f| !ITEM_FIELDS.contains(&f.as_str()) && mine.contains(&place(f)))
             .collect()
     }
 }
@@ -136,8 +155,7 @@ pub(super) async fn changed_since<C: ConnectionTrait>(
         .await
         .or_internal()?;
     let mut since = ChangedSince {
-        fields: Vec::new(),
-        actors: Vec::new(),
+        touched: Vec::new(),
     };
     for entry in newer {
         let after = entry.after.as_ref();
@@ -153,12 +171,7 @@ pub(super) async fn changed_since<C: ConnectionTrait>(
             .and_then(|a| a.get("changed"))
             .and_then(serde_json::Value::as_array);
         for field in changed.into_iter().flatten().filter_map(|f| f.as_str()) {
-            if !since.fields.iter().any(|f| f == field) {
-                since.fields.push(field.to_owned());
-            }
-        }
-        if let Some(actor) = entry.actor_id.filter(|a| !since.actors.contains(a)) {
-            since.actors.push(actor);
+            since.touched.push((field.to_owned(), entry.actor_id));
         }
     }
     Ok(since)
@@ -187,8 +200,9 @@ mod tests {
     #[test]
     fn moves_and_closes_collide_but_other_fields_merge() {
         let since = ChangedSince {
-            fields: vec!["value".into(), "status".into(), "contact".into()],
-            actors: Vec::new(),
+            touched: ["value", "status", "contact"]
+                .map(|f| (f.to_owned(), None))
+                .to_vec(),
         };
         assert!(since.overlap(&["title", "next_step"]).is_empty());
         assert_eq!(since.overlap(&["value"]), vec!["value".to_owned()]);

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod deals;
+
 use sea_orm::{ConnectionTrait, Database};
 use service::{connect, migrate, Crm, CrmSettings};
 use uuid::Uuid;

@@ -1,0 +1,254 @@
+//! Working together: edits merge field by field, the same field is a conflict that names
+//! who changed it, undo puts a change back as a new event, and the live feed delivers
+//! every committed event once, in order, to its own workspace only.
+//! Each test runs on SQLite and PostgreSQL.
+
+mod common;
+
+use common::deals::{board, move_to, new_deal, rep, stage, workspace};
+use domain::{
+    board::Outcome,
+    deal::DealChange,
+    event::EventKind,
+    live::{LiveEvent, ServerMessage},
+    AppError,
+};
+use service::{Crm, LiveHub, Subscription};
+use std::time::Duration;
+
+fn conflict_message(error: AppError) -> String {
+    match error {
+        AppError::Conflict(message) => message,
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+async fn different_fields_merge_and_the_same_field_is_a_conflict(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let sam = rep(&crm, &dana).await;
+    let saved = new_deal(&crm, &dana, "Umbrella", vec![]).await;
+    let id = saved.card.id;
+    // Both opened version 1. Sam saves the value first.
+    crm.update_deal(&sam, id, 1, vec![DealChange::Value("900".into())])
+        .await
+        .unwrap();
+    // Dana's title, based on version 1, merges: nobody else touched the title.
+    let merged = crm
+        .update_deal(
+            &dana,
+            id,
+            1,
+            vec![DealChange::Title("Umbrella Corp".into())],
+        )
+        .await
+        .unwrap();
+    assert_eq!(merged.card.version, 3);
+    // Dana's value, based on version 1, collides with Sam's.
+    let same_field = crm
+        .update_deal(&dana, id, 1, vec![DealChange::Value("500".into())])
+        .await
+        .unwrap_err();
+    let message = conflict_message(same_field);
+    assert!(
+        message.starts_with("Sam Rep changed value since you opened"),
+        "{message}"
+    );
+    // A move based on version 1 merges too (nobody moved it), but then a close or a
+    // second move based on the old version is a conflict: both decide where it stands.
+    let second = stage(&board(&crm, &dana).await, "Initial contact");
+    crm.move_deal(&sam, move_to(&saved, second, vec![]))
+        .await
+        .unwrap();
+    let close = crm
+        .close_deal(&dana, id, 1, Outcome::Won)
+        .await
+        .unwrap_err();
+    assert!(conflict_message(close).contains("changed stage"));
+    let detail = crm.deal_detail(&dana, id).await.unwrap();
+    assert_eq!(
+        (
+            detail.title.as_str(),
+            detail.value_cents,
+            detail.stage,
+            detail.status.as_str(),
+            detail.version
+        ),
+        ("Umbrella Corp", 90_000, second, "open", 4)
+    );
+    // A version from the future is not a merge base.
+    let bogus = crm
+        .update_deal(&dana, id, 99, vec![DealChange::Title("X".into())])
+        .await;
+    assert!(matches!(bogus, Err(AppError::Validation(_))));
+}
+
+async fn undo_reverts_ones_own_recent_change_as_a_new_event(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let sam = rep(&crm, &dana).await;
+    let stages = board(&crm, &dana).await;
+    let (first, second) = (
+        stage(&stages, "Qualified"),
+        stage(&stages, "Initial contact"),
+    );
+    let saved = new_deal(&crm, &dana, "Initech", vec![]).await;
+    let id = saved.card.id;
+
+    let moved = crm
+        .move_deal(&dana, move_to(&saved, second, vec![]))
+        .await
+        .unwrap();
+    let undone = crm.undo_deal_change(&dana, moved.event).await.unwrap();
+    assert_eq!(undone.stage, first);
+    assert!(undone.card.version > moved.card.version);
+
+    let edited = crm
+        .update_deal(
+            &dana,
+            id,
+            undone.card.version,
+            vec![
+                DealChange::Title("Initech renewal".into()),
+                DealChange::NextStep("Call Bill".into()),
+                DealChange::Value("1,250.50".into()),
+            ],
+        )
+        .await
+        .unwrap();
+    crm.undo_deal_change(&dana, edited.event).await.unwrap();
+    let detail = crm.deal_detail(&dana, id).await.unwrap();
+    assert_eq!(
+        (detail.title.as_str(), detail.next_step, detail.value_cents),
+        ("Initech", None, 0)
+    );
+
+    let won = crm
+        .close_deal(&dana, id, detail.version, Outcome::Won)
+        .await
+        .unwrap();
+    let reopened = crm.undo_deal_change(&dana, won.event).await.unwrap();
+    let detail = crm.deal_detail(&dana, id).await.unwrap();
+    assert_eq!((detail.status.as_str(), detail.stage), ("open", first));
+
+    // Only the author may undo, and only while nobody changed the deal since.
+    let theirs = crm.undo_deal_change(&sam, reopened.event).await;
+    assert!(matches!(theirs, Err(AppError::Validation(_))));
+    let retitled = crm
+        .update_deal(
+            &dana,
+            id,
+            detail.version,
+            vec![DealChange::Title("A".into())],
+        )
+        .await
+        .unwrap();
+    crm.update_deal(
+        &sam,
+        id,
+        retitled.card.version,
+        vec![DealChange::Source("Web".into())],
+    )
+    .await
+    .unwrap();
+    let late = crm
+        .undo_deal_change(&dana, retitled.event)
+        .await
+        .unwrap_err();
+    let message = conflict_message(late);
+    assert!(message.contains("Sam Rep changed source"), "{message}");
+    let unknown = crm.undo_deal_change(&dana, i64::MAX).await;
+    assert_eq!(unknown.unwrap_err(), AppError::NotFound);
+
+    // Each undo is an event of its own that names what it undid.
+    let log = crm.events_since(&dana, 0, 100).await.unwrap();
+    let undo_of: Vec<i64> = log
+        .iter()
+        .filter_map(|e| e.after.as_ref()?.get("undo_of")?.as_i64())
+        .collect();
+    assert_eq!(undo_of, [moved.event, edited.event, won.event]);
+}
+
+/// The next message on a subscription, or a failure after a few seconds.
+async fn next(subscription: &mut Subscription) -> ServerMessage {
+    let message = tokio::time::timeout(Duration::from_secs(5), subscription.receiver.recv())
+        .await
+        .expect("a live message within 5 s")
+        .expect("the feed is open");
+    (*message).clone()
+}
+
+async fn next_event(subscription: &mut Subscription) -> LiveEvent {
+    loop {
+        if let ServerMessage::Event(event) = next(subscription).await {
+            return event;
+        }
+    }
+}
+
+async fn the_live_feed_delivers_in_order_to_its_workspace_and_replays_a_gap(crm: Crm) {
+    let hub = LiveHub::start(&crm);
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let eve = crm
+        .sign_up(common::sign_up("Globex", "eve@globex.com"))
+        .await
+        .unwrap()
+        .0;
+    let mut danas = hub.join(&dana, None).await.unwrap();
+    let mut eves = hub.join(&eve, None).await.unwrap();
+    let ServerMessage::Hello { head } = danas.first[0] else {
+        panic!("a new socket is greeted first: {:?}", danas.first);
+    };
+
+    let saved = new_deal(&crm, &dana, "Acme renewal", vec![]).await;
+    let second = stage(&board(&crm, &dana).await, "Initial contact");
+    crm.move_deal(&dana, move_to(&saved, second, vec![]))
+        .await
+        .unwrap();
+    let created = next_event(&mut danas).await;
+    let moved = next_event(&mut danas).await;
+    assert_eq!(created.kind, EventKind::DealCreated);
+    assert!(created.id > head && moved.id > created.id);
+    assert_eq!(
+        moved.describe(),
+        "Dana Whitfield moved Acme renewal to Initial contact"
+    );
+
+    // Eve's workspace hears only its own news.
+    new_deal(&crm, &eve, "Globex deal", vec![]).await;
+    let hers = next_event(&mut eves).await;
+    assert_eq!(hers.after_str("title"), Some("Globex deal"));
+
+    // A client that saw only the first event reconnects and gets exactly the rest.
+    let resumed = hub.join(&dana, Some(created.id)).await.unwrap();
+    let replayed: Vec<i64> = resumed
+        .first
+        .iter()
+        .filter_map(|m| match m {
+            ServerMessage::Event(e) => Some(e.id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(replayed, [moved.id]);
+    assert!(matches!(
+        resumed.first.last(),
+        Some(ServerMessage::Hello { head }) if *head == moved.id
+    ));
+
+    // Presence: what one socket looks at, everyone in the workspace sees.
+    let socket = uuid::Uuid::new_v4();
+    let view = format!("deal:{}", saved.card.id);
+    hub.present(socket, &dana, Some(view.clone()));
+    let viewers = loop {
+        if let ServerMessage::Presence { viewers } = next(&mut danas).await {
+            break viewers;
+        }
+    };
+    assert_eq!(viewers.len(), 1);
+    assert_eq!(viewers[0].view.as_deref(), Some(view.as_str()));
+    hub.leave(socket);
+}
+
+on_both_databases!(
+    different_fields_merge_and_the_same_field_is_a_conflict,
+    undo_reverts_ones_own_recent_change_as_a_new_event,
+    the_live_feed_delivers_in_order_to_its_workspace_and_replays_a_gap,
+);
