@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod components;
+pub mod live;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;

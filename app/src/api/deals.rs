@@ -77,7 +77,7 @@ pub async fn get_board_totals(
 pub async fn get_board_card(
     filter: DealFilter,
     deal: DealId,
-) -> Result<Option<DealCard>, AppError> {
+) -> Result<Option<(DealCard, StageId)>, AppError> {
     let context = crate::ssr::server_context()?;
     let result = async {
         let viewer = context.require_user().await?;

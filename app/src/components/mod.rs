@@ -2,6 +2,7 @@
 
 pub mod field;
 pub mod icons;
+pub mod live;
 pub mod outcome;
 pub mod picker;
 

@@ -1,7 +1,14 @@
 //! The signed-in layout: top bar, navigation (a sidebar on desktop, a tab bar on phones),
 //! and the page. Pages below it find the signed-in person in context.
 
-use crate::{auth::use_auth, components::icons::Icon};
+use crate::{
+    auth::use_auth,
+    components::{
+        icons::Icon,
+        live::{ChangeNote, LiveBadge, UndoToast},
+    },
+    live::provide_live,
+};
 use domain::account::CurrentUser;
 use leptos::{either::Either, prelude::*};
 use leptos_router::{
@@ -72,6 +79,7 @@ fn SignedInLayout(user: CurrentUser) -> impl IntoView {
     let workspace = user.workspace_name.clone();
     let name = user.name.clone();
     let role = user.role.label();
+    let live = provide_live(user.user_id);
     provide_context(user);
     // The shell stays mounted across pages, so its menus would stay open over the next
     // page: close them whenever the path changes.
@@ -94,6 +102,7 @@ fn SignedInLayout(user: CurrentUser) -> impl IntoView {
                     <span class="brand-logo" aria-hidden="true">"P"</span>
                     <span class="brand-name">{workspace}</span>
                 </a>
+                <LiveBadge live />
                 <details class="user-menu" node_ref=account>
                     <summary aria-label=format!("Account menu for {name}")>
                         <span class="avatar" aria-hidden="true">{initials}</span>
@@ -135,5 +144,7 @@ fn SignedInLayout(user: CurrentUser) -> impl IntoView {
                 </details>
             </nav>
         </div>
+        <ChangeNote live />
+        <UndoToast live />
     }
 }

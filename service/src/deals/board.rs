@@ -231,7 +231,7 @@ impl Crm {
         viewer: &CurrentUser,
         filter: DealFilter,
         deal: domain::ids::DealId,
-    ) -> Result<Option<DealCard>, AppError> {
+    ) -> Result<Option<(DealCard, StageId)>, AppError> {
         let Some(row) = matching(viewer, &filter)
             .filter(deal::Column::Id.eq(deal.0))
             .filter(deal::Column::Status.eq("open"))
@@ -242,9 +242,11 @@ impl Crm {
             return Ok(None);
         };
         let stages = stages_of(&self.db, viewer, row.pipeline_id).await?;
+        let stage = StageId(row.stage_id);
         Ok(cards(&self.db, vec![row], &rotting_of(&stages), Utc::now())
             .await?
-            .pop())
+            .pop()
+            .map(|card| (card, stage)))
     }
 
     async fn page(

@@ -172,10 +172,10 @@ fn MissingFields(state: BoardState, pending: PendingMove) -> impl IntoView {
                 Ok(saved) => {
                     state.pending.set(None);
                     state.place(pending.from, saved.stage, saved.card);
-                    state.notify(format!(
-                        "Moved {} to {}.",
-                        pending.card.title, pending.to.name
-                    ));
+                    state.done(
+                        saved.event,
+                        format!("Moved {} to {}.", pending.card.title, pending.to.name),
+                    );
                 }
                 Err(AppError::Validation(found)) => {
                     // The summary names problems with fields this form may not show.

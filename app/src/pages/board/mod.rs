@@ -4,13 +4,19 @@
 mod column;
 mod dialogs;
 mod drag;
+mod live;
 mod state;
 
-use crate::api::deals::{get_board, get_board_options};
+use crate::{
+    api::deals::{get_board, get_board_options},
+    components::live::Here,
+    live::{use_live, News},
+};
 use column::BoardColumn;
 use dialogs::{LostForm, MoveForm, NewDealForm};
 use domain::{
     board::{Board, BoardOptions, DealFilter},
+    event::EventKind,
     ids::{PipelineId, UserId},
 };
 use drag::Pointer;
@@ -30,6 +36,19 @@ pub fn BoardPage() -> impl IntoView {
     // the search box) while the board reloads for a new filter.
     let options = Resource::new(|| (), |_| get_board_options());
     let board = Resource::new(move || filter.get(), get_board);
+    if let Some(live) = use_live() {
+        // Cards patch themselves (see `live`); a new set of stages, or too much missed
+        // while away, means loading the board again.
+        live.on_news(move |news| {
+            let reload = match news {
+                News::Resync => true,
+                News::Event(event) => event.kind == EventKind::StagesChanged,
+            };
+            if reload {
+                board.refetch();
+            }
+        });
+    }
     view! {
         <Title text="Pipeline" />
         <h1 class="visually-hidden">"Pipeline"</h1>
@@ -119,7 +138,15 @@ fn BoardView(
     let pointer = Pointer::new();
     pointer.listen(state);
     let columns = state.columns.get_value();
+    let here = use_live().map(|live| {
+        state.follow(live);
+        let pipeline = state.filter.with_value(|f| f.pipeline);
+        let view = pipeline.map_or_else(String::new, |p| format!("board:{p}"));
+        live.show(view.clone());
+        view! { <Here live view /> }
+    });
     view! {
+        {here}
         <p id="board-drag-help" class="visually-hidden">
             "Press Space to pick up a deal, the arrow keys to choose a stage, and Space again to drop it. \
              On a touch screen, press and hold a deal to lift it."

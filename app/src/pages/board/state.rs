@@ -2,6 +2,7 @@
 //! that are applied at once and rolled back if the server refuses them.
 
 use crate::api::deals::{close_deal, get_board_column, get_board_totals, get_deal, move_deal};
+use crate::live::{use_live, Live};
 use domain::{
     board::{Board, ColumnTotals, DealCard, DealFilter, MoveDeal, Outcome, Owner, StageInfo},
     deal::{missing_for_entry, DealChange, DealField, Missing},
@@ -90,6 +91,8 @@ pub struct BoardState {
     in_flight: StoredValue<Vec<DealId>>,
     /// Read by a polite live region: what a screen reader hears about drags and moves.
     pub announce: RwSignal<String>,
+    /// The tab's live channel, for undo offers (none outside the signed-in layout).
+    pub live: Option<Live>,
 }
 
 impl BoardState {
@@ -122,6 +125,7 @@ impl BoardState {
             toast: RwSignal::new(None),
             in_flight: StoredValue::new(Vec::new()),
             announce: RwSignal::new(String::new()),
+            live: use_live(),
         }
     }
 
@@ -156,7 +160,7 @@ impl BoardState {
     }
 
     /// Removes a card from its column; returns where it was, for a rollback.
-    fn take(&self, stage: StageId, id: DealId) -> Option<usize> {
+    pub(super) fn take(&self, stage: StageId, id: DealId) -> Option<usize> {
         let column = self.column(stage)?;
         let mut index = None;
         column.cards.update(|cards| {
@@ -168,7 +172,7 @@ impl BoardState {
         index
     }
 
-    fn put(&self, stage: StageId, index: usize, card: DealCard) {
+    pub(super) fn put(&self, stage: StageId, index: usize, card: DealCard) {
         if let Some(column) = self.column(stage) {
             column.cards.update(|cards| {
                 cards.retain(|c| c.id != card.id);
@@ -240,11 +244,12 @@ impl BoardState {
             match answer {
                 Ok(saved) => {
                     state.replace(saved.card);
-                    state.announce.set(format!(
+                    let what = format!(
                         "Moved {} to {}.",
                         card.title,
                         state.stage_name(Target::Stage(to))
-                    ));
+                    );
+                    state.done(saved.event, what);
                     state.refresh_totals();
                 }
                 Err(error) => {
@@ -351,8 +356,8 @@ impl BoardState {
             let answer = close_deal(card.id, card.version, outcome).await;
             state.flying(card.id, false);
             match answer {
-                Ok(_) => {
-                    state.notify(format!("Marked {} as {verb}.", card.title));
+                Ok(saved) => {
+                    state.done(saved.event, format!("Marked {} as {verb}.", card.title));
                     state.refresh_totals();
                 }
                 Err(error) => {
@@ -368,6 +373,17 @@ impl BoardState {
                 }
             }
         });
+    }
+
+    /// A write of ours went through: say so, and offer to undo it.
+    pub fn done(&self, event: i64, message: String) {
+        match self.live {
+            Some(live) => {
+                self.announce.set(message.clone());
+                live.offer_undo(event, message);
+            }
+            None => self.notify(message),
+        }
     }
 
     pub fn notify(&self, message: String) {

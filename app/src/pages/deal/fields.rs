@@ -27,11 +27,13 @@ pub fn TitleField(state: DealState) -> impl IntoView {
             .detail
             .with(|d| format_whole(d.value_cents, d.currency))
     };
+    // A memo: a reload that changed other fields leaves this input (and its text) alone.
+    let title = Memo::new(move |_| state.detail.with(|d| d.title.clone()));
     view! {
         <header class="deal-header">
             <label for="deal-title" class="visually-hidden">"Title"</label>
             <input id="deal-title" class="title-input"
-                prop:value=move || state.detail.with(|d| d.title.clone())
+                prop:value=title
                 on:change=move |e| state.save(vec![DealChange::Title(event_target_value(&e))], "the title") />
             <p class="field-error" aria-live="polite">{error}</p>
             <p class="deal-value">{value}</p>
@@ -52,11 +54,12 @@ fn Editable(
     change: fn(String) -> DealChange,
 ) -> impl IntoView {
     let error = state.field_error(field);
+    let shown = Memo::new(move |_| state.detail.with(current));
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
             <label for=id>{label}</label>
             <input id=id type=kind inputmode=inputmode
-                prop:value=move || state.detail.with(current)
+                prop:value=shown
                 aria-invalid=move || error.get().is_some().then_some("true")
                 on:change=move |e| state.save(vec![change(event_target_value(&e))], label) />
             <p class="field-error" aria-live="polite">{error}</p>

@@ -2,12 +2,18 @@
 //! needs, contacts, outcome buttons and the stage history. Every save carries the
 //! version the page was based on; a conflict says who changed what and keeps your text.
 
+mod conflict;
 mod fields;
 mod path;
 
-use crate::api::deals::{get_deal, update_deal};
+use crate::{
+    api::deals::{get_deal, update_deal},
+    components::live::Here,
+    live::{use_live, Live, News},
+};
+use conflict::{Conflict, ConflictPrompt};
 use domain::{
-    board::DealDetail,
+    board::{DealDetail, Saved},
     deal::{validate_changes, DealChange},
     ids::DealId,
     AppError, FieldErrors,
@@ -23,6 +29,9 @@ pub struct DealState {
     pub errors: RwSignal<FieldErrors>,
     pub banner: RwSignal<Option<String>>,
     pub saved: RwSignal<Option<String>>,
+    /// Someone else saved the same field first: theirs is shown, yours waits here.
+    pub conflict: RwSignal<Option<Conflict>>,
+    pub live: Option<Live>,
 }
 
 impl DealState {
@@ -31,7 +40,16 @@ impl DealState {
     }
 
     pub fn version(&self) -> i32 {
-        self.detail.with_untracked(|d| d.version)
+        self.detail.try_with_untracked(|d| d.version).unwrap_or(0)
+    }
+
+    /// A write of ours went through: take its version, say so, offer to undo it.
+    pub fn done(&self, saved: &Saved, what: String) {
+        self.saved.try_set(Some(what.clone()));
+        self.saved_as(saved.card.version);
+        if let Some(live) = self.live {
+            live.offer_undo(saved.event, what);
+        }
     }
 
     /// Takes the saved version at once, so an edit right after this one (before the
@@ -70,11 +88,18 @@ impl DealState {
         let state = *self;
         let (id, version) = (self.id(), self.version());
         spawn_local(async move {
-            match update_deal(id, version, changes).await {
+            match update_deal(id, version, changes.clone()).await {
                 Ok(saved) => {
                     state.errors.try_set(FieldErrors::default());
-                    state.saved.try_set(Some(format!("Saved {what}.")));
-                    state.saved_as(saved.card.version);
+                    state.done(&saved, format!("Saved {what}."));
+                }
+                Err(AppError::Conflict(message)) => {
+                    state.conflict.try_set(Some(Conflict {
+                        message,
+                        changes,
+                        what,
+                    }));
+                    state.reload();
                 }
                 Err(error) => state.failed(error),
             }
@@ -128,8 +153,33 @@ fn DealView(detail: DealDetail) -> impl IntoView {
         errors: RwSignal::new(FieldErrors::default()),
         banner: RwSignal::new(None),
         saved: RwSignal::new(None),
+        conflict: RwSignal::new(None),
+        live: use_live(),
     };
     let title = move || state.detail.with(|d| d.title.clone());
+    let here = state.live.map(|live| {
+        let deal = state.id();
+        let view = format!("deal:{deal}");
+        live.show(view.clone());
+        // Someone else's save (or ours from another tab): read the deal again. Fields
+        // re-render only where their value changed, so a field being typed in keeps
+        // its text unless that very field changed.
+        live.on_news(move |news| {
+            let newer = match news {
+                News::Resync => true,
+                News::Event(event) => {
+                    event.deal() == Some(deal.0)
+                        && event
+                            .after_i64("version")
+                            .is_some_and(|v| v > i64::from(state.version()))
+                }
+            };
+            if newer {
+                state.reload();
+            }
+        });
+        view! { <Here live view /> }
+    });
     view! {
         <Title text=title />
         <nav class="crumbs" aria-label="Breadcrumb">
@@ -142,6 +192,8 @@ fn DealView(detail: DealDetail) -> impl IntoView {
             </div>
         })}
         <p class="visually-hidden" role="status">{move || state.saved.get()}</p>
+        {here}
+        <ConflictPrompt state />
         <fields::TitleField state />
         <path::StagePath state />
         <div class="deal-layout">

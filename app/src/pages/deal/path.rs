@@ -30,12 +30,7 @@ impl DealState {
         };
         spawn_local(async move {
             match move_deal(command).await {
-                Ok(saved) => {
-                    state
-                        .saved
-                        .try_set(Some(format!("Moved to {}.", stage.name)));
-                    state.saved_as(saved.card.version);
-                }
+                Ok(saved) => state.done(&saved, format!("Moved to {}.", stage.name)),
                 Err(error) => state.failed(error),
             }
         });
@@ -44,9 +39,14 @@ impl DealState {
     fn close(&self, outcome: Outcome) {
         let state = *self;
         let (id, version) = (self.id(), self.version());
+        let what = match &outcome {
+            Outcome::Won => "Marked as won.",
+            Outcome::Lost { .. } => "Marked as lost.",
+            Outcome::Reopen => "Reopened.",
+        };
         spawn_local(async move {
             match close_deal(id, version, outcome).await {
-                Ok(saved) => state.saved_as(saved.card.version),
+                Ok(saved) => state.done(&saved, what.to_owned()),
                 Err(error) => state.failed(error),
             }
         });

@@ -6,7 +6,11 @@ mod filters;
 mod query;
 mod table;
 
-use crate::api::deals::{get_board, list_deals};
+use crate::{
+    api::deals::{get_board, list_deals},
+    components::live::Here,
+    live::{use_live, News},
+};
 use bulk::{BulkBar, BulkReport, BulkReportView};
 use domain::board::DealFilter;
 use filters::DealFilters;
@@ -38,6 +42,28 @@ pub fn DealListPage() -> impl IntoView {
         move || (query.get(), reload.get()),
         |(query, _)| list_deals(query.filter(), query.sort, query.page),
     );
+    let here = use_live().map(|live| {
+        // A burst of changes (a bulk move) reloads the page once, shortly after.
+        let pending = StoredValue::new(None::<TimeoutHandle>);
+        live.on_news(move |news| {
+            let about_deals = match news {
+                News::Resync => true,
+                News::Event(event) => event.deal().is_some(),
+            };
+            if about_deals && pending.try_get_value().flatten().is_none() {
+                let handle = set_timeout_with_handle(
+                    move || {
+                        pending.try_set_value(None);
+                        reload.try_update(|n| *n += 1);
+                    },
+                    std::time::Duration::from_millis(300),
+                );
+                pending.try_set_value(handle.ok());
+            }
+        });
+        live.show("deals".to_owned());
+        view! { <Here live view="deals".to_owned() /> }
+    });
     // Other filters show other rows; deals picked out of sight must not be changed.
     Effect::watch(
         move || query.get(),
@@ -48,6 +74,7 @@ pub fn DealListPage() -> impl IntoView {
         <Title text="Deals" />
         <header class="page-header">
             <h1>"Deals"</h1>
+            {here}
             <a class="button secondary" href="/pipeline">"Board"</a>
         </header>
         <Transition fallback=|| view! { <p class="loading">"Loading filters…"</p> }>

@@ -1,0 +1,200 @@
+//! The browser's end of the live channel: one WebSocket per tab (see `socket`), and the
+//! context pages use to hear about changes, say what they show, and offer undo.
+//!
+//! Events arrive in id order; the last id seen is kept so a reconnect asks for exactly
+//! what was missed. Pages register handlers for the lifetime of their component and
+//! patch their own view: the board moves a card, the deal page reloads the deal.
+
+// The socket, and so the receiving half below, exists only in the browser.
+#![cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+
+#[cfg(feature = "hydrate")]
+mod socket;
+
+use domain::{
+    event::EventKind,
+    live::{LiveEvent, ServerMessage, Viewer},
+    UserId,
+};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// What the connection badge shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveStatus {
+    Connecting,
+    Live,
+    Reconnecting,
+    SignedOut,
+}
+
+/// What a page hears.
+#[derive(Debug, Clone)]
+pub enum News {
+    /// One committed change, in order, each once.
+    Event(LiveEvent),
+    /// Too much was missed to patch event by event: load the view again.
+    Resync,
+}
+
+type Handler = Arc<dyn Fn(&News) + Send + Sync>;
+
+/// The change the undo toast offers to revert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoOffer {
+    pub event: i64,
+    pub what: String,
+}
+
+/// The live context of a signed-in tab; cheap to copy.
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub me: UserId,
+    pub status: RwSignal<LiveStatus>,
+    pub viewers: RwSignal<Vec<Viewer>>,
+    /// "Dana moved Acme renewal to Proposal": the latest change by someone else.
+    pub note: RwSignal<Option<String>>,
+    pub undo: RwSignal<Option<UndoOffer>>,
+    handlers: StoredValue<Vec<(u64, Handler)>>,
+    next_handler: StoredValue<u64>,
+    view: StoredValue<Option<String>>,
+    last_id: StoredValue<Option<i64>>,
+}
+
+/// Starts the live channel for the signed-in layout and provides it to the pages.
+pub fn provide_live(me: UserId) -> Live {
+    let live = Live {
+        me,
+        status: RwSignal::new(LiveStatus::Connecting),
+        viewers: RwSignal::new(Vec::new()),
+        note: RwSignal::new(None),
+        undo: RwSignal::new(None),
+        handlers: StoredValue::new(Vec::new()),
+        next_handler: StoredValue::new(0),
+        view: StoredValue::new(None),
+        last_id: StoredValue::new(None),
+    };
+    provide_context(live);
+    #[cfg(feature = "hydrate")]
+    socket::start(live);
+    live
+}
+
+/// The live context, below the signed-in layout.
+pub fn use_live() -> Option<Live> {
+    use_context::<Live>()
+}
+
+impl Live {
+    /// Calls `handler` for every piece of news while the calling component is mounted.
+    pub fn on_news(&self, handler: impl Fn(&News) + Send + Sync + 'static) {
+        let id = self.next_handler.get_value();
+        self.next_handler.set_value(id + 1);
+        self.handlers
+            .update_value(|all| all.push((id, Arc::new(handler))));
+        let handlers = self.handlers;
+        on_cleanup(move || {
+            handlers.try_update_value(|all| all.retain(|(i, _)| *i != id));
+        });
+    }
+
+    /// Tells the others what this tab shows (`deal:<id>`, `board:<id>`, `deals`) until
+    /// the calling component unmounts.
+    pub fn show(&self, view: String) {
+        self.set_view(Some(view.clone()));
+        let live = *self;
+        on_cleanup(move || {
+            if live.view.try_get_value().flatten().as_deref() == Some(view.as_str()) {
+                live.set_view(None);
+            }
+        });
+    }
+
+    fn set_view(&self, view: Option<String>) {
+        self.view.try_set_value(view.clone());
+        #[cfg(feature = "hydrate")]
+        socket::send(&domain::live::ClientMessage::View { view });
+    }
+
+    /// The names of other people looking at `view` right now.
+    pub fn others_on(&self, view: String) -> Signal<Vec<String>> {
+        let (viewers, me) = (self.viewers, self.me);
+        Signal::derive(move || {
+            viewers.with(|all| {
+                let mut names: Vec<String> = all
+                    .iter()
+                    .filter(|v| v.user != me && v.view.as_deref() == Some(view.as_str()))
+                    .map(|v| v.name.clone())
+                    .collect();
+                names.dedup();
+                names
+            })
+        })
+    }
+
+    /// Offers to undo the change a write just made (the event it returned).
+    pub fn offer_undo(&self, event: i64, what: String) {
+        self.undo.try_set(Some(UndoOffer { event, what }));
+    }
+
+    /// Handles one server message, in arrival order.
+    fn receive(&self, message: ServerMessage) {
+        match message {
+            ServerMessage::Hello { head } => {
+                self.seen(head);
+                self.status.try_set(LiveStatus::Live);
+            }
+            ServerMessage::Event(event) => {
+                if self
+                    .last_id
+                    .get_value()
+                    .is_some_and(|last| event.id <= last)
+                {
+                    return;
+                }
+                self.seen(event.id);
+                if event.actor != Some(self.me) && worth_a_note(event.kind) {
+                    self.note.try_set(Some(event.describe()));
+                }
+                self.dispatch(&News::Event(event));
+            }
+            ServerMessage::Resync { head } => {
+                self.last_id.set_value(Some(head));
+                self.dispatch(&News::Resync);
+            }
+            ServerMessage::Presence { viewers } => {
+                self.viewers.try_set(viewers);
+            }
+        }
+    }
+
+    fn seen(&self, id: i64) {
+        self.last_id
+            .update_value(|last| *last = Some(last.map_or(id, |l| l.max(id))));
+    }
+
+    fn dispatch(&self, news: &News) {
+        let handlers: Vec<Handler> = self
+            .handlers
+            .try_with_value(|all| all.iter().map(|(_, h)| h.clone()).collect())
+            .unwrap_or_default();
+        for handler in handlers {
+            handler(news);
+        }
+    }
+}
+
+/// Changes a seller cares to hear about while working; membership and settings churn
+/// is left to the pages that show it.
+fn worth_a_note(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::DealCreated
+            | EventKind::DealUpdated
+            | EventKind::DealMoved
+            | EventKind::DealWon
+            | EventKind::DealLost
+            | EventKind::DealReopened
+            | EventKind::StagesChanged
+    )
+}
