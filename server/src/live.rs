@@ -18,7 +18,7 @@ use axum::{
 };
 use domain::{
     account::CurrentUser,
-    live::{valid_view, ClientMessage, ServerMessage, CLIENT_MESSAGE_MAX},
+    live::{valid_view, ClientMessage, CLIENT_MESSAGE_MAX},
 };
 use futures_util::{SinkExt, StreamExt};
 use service::{Crm, LiveHub, SessionToken, Subscription};
@@ -123,7 +123,7 @@ async fn serve(socket: WebSocket, session: Session, subscription: Subscription) 
     } = subscription;
     let mut end = End::Quietly;
     for message in &first {
-        if send(&mut sink, message).await.is_err() {
+        if send(&mut sink, &service::wire(message)).await.is_err() {
             return;
         }
     }
@@ -201,11 +201,11 @@ fn take(session: &Session, socket_id: uuid::Uuid, text: &str) -> Result<(), &'st
     Ok(())
 }
 
-async fn send<S>(sink: &mut S, message: &ServerMessage) -> Result<(), ()>
+/// Sends one serialised message, or fails when the client is too slow to take it.
+async fn send<S>(sink: &mut S, text: &str) -> Result<(), ()>
 where
     S: futures_util::Sink<Message> + Unpin,
 {
-    let text = serde_json::to_string(message).map_err(|_| ())?;
     match timeout(SEND_TIMEOUT, sink.send(Message::Text(text.into()))).await {
         Ok(Ok(())) => Ok(()),
         _ => Err(()),

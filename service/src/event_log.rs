@@ -109,6 +109,14 @@ async fn serialize_workspace_events<C: ConnectionTrait>(
 }
 
 impl crate::Crm {
+    /// The newest event id of the caller's workspace (0 before any).
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn event_head(&self, viewer: &domain::account::CurrentUser) -> Result<i64, AppError> {
+        crate::live::head_of(&self.db, viewer.workspace_id.0).await
+    }
+
     /// Events of the caller's workspace after `after_id`, oldest first: the replay a
     /// reconnecting client asks for, and the audit trail.
     ///

@@ -10,7 +10,7 @@ pub mod demo;
 mod entity;
 mod event_log;
 mod live;
-pub use live::{LiveHub, Subscription, SOCKET_BUFFER};
+pub use live::{wire, LiveHub, Subscription, Wire, SOCKET_BUFFER};
 mod members;
 pub use members::Team;
 mod migration;

@@ -173,7 +173,7 @@ async fn next(subscription: &mut Subscription) -> ServerMessage {
         .await
         .expect("a live message within 5 s")
         .expect("the feed is open");
-    (*message).clone()
+    serde_json::from_str(&message).expect("a server message")
 }
 
 async fn next_event(subscription: &mut Subscription) -> LiveEvent {

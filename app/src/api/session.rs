@@ -13,6 +13,9 @@ pub struct SessionInfo {
     pub user: Option<CurrentUser>,
     /// No workspace exists yet: send visitors to create one.
     pub fresh_install: bool,
+    /// The workspace's newest event id as this page was rendered: the live channel
+    /// resumes after it, so nothing committed between render and connect is missed.
+    pub live_head: Option<i64>,
 }
 
 /// The visitor's session, if any.
@@ -24,9 +27,14 @@ pub async fn get_session() -> Result<SessionInfo, AppError> {
         Some(_) => false,
         None => context.crm.is_empty().await?,
     };
+    let live_head = match &user {
+        Some(viewer) => Some(context.crm.event_head(viewer).await?),
+        None => None,
+    };
     Ok(SessionInfo {
         user,
         fresh_install,
+        live_head,
     })
 }
 

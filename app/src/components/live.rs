@@ -87,7 +87,10 @@ pub fn UndoToast(live: Live) -> impl IntoView {
             match undo_change(offer.event).await {
                 Ok(_) => {
                     failed.try_set(None);
-                    live.note.try_set(Some(format!("Undone: {}", offer.what)));
+                    live.note.try_set(Some(format!(
+                        "Undid “{}”",
+                        offer.what.trim_end_matches('.')
+                    )));
                 }
                 Err(error) => {
                     failed.try_set(Some(format!("Could not undo: {}", error.explain())));

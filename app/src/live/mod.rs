@@ -57,12 +57,14 @@ pub struct Live {
     pub undo: RwSignal<Option<UndoOffer>>,
     handlers: StoredValue<Vec<(u64, Handler)>>,
     next_handler: StoredValue<u64>,
-    view: StoredValue<Option<String>>,
+    /// What this tab shows, with the token of the component that said so.
+    view: StoredValue<(u64, Option<String>)>,
     last_id: StoredValue<Option<i64>>,
 }
 
 /// Starts the live channel for the signed-in layout and provides it to the pages.
-pub fn provide_live(me: UserId) -> Live {
+/// `head`: the newest event id when the page was rendered, where the socket resumes.
+pub fn provide_live(me: UserId, head: Option<i64>) -> Live {
     let live = Live {
         me,
         status: RwSignal::new(LiveStatus::Connecting),
@@ -71,8 +73,8 @@ pub fn provide_live(me: UserId) -> Live {
         undo: RwSignal::new(None),
         handlers: StoredValue::new(Vec::new()),
         next_handler: StoredValue::new(0),
-        view: StoredValue::new(None),
-        last_id: StoredValue::new(None),
+        view: StoredValue::new((0, None)),
+        last_id: StoredValue::new(head),
     };
     provide_context(live);
     #[cfg(feature = "hydrate")]
@@ -101,17 +103,20 @@ impl Live {
     /// Tells the others what this tab shows (`deal:<id>`, `board:<id>`, `deals`) until
     /// the calling component unmounts.
     pub fn show(&self, view: String) {
-        self.set_view(Some(view.clone()));
+        let token = self.next_handler.get_value();
+        self.next_handler.set_value(token + 1);
+        self.set_view(token, Some(view));
         let live = *self;
         on_cleanup(move || {
-            if live.view.try_get_value().flatten().as_deref() == Some(view.as_str()) {
-                live.set_view(None);
+            // Only if no page has claimed the view since (the next page may mount first).
+            if live.view.try_with_value(|(shown, _)| *shown == token) == Some(true) {
+                live.set_view(token, None);
             }
         });
     }
 
-    fn set_view(&self, view: Option<String>) {
-        self.view.try_set_value(view.clone());
+    fn set_view(&self, token: u64, view: Option<String>) {
+        self.view.try_set_value((token, view.clone()));
         #[cfg(feature = "hydrate")]
         socket::send(&domain::live::ClientMessage::View { view });
     }
@@ -141,7 +146,14 @@ impl Live {
     fn receive(&self, message: ServerMessage) {
         match message {
             ServerMessage::Hello { head } => {
+                let ahead = self.last_id.get_value().is_some_and(|last| last > head);
                 self.seen(head);
+                if ahead {
+                    // The server's log is behind what this tab saw (a restored backup):
+                    // follow the server, and reload what the views show.
+                    self.last_id.set_value(Some(head));
+                    self.dispatch(&News::Resync);
+                }
                 self.status.try_set(LiveStatus::Live);
             }
             ServerMessage::Event(event) => {

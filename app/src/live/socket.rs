@@ -83,7 +83,7 @@ fn connect(live: Live) {
         return;
     };
     let on_open = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
-        let view = live.view.try_get_value().flatten();
+        let view = live.view.try_with_value(|(_, view)| view.clone()).flatten();
         send(&ClientMessage::View { view });
     });
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {

@@ -42,7 +42,7 @@ pub fn AppShell() -> impl IntoView {
             {move || Suspend::new(async move {
                 match auth.session.await {
                     Ok(info) => match info.user {
-                        Some(user) => Either::Left(view! { <SignedInLayout user=user /> }),
+                        Some(user) => Either::Left(view! { <SignedInLayout user=user head=info.live_head /> }),
                         None => Either::Right(view! { <Redirect path="/sign-in" /> }),
                     },
                     Err(_) => Either::Right(view! { <Redirect path="/sign-in" /> }),
@@ -68,7 +68,7 @@ fn NavLink(href: &'static str, label: &'static str, icon: &'static str) -> impl 
 }
 
 #[component]
-fn SignedInLayout(user: CurrentUser) -> impl IntoView {
+fn SignedInLayout(user: CurrentUser, head: Option<i64>) -> impl IntoView {
     let sign_out = use_auth().sign_out;
     let initials: String = user
         .name
@@ -79,7 +79,7 @@ fn SignedInLayout(user: CurrentUser) -> impl IntoView {
     let workspace = user.workspace_name.clone();
     let name = user.name.clone();
     let role = user.role.label();
-    let live = provide_live(user.user_id);
+    let live = provide_live(user.user_id, head);
     provide_context(user);
     // The shell stays mounted across pages, so its menus would stay open over the next
     // page: close them whenever the path changes.

@@ -49,15 +49,25 @@ struct Inner {
     presence: Presence,
 }
 
+/// A message as sent on the wire: serialised once, shared by every socket.
+pub type Wire = Arc<str>;
+
+/// Serialises a message for the wire.
+pub fn wire(message: &ServerMessage) -> Wire {
+    serde_json::to_string(message)
+        .unwrap_or_else(|_| String::from("{}"))
+        .into()
+}
+
 /// A workspace's channel and the id of the last event sent into it.
 struct Feed {
-    sender: broadcast::Sender<Arc<ServerMessage>>,
+    sender: broadcast::Sender<Wire>,
     cursor: i64,
 }
 
 /// What a new socket gets: its channel, and the messages to send before anything from it.
 pub struct Subscription {
-    pub receiver: broadcast::Receiver<Arc<ServerMessage>>,
+    pub receiver: broadcast::Receiver<Wire>,
     pub first: Vec<ServerMessage>,
 }
 
@@ -169,9 +179,7 @@ impl LiveHub {
     fn broadcast_presence(&self, workspace: Uuid) {
         let viewers = self.inner.presence.viewers(workspace);
         if let Some(feed) = lock(&self.inner.feeds).get(&workspace) {
-            let _ = feed
-                .sender
-                .send(Arc::new(ServerMessage::Presence { viewers }));
+            let _ = feed.sender.send(wire(&ServerMessage::Presence { viewers }));
         }
     }
 
@@ -239,7 +247,7 @@ impl LiveHub {
                     continue;
                 }
                 feed.cursor = event.id;
-                let _ = feed.sender.send(Arc::new(ServerMessage::Event(event)));
+                let _ = feed.sender.send(wire(&ServerMessage::Event(event)));
             }
             if caught_up {
                 return Ok(());
@@ -257,7 +265,7 @@ impl LiveHub {
 }
 
 /// The newest event id of a workspace (0 when it has none).
-async fn head_of(db: &DatabaseConnection, workspace: Uuid) -> Result<i64, AppError> {
+pub(crate) async fn head_of(db: &DatabaseConnection, workspace: Uuid) -> Result<i64, AppError> {
     Ok(event::Entity::find()
         .select_only()
         .column(event::Column::Id)
