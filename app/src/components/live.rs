@@ -110,7 +110,8 @@ pub fn UndoToast(live: Live) -> impl IntoView {
     on_cleanup(move || keys.remove());
     view! {
         {move || live.undo.get().map(|offer| view! {
-            <div class="undo-toast" role="status">
+            // Not a live region: the page's own status line has announced the change.
+            <div class="undo-toast" role="group" aria-label="Last change">
                 <span>{offer.what}</span>
                 <button type="button" class="undo-button" on:click=move |_| undo()>"Undo"</button>
                 <button type="button" class="link" aria-label="Dismiss"
