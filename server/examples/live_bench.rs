@@ -159,7 +159,9 @@ async fn listen(addr: String, session: String, latencies: Arc<Mutex<Vec<f64>>>) 
         let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
             continue;
         };
-        if value["t"] != "event" {
+        // Only the timed stream: the setup's deals were written by this process, which
+        // (on SQLite) the server hears of only with its next own write.
+        if value["t"] != "event" || value["kind"] != "DealMoved" {
             continue;
         }
         let Some(at) = value["at"]

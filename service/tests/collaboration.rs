@@ -247,7 +247,51 @@ async fn the_live_feed_delivers_in_order_to_its_workspace_and_replays_a_gap(crm:
     hub.leave(socket);
 }
 
+async fn a_client_that_stops_reading_is_cut_off_and_a_long_absence_resyncs(crm: Crm) {
+    let hub = LiveHub::start(&crm);
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let saved = new_deal(&crm, &dana, "Busy deal", vec![]).await;
+    let mut stalled = hub.join(&dana, None).await.unwrap();
+    let ServerMessage::Hello { head: before } = stalled.first[0] else {
+        panic!("greeted first");
+    };
+    let mut version = saved.card.version;
+    // More changes than a socket may have queued, and more than a replay covers.
+    let changes = domain::live::REPLAY_LIMIT as usize + 10;
+    for n in 0..changes {
+        let title = format!("Busy deal {n}");
+        version = crm
+            .update_deal(
+                &dana,
+                saved.card.id,
+                version,
+                vec![DealChange::Title(title)],
+            )
+            .await
+            .unwrap()
+            .card
+            .version;
+    }
+    // The feed never waits for the stalled socket: it is told it fell behind instead.
+    let lagged = loop {
+        match tokio::time::timeout(Duration::from_secs(10), stalled.receiver.recv()).await {
+            Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(missed))) => break missed,
+            Ok(Ok(_)) => continue,
+            other => panic!("expected the stalled socket to lag, got {other:?}"),
+        }
+    };
+    assert!(lagged > 0);
+    // Reconnecting after that long is a resync, not a replay of every event.
+    let back = hub.join(&dana, Some(before)).await.unwrap();
+    assert!(
+        matches!(back.first.as_slice(), [ServerMessage::Resync { .. }]),
+        "{:?}",
+        back.first.len()
+    );
+}
+
 on_both_databases!(
+    a_client_that_stops_reading_is_cut_off_and_a_long_absence_resyncs,
     different_fields_merge_and_the_same_field_is_a_conflict,
     undo_reverts_ones_own_recent_change_as_a_new_event,
     the_live_feed_delivers_in_order_to_its_workspace_and_replays_a_gap,

@@ -54,6 +54,11 @@ pub fn ConflictPrompt(state: DealState) -> impl IntoView {
             let headline = conflict.headline();
             let yours = conflict.yours();
             let retry = conflict.clone();
+            // Focus the safe choice, so keyboard and screen reader users land on it.
+            let keep = NodeRef::<leptos::html::Button>::new();
+            keep.on_load(|button| {
+                let _ = button.focus();
+            });
             view! {
                 <div class="conflict" role="alertdialog" aria-labelledby="conflict-title"
                     aria-describedby="conflict-detail">
@@ -63,7 +68,7 @@ pub fn ConflictPrompt(state: DealState) -> impl IntoView {
                         {yours.map(|v| format!("Yours was: {v}."))}
                     </p>
                     <div class="conflict-actions">
-                        <button type="button" class="secondary"
+                        <button type="button" class="secondary" node_ref=keep
                             on:click=move |_| state.conflict.set(None)>"Keep theirs"</button>
                         <button type="button" class="primary" on:click=move |_| {
                             state.conflict.set(None);
