@@ -25,10 +25,13 @@ pub enum EventKind {
     CompanySaved,
     ContactSaved,
     LostReasonsChanged,
+    ActivityScheduled,
+    ActivityCompleted,
+    ActivityUpdated,
 }
 
 impl EventKind {
-    const NAMES: [(EventKind, &'static str); 18] = [
+    const NAMES: [(EventKind, &'static str); 21] = [
         (EventKind::WorkspaceCreated, "workspace.created"),
         (EventKind::MemberJoined, "member.joined"),
         (EventKind::MemberInvited, "member.invited"),
@@ -50,6 +53,9 @@ impl EventKind {
             EventKind::LostReasonsChanged,
             "workspace.lost_reasons_changed",
         ),
+        (EventKind::ActivityScheduled, "activity.scheduled"),
+        (EventKind::ActivityCompleted, "activity.completed"),
+        (EventKind::ActivityUpdated, "activity.updated"),
     ];
 
     /// The stable dotted name stored in the log.

@@ -2,6 +2,7 @@
 //! so the same validation runs on both sides of every form.
 
 pub mod account;
+pub mod activity;
 pub mod board;
 pub mod company;
 pub mod deal;

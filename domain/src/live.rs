@@ -97,6 +97,9 @@ impl LiveEvent {
             EventKind::LostReasonsChanged => "changed the lost reasons".to_owned(),
             EventKind::CompanySaved => "saved a company".to_owned(),
             EventKind::ContactSaved => "saved a contact".to_owned(),
+            EventKind::ActivityScheduled => format!("scheduled “{title}”"),
+            EventKind::ActivityCompleted => format!("completed “{title}”"),
+            EventKind::ActivityUpdated => format!("rescheduled or reassigned “{title}”"),
             _ => "changed the workspace".to_owned(),
         };
         format!("{who} {what}{undone}")

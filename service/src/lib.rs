@@ -2,6 +2,8 @@
 //! transaction: permission check, domain validation, row changes, and an event-log entry.
 
 mod accounts;
+mod activities;
+pub use activities::ActivityChange;
 mod companies;
 mod db;
 mod deals;

@@ -37,7 +37,7 @@ use undo::{changed_since, contacts_of, Snapshot};
 use uuid::Uuid;
 
 pub use list::LIST_PAGE;
-pub(crate) use rows::stages_of;
+pub(crate) use rows::{load_deal, stages_of};
 
 /// Refuses a move with the stage's unmet criteria, one message per missing field.
 fn refuse_entry(stage: &stage::Model, missing: &[Missing]) -> AppError {

@@ -1,5 +1,6 @@
 //! SeaORM entities. They never leave the service crate: callers get `domain` structs.
 
+pub mod activity;
 pub mod company;
 pub mod contact;
 pub mod deal;

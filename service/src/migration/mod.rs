@@ -6,6 +6,7 @@ mod m20261127_000001_create_accounts;
 mod m20261127_000002_create_event_log;
 mod m20261127_000003_create_pipeline;
 mod m20261127_000004_deal_details;
+mod m20261127_000005_activities;
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_create_event_log::Migration),
             Box::new(m20261127_000003_create_pipeline::Migration),
             Box::new(m20261127_000004_deal_details::Migration),
+            Box::new(m20261127_000005_activities::Migration),
         ]
     }
 }

@@ -1,0 +1,442 @@
+//! Activities: schedule, complete, reschedule and reassign; a deal's next steps; and
+//! "My day". Completing one touches its deal, which is what the rotting mark reads.
+
+use crate::{
+    db::OrInternal,
+    entity::{activity, company, contact, deal, user},
+    event_log::{append, Change},
+    Crm,
+};
+use chrono::{Duration, Utc};
+use domain::{
+    account::CurrentUser,
+    activity::{
+        due_bucket, parse_due, Activity, ActivityKind, Completed, Due, LocalTime, MyDay,
+        NewActivity, OUTCOME_MAX,
+    },
+    event::{Event, EventKind},
+    ids::{CompanyId, ContactId, DealId},
+    AppError, Role, UserId,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// Most activities one list returns: a day's work, not an export.
+const LIST_MAX: u64 = 200;
+
+/// A change to an open activity.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ActivityChange {
+    Reschedule(LocalTime),
+    Reassign(UserId),
+}
+
+impl Crm {
+    /// Schedules an activity for the viewer or a teammate.
+    ///
+    /// # Errors
+    /// `Validation` for bad fields or links outside the workspace.
+    pub async fn schedule_activity(
+        &self,
+        viewer: &CurrentUser,
+        new: NewActivity,
+    ) -> Result<Activity, AppError> {
+        let valid = new.validate().map_err(AppError::Validation)?;
+        let txn = self.begin_write().await?;
+        let assignee = new.assignee.unwrap_or(viewer.user_id);
+        check_links(&txn, viewer, &new, assignee).await?;
+        let row = activity::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            workspace_id: Set(viewer.workspace_id.0),
+            kind: Set(valid.kind.key().to_owned()),
+            subject: Set(valid.subject),
+            due_at: Set(valid.due_at),
+            time_zone: Set(valid.time_zone),
+            duration_minutes: Set(valid.duration_minutes),
+            assignee_id: Set(Some(assignee.0)),
+            done: Set(false),
+            done_at: Set(None),
+            outcome: Set(None),
+            deal_id: Set(new.deal.map(|d| d.0)),
+            contact_id: Set(new.contact.map(|c| c.0)),
+            company_id: Set(new.company.map(|c| c.0)),
+            created_by: Set(Some(viewer.user_id.0)),
+            created_at: Set(Utc::now()),
+            version: Set(1),
+        }
+        .insert(&txn)
+        .await
+        .or_internal()?;
+        let event = activity_event(&txn, viewer, EventKind::ActivityScheduled, &row).await?;
+        let shown = shape(&txn, vec![row])
+            .await?
+            .pop()
+            .ok_or(AppError::Internal)?;
+        self.commit_and_publish(txn, vec![event]).await?;
+        Ok(shown)
+    }
+
+    /// Marks an activity done with its outcome, and touches its deal (it is being worked).
+    ///
+    /// # Errors
+    /// `Validation` for a too-long outcome or an activity already done; `Conflict` when
+    /// someone changed it since `version`; `NotFound` outside the workspace.
+    pub async fn complete_activity(
+        &self,
+        viewer: &CurrentUser,
+        id: Uuid,
+        version: i32,
+        outcome: String,
+    ) -> Result<Completed, AppError> {
+        let outcome = outcome.trim().to_owned();
+        if outcome.chars().count() > OUTCOME_MAX {
+            return Err(AppError::invalid(
+                "outcome",
+                format!("Keep the outcome under {OUTCOME_MAX} characters."),
+            ));
+        }
+        let txn = self.begin_write().await?;
+        let mut row = locked(&txn, viewer, id, version).await?;
+        if row.done {
+            return Err(AppError::invalid("done", "This activity is already done."));
+        }
+        let now = Utc::now();
+        row.done = true;
+        row.done_at = Some(now);
+        row.outcome = (!outcome.is_empty()).then_some(outcome);
+        row.version += 1;
+        let row = activity::ActiveModel::from(row)
+            .reset_all()
+            .update(&txn)
+            .await
+            .or_internal()?;
+        let open_left_on_deal = match row.deal_id {
+            Some(deal_id) => {
+                // Real work on the deal: the rotting mark counts from here.
+                deal::Entity::update_many()
+                    .col_expr(deal::Column::UpdatedAt, now.into())
+                    .filter(deal::Column::Id.eq(deal_id))
+                    .exec(&txn)
+                    .await
+                    .or_internal()?;
+                let open = activity::Entity::find()
+                    .filter(activity::Column::DealId.eq(deal_id))
+                    .filter(activity::Column::Done.eq(false))
+                    .count(&txn)
+                    .await
+                    .or_internal()?;
+                Some(u32::try_from(open).unwrap_or(u32::MAX))
+            }
+            None => None,
+        };
+        let event = activity_event(&txn, viewer, EventKind::ActivityCompleted, &row).await?;
+        let activity = shape(&txn, vec![row])
+            .await?
+            .pop()
+            .ok_or(AppError::Internal)?;
+        self.commit_and_publish(txn, vec![event]).await?;
+        Ok(Completed {
+            activity,
+            open_left_on_deal,
+        })
+    }
+
+    /// Reschedules or reassigns an open activity.
+    ///
+    /// # Errors
+    /// `Validation` for a bad time or assignee, or a done activity; `Conflict` when stale.
+    pub async fn change_activity(
+        &self,
+        viewer: &CurrentUser,
+        id: Uuid,
+        version: i32,
+        change: ActivityChange,
+    ) -> Result<Activity, AppError> {
+        let txn = self.begin_write().await?;
+        let mut row = locked(&txn, viewer, id, version).await?;
+        if row.done {
+            return Err(AppError::invalid("done", "This activity is already done."));
+        }
+        match change {
+            ActivityChange::Reschedule(due) => {
+                let (due_at, zone) =
+                    parse_due(&due).map_err(|message| AppError::invalid("due", message))?;
+                row.due_at = due_at;
+                row.time_zone = zone;
+            }
+            ActivityChange::Reassign(assignee) => {
+                active_member(&txn, viewer, assignee).await?;
+                row.assignee_id = Some(assignee.0);
+            }
+        }
+        row.version += 1;
+        let row = activity::ActiveModel::from(row)
+            .reset_all()
+            .update(&txn)
+            .await
+            .or_internal()?;
+        let event = activity_event(&txn, viewer, EventKind::ActivityUpdated, &row).await?;
+        let shown = shape(&txn, vec![row])
+            .await?
+            .pop()
+            .ok_or(AppError::Internal)?;
+        self.commit_and_publish(txn, vec![event]).await?;
+        Ok(shown)
+    }
+
+    /// A deal's activities: open ones by due time, then the latest done ones.
+    ///
+    /// # Errors
+    /// `NotFound` for a deal outside the workspace.
+    pub async fn deal_activities(
+        &self,
+        viewer: &CurrentUser,
+        deal: DealId,
+    ) -> Result<Vec<Activity>, AppError> {
+        crate::deals::load_deal(&self.db, viewer, deal).await?;
+        let of_deal = || {
+            activity::Entity::find()
+                .filter(activity::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                .filter(activity::Column::DealId.eq(deal.0))
+        };
+        let mut rows = of_deal()
+            .filter(activity::Column::Done.eq(false))
+            .order_by_asc(activity::Column::DueAt)
+            .limit(LIST_MAX)
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        rows.extend(
+            of_deal()
+                .filter(activity::Column::Done.eq(true))
+                .order_by_desc(activity::Column::DoneAt)
+                .limit(20)
+                .all(&self.db)
+                .await
+                .or_internal()?,
+        );
+        shape(&self.db, rows).await
+    }
+
+    /// Open activities due by the end of next week, by when they are due in the viewer's
+    /// own day (`offset_minutes` as the browser reports it). `team`: everyone's, for
+    /// managers and admins; others always see their own.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn my_day(
+        &self,
+        viewer: &CurrentUser,
+        offset_minutes: i32,
+        team: bool,
+    ) -> Result<MyDay, AppError> {
+        let offset = offset_minutes.clamp(-14 * 60, 12 * 60);
+        let now = Utc::now();
+        let mut query = activity::Entity::find()
+            .filter(activity::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .filter(activity::Column::Done.eq(false))
+            .filter(activity::Column::DueAt.lt(now + Duration::days(9)));
+        let sees_team = matches!(viewer.role, Role::Manager | Role::Admin);
+        if !(team && sees_team) {
+            query = query.filter(activity::Column::AssigneeId.eq(viewer.user_id.0));
+        }
+        let rows = query
+            .order_by_asc(activity::Column::DueAt)
+            .order_by_asc(activity::Column::Id)
+            .limit(LIST_MAX)
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        let mut day = MyDay::default();
+        for activity in shape(&self.db, rows).await? {
+            match due_bucket(activity.due_at, now, offset) {
+                Due::Overdue => day.overdue.push(activity),
+                Due::Today => day.today.push(activity),
+                Due::Soon => day.soon.push(activity),
+                Due::Later => {}
+            }
+        }
+        Ok(day)
+    }
+}
+
+/// An activity of the viewer's workspace at `version`, locked on PostgreSQL.
+async fn locked<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    id: Uuid,
+    version: i32,
+) -> Result<activity::Model, AppError> {
+    let row = activity::Entity::find_by_id(id)
+        .filter(activity::Column::WorkspaceId.eq(viewer.workspace_id.0))
+        .lock_exclusive()
+        .one(conn)
+        .await
+        .or_internal()?
+        .ok_or(AppError::NotFound)?;
+    if row.version != version {
+        return Err(AppError::Conflict(
+            "Someone changed this activity since you opened it. Reload to see the change.".into(),
+        ));
+    }
+    Ok(row)
+}
+
+async fn active_member<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    member: UserId,
+) -> Result<(), AppError> {
+    let found = user::Entity::find_by_id(member.0)
+        .filter(user::Column::WorkspaceId.eq(viewer.workspace_id.0))
+        .filter(user::Column::Active.eq(true))
+        .count(conn)
+        .await
+        .or_internal()?;
+    if found == 0 {
+        return Err(AppError::invalid("assignee", "Pick an active member."));
+    }
+    Ok(())
+}
+
+/// Everything an activity points at must be in the viewer's workspace.
+async fn check_links<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    new: &NewActivity,
+    assignee: UserId,
+) -> Result<(), AppError> {
+    active_member(conn, viewer, assignee).await?;
+    let workspace = viewer.workspace_id.0;
+    if let Some(deal) = new.deal {
+        let found = deal::Entity::find_by_id(deal.0)
+            .filter(deal::Column::WorkspaceId.eq(workspace))
+            .count(conn)
+            .await
+            .or_internal()?;
+        if found == 0 {
+            return Err(AppError::invalid("deal", "That deal does not exist."));
+        }
+    }
+    if let Some(contact) = new.contact {
+        let found = contact::Entity::find_by_id(contact.0)
+            .filter(contact::Column::WorkspaceId.eq(workspace))
+            .count(conn)
+            .await
+            .or_internal()?;
+        if found == 0 {
+            return Err(AppError::invalid("contact", "That contact does not exist."));
+        }
+    }
+    if let Some(company) = new.company {
+        let found = company::Entity::find_by_id(company.0)
+            .filter(company::Column::WorkspaceId.eq(workspace))
+            .count(conn)
+            .await
+            .or_internal()?;
+        if found == 0 {
+            return Err(AppError::invalid("company", "That company does not exist."));
+        }
+    }
+    Ok(())
+}
+
+async fn activity_event<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    kind: EventKind,
+    row: &activity::Model,
+) -> Result<Event, AppError> {
+    append(
+        conn,
+        Change {
+            workspace_id: viewer.workspace_id,
+            actor: Some(viewer.user_id),
+            kind,
+            subject: format!("activity:{}", row.id),
+            before: None,
+            after: Some(json!({
+                "version": row.version,
+                "title": row.subject,
+                "deal": row.deal_id,
+                "assignee": row.assignee_id,
+                "due_at": row.due_at,
+                "done": row.done,
+            })),
+        },
+    )
+    .await
+}
+
+/// Rows as the browser reads them, with names looked up in one query per kind.
+async fn shape<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<activity::Model>,
+) -> Result<Vec<Activity>, AppError> {
+    let ids = |pick: fn(&activity::Model) -> Option<Uuid>| -> HashSet<Uuid> {
+        rows.iter().filter_map(pick).collect()
+    };
+    let people: HashMap<Uuid, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids(|r| r.assignee_id)))
+        .all(conn)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let deals: HashMap<Uuid, String> = deal::Entity::find()
+        .filter(deal::Column::Id.is_in(ids(|r| r.deal_id)))
+        .all(conn)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|d| (d.id, d.title))
+        .collect();
+    let contacts: HashMap<Uuid, String> = contact::Entity::find()
+        .filter(contact::Column::Id.is_in(ids(|r| r.contact_id)))
+        .all(conn)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let companies: HashMap<Uuid, String> = company::Entity::find()
+        .filter(company::Column::Id.is_in(ids(|r| r.company_id)))
+        .all(conn)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| Activity {
+            id: row.id,
+            version: row.version,
+            kind: ActivityKind::parse(&row.kind).unwrap_or(ActivityKind::Task),
+            assignee: row
+                .assignee_id
+                .and_then(|id| Some((UserId(id), people.get(&id)?.clone()))),
+            deal: row
+                .deal_id
+                .and_then(|id| Some((DealId(id), deals.get(&id)?.clone()))),
+            contact: row
+                .contact_id
+                .and_then(|id| Some((ContactId(id), contacts.get(&id)?.clone()))),
+            company: row
+                .company_id
+                .and_then(|id| Some((CompanyId(id), companies.get(&id)?.clone()))),
+            subject: row.subject,
+            due_at: row.due_at,
+            time_zone: row.time_zone,
+            duration_minutes: row.duration_minutes,
+            done: row.done,
+            outcome: row.outcome,
+        })
+        .collect())
+}
