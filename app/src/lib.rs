@@ -20,6 +20,7 @@ use leptos_router::{
     path, SsrMode,
 };
 use pages::{
+    activities::ActivitiesPage,
     auth::{AcceptInvitePage, HomeRedirect, SignInPage, SignUpPage},
     board::BoardPage,
     companies::{CompaniesPage, CompanyPage},
@@ -28,7 +29,7 @@ use pages::{
     deal_list::DealListPage,
     not_found::NotFound,
     pipeline_settings::PipelineSettingsPage,
-    placeholders::{ActivitiesPage, DashboardPage, InboxPage},
+    placeholders::{DashboardPage, InboxPage},
     settings::{SettingsPage, UsersPage},
     shell::AppShell,
 };

@@ -1,5 +1,6 @@
 //! Small building blocks shared by pages.
 
+pub mod clock;
 pub mod field;
 pub mod icons;
 pub mod live;

@@ -1,5 +1,6 @@
 //! One module per page or group of pages.
 
+pub mod activities;
 pub mod auth;
 pub mod board;
 pub mod companies;

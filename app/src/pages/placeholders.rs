@@ -32,18 +32,6 @@ pub fn InboxPage() -> impl IntoView {
     }
 }
 
-/// Calls, meetings, tasks and the day's plan.
-#[component]
-pub fn ActivitiesPage() -> impl IntoView {
-    view! {
-        <Upcoming title="Activities" promise="Your day at a glance: what is overdue, due today and coming up.">
-            <li>"Log a call in three taps from your phone"</li>
-            <li>"Every open deal keeps a next step"</li>
-            <li>"Follow-up plans after a deal is won"</li>
-        </Upcoming>
-    }
-}
-
 /// Live figures and forecasts.
 #[component]
 pub fn DashboardPage() -> impl IntoView {

@@ -4,6 +4,7 @@
 
 mod conflict;
 mod fields;
+mod next_steps;
 mod path;
 
 use crate::{
@@ -199,6 +200,7 @@ fn DealView(detail: DealDetail) -> impl IntoView {
         <div class="deal-layout">
             <fields::DealFields state />
             <div class="deal-side">
+                <next_steps::NextSteps state />
                 <fields::Contacts state />
                 <path::Checklist state />
                 <path::History state />

@@ -1,0 +1,71 @@
+import { expect, test, type Page } from "@playwright/test";
+import { newAccount, Pipewright } from "./fixtures/pipewright";
+
+// Next steps on a deal and My day, at the phone and desktop sizes.
+
+async function openNewDeal(page: Page, title: string) {
+  await page.getByRole("button", { name: "New deal" }).click();
+  const dialog = page.getByRole("dialog", { name: "New deal" });
+  await dialog.getByLabel("Title").fill(title);
+  await dialog.getByRole("button", { name: "Add deal" }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole("link", { name: new RegExp(`^${title},`) }).click();
+  await expect(page.getByLabel("Title", { exact: true })).toHaveValue(title);
+  await page.waitForLoadState("networkidle");
+}
+
+async function schedule(page: Page, subject: string, minutes = "") {
+  const form = page.getByRole("form", { name: "Schedule an activity" });
+  await form.getByLabel("Next step").fill(subject);
+  await form.getByLabel("Minutes").fill(minutes);
+  await form.getByRole("button", { name: "Schedule" }).click();
+}
+
+test.beforeEach(async ({ page }) => {
+  await new Pipewright(page).createWorkspace(newAccount());
+});
+
+test("a deal's next step is scheduled, completed with its outcome, and the next one is asked for", async ({ page }) => {
+  await openNewDeal(page, "Acme renewal");
+  const steps = page.getByRole("region", { name: "Next steps" });
+  await expect(steps.getByText("No next step planned.")).toBeVisible();
+
+  // Bad input is refused in place and nothing is scheduled.
+  await schedule(page, " ", "-5");
+  await expect(steps.getByText("Say what the activity is")).toBeVisible();
+  await expect(steps.getByText("The duration cannot be negative.")).toBeVisible();
+
+  await schedule(page, "Call Bill about pricing", "30");
+  const planned = steps.getByRole("list", { name: "Planned" });
+  await expect(planned).toContainText("Call Bill about pricing");
+  await expect(steps.getByText("No next step planned.")).toHaveCount(0);
+
+  await steps.getByRole("button", { name: "Done: Call Bill about pricing" }).click();
+  await steps.getByLabel("Outcome of Call Bill about pricing").fill("Wants a demo next week");
+  await steps.getByRole("button", { name: "Mark done" }).click();
+  await expect(steps.getByText("That was the last planned step.")).toBeVisible();
+  await expect(steps.getByText("No next step planned.")).toBeVisible();
+  await expect(steps.getByText("Done (1)")).toBeVisible();
+
+  await schedule(page, "Demo for the buying team");
+  await expect(planned).toContainText("Demo for the buying team");
+  await expect(steps.getByText("That was the last planned step.")).toHaveCount(0);
+});
+
+test("My day lists what is due and moves it on in one tap", async ({ page }) => {
+  const app = new Pipewright(page);
+  await openNewDeal(page, "Initech seats");
+  await schedule(page, "Send the proposal");
+  await expect(page.getByRole("list", { name: "Planned" })).toContainText("Send the proposal");
+
+  await app.openSection("Activities");
+  const week = page.getByRole("region", { name: "This week" });
+  await expect(week).toContainText("Send the proposal");
+  await expect(week.getByRole("link", { name: "Initech seats" })).toBeVisible();
+  const row = week.getByRole("listitem").filter({ hasText: "Send the proposal" });
+  const before = await row.innerText();
+  await week.getByRole("button", { name: "Move Send the proposal to tomorrow" }).click();
+  await expect(row).not.toHaveText(before);
+  await week.getByRole("button", { name: "Done: Send the proposal" }).click();
+  await expect(page.getByText("Nothing due this week.")).toBeVisible();
+});
