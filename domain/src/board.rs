@@ -58,6 +58,16 @@ pub struct DealCard {
     pub tags: Vec<String>,
     /// What the stage rules read, so the browser can check a move before sending it.
     pub facts: DealFacts,
+    /// The earliest open activity: every open deal should have one.
+    pub next_activity: Option<NextActivity>,
+}
+
+/// A deal's next scheduled activity, as its card shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextActivity {
+    pub kind: crate::activity::ActivityKind,
+    pub subject: String,
+    pub due_at: DateTime<Utc>,
 }
 
 /// A board column: its stage, exact totals and the first page of cards.

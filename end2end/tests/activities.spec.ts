@@ -16,7 +16,7 @@ async function openNewDeal(page: Page, title: string) {
 
 async function schedule(page: Page, subject: string, minutes = "") {
   const form = page.getByRole("form", { name: "Schedule an activity" });
-  await form.getByLabel("Next step").fill(subject);
+  await form.getByLabel("What's next").fill(subject);
   await form.getByLabel("Minutes").fill(minutes);
   await form.getByRole("button", { name: "Schedule" }).click();
 }
@@ -27,7 +27,7 @@ test.beforeEach(async ({ page }) => {
 
 test("a deal's next step is scheduled, completed with its outcome, and the next one is asked for", async ({ page }) => {
   await openNewDeal(page, "Acme renewal");
-  const steps = page.getByRole("region", { name: "Next steps" });
+  const steps = page.getByRole("region", { name: "Activities" });
   await expect(steps.getByText("No next step planned.")).toBeVisible();
 
   // Bad input is refused in place and nothing is scheduled.
@@ -50,6 +50,15 @@ test("a deal's next step is scheduled, completed with its outcome, and the next 
   await schedule(page, "Demo for the buying team");
   await expect(planned).toContainText("Demo for the buying team");
   await expect(steps.getByText("That was the last planned step.")).toHaveCount(0);
+
+  // The board card shows the next step; a deal without one is marked.
+  await page.goto("/pipeline");
+  await expect(page.getByRole("link", { name: /^Acme renewal,.*next: Demo for the buying team/ })).toBeVisible();
+  await page.getByRole("button", { name: "New deal" }).click();
+  const dialog = page.getByRole("dialog", { name: "New deal" });
+  await dialog.getByLabel("Title").fill("Bare deal");
+  await dialog.getByRole("button", { name: "Add deal" }).click();
+  await expect(page.getByRole("link", { name: /^Bare deal,.*no activity planned/ })).toBeVisible();
 });
 
 test("My day lists what is due and moves it on in one tap", async ({ page }) => {

@@ -81,3 +81,12 @@ pub fn a_day_later(at: DateTime<Utc>, offset: i32) -> String {
         .format("%Y-%m-%dT%H:%M")
         .to_string()
 }
+
+/// The browser's offset shared by every page of the signed-in layout.
+#[derive(Clone, Copy)]
+pub struct LocalOffset(pub RwSignal<i32>);
+
+/// The shared offset, or a fresh one outside the layout.
+pub fn shared_offset() -> RwSignal<i32> {
+    use_context::<LocalOffset>().map_or_else(use_offset, |shared| shared.0)
+}

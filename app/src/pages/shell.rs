@@ -80,6 +80,9 @@ fn SignedInLayout(user: CurrentUser, head: Option<i64>) -> impl IntoView {
     let name = user.name.clone();
     let role = user.role.label();
     let live = provide_live(user.user_id, head);
+    provide_context(crate::components::clock::LocalOffset(
+        crate::components::clock::use_offset(),
+    ));
     provide_context(user);
     // The shell stays mounted across pages, so its menus would stay open over the next
     // page: close them whenever the path changes.

@@ -8,7 +8,8 @@ use crate::{
 use chrono::{DateTime, Utc};
 use domain::{
     account::CurrentUser,
-    board::{DealCard, StageInfo},
+    activity::ActivityKind,
+    board::{DealCard, NextActivity, StageInfo},
     deal::{is_rotting, split_lines, ContactRole, DealFacts, EntryCriteria},
     ids::{DealId, StageId},
     money::Currency,
@@ -162,6 +163,7 @@ pub(crate) async fn cards<C: ConnectionTrait>(
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect();
+    let next = next_activities(conn, &ids).await?;
     let owners: HashMap<Uuid, String> = user::Entity::find()
         .filter(user::Column::Id.is_in(rows.iter().filter_map(|d| d.owner_id)))
         .all(conn)
@@ -187,9 +189,35 @@ pub(crate) async fn cards<C: ConnectionTrait>(
                 rotting: row.status == "open" && is_rotting(untouched, allowance),
                 tags: decode_tags(&row.tags),
                 next_step: row.next_step,
+                next_activity: next.get(&row.id).cloned(),
                 title: row.title,
                 facts,
             }
         })
         .collect())
+}
+
+/// The earliest open activity of each deal, in one query.
+async fn next_activities<C: ConnectionTrait>(
+    conn: &C,
+    deals: &[Uuid],
+) -> Result<HashMap<Uuid, NextActivity>, AppError> {
+    use crate::entity::activity;
+    let mut next: HashMap<Uuid, NextActivity> = HashMap::new();
+    let open = activity::Entity::find()
+        .filter(activity::Column::DealId.is_in(deals.iter().copied()))
+        .filter(activity::Column::Done.eq(false))
+        .order_by_asc(activity::Column::DueAt)
+        .all(conn)
+        .await
+        .or_internal()?;
+    for row in open {
+        let Some(deal) = row.deal_id else { continue };
+        next.entry(deal).or_insert_with(|| NextActivity {
+            kind: ActivityKind::parse(&row.kind).unwrap_or(ActivityKind::Task),
+            subject: row.subject,
+            due_at: row.due_at,
+        });
+    }
+    Ok(next)
 }

@@ -4,6 +4,7 @@ use super::{
     drag::{key, Pointer},
     state::{BoardState, ColumnState, Target, Via},
 };
+use crate::components::clock::{shared_offset, show_due};
 use domain::{
     board::{ColumnTotals, DealCard},
     ids::StageId,
@@ -125,6 +126,10 @@ fn Card(state: BoardState, pointer: Pointer, card: DealCard, from: StageId) -> i
     if card.rotting {
         label.push("rotting".into());
     }
+    match &card.next_activity {
+        Some(next) => label.push(format!("next: {}", next.subject)),
+        None => label.push("no activity planned".into()),
+    }
     label.extend(card.next_step.clone().map(|s| format!("next step: {s}")));
     let label = label.join(", ");
     let id = card.id;
@@ -183,7 +188,30 @@ fn Card(state: BoardState, pointer: Pointer, card: DealCard, from: StageId) -> i
                 <span class="card-days">{days} " in stage"</span>
                 {card.rotting.then(|| view! { <span class="rotting-mark">"Rotting"</span> })}
             </span>
-            {card.next_step.clone().map(|s| view! { <span class="card-next">"Next: " {s}</span> })}
+            <NextLine card=card.clone() />
         </a>
+    }
+}
+
+/// The deal's next scheduled activity, or a quiet mark that it has none.
+#[component]
+fn NextLine(card: DealCard) -> impl IntoView {
+    let offset = shared_offset();
+    match card.next_activity {
+        Some(next) => {
+            let overdue = next.due_at < chrono::Utc::now();
+            let due_at = next.due_at;
+            view! {
+                <span class="card-next" class:overdue=overdue>
+                    {next.kind.label()} ": " {next.subject} " · " {move || show_due(due_at, offset.get())}
+                </span>
+            }
+            .into_any()
+        }
+        None => view! {
+            <span class="card-no-next">"No activity planned"</span>
+            {card.next_step.map(|s| view! { <span class="card-next">"Next: " {s}</span> })}
+        }
+        .into_any(),
     }
 }

@@ -24,14 +24,19 @@ impl BoardState {
     }
 
     fn apply(&self, event: &LiveEvent) {
-        let Some(id) = event.deal().map(DealId) else {
-            return;
+        // Deal events carry the deal's version; activity events change the card's next
+        // step without one, so they always refetch.
+        let (id, version) = match event.deal() {
+            Some(deal) => (DealId(deal), event.after_i64("version").unwrap_or(i64::MAX)),
+            None => match event.after_str("deal").and_then(|d| d.parse().ok()) {
+                Some(deal) => (DealId(deal), i64::MAX),
+                None => return,
+            },
         };
         // Our own move in flight, or a card in someone's hand here, settles on its own.
         if self.in_flight(id) || self.lifted(id) {
             return;
         }
-        let version = event.after_i64("version").unwrap_or(i64::MAX);
         let pipeline = self.filter.try_with_value(|f| f.pipeline).flatten();
         match self.locate(id) {
             Some((_, shown)) if i64::from(shown) >= version => return,
@@ -53,7 +58,12 @@ impl BoardState {
             }
             let was = state.locate(id);
             match fresh {
-                Some((card, _)) if was.is_some_and(|(_, shown)| shown >= card.version) => return,
+                Some((card, _))
+                    if version != i64::MAX
+                        && was.is_some_and(|(_, shown)| shown >= card.version) =>
+                {
+                    return
+                }
                 Some((card, stage)) => {
                     // Edited in place keeps its spot; moved in goes on top, as the
                     // column orders by when a deal entered it.

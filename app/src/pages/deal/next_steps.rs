@@ -37,7 +37,7 @@ pub fn NextSteps(state: DealState) -> impl IntoView {
     }
     view! {
         <section class="panel next-steps" aria-labelledby="next-steps-title">
-            <h2 id="next-steps-title">"Next steps"</h2>
+            <h2 id="next-steps-title">"Activities"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading activities…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
@@ -213,7 +213,7 @@ fn ScheduleForm(
                         <option value=k.key() selected=k == ActivityKind::Call>{k.label()}</option>
                     }).collect_view()}
                 </select>
-                <label class="visually-hidden" for=field_id("subject")>"Next step"</label>
+                <label class="visually-hidden" for=field_id("subject")>"What's next"</label>
                 <input id=field_id("subject") placeholder="Next step, e.g. Call Bill about pricing"
                     prop:value=move || subject.get() on:input=move |e| subject.set(event_target_value(&e)) />
             </div>
