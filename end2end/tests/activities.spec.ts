@@ -75,6 +75,8 @@ test("My day lists what is due and moves it on in one tap", async ({ page }) => 
   const before = await row.innerText();
   await week.getByRole("button", { name: "Move Send the proposal to tomorrow" }).click();
   await expect(row).not.toHaveText(before);
+  // Our own reload and the live feed's both refresh the list: let them settle.
+  await page.waitForLoadState("networkidle");
   await week.getByRole("button", { name: "Done: Send the proposal" }).click();
   await expect(page.getByText("Nothing due this week.")).toBeVisible();
 });

@@ -94,7 +94,9 @@ fn DayItem(item: Activity, offset: RwSignal<i32>, reload: RwSignal<u32>) -> impl
             reload.try_update(|n| *n += 1);
         }
         Err(problem) => {
+            // Likely changed elsewhere meanwhile: say so, and show the current list.
             error.try_set(Some(problem.explain()));
+            reload.try_update(|n| *n += 1);
         }
     };
     let done = move |_| {
