@@ -15,7 +15,7 @@ use domain::{
     UserId,
 };
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -26,6 +26,9 @@ pub const UNDO_WINDOW_SECS: i64 = 35;
 /// Fields whose edits are per item (add this contact, tick that box) and so merge with
 /// any other edit, including another person's edit of another item.
 const ITEM_FIELDS: [&str; 2] = ["contact", "checklist"];
+
+/// Events read per query while looking back through a deal's history.
+const PAGE: u64 = 50;
 
 /// The deal before one change: enough to put it back.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -147,34 +150,44 @@ pub(super) async fn changed_since<C: ConnectionTrait>(
     deal_id: Uuid,
     version: i32,
 ) -> Result<ChangedSince, domain::AppError> {
-    let newer = event::Entity::find()
-        .filter(event::Column::WorkspaceId.eq(viewer.workspace_id.0))
-        .filter(event::Column::Subject.eq(format!("deal:{deal_id}")))
-        .order_by_desc(event::Column::Id)
-        .all(conn)
-        .await
-        .or_internal()?;
     let mut since = ChangedSince {
         touched: Vec::new(),
     };
-    for entry in newer {
-        let after = entry.after.as_ref();
-        let entry_version = after
-            .and_then(|a| a.get("version"))
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(0);
-        if entry_version <= i64::from(version) {
-            // Newest first: everything older is at or before the client's version.
-            break;
+    // Newest first, a page at a time: usually the first page reaches the client's
+    // version, so a deal with a long history is not read whole on every stale write.
+    let mut before_id = i64::MAX;
+    loop {
+        let page = event::Entity::find()
+            .filter(event::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .filter(event::Column::Subject.eq(format!("deal:{deal_id}")))
+            .filter(event::Column::Id.lt(before_id))
+            .order_by_desc(event::Column::Id)
+            .limit(PAGE)
+            .all(conn)
+            .await
+            .or_internal()?;
+        let last_page = (page.len() as u64) < PAGE;
+        for entry in page {
+            before_id = entry.id;
+            let after = entry.after.as_ref();
+            let entry_version = after
+                .and_then(|a| a.get("version"))
+                .and_then(serde_json::Value::as_i64)
+                .unwrap_or(0);
+            if entry_version <= i64::from(version) {
+                return Ok(since);
+            }
+            let changed = after
+                .and_then(|a| a.get("changed"))
+                .and_then(serde_json::Value::as_array);
+            for field in changed.into_iter().flatten().filter_map(|f| f.as_str()) {
+                since.touched.push((field.to_owned(), entry.actor_id));
+            }
         }
-        let changed = after
-            .and_then(|a| a.get("changed"))
-            .and_then(serde_json::Value::as_array);
-        for field in changed.into_iter().flatten().filter_map(|f| f.as_str()) {
-            since.touched.push((field.to_owned(), entry.actor_id));
+        if last_page {
+            return Ok(since);
         }
     }
-    Ok(since)
 }
 
 /// The contacts on a deal with their role keys, for a snapshot.
