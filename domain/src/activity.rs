@@ -260,6 +260,68 @@ pub struct Completed {
     pub open_left_on_deal: Option<u32>,
 }
 
+/// Work just done on a deal, logged after the fact (a call from the car park), with
+/// the next step to schedule in the same go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedWork {
+    pub deal: DealId,
+    pub kind: ActivityKind,
+    /// What it was, e.g. "Call: connected".
+    pub subject: String,
+    pub outcome: String,
+    pub next: Option<NewActivity>,
+}
+
+/// A logged piece of work and the next step it set, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Logged {
+    pub done: Activity,
+    pub next: Option<Activity>,
+}
+
+impl LoggedWork {
+    /// The trimmed subject and outcome, and the next step checked.
+    ///
+    /// # Errors
+    /// Field errors for the subject, the outcome and the next step's fields (`next-…`).
+    pub fn validate(&self) -> Result<(String, String, Option<ValidActivity>), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let subject = self.subject.trim();
+        if subject.is_empty() {
+            errors.add("subject", "Say what you did, e.g. “Call: connected”.");
+        } else if subject.chars().count() > SUBJECT_MAX {
+            errors.add(
+                "subject",
+                format!("Keep it under {SUBJECT_MAX} characters."),
+            );
+        }
+        let outcome = self.outcome.trim();
+        if outcome.chars().count() > OUTCOME_MAX {
+            errors.add(
+                "outcome",
+                format!("Keep the outcome under {OUTCOME_MAX} characters."),
+            );
+        }
+        let next = match &self.next {
+            Some(next) => match next.validate() {
+                Ok(valid) => Some(valid),
+                Err(problems) => {
+                    for problem in problems.0 {
+                        errors.add(&format!("next-{}", problem.field), problem.message);
+                    }
+                    None
+                }
+            },
+            None => None,
+        };
+        if errors.is_empty() {
+            Ok((subject.to_owned(), outcome.to_owned(), next))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -183,6 +183,8 @@ pub struct DealDetail {
     pub facts: DealFacts,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Last real work: a stage change or a completed activity (what rotting reads).
+    pub last_touched: DateTime<Utc>,
     pub stage_entered_at: DateTime<Utc>,
     pub history: Vec<StageChange>,
     pub owners: Vec<Owner>,

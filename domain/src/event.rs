@@ -28,10 +28,14 @@ pub enum EventKind {
     ActivityScheduled,
     ActivityCompleted,
     ActivityUpdated,
+    /// An open activity is coming due: the reminder, for its assignee.
+    ActivityDue,
+    NoteAdded,
+    FollowUpPlanChanged,
 }
 
 impl EventKind {
-    const NAMES: [(EventKind, &'static str); 21] = [
+    const NAMES: [(EventKind, &'static str); 24] = [
         (EventKind::WorkspaceCreated, "workspace.created"),
         (EventKind::MemberJoined, "member.joined"),
         (EventKind::MemberInvited, "member.invited"),
@@ -56,6 +60,9 @@ impl EventKind {
         (EventKind::ActivityScheduled, "activity.scheduled"),
         (EventKind::ActivityCompleted, "activity.completed"),
         (EventKind::ActivityUpdated, "activity.updated"),
+        (EventKind::ActivityDue, "activity.due"),
+        (EventKind::NoteAdded, "note.added"),
+        (EventKind::FollowUpPlanChanged, "pipeline.followup_changed"),
     ];
 
     /// The stable dotted name stored in the log.

@@ -8,11 +8,14 @@ pub mod company;
 pub mod deal;
 pub mod error;
 pub mod event;
+pub mod followup;
 pub mod ids;
 pub mod live;
 pub mod money;
+pub mod note;
 pub mod pipeline;
 pub mod role;
+pub mod timeline;
 pub mod validation;
 
 pub use error::AppError;

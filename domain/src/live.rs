@@ -100,6 +100,9 @@ impl LiveEvent {
             EventKind::ActivityScheduled => format!("scheduled “{title}”"),
             EventKind::ActivityCompleted => format!("completed “{title}”"),
             EventKind::ActivityUpdated => format!("rescheduled or reassigned “{title}”"),
+            EventKind::ActivityDue => format!("has “{title}” coming due"),
+            EventKind::NoteAdded => format!("added a note to {title}"),
+            EventKind::FollowUpPlanChanged => "changed a follow-up plan".to_owned(),
             _ => "changed the workspace".to_owned(),
         };
         format!("{who} {what}{undone}")

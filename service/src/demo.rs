@@ -354,6 +354,7 @@ fn generate_deal(
         updated_at: Set(stage_entered_at),
         stage_entered_at: Set(stage_entered_at),
         closed_at: Set(closed_at),
+        touched_at: Set(None),
         version: Set(1),
         tags: Set(String::new()),
         checked: Set(String::new()),

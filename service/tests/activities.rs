@@ -59,7 +59,7 @@ fn field_of(error: &AppError) -> Vec<String> {
 async fn completing_touches_the_deal_and_says_if_a_next_step_is_left(crm: Crm) {
     let dana = workspace(&crm, "dana@acme.com").await;
     let deal = new_deal(&crm, &dana, "Acme renewal", vec![]).await.card.id;
-    let touched_before: DateTime<Utc> = crm.deal_detail(&dana, deal).await.unwrap().updated_at;
+    let touched_before: DateTime<Utc> = crm.deal_detail(&dana, deal).await.unwrap().last_touched;
     let first = crm
         .schedule_activity(
             &dana,
@@ -112,7 +112,7 @@ async fn completing_touches_the_deal_and_says_if_a_next_step_is_left(crm: Crm) {
         Some(0),
         "time to schedule the next step"
     );
-    let touched = crm.deal_detail(&dana, deal).await.unwrap().updated_at;
+    let touched = crm.deal_detail(&dana, deal).await.unwrap().last_touched;
     assert!(
         touched > touched_before,
         "completing counts as working the deal"

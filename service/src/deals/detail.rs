@@ -97,6 +97,9 @@ impl Crm {
             facts,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            last_touched: row
+                .touched_at
+                .map_or(row.stage_entered_at, |t| t.max(row.stage_entered_at)),
             stage_entered_at: row.stage_entered_at,
             history,
             owners: self.owners_in(&self.db, viewer).await?,

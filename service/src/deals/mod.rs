@@ -6,6 +6,7 @@ mod changes;
 mod detail;
 mod list;
 mod rows;
+mod shown;
 mod stages;
 mod undo;
 
@@ -135,6 +136,7 @@ async fn deal_event<C: ConnectionTrait>(
         .await
         .or_internal()?
         .map(|s| s.name);
+    let fields = shown::field_changes(conn, written.before.as_ref(), row).await?;
     append(
         conn,
         Change {
@@ -152,6 +154,8 @@ async fn deal_event<C: ConnectionTrait>(
                 "pipeline": row.pipeline_id,
                 "title": row.title,
                 "undo_of": written.undo_of,
+                "fields": fields,
+                "lost_reason": row.lost_reason,
             })),
         },
     )
@@ -229,6 +233,7 @@ impl Crm {
             updated_at: now,
             stage_entered_at: now,
             closed_at: None,
+            touched_at: None,
             version: 1,
             tags: String::new(),
             checked: String::new(),
@@ -453,6 +458,7 @@ impl Crm {
             }
         };
         let based_on = row.version;
+        let was = before.status.clone();
         let row = save_versioned(&txn, viewer, row, based_on, now).await?;
         record_stage_change(&txn, viewer, &row, Some(row.stage_id), now).await?;
         let written = Written {
@@ -462,8 +468,10 @@ impl Crm {
             undo_of: None,
         };
         let event = deal_event(&txn, viewer, &row, written).await?;
+        let mut events = crate::followups::on_status_change(&txn, viewer, &row, &was).await?;
         let saved = self.saved(&txn, row, event.id).await?;
-        self.commit_and_publish(txn, vec![event]).await?;
+        events.insert(0, event);
+        self.commit_and_publish(txn, events).await?;
         Ok(saved)
     }
 
@@ -648,8 +656,11 @@ impl Crm {
             undo_of: Some(event_id),
         };
         let event = deal_event(&txn, viewer, &row, written).await?;
+        let mut events =
+            crate::followups::on_status_change(&txn, viewer, &row, &from_status).await?;
         let saved = self.saved(&txn, row, event.id).await?;
-        self.commit_and_publish(txn, vec![event]).await?;
+        events.insert(0, event);
+        self.commit_and_publish(txn, events).await?;
         Ok(saved)
     }
 }

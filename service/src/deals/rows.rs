@@ -176,7 +176,11 @@ pub(crate) async fn cards<C: ConnectionTrait>(
         .into_iter()
         .map(|row| {
             let facts = facts_of(&row, contacts.get(&row.id).copied().unwrap_or_default());
-            let untouched = (now - row.updated_at.max(row.stage_entered_at)).num_days();
+            // Only real work counts: a stage change or a completed activity, not an edit.
+            let touched = row
+                .touched_at
+                .map_or(row.stage_entered_at, |t| t.max(row.stage_entered_at));
+            let untouched = (now - touched).num_days();
             let allowance = rotting_days.get(&row.stage_id).copied().unwrap_or(0);
             DealCard {
                 id: DealId(row.id),

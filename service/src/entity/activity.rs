@@ -23,6 +23,10 @@ pub struct Model {
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub version: i32,
+    /// When its coming-due reminder went out; never twice.
+    pub reminded_at: Option<DateTimeUtc>,
+    /// The follow-up plan step that created it, if any.
+    pub plan_step: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

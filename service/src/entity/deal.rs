@@ -24,6 +24,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub stage_entered_at: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,
+    /// Last completed activity: with `stage_entered_at`, what the rotting mark reads.
+    pub touched_at: Option<DateTimeUtc>,
     pub version: i32,
     /// Comma-separated, lower case.
     pub tags: String,

@@ -1,22 +1,11 @@
 //! Stage entry criteria, deal tags and checklists, contacts on deals with a role, the
 //! stage-change history metrics read, and the workspace's lost reasons.
 
-use super::index;
+use super::{add_column, index};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-/// SQLite adds one column per ALTER TABLE.
-async fn add_column(
-    manager: &SchemaManager<'_>,
-    table: &'static str,
-    column: &mut ColumnDef,
-) -> Result<(), DbErr> {
-    manager
-        .alter_table(Table::alter().table(table).add_column(column).to_owned())
-        .await
-}
 
 fn owned_by_deal(name: &'static str) -> TableCreateStatement {
     Table::create()

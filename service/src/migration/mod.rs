@@ -7,6 +7,7 @@ mod m20261127_000002_create_event_log;
 mod m20261127_000003_create_pipeline;
 mod m20261127_000004_deal_details;
 mod m20261127_000005_activities;
+mod m20261128_000006_notes_followups;
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_create_pipeline::Migration),
             Box::new(m20261127_000004_deal_details::Migration),
             Box::new(m20261127_000005_activities::Migration),
+            Box::new(m20261128_000006_notes_followups::Migration),
         ]
     }
 }
@@ -34,4 +36,15 @@ pub(crate) fn index(table: &'static str, columns: &[&'static str]) -> IndexCreat
         statement.col(*column);
     }
     statement.to_owned()
+}
+
+/// Adds one column: SQLite takes one per ALTER TABLE.
+pub(crate) async fn add_column(
+    manager: &SchemaManager<'_>,
+    table: &'static str,
+    column: &mut ColumnDef,
+) -> Result<(), DbErr> {
+    manager
+        .alter_table(Table::alter().table(table).add_column(column).to_owned())
+        .await
 }

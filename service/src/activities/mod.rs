@@ -1,10 +1,13 @@
 //! Activities: schedule, complete, reschedule and reassign; a deal's next steps; and
 //! "My day". Completing one touches its deal, which is what the rotting mark reads.
 
+mod log;
+
 use crate::{
     db::OrInternal,
     entity::{activity, company, contact, deal, user},
     event_log::{append, Change},
+    notes::record_title,
     Crm,
 };
 use chrono::{Duration, Utc};
@@ -12,10 +15,11 @@ use domain::{
     account::CurrentUser,
     activity::{
         due_bucket, parse_due, Activity, ActivityKind, Completed, Due, LocalTime, MyDay,
-        NewActivity, OUTCOME_MAX,
+        NewActivity, ValidActivity, OUTCOME_MAX,
     },
     event::{Event, EventKind},
     ids::{CompanyId, ContactId, DealId},
+    note::RecordRef,
     AppError, Role, UserId,
 };
 use sea_orm::{
@@ -48,30 +52,7 @@ impl Crm {
     ) -> Result<Activity, AppError> {
         let valid = new.validate().map_err(AppError::Validation)?;
         let txn = self.begin_write().await?;
-        let assignee = new.assignee.unwrap_or(viewer.user_id);
-        check_links(&txn, viewer, &new, assignee).await?;
-        let row = activity::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            workspace_id: Set(viewer.workspace_id.0),
-            kind: Set(valid.kind.key().to_owned()),
-            subject: Set(valid.subject),
-            due_at: Set(valid.due_at),
-            time_zone: Set(valid.time_zone),
-            duration_minutes: Set(valid.duration_minutes),
-            assignee_id: Set(Some(assignee.0)),
-            done: Set(false),
-            done_at: Set(None),
-            outcome: Set(None),
-            deal_id: Set(new.deal.map(|d| d.0)),
-            contact_id: Set(new.contact.map(|c| c.0)),
-            company_id: Set(new.company.map(|c| c.0)),
-            created_by: Set(Some(viewer.user_id.0)),
-            created_at: Set(Utc::now()),
-            version: Set(1),
-        }
-        .insert(&txn)
-        .await
-        .or_internal()?;
+        let row = insert_activity(&txn, viewer, &new, valid).await?;
         let event = activity_event(&txn, viewer, EventKind::ActivityScheduled, &row).await?;
         let shown = shape(&txn, vec![row])
             .await?
@@ -101,39 +82,12 @@ impl Crm {
             ));
         }
         let txn = self.begin_write().await?;
-        let mut row = locked(&txn, viewer, id, version).await?;
+        let row = locked(&txn, viewer, id, version).await?;
         if row.done {
             return Err(AppError::invalid("done", "This activity is already done."));
         }
-        let now = Utc::now();
-        row.done = true;
-        row.done_at = Some(now);
-        row.outcome = (!outcome.is_empty()).then_some(outcome);
-        row.version += 1;
-        let row = activity::ActiveModel::from(row)
-            .reset_all()
-            .update(&txn)
-            .await
-            .or_internal()?;
-        let open_left_on_deal = match row.deal_id {
-            Some(deal_id) => {
-                // Real work on the deal: the rotting mark counts from here.
-                deal::Entity::update_many()
-                    .col_expr(deal::Column::UpdatedAt, now.into())
-                    .filter(deal::Column::Id.eq(deal_id))
-                    .exec(&txn)
-                    .await
-                    .or_internal()?;
-                let open = activity::Entity::find()
-                    .filter(activity::Column::DealId.eq(deal_id))
-                    .filter(activity::Column::Done.eq(false))
-                    .count(&txn)
-                    .await
-                    .or_internal()?;
-                Some(u32::try_from(open).unwrap_or(u32::MAX))
-            }
-            None => None,
-        };
+        let (row, open_left_on_deal) =
+            finish(&txn, row, (!outcome.is_empty()).then_some(outcome)).await?;
         let event = activity_event(&txn, viewer, EventKind::ActivityCompleted, &row).await?;
         let activity = shape(&txn, vec![row])
             .await?
@@ -265,6 +219,76 @@ impl Crm {
     }
 }
 
+/// Checks an activity's links and stores it, open.
+pub(super) async fn insert_activity<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    new: &NewActivity,
+    valid: ValidActivity,
+) -> Result<activity::Model, AppError> {
+    let assignee = new.assignee.unwrap_or(viewer.user_id);
+    check_links(conn, viewer, new, assignee).await?;
+    activity::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        workspace_id: Set(viewer.workspace_id.0),
+        kind: Set(valid.kind.key().to_owned()),
+        subject: Set(valid.subject),
+        due_at: Set(valid.due_at),
+        time_zone: Set(valid.time_zone),
+        duration_minutes: Set(valid.duration_minutes),
+        assignee_id: Set(Some(assignee.0)),
+        done: Set(false),
+        done_at: Set(None),
+        outcome: Set(None),
+        deal_id: Set(new.deal.map(|d| d.0)),
+        contact_id: Set(new.contact.map(|c| c.0)),
+        company_id: Set(new.company.map(|c| c.0)),
+        created_by: Set(Some(viewer.user_id.0)),
+        created_at: Set(Utc::now()),
+        version: Set(1),
+        reminded_at: Set(None),
+        plan_step: Set(None),
+    }
+    .insert(conn)
+    .await
+    .or_internal()
+}
+
+/// Marks an activity done now and touches its deal; returns the open ones left on it.
+pub(super) async fn finish<C: ConnectionTrait>(
+    conn: &C,
+    mut row: activity::Model,
+    outcome: Option<String>,
+) -> Result<(activity::Model, Option<u32>), AppError> {
+    let now = Utc::now();
+    row.done = true;
+    row.done_at = Some(now);
+    row.outcome = outcome;
+    row.version += 1;
+    let row = activity::ActiveModel::from(row)
+        .reset_all()
+        .update(conn)
+        .await
+        .or_internal()?;
+    let Some(deal_id) = row.deal_id else {
+        return Ok((row, None));
+    };
+    // Real work on the deal: the rotting mark counts from here.
+    deal::Entity::update_many()
+        .col_expr(deal::Column::TouchedAt, now.into())
+        .filter(deal::Column::Id.eq(deal_id))
+        .exec(conn)
+        .await
+        .or_internal()?;
+    let open = activity::Entity::find()
+        .filter(activity::Column::DealId.eq(deal_id))
+        .filter(activity::Column::Done.eq(false))
+        .count(conn)
+        .await
+        .or_internal()?;
+    Ok((row, Some(u32::try_from(open).unwrap_or(u32::MAX))))
+}
+
 /// An activity of the viewer's workspace at `version`, locked on PostgreSQL.
 async fn locked<C: ConnectionTrait>(
     conn: &C,
@@ -312,41 +336,27 @@ async fn check_links<C: ConnectionTrait>(
     assignee: UserId,
 ) -> Result<(), AppError> {
     active_member(conn, viewer, assignee).await?;
-    let workspace = viewer.workspace_id.0;
-    if let Some(deal) = new.deal {
-        let found = deal::Entity::find_by_id(deal.0)
-            .filter(deal::Column::WorkspaceId.eq(workspace))
-            .count(conn)
-            .await
-            .or_internal()?;
-        if found == 0 {
-            return Err(AppError::invalid("deal", "That deal does not exist."));
-        }
-    }
-    if let Some(contact) = new.contact {
-        let found = contact::Entity::find_by_id(contact.0)
-            .filter(contact::Column::WorkspaceId.eq(workspace))
-            .count(conn)
-            .await
-            .or_internal()?;
-        if found == 0 {
-            return Err(AppError::invalid("contact", "That contact does not exist."));
-        }
-    }
-    if let Some(company) = new.company {
-        let found = company::Entity::find_by_id(company.0)
-            .filter(company::Column::WorkspaceId.eq(workspace))
-            .count(conn)
-            .await
-            .or_internal()?;
-        if found == 0 {
-            return Err(AppError::invalid("company", "That company does not exist."));
+    let links = [
+        new.deal.map(|id| ("deal", RecordRef::Deal(id))),
+        new.contact.map(|id| ("contact", RecordRef::Contact(id))),
+        new.company.map(|id| ("company", RecordRef::Company(id))),
+    ];
+    for (field, record) in links.into_iter().flatten() {
+        match record_title(conn, viewer, record).await {
+            Ok(_) => {}
+            Err(AppError::NotFound) => {
+                return Err(AppError::invalid(
+                    field,
+                    format!("That {field} does not exist."),
+                ))
+            }
+            Err(other) => return Err(other),
         }
     }
     Ok(())
 }
 
-async fn activity_event<C: ConnectionTrait>(
+pub(crate) async fn activity_event<C: ConnectionTrait>(
     conn: &C,
     viewer: &CurrentUser,
     kind: EventKind,
@@ -374,7 +384,7 @@ async fn activity_event<C: ConnectionTrait>(
 }
 
 /// Rows as the browser reads them, with names looked up in one query per kind.
-async fn shape<C: ConnectionTrait>(
+pub(super) async fn shape<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<activity::Model>,
 ) -> Result<Vec<Activity>, AppError> {

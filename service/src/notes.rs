@@ -1,0 +1,190 @@
+//! Notes on deals, contacts and companies, and the Markdown they are written in.
+//!
+//! Notes are stored as typed and rendered when read. The renderer turns raw HTML into
+//! text and any link that is not http(s), mailto or tel into a dead `#`, so a note can
+//! never run script in a teammate's browser.
+
+use crate::{
+    db::OrInternal,
+    entity::{company, contact, deal, note},
+    event_log::{append, Change},
+    Crm,
+};
+use chrono::Utc;
+use domain::{
+    account::CurrentUser,
+    event::EventKind,
+    note::{NewNote, RecordRef},
+    timeline::{Entry, TimelineItem},
+    AppError,
+};
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Link targets a note may point at; everything else (javascript:, data:, vbscript:…)
+/// becomes `#`.
+const SAFE_LINKS: [&str; 6] = ["https://", "http://", "mailto:", "tel:", "/", "#"];
+
+/// Renders a note's Markdown to HTML that is safe to insert into a page.
+pub fn render_markdown(body: &str) -> String {
+    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let events = Parser::new_ext(body, options).map(|event| match event {
+        // Raw HTML is shown as the text it is, never parsed by the browser.
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: safe_link(dest_url),
+            title,
+            id,
+        }),
+        // Images would load from anywhere (tracking pixels): show them as links.
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: safe_link(dest_url),
+            title,
+            id,
+        }),
+        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
+        other => other,
+    });
+    let mut out = String::with_capacity(body.len() * 5 / 4);
+    html::push_html(&mut out, events);
+    out
+}
+
+fn safe_link(url: CowStr<'_>) -> CowStr<'_> {
+    let lower = url.to_ascii_lowercase();
+    if SAFE_LINKS.iter().any(|prefix| lower.starts_with(prefix)) {
+        url
+    } else {
+        CowStr::Borrowed("#")
+    }
+}
+
+/// The record must exist in the viewer's workspace; its title is returned for the log.
+pub(crate) async fn record_title<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    record: RecordRef,
+) -> Result<String, AppError> {
+    let workspace = viewer.workspace_id.0;
+    let found = match record {
+        RecordRef::Deal(id) => deal::Entity::find_by_id(id.0)
+            .filter(deal::Column::WorkspaceId.eq(workspace))
+            .one(conn)
+            .await
+            .or_internal()?
+            .map(|d| d.title),
+        RecordRef::Contact(id) => contact::Entity::find_by_id(id.0)
+            .filter(contact::Column::WorkspaceId.eq(workspace))
+            .one(conn)
+            .await
+            .or_internal()?
+            .map(|c| c.name),
+        RecordRef::Company(id) => company::Entity::find_by_id(id.0)
+            .filter(company::Column::WorkspaceId.eq(workspace))
+            .one(conn)
+            .await
+            .or_internal()?
+            .map(|c| c.name),
+    };
+    found.ok_or(AppError::NotFound)
+}
+
+/// A stored note as a timeline line.
+pub(crate) fn note_item(row: &note::Model, author: Option<String>) -> TimelineItem {
+    TimelineItem {
+        key: format!("n{}", row.id),
+        at: row.created_at,
+        who: author,
+        entry: Entry::Note {
+            html: render_markdown(&row.body),
+        },
+    }
+}
+
+impl Crm {
+    /// Adds a note to a deal, contact or company of the viewer's workspace.
+    ///
+    /// # Errors
+    /// `Validation` for an empty or too-long note; `NotFound` for a record elsewhere.
+    pub async fn add_note(
+        &self,
+        viewer: &CurrentUser,
+        new: NewNote,
+    ) -> Result<TimelineItem, AppError> {
+        let body = new.validate().map_err(AppError::Validation)?;
+        let txn = self.begin_write().await?;
+        let title = record_title(&txn, viewer, new.on).await?;
+        let (deal_id, contact_id, company_id) = match new.on {
+            RecordRef::Deal(id) => (Some(id.0), None, None),
+            RecordRef::Contact(id) => (None, Some(id.0), None),
+            RecordRef::Company(id) => (None, None, Some(id.0)),
+        };
+        let row = note::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            workspace_id: Set(viewer.workspace_id.0),
+            body: Set(body),
+            author_id: Set(Some(viewer.user_id.0)),
+            deal_id: Set(deal_id),
+            contact_id: Set(contact_id),
+            company_id: Set(company_id),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&txn)
+        .await
+        .or_internal()?;
+        let event = append(
+            &txn,
+            Change {
+                workspace_id: viewer.workspace_id,
+                actor: Some(viewer.user_id),
+                kind: EventKind::NoteAdded,
+                subject: format!("note:{}", row.id),
+                before: None,
+                after: Some(json!({ "record": new.on.subject(), "title": title })),
+            },
+        )
+        .await?;
+        self.commit_and_publish(txn, vec![event]).await?;
+        Ok(note_item(&row, Some(viewer.name.clone())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_markdown;
+
+    #[test]
+    fn markdown_formats_but_raw_html_stays_text() {
+        let html = render_markdown("**Budget** approved <script>alert(1)</script>");
+        assert!(html.contains("<strong>Budget</strong>"));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(!html.contains("<script"));
+        let block = render_markdown("<img src=x onerror=alert(1)>\n\nok");
+        assert!(!block.contains("<img"));
+    }
+
+    #[test]
+    fn only_web_mail_and_phone_links_survive() {
+        let html = render_markdown("[site](https://acme.example) [x](javascript:alert(1)) [y](JaVaScRiPt:alert(1)) [m](mailto:a@b.example)");
+        assert!(html.contains("href=\"https://acme.example\""));
+        assert!(html.contains("href=\"mailto:a@b.example\""));
+        assert!(!html.to_ascii_lowercase().contains("javascript"));
+        let image = render_markdown("![pixel](https://tracker.example/p.gif)");
+        assert!(!image.contains("<img"));
+        assert!(image.contains("<a href=\"https://tracker.example/p.gif\">pixel</a>"));
+    }
+}

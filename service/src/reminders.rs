@@ -1,0 +1,124 @@
+//! Reminders for activities coming due: an `activity.due` event in the log (the browser
+//! shows it to the assignee through the live feed) and, when SMTP is configured, an
+//! e-mail. A sweep runs every minute; each reminder is claimed with a conditional update,
+//! so several server processes never send one twice.
+
+use crate::{
+    db::OrInternal,
+    entity::{activity, deal, user},
+    event_log::{append, Change},
+    mail::{Mail, Mailer},
+    Crm,
+};
+use chrono::{DateTime, Duration, Utc};
+use domain::{event::EventKind, UserId, WorkspaceId};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::json;
+
+/// How far ahead an activity is announced.
+pub const REMIND_AHEAD_MINUTES: i64 = 15;
+/// Activities claimed per sweep; the next sweep takes the rest.
+const SWEEP_MAX: u64 = 500;
+
+impl Crm {
+    /// Announces every open activity due within [`REMIND_AHEAD_MINUTES`] of `now` that
+    /// was not announced yet. Ones already more than a day overdue are marked without a
+    /// reminder, so a server that was down does not flood people. Returns how many were
+    /// announced.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn send_due_reminders(
+        &self,
+        now: DateTime<Utc>,
+        mailer: &Mailer,
+    ) -> Result<usize, domain::AppError> {
+        let due = activity::Entity::find()
+            .filter(activity::Column::Done.eq(false))
+            .filter(activity::Column::RemindedAt.is_null())
+            .filter(activity::Column::DueAt.lte(now + Duration::minutes(REMIND_AHEAD_MINUTES)))
+            .order_by_asc(activity::Column::DueAt)
+            .limit(SWEEP_MAX)
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        let mut announced = 0;
+        for row in due {
+            let txn = self.begin_write().await?;
+            let claimed = activity::Entity::update_many()
+                .col_expr(activity::Column::RemindedAt, now.into())
+                .filter(activity::Column::Id.eq(row.id))
+                .filter(activity::Column::RemindedAt.is_null())
+                .exec(&txn)
+                .await
+                .or_internal()?;
+            if claimed.rows_affected == 0 || row.due_at < now - Duration::days(1) {
+                txn.commit().await.or_internal()?;
+                continue;
+            }
+            let deal_title = match row.deal_id {
+                Some(id) => deal::Entity::find_by_id(id)
+                    .one(&txn)
+                    .await
+                    .or_internal()?
+                    .map(|d| d.title),
+                None => None,
+            };
+            let event = append(
+                &txn,
+                Change {
+                    workspace_id: WorkspaceId(row.workspace_id),
+                    actor: None,
+                    kind: EventKind::ActivityDue,
+                    subject: format!("activity:{}", row.id),
+                    before: None,
+                    after: Some(json!({
+                        "title": row.subject,
+                        "kind": row.kind,
+                        "assignee": row.assignee_id,
+                        "due_at": row.due_at,
+                        "deal": row.deal_id,
+                        "deal_title": deal_title,
+                    })),
+                },
+            )
+            .await?;
+            let assignee = match row.assignee_id {
+                Some(id) => user::Entity::find_by_id(id).one(&txn).await.or_internal()?,
+                None => None,
+            };
+            self.commit_and_publish(txn, vec![event]).await?;
+            announced += 1;
+            if let Some(person) = assignee.filter(|p| p.active) {
+                let about = deal_title.map(|t| format!(" ({t})")).unwrap_or_default();
+                mailer.send(Mail {
+                    to: person.email,
+                    to_user: UserId(person.id),
+                    subject: format!("Due soon: {}{about}", row.subject),
+                    body: format!(
+                        "Hello {},\n\n“{}”{about} is due at {} UTC.\n\n— Pipewright",
+                        person.name,
+                        row.subject,
+                        row.due_at.format("%Y-%m-%d %H:%M")
+                    ),
+                });
+            }
+        }
+        Ok(announced)
+    }
+}
+
+/// Sweeps for due activities once a minute for as long as the process runs.
+pub fn start_reminders(crm: &Crm, mailer: Mailer) {
+    let crm = crm.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(error) = crm.send_due_reminders(Utc::now(), &mailer).await {
+                tracing::warn!(?error, "the reminder sweep failed; retrying in a minute");
+            }
+        }
+    });
+}
