@@ -22,6 +22,9 @@ pub struct DealFilter {
     pub tag: String,
     /// Matches the title.
     pub text: String,
+    /// Only open deals with no open activity: the ones nobody is working.
+    #[serde(default)]
+    pub no_next_step: bool,
 }
 
 /// A stage as the board and the deal page need it.

@@ -161,7 +161,7 @@ test("the deal page edits in place and shows the stage path and history", async 
   await expect(page.getByText("The value cannot be negative.")).toBeVisible();
   await page.getByRole("button", { name: "Initial contact" }).click();
   await expect(page.getByRole("button", { name: "Initial contact" })).toHaveAttribute("aria-current", "step");
-  await expect(page.getByRole("region", { name: "Stage history" })).toContainText("Qualified → Initial contact");
+  await expect(page.getByRole("list", { name: "Timeline entries" })).toContainText("moved it from Qualified to Initial contact");
   await page.getByRole("button", { name: "Mark won" }).click();
   await expect(page.getByText("Won", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Reopen" }).click();

@@ -56,6 +56,16 @@ pub struct ServeArgs {
     /// The address people use, e.g. https://crm.acme.com (for invitation links).
     #[arg(long, env = "PIPEWRIGHT_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// SMTP relay (host:port) for reminder e-mails; without one they are only logged.
+    #[arg(long, env = "PIPEWRIGHT_SMTP_RELAY")]
+    pub smtp_relay: Option<String>,
+    /// Sender address of reminder e-mails.
+    #[arg(
+        long,
+        env = "PIPEWRIGHT_MAIL_FROM",
+        default_value = "pipewright@localhost"
+    )]
+    pub mail_from: String,
 }
 
 #[derive(Debug, Args)]

@@ -12,7 +12,7 @@ use server::{
 use service::{
     connect,
     demo::{DemoOptions, DEMO_PASSWORD},
-    is_postgres, migrate, Crm, CrmSettings,
+    is_postgres, migrate, start_reminders, Crm, CrmSettings, Mailer,
 };
 use std::{net::SocketAddr, process::ExitCode};
 use tracing_subscriber::EnvFilter;
@@ -95,6 +95,14 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         secure_cookies: args.secure_cookies || served_over_https,
         public_url: args.public_url.clone(),
     };
+    let mailer = match args.smtp_relay.clone() {
+        Some(relay) => Mailer::Smtp {
+            relay,
+            from: args.mail_from.clone(),
+        },
+        None => Mailer::Log,
+    };
+    start_reminders(&state.crm, mailer);
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     println!("Pipewright is running on http://{}", args.addr);
     axum::serve(

@@ -6,3 +6,4 @@ pub mod companies;
 pub mod deals;
 pub mod session;
 pub mod team;
+pub mod timeline;

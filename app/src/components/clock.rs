@@ -71,7 +71,12 @@ pub fn show_due(at: DateTime<Utc>, offset: i32) -> String {
 
 /// Tomorrow at 9:00 local, as a `datetime-local` value: the usual next step.
 pub fn tomorrow_morning(offset: i32) -> String {
-    let local = Utc::now() - Duration::minutes(i64::from(offset)) + Duration::days(1);
+    morning_in(1, offset)
+}
+
+/// 9:00 local, `days` from today, as a `datetime-local` value.
+pub fn morning_in(days: i64, offset: i32) -> String {
+    let local = Utc::now() - Duration::minutes(i64::from(offset)) + Duration::days(days);
     format!("{}T09:00", local.format("%Y-%m-%d"))
 }
 

@@ -170,3 +170,27 @@ pub fn Here(live: Live, view: String) -> impl IntoView {
         })
     }
 }
+
+/// Reminders for the signed-in person: activities coming due and work handed to them.
+/// They stay until dismissed: a reminder that vanishes on its own is easy to miss.
+#[component]
+pub fn Reminders(live: Live) -> impl IntoView {
+    let dismiss = move |event: i64| {
+        live.reminders
+            .update(|all| all.retain(|reminder| reminder.event != event));
+    };
+    view! {
+        <section class="reminders" aria-label="Reminders" aria-live="polite">
+            <For each=move || live.reminders.get() key=|r| r.event let:reminder>
+                <div class="reminder">
+                    <span class="reminder-text">{reminder.text.clone()}</span>
+                    {reminder.deal.clone().map(|deal| view! {
+                        <a class="reminder-open" href=format!("/deals/{deal}")>"Open"</a>
+                    })}
+                    <button type="button" class="link" aria-label=format!("Dismiss: {}", reminder.text)
+                        on:click=move |_| dismiss(reminder.event)>"×"</button>
+                </div>
+            </For>
+        </section>
+    }
+}

@@ -46,6 +46,18 @@ pub struct UndoOffer {
     pub what: String,
 }
 
+/// Something for this person: an activity coming due, or work someone assigned them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    pub event: i64,
+    pub text: String,
+    /// The deal it is about, to open it.
+    pub deal: Option<String>,
+}
+
+/// Reminders kept on screen at once; older ones are in My day anyway.
+const REMINDERS_SHOWN: usize = 4;
+
 /// The live context of a signed-in tab; cheap to copy.
 #[derive(Clone, Copy)]
 pub struct Live {
@@ -55,6 +67,7 @@ pub struct Live {
     /// "Dana moved Acme renewal to Proposal": the latest change by someone else.
     pub note: RwSignal<Option<String>>,
     pub undo: RwSignal<Option<UndoOffer>>,
+    pub reminders: RwSignal<Vec<Reminder>>,
     handlers: StoredValue<Vec<(u64, Handler)>>,
     next_handler: StoredValue<u64>,
     /// What this tab shows, with the token of the component that said so.
@@ -71,6 +84,7 @@ pub fn provide_live(me: UserId, head: Option<i64>) -> Live {
         viewers: RwSignal::new(Vec::new()),
         note: RwSignal::new(None),
         undo: RwSignal::new(None),
+        reminders: RwSignal::new(Vec::new()),
         handlers: StoredValue::new(Vec::new()),
         next_handler: StoredValue::new(0),
         view: StoredValue::new((0, None)),
@@ -168,6 +182,12 @@ impl Live {
                 if event.actor != Some(self.me) && worth_a_note(event.kind) {
                     self.note.try_set(Some(event.describe()));
                 }
+                if let Some(reminder) = reminder_for(self.me, &event) {
+                    self.reminders.try_update(|shown| {
+                        shown.insert(0, reminder);
+                        shown.truncate(REMINDERS_SHOWN);
+                    });
+                }
                 self.dispatch(&News::Event(event));
             }
             ServerMessage::Resync { head } => {
@@ -194,6 +214,33 @@ impl Live {
             handler(news);
         }
     }
+}
+
+/// A reminder when the event is an activity of mine coming due, or one someone else
+/// just scheduled for me or handed to me.
+fn reminder_for(me: UserId, event: &LiveEvent) -> Option<Reminder> {
+    if event.after_str("assignee") != Some(me.0.to_string().as_str()) {
+        return None;
+    }
+    let title = event.after_str("title").unwrap_or("an activity");
+    let text = match event.kind {
+        EventKind::ActivityDue => match event.after_str("deal_title") {
+            Some(deal) => format!("Due soon: {title} ({deal})"),
+            None => format!("Due soon: {title}"),
+        },
+        EventKind::ActivityScheduled | EventKind::ActivityUpdated
+            if event.actor.is_some_and(|actor| actor != me) =>
+        {
+            let who = event.actor_name.as_deref().unwrap_or("Someone");
+            format!("{who} gave you “{title}”")
+        }
+        _ => return None,
+    };
+    Some(Reminder {
+        event: event.id,
+        text,
+        deal: event.after_str("deal").map(str::to_owned),
+    })
 }
 
 /// Changes a seller cares to hear about while working; membership and settings churn

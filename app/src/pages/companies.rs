@@ -1,6 +1,7 @@
 //! `/companies` (search, sort, page, add) and `/companies/:id` (details, inline edit,
 //! people, deals).
 
+use crate::components::timeline::Timeline;
 use crate::{
     api::companies::{get_company, list_companies, SaveCompany},
     components::{field::server_message, form_outcome, FormBanner, TextField},
@@ -9,6 +10,7 @@ use crate::{
         ListToolbar, NotFoundStatus, Pager, RelatedDeals,
     },
 };
+use domain::note::RecordRef;
 use domain::{
     company::{self as rules, CompanyDetails, CompanyFields, CompanySummary, ListSort},
     ids::CompanyId,
@@ -167,6 +169,7 @@ fn CompanyDetailsView(details: CompanyDetails, save: ServerAction<SaveCompany>) 
     let people_title = format!("People ({contacts_total})");
     let deals_title = format!("Deals ({deals_total})");
     let show = |value: Option<String>| value.unwrap_or_else(|| "–".to_owned());
+    let record = RecordRef::Company(company.id);
     view! {
         <Title text=name.clone() />
         <header class="page-header">
@@ -216,5 +219,6 @@ fn CompanyDetailsView(details: CompanyDetails, save: ServerAction<SaveCompany>) 
             <h2 id="company-deals">{deals_title}</h2>
             <RelatedDeals deals=deals total=deals_total />
         </section>
+        <Timeline of=record />
     }
 }

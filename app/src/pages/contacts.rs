@@ -1,5 +1,6 @@
 //! `/contacts` (search, sort, page, add) and `/contacts/:id` (details, inline edit, deals).
 
+use crate::components::timeline::Timeline;
 use crate::{
     api::companies::{get_contact, list_contacts, search_companies, SaveContact},
     components::{
@@ -12,6 +13,7 @@ use crate::{
     },
 };
 use domain::company::{self as rules, ContactDetails, ContactSummary, ListSort};
+use domain::note::RecordRef;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -241,6 +243,7 @@ fn ContactDetailsView(details: ContactDetails, save: ServerAction<SaveContact>) 
         None => dash(),
     };
     let title = contact.title.clone().unwrap_or_else(|| "–".to_owned());
+    let record = RecordRef::Contact(contact.id);
     view! {
         <Title text=name.clone() />
         <header class="page-header"><h1>{name.clone()}</h1></header>
@@ -262,5 +265,6 @@ fn ContactDetailsView(details: ContactDetails, save: ServerAction<SaveContact>) 
             <h2 id="contact-deals">{deals_title}</h2>
             <RelatedDeals deals=deals total=deals_total />
         </section>
+        <Timeline of=record />
     }
 }

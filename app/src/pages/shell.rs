@@ -5,7 +5,7 @@ use crate::{
     auth::use_auth,
     components::{
         icons::Icon,
-        live::{ChangeNote, LiveBadge, UndoToast},
+        live::{ChangeNote, LiveBadge, Reminders, UndoToast},
     },
     live::provide_live,
 };
@@ -149,5 +149,6 @@ fn SignedInLayout(user: CurrentUser, head: Option<i64>) -> impl IntoView {
         </div>
         <ChangeNote live />
         <UndoToast live />
+        <Reminders live />
     }
 }

@@ -4,7 +4,7 @@
 use super::rows::{cards, stage_info, stages_of};
 use crate::{
     db::OrInternal,
-    entity::{deal, pipeline, stage},
+    entity::{activity, deal, pipeline, stage},
     Crm,
 };
 use chrono::Utc;
@@ -17,7 +17,7 @@ use domain::{
     AppError,
 };
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use std::collections::HashMap;
@@ -61,6 +61,17 @@ pub(super) fn matching(viewer: &CurrentUser, filter: &DealFilter) -> Select<deal
             Expr::col((deal::Entity, deal::Column::Tags))
                 .like(LikeExpr::new(like_pattern(&format!(",{tag},"))).escape('\\')),
         );
+    }
+    if filter.no_next_step {
+        let planned = Query::select()
+            .column(activity::Column::DealId)
+            .from(activity::Entity)
+            .and_where(activity::Column::Done.eq(false))
+            .and_where(activity::Column::DealId.is_not_null())
+            .to_owned();
+        query = query
+            .filter(deal::Column::Status.eq("open"))
+            .filter(deal::Column::Id.not_in_subquery(planned));
     }
     let text = filter.text.trim();
     if !text.is_empty() {

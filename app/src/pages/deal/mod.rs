@@ -6,13 +6,16 @@ mod conflict;
 mod fields;
 mod next_steps;
 mod path;
+mod quick_log;
 
+use crate::components::timeline::Timeline;
 use crate::{
     api::deals::{get_deal, update_deal},
     components::live::Here,
     live::{use_live, Live, News},
 };
 use conflict::{Conflict, ConflictPrompt};
+use domain::note::RecordRef;
 use domain::{
     board::{DealDetail, Saved},
     deal::{validate_changes, DealChange},
@@ -203,7 +206,7 @@ fn DealView(detail: DealDetail) -> impl IntoView {
                 <next_steps::NextSteps state />
                 <fields::Contacts state />
                 <path::Checklist state />
-                <path::History state />
+                <Timeline of=RecordRef::Deal(state.id()) />
             </div>
         </div>
     }

@@ -38,6 +38,7 @@ pub fn NextSteps(state: DealState) -> impl IntoView {
     view! {
         <section class="panel next-steps" aria-labelledby="next-steps-title">
             <h2 id="next-steps-title">"Activities"</h2>
+            <super::quick_log::QuickLog state reload ask_next />
             <Transition fallback=|| view! { <p class="loading">"Loading activities…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {

@@ -174,23 +174,3 @@ pub fn Checklist(state: DealState) -> impl IntoView {
         </Show>
     }
 }
-
-#[component]
-pub fn History(state: DealState) -> impl IntoView {
-    view! {
-        <section class="panel" aria-labelledby="history-title">
-            <h2 id="history-title">"Stage history"</h2>
-            <ol class="history">
-                {move || state.detail.with(|d| d.history.clone()).into_iter().map(|step| {
-                    let what = match step.from {
-                        Some(from) if from != step.to => format!("{from} → {}", step.to),
-                        _ => step.to.clone(),
-                    };
-                    let when = step.at.format("%b %-d, %Y %H:%M UTC").to_string();
-                    let who = step.by.map(|b| format!(" · {b}")).unwrap_or_default();
-                    view! { <li><span class="what">{what}</span><span class="when">{when}{who}</span></li> }
-                }).collect_view()}
-            </ol>
-        </section>
-    }
-}

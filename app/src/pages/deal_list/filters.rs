@@ -52,9 +52,16 @@ pub fn DealFilters(board: Board, query: Memo<DealQuery>) -> impl IntoView {
             apply(&navigate, search, query, |q| q.sort = sort);
         }
     };
-    let on_mine = move |e| {
-        let mine = event_target_checked(&e);
-        apply(&navigate, search, query, |q| q.mine = mine);
+    let on_mine = {
+        let navigate = navigate.clone();
+        move |e| {
+            let mine = event_target_checked(&e);
+            apply(&navigate, search, query, |q| q.mine = mine);
+        }
+    };
+    let on_idle = move |e| {
+        let idle = event_target_checked(&e);
+        apply(&navigate, search, query, |q| q.idle = idle);
     };
     let pipeline_menu = (board.pipelines.len() > 1).then(|| {
         view! {
@@ -98,6 +105,11 @@ pub fn DealFilters(board: Board, query: Memo<DealQuery>) -> impl IntoView {
                 <input type="checkbox" name="mine" value="1" checked=initial.mine
                     prop:checked=move || query.get().mine on:change=on_mine />
                 "My deals"
+            </label>
+            <label class="tick-label">
+                <input type="checkbox" name="idle" value="1" checked=initial.idle
+                    prop:checked=move || query.get().idle on:change=on_idle />
+                "No next step"
             </label>
             <button type="submit" class="secondary">"Apply filters"</button>
         </Form>

@@ -54,6 +54,8 @@ pub struct DealQuery {
     pub text: String,
     pub owner: Option<UserId>,
     pub mine: bool,
+    /// Only open deals without a planned activity.
+    pub idle: bool,
     pub pipeline: Option<PipelineId>,
     pub sort: DealSort,
     /// Zero-based.
@@ -68,6 +70,7 @@ impl DealQuery {
             text: text.trim().to_owned(),
             owner: get("owner").and_then(|o| o.trim().parse().ok()),
             mine: get("mine").is_some_and(|m| matches!(m.trim(), "1" | "on" | "true")),
+            idle: get("idle").is_some_and(|m| matches!(m.trim(), "1" | "on" | "true")),
             pipeline: get("pipeline").and_then(|p| p.trim().parse().ok()),
             sort: parse_sort(&get("sort").unwrap_or_default()),
             page: get("page").and_then(|p| p.trim().parse().ok()).unwrap_or(0),
@@ -81,6 +84,7 @@ impl DealQuery {
             mine: self.mine,
             tag: String::new(),
             text: self.text.clone(),
+            no_next_step: self.idle,
         }
     }
 
@@ -95,6 +99,9 @@ impl DealQuery {
         }
         if self.mine {
             pairs.push(("mine", "1".to_owned()));
+        }
+        if self.idle {
+            pairs.push(("idle", "1".to_owned()));
         }
         if let Some(pipeline) = self.pipeline {
             pairs.push(("pipeline", pipeline.to_string()));

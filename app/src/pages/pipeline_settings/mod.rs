@@ -4,6 +4,7 @@
 
 mod add;
 mod editor;
+mod followups;
 mod lost_reasons;
 mod removed;
 mod stage;
@@ -19,6 +20,7 @@ use domain::{
     AppError, FieldErrors,
 };
 use editor::Editor;
+use followups::FollowUpPlan;
 use leptos::{either::Either, prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::{
@@ -85,6 +87,7 @@ fn PipelineSettings() -> impl IntoView {
                     Ok(loaded) => view! {
                         <PipelinePicker board=loaded.clone() />
                         <PipelineEditor board=loaded.clone() saves notice />
+                        <FollowUpPlan pipeline=loaded.pipeline notice />
                         <LostReasons reasons=loaded.lost_reasons notice />
                     }
                     .into_any(),

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Timeline of one deal with N events on SQLite: first page and a deep page, p50/p95/p99.
+# Usage: bench/timeline.sh [events] [reads]   (defaults 5000 1000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo run --release -q -p service --example timeline_bench -- "${1:-5000}" "${2:-1000}"
