@@ -10,7 +10,7 @@ LOG="$WORK/server.log"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 
 "$TARGET_DIR/release/pipewright" serve --addr "127.0.0.1:$PORT" \
-  --database-url "sqlite://$WORK/e2e.db?mode=rwc" >"$LOG" 2>&1 &
+  --database-url "sqlite://$WORK/e2e.db?mode=rwc" --reminder-sweep-secs 2 >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 

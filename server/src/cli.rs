@@ -66,6 +66,9 @@ pub struct ServeArgs {
         default_value = "pipewright@localhost"
     )]
     pub mail_from: String,
+    /// Seconds between sweeps for activities coming due (tests shorten it).
+    #[arg(long, env = "PIPEWRIGHT_REMINDER_SWEEP_SECS", default_value_t = 60)]
+    pub reminder_sweep_secs: u64,
 }
 
 #[derive(Debug, Args)]

@@ -102,7 +102,11 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         },
         None => Mailer::Log,
     };
-    start_reminders(&state.crm, mailer);
+    start_reminders(
+        &state.crm,
+        mailer,
+        std::time::Duration::from_secs(args.reminder_sweep_secs.max(1)),
+    );
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     println!("Pipewright is running on http://{}", args.addr);
     axum::serve(

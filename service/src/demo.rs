@@ -2,6 +2,7 @@
 //! spread over stages, owners, companies and contacts the way real pipelines are skewed.
 
 mod names;
+mod work;
 
 use crate::{
     accounts::insert_user,
@@ -192,11 +193,12 @@ impl Crm {
         let mut written = 0;
         let mut batch = Vec::with_capacity(BATCH);
         let mut roles = Vec::with_capacity(BATCH);
+        let mut activities = Vec::with_capacity(BATCH * 2);
         for _ in 0..options.deals {
             let company_index = names::skewed_index(&mut rng, company_ids.len());
             let contact_index = contact_of_company[company_index];
             let owner = owners[names::skewed_index(&mut rng, owners.len())];
-            let deal = generate_deal(
+            let mut deal = generate_deal(
                 &mut rng,
                 now,
                 workspace_id,
@@ -228,17 +230,23 @@ impl Crm {
                     role: Set(role.key().to_owned()),
                 });
             }
+            let planned = work::activities_for(&mut rng, &mut deal, now);
+            activities.extend(planned);
             batch.push(deal);
             if batch.len() == BATCH {
                 written += batch.len();
                 self.insert_batches(std::mem::take(&mut batch)).await?;
                 self.insert_batches(std::mem::take(&mut roles)).await?;
+                self.insert_batches(std::mem::take(&mut activities)).await?;
                 progress(written);
             }
         }
         written += batch.len();
         self.insert_batches(batch).await?;
         self.insert_batches(roles).await?;
+        self.insert_batches(activities).await?;
+        self.insert_batches(work::followup_plan(workspace_id.0, pipeline.id))
+            .await?;
         progress(written);
 
         let txn = self.begin_write().await?;

@@ -108,16 +108,19 @@ impl Crm {
     }
 }
 
-/// Sweeps for due activities once a minute for as long as the process runs.
-pub fn start_reminders(crm: &Crm, mailer: Mailer) {
+/// Sweeps for due activities every `every` (a minute in production) while the process runs.
+pub fn start_reminders(crm: &Crm, mailer: Mailer, every: std::time::Duration) {
     let crm = crm.clone();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
             if let Err(error) = crm.send_due_reminders(Utc::now(), &mailer).await {
-                tracing::warn!(?error, "the reminder sweep failed; retrying in a minute");
+                tracing::warn!(
+                    ?error,
+                    "the reminder sweep failed; retrying at the next sweep"
+                );
             }
         }
     });

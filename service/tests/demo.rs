@@ -26,6 +26,9 @@ async fn demo_workspace_has_realistic_spread_and_working_logins(crm: Crm) {
     assert_eq!(count(&crm, "deals").await, 2_500);
     assert_eq!(count(&crm, "companies").await as usize, demo.companies);
     assert_eq!(count(&crm, "contacts").await as usize, demo.contacts);
+    // Most open deals have a next step and recent work; the plan is there to win into.
+    assert!(count(&crm, "activities").await > 1_500);
+    assert_eq!(count(&crm, "followup_steps").await, 3);
     for role in [Role::Admin, Role::Manager, Role::Rep, Role::Marketer] {
         let login = demo
             .logins
