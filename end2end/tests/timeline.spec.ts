@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { newAccount, Pipewright } from "./fixtures/pipewright";
+import { joinAsTeammate, newAccount, Pipewright } from "./fixtures/pipewright";
 
 // Notes and the timeline, the phone's quick call log, follow-up plans on a win, the
 // "no next step" list and reminders, at the phone and desktop sizes.
@@ -42,7 +42,7 @@ test("a note renders Markdown, shows a script tag as text, and defuses javascrip
   await timeline.getByRole("button", { name: "Add note" }).click();
   await expect(timeline.getByText("Write something first.")).toBeVisible();
 
-  await timeline.getByLabel("Note").fill(
+  await timeline.getByLabel("Note", { exact: true }).fill(
     "**Budget** approved <script>window.pwned = 1</script> [details](javascript:window.pwned=2)",
   );
   await timeline.getByRole("button", { name: "Add note" }).click();
@@ -51,7 +51,7 @@ test("a note renders Markdown, shows a script tag as text, and defuses javascrip
   await expect(entries).toContainText("<script>window.pwned = 1</script>");
   await expect(entries.getByRole("link", { name: "details" })).toHaveAttribute("href", "#");
   expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
-  await expect(timeline.getByLabel("Note")).toHaveValue("");
+  await expect(timeline.getByLabel("Note", { exact: true })).toHaveValue("");
 });
 
 test("a call is logged from the deal page in three taps, with its next step", async ({ page }) => {
@@ -71,6 +71,8 @@ test("a call is logged from the deal page in three taps, with its next step", as
 
 test("winning a deal creates the pipeline's follow-up activities", async ({ page }) => {
   await page.goto("/settings/pipeline");
+  // Hydrated (the live badge is drawn by the WASM) before the first click.
+  await expect(page.getByRole("status").filter({ hasText: "Live" })).toBeAttached();
   const plan = page.getByRole("region", { name: "Follow-up after a win" });
   await plan.getByRole("button", { name: "Add a step" }).click();
   await plan.getByLabel("Day of step 1").fill("-5");
@@ -117,4 +119,28 @@ test("deals without a next step are listed, and a reminder pops up when one come
   await expect(results.getByRole("link", { name: "Idle deal" })).toBeVisible();
   await expect(results.getByRole("link", { name: "Busy deal" })).toHaveCount(0);
   await expect(page.getByLabel("No next step")).toBeChecked();
+});
+
+test("work handed to a teammate from My day reaches them live", async ({ page, browser }) => {
+  const sam = await joinAsTeammate(page, browser, "Sam Okafor");
+  await page.goto("/pipeline");
+  await page.waitForLoadState("networkidle");
+  await openNewDeal(page, "Umbrella renewal");
+  const form = page.getByRole("form", { name: "Schedule an activity" });
+  await form.getByLabel("What's next").fill("Send the contract");
+  await form.getByRole("button", { name: "Schedule" }).click();
+  await expect(page.getByRole("list", { name: "Planned" })).toContainText("Send the contract");
+
+  await sam.page.goto("/activities");
+  await expect(sam.page.getByText("Nothing due this week.")).toBeVisible();
+  await expect(sam.page.getByRole("status").filter({ hasText: "Live" })).toBeAttached();
+
+  await page.goto("/activities");
+  await page.getByLabel("Give Send the contract to").selectOption({ label: "Sam Okafor" });
+  await expect(page.getByText("Nothing due this week.")).toBeVisible();
+
+  const reminders = sam.page.getByRole("region", { name: "Reminders" });
+  await expect(reminders).toContainText("gave you “Send the contract”");
+  await expect(sam.page.getByRole("region", { name: "This week" })).toContainText("Send the contract");
+  await sam.context.close();
 });

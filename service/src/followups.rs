@@ -24,16 +24,22 @@ use serde_json::json;
 use uuid::Uuid;
 
 impl Crm {
-    /// A pipeline's follow-up plan, ordered by day.
+    /// A pipeline's follow-up plan, ordered by day; `None`: the first pipeline's.
     ///
     /// # Errors
     /// `NotFound` for a pipeline outside the workspace.
     pub async fn followup_plan(
         &self,
         viewer: &CurrentUser,
-        pipeline_id: PipelineId,
+        pipeline_id: Option<PipelineId>,
     ) -> Result<Vec<FollowUpStep>, AppError> {
-        own_pipeline(&self.db, viewer, pipeline_id).await?;
+        let pipeline_id = match pipeline_id {
+            Some(id) => {
+                own_pipeline(&self.db, viewer, id).await?;
+                id
+            }
+            None => PipelineId(self.first_pipeline(viewer).await?.id),
+        };
         Ok(steps_of(&self.db, pipeline_id.0)
             .await?
             .into_iter()

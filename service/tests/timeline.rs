@@ -224,7 +224,7 @@ async fn a_won_deal_gets_its_pipelines_follow_up_plan_and_undo_withdraws_it(crm:
         .unwrap_err();
     assert_eq!(fields(&refused), ["step-1"]);
     crm.set_followup_plan(&dana, pipeline, plan).await.unwrap();
-    let saved = crm.followup_plan(&sam, pipeline).await.unwrap();
+    let saved = crm.followup_plan(&sam, Some(pipeline)).await.unwrap();
     assert_eq!(saved[0].subject, "Kickoff call");
 
     let deal = new_deal(&crm, &sam, "Globex expansion", vec![]).await.card;

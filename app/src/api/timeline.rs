@@ -49,8 +49,11 @@ pub async fn log_activity(work: LoggedWork) -> Result<Logged, AppError> {
     context.answer(result)
 }
 
+/// A pipeline's plan; `None`: the first pipeline's (as the board opens with).
 #[server(prefix = "/api", endpoint = "followup_plan", input = Json)]
-pub async fn get_followup_plan(pipeline: PipelineId) -> Result<Vec<FollowUpStep>, AppError> {
+pub async fn get_followup_plan(
+    pipeline: Option<PipelineId>,
+) -> Result<Vec<FollowUpStep>, AppError> {
     let context = crate::ssr::server_context()?;
     let result = async {
         let viewer = context.require_user().await?;

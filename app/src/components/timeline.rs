@@ -3,19 +3,48 @@
 
 use crate::{
     api::timeline::{add_note, get_timeline},
-    components::clock::{shared_offset, show_due},
+    components::{
+        clock::{shared_offset, show_due},
+        refetch_on,
+    },
     live::{use_live, News},
 };
 use domain::{
     note::{NewNote, RecordRef, NOTE_MAX},
-    timeline::{Entry, TimelineCursor, TimelineItem},
+    timeline::{Entry, TimelineItem, TimelinePage},
+    AppError,
 };
 use leptos::{prelude::*, task::spawn_local};
+use uuid::Uuid;
+
+/// The first page of a record's timeline, for its page's resource: loaded alongside the
+/// record, so the page hydrates in one step.
+pub fn first_page(
+    key: impl Fn() -> String + Send + Sync + 'static,
+    record: fn(Uuid) -> RecordRef,
+) -> Resource<Result<TimelinePage, AppError>> {
+    Resource::new(key, move |id| {
+        // A malformed id finds nothing, as the record's own lookup will say.
+        get_timeline(record(Uuid::parse_str(&id).unwrap_or_default()), None)
+    })
+}
 
 #[component]
-pub fn Timeline(of: RecordRef) -> impl IntoView {
+pub fn Timeline(of: RecordRef, first: Result<TimelinePage, AppError>) -> impl IntoView {
     let reload = RwSignal::new(0_u32);
-    let first = Resource::new(move || reload.get(), move |_| get_timeline(of, None));
+    let error = RwSignal::new(first.as_ref().err().map(AppError::explain));
+    let page = RwSignal::new(first.unwrap_or_default());
+    refetch_on(reload, move || async move {
+        match get_timeline(of, None).await {
+            Ok(fresh) => {
+                page.try_set(fresh);
+                error.try_set(None);
+            }
+            Err(problem) => {
+                error.try_set(Some(problem.explain()));
+            }
+        }
+    });
     if let Some(live) = use_live() {
         let subject = of.subject();
         live.on_news(move |news| {
@@ -39,14 +68,7 @@ pub fn Timeline(of: RecordRef) -> impl IntoView {
         <section class="panel timeline" aria-labelledby="timeline-title">
             <h2 id="timeline-title">"Timeline"</h2>
             <NoteForm of reload />
-            <Transition fallback=|| view! { <p class="loading">"Loading the timeline…"</p> }>
-                {move || Suspend::new(async move {
-                    match first.await {
-                        Ok(page) => view! { <Entries items=page.items next=page.next of /> }.into_any(),
-                        Err(error) => view! { <p class="field-error" role="alert">{error.explain()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Entries page of error />
         </section>
     }
 }
@@ -94,20 +116,23 @@ fn NoteForm(of: RecordRef, reload: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn Entries(items: Vec<TimelineItem>, next: Option<TimelineCursor>, of: RecordRef) -> impl IntoView {
-    let shown = RwSignal::new(items);
-    let cursor = RwSignal::new(next);
-    let error = RwSignal::new(None::<String>);
+fn Entries(
+    page: RwSignal<TimelinePage>,
+    of: RecordRef,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
     let offset = shared_offset();
     let older = move |_| {
-        let Some(after) = cursor.get_untracked() else {
+        let Some(after) = page.with_untracked(|p| p.next.clone()) else {
             return;
         };
         spawn_local(async move {
             match get_timeline(of, Some(after)).await {
-                Ok(page) => {
-                    shown.try_update(|all| all.extend(page.items));
-                    cursor.try_set(page.next);
+                Ok(more) => {
+                    page.try_update(|shown| {
+                        shown.items.extend(more.items);
+                        shown.next = more.next;
+                    });
                 }
                 Err(problem) => {
                     error.try_set(Some(problem.explain()));
@@ -116,14 +141,14 @@ fn Entries(items: Vec<TimelineItem>, next: Option<TimelineCursor>, of: RecordRef
         });
     };
     view! {
-        {move || shown.with(Vec::is_empty).then(|| view! { <p class="hint">"Nothing here yet."</p> })}
+        {move || page.with(|p| p.items.is_empty()).then(|| view! { <p class="hint">"Nothing here yet."</p> })}
         <ol class="timeline-list" aria-label="Timeline entries">
-            <For each=move || shown.get() key=|item| item.key.clone() let:item>
+            <For each=move || page.with(|p| p.items.clone()) key=|item| item.key.clone() let:item>
                 <Item item offset />
             </For>
         </ol>
         <p class="field-error" role="alert">{move || error.get()}</p>
-        {move || cursor.with(Option::is_some).then(|| view! {
+        {move || page.with(|p| p.next.is_some()).then(|| view! {
             <button type="button" class="secondary wide" on:click=older>"Show older"</button>
         })}
     }

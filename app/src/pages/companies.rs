@@ -1,7 +1,7 @@
 //! `/companies` (search, sort, page, add) and `/companies/:id` (details, inline edit,
 //! people, deals).
 
-use crate::components::timeline::Timeline;
+use crate::components::timeline::{first_page, Timeline};
 use crate::{
     api::companies::{get_company, list_companies, SaveCompany},
     components::{field::server_message, form_outcome, FormBanner, TextField},
@@ -135,14 +135,19 @@ pub fn CompanyPage() -> impl IntoView {
         },
         |(id, _)| get_company(id),
     );
+    let timeline = first_page(
+        move || params.with(|p| p.get("id").unwrap_or_default()),
+        |id| RecordRef::Company(domain::ids::CompanyId(id)),
+    );
     let status = NotFoundStatus::capture();
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading the company…"</p> }>
             {move || {
                 let status = status.clone();
                 Suspend::new(async move {
-                    match company.await {
-                        Ok(details) => view! { <CompanyDetailsView details=details save=save /> }.into_any(),
+                    let (company, timeline) = (company.await, timeline.await);
+                    match company {
+                        Ok(details) => view! { <CompanyDetailsView details=details save=save timeline /> }.into_any(),
                         Err(error) => load_failed(&error, &status, "Company", "/companies", "All companies"),
                     }
                 })
@@ -152,7 +157,11 @@ pub fn CompanyPage() -> impl IntoView {
 }
 
 #[component]
-fn CompanyDetailsView(details: CompanyDetails, save: ServerAction<SaveCompany>) -> impl IntoView {
+fn CompanyDetailsView(
+    details: CompanyDetails,
+    save: ServerAction<SaveCompany>,
+    timeline: Result<domain::timeline::TimelinePage, domain::AppError>,
+) -> impl IntoView {
     let CompanyDetails {
         company,
         contacts,
@@ -219,6 +228,6 @@ fn CompanyDetailsView(details: CompanyDetails, save: ServerAction<SaveCompany>) 
             <h2 id="company-deals">{deals_title}</h2>
             <RelatedDeals deals=deals total=deals_total />
         </section>
-        <Timeline of=record />
+        <Timeline of=record first=timeline />
     }
 }

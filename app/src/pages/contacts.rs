@@ -1,6 +1,6 @@
 //! `/contacts` (search, sort, page, add) and `/contacts/:id` (details, inline edit, deals).
 
-use crate::components::timeline::Timeline;
+use crate::components::timeline::{first_page, Timeline};
 use crate::{
     api::companies::{get_contact, list_contacts, search_companies, SaveContact},
     components::{
@@ -192,14 +192,19 @@ pub fn ContactPage() -> impl IntoView {
         },
         |(id, _)| get_contact(id),
     );
+    let timeline = first_page(
+        move || params.with(|p| p.get("id").unwrap_or_default()),
+        |id| RecordRef::Contact(domain::ids::ContactId(id)),
+    );
     let status = NotFoundStatus::capture();
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading the contact…"</p> }>
             {move || {
                 let status = status.clone();
                 Suspend::new(async move {
-                    match contact.await {
-                        Ok(details) => view! { <ContactDetailsView details=details save=save /> }.into_any(),
+                    let (contact, timeline) = (contact.await, timeline.await);
+                    match contact {
+                        Ok(details) => view! { <ContactDetailsView details=details save=save timeline /> }.into_any(),
                         Err(error) => load_failed(&error, &status, "Contact", "/contacts", "All contacts"),
                     }
                 })
@@ -209,7 +214,11 @@ pub fn ContactPage() -> impl IntoView {
 }
 
 #[component]
-fn ContactDetailsView(details: ContactDetails, save: ServerAction<SaveContact>) -> impl IntoView {
+fn ContactDetailsView(
+    details: ContactDetails,
+    save: ServerAction<SaveContact>,
+    timeline: Result<domain::timeline::TimelinePage, domain::AppError>,
+) -> impl IntoView {
     let ContactDetails {
         contact,
         deals,
@@ -265,6 +274,6 @@ fn ContactDetailsView(details: ContactDetails, save: ServerAction<SaveContact>) 
             <h2 id="contact-deals">{deals_title}</h2>
             <RelatedDeals deals=deals total=deals_total />
         </section>
-        <Timeline of=record />
+        <Timeline of=record first=timeline />
     }
 }

@@ -8,7 +8,8 @@ mod next_steps;
 mod path;
 mod quick_log;
 
-use crate::components::timeline::Timeline;
+use crate::api::activities::deal_activities;
+use crate::components::timeline::{first_page, Timeline};
 use crate::{
     api::deals::{get_deal, update_deal},
     components::live::Here,
@@ -16,6 +17,7 @@ use crate::{
 };
 use conflict::{Conflict, ConflictPrompt};
 use domain::note::RecordRef;
+use domain::{activity::Activity, timeline::TimelinePage};
 use domain::{
     board::{DealDetail, Saved},
     deal::{validate_changes, DealChange},
@@ -25,6 +27,7 @@ use domain::{
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
 
 /// The page's live copy of the deal and what the last save said.
 #[derive(Clone, Copy)]
@@ -130,15 +133,19 @@ impl DealState {
 #[component]
 pub fn DealPage() -> impl IntoView {
     let params = use_params_map();
-    let deal = Resource::new(
-        move || params.with(|p| p.get("id").unwrap_or_default()),
-        get_deal,
-    );
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let deal = Resource::new(id, get_deal);
+    // Loaded next to the deal, not inside its view: one step for hydration to follow.
+    let activities = Resource::new(id, |id| {
+        deal_activities(DealId(Uuid::parse_str(&id).unwrap_or_default()))
+    });
+    let timeline = first_page(id, |id| RecordRef::Deal(DealId(id)));
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading the deal…"</p> }>
             {move || Suspend::new(async move {
-                match deal.await {
-                    Ok(detail) => view! { <DealView detail /> }.into_any(),
+                let (deal, activities, timeline) = (deal.await, activities.await, timeline.await);
+                match deal {
+                    Ok(detail) => view! { <DealView detail activities timeline /> }.into_any(),
                     Err(error) => view! {
                         <Title text="Deal" />
                         <div class="banner error" role="alert">{error.message()}</div>
@@ -151,7 +158,11 @@ pub fn DealPage() -> impl IntoView {
 }
 
 #[component]
-fn DealView(detail: DealDetail) -> impl IntoView {
+fn DealView(
+    detail: DealDetail,
+    activities: Result<Vec<Activity>, AppError>,
+    timeline: Result<TimelinePage, AppError>,
+) -> impl IntoView {
     let state = DealState {
         detail: RwSignal::new(detail),
         errors: RwSignal::new(FieldErrors::default()),
@@ -203,10 +214,10 @@ fn DealView(detail: DealDetail) -> impl IntoView {
         <div class="deal-layout">
             <fields::DealFields state />
             <div class="deal-side">
-                <next_steps::NextSteps state />
+                <next_steps::NextSteps state loaded=activities />
                 <fields::Contacts state />
                 <path::Checklist state />
-                <Timeline of=RecordRef::Deal(state.id()) />
+                <Timeline of=RecordRef::Deal(state.id()) first=timeline />
             </div>
         </div>
     }

@@ -2,6 +2,7 @@
 //! schedule one, and, when the last planned step is done, a prompt for the next.
 
 use super::DealState;
+use crate::components::refetch_on;
 use crate::{
     api::activities::{complete_activity, deal_activities, schedule_activity},
     components::clock::{local_time, show_due, tomorrow_morning, use_offset},
@@ -9,15 +10,21 @@ use crate::{
 };
 use domain::{
     activity::{Activity, ActivityKind, NewActivity},
-    FieldErrors,
+    AppError, FieldErrors,
 };
 use leptos::{prelude::*, task::spawn_local};
 
+/// `loaded`: the deal's activities as the page loaded them (with the deal, so the page
+/// hydrates in one step); later changes are fetched here.
 #[component]
-pub fn NextSteps(state: DealState) -> impl IntoView {
+pub fn NextSteps(state: DealState, loaded: Result<Vec<Activity>, AppError>) -> impl IntoView {
     let deal = state.id();
     let reload = RwSignal::new(0_u32);
-    let list = Resource::new(move || reload.get(), move |_| deal_activities(deal));
+    let list = RwSignal::new(loaded);
+    refetch_on(reload, move || async move {
+        let fresh = deal_activities(deal).await;
+        list.try_set(fresh);
+    });
     let offset = use_offset();
     let ask_next = RwSignal::new(false);
     if let Some(live) = state.live {
@@ -39,14 +46,10 @@ pub fn NextSteps(state: DealState) -> impl IntoView {
         <section class="panel next-steps" aria-labelledby="next-steps-title">
             <h2 id="next-steps-title">"Activities"</h2>
             <super::quick_log::QuickLog state reload ask_next />
-            <Transition fallback=|| view! { <p class="loading">"Loading activities…"</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(items) => view! { <ActivityList items offset reload ask_next /> }.into_any(),
-                        Err(error) => view! { <p class="field-error" role="alert">{error.explain()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || match list.get() {
+                Ok(items) => view! { <ActivityList items offset reload ask_next /> }.into_any(),
+                Err(error) => view! { <p class="field-error" role="alert">{error.explain()}</p> }.into_any(),
+            }}
             {move || ask_next.get().then(|| view! {
                 <p class="next-prompt" role="status">
                     "That was the last planned step. What happens next on this deal?"

@@ -100,7 +100,7 @@ pub fn QuickLog(
     view! {
         <button type="button" class="primary quick-log-open" aria-expanded=move || open.get().to_string()
             on:click=move |_| open.update(|o| *o = !*o)>"Log a call"</button>
-        <Show when=move || open.get()>
+        {move || open.get().then(|| view! {
             <form class="quick-log" aria-label="Log a call" on:submit=save>
                 <fieldset>
                     <legend>"How did it go?"</legend>
@@ -129,6 +129,6 @@ pub fn QuickLog(
                 <p class="field-error" role="alert">{move || error.get()}</p>
                 <button type="submit" class="primary wide" disabled=move || busy.get()>"Save call"</button>
             </form>
-        </Show>
+        })}
     }
 }

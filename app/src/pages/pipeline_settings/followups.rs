@@ -1,7 +1,7 @@
 //! The pipeline's post-sale follow-up plan: which activities a won deal's owner gets,
 //! and on which day after the win.
 
-use crate::api::timeline::{get_followup_plan, save_followup_plan};
+use crate::api::timeline::save_followup_plan;
 use domain::{
     activity::ActivityKind,
     followup::{validate_plan, FollowUpStep},
@@ -40,20 +40,16 @@ impl Row {
 }
 
 #[component]
-pub fn FollowUpPlan(pipeline: PipelineId, notice: RwSignal<Option<String>>) -> impl IntoView {
-    let plan = Resource::new(move || pipeline, get_followup_plan);
+pub fn FollowUpPlan(
+    pipeline: PipelineId,
+    steps: Vec<FollowUpStep>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
     view! {
         <section class="card followup-plan" aria-labelledby="followup-title">
             <h2 id="followup-title">"Follow-up after a win"</h2>
             <p class="hint">"When a deal in this pipeline is won, its owner gets these activities, counted in days from the win."</p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading the plan…"</p> }>
-                {move || Suspend::new(async move {
-                    match plan.await {
-                        Ok(steps) => view! { <PlanEditor pipeline steps notice /> }.into_any(),
-                        Err(error) => view! { <p class="field-error" role="alert">{error.explain()}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <PlanEditor pipeline steps notice />
         </section>
     }
 }
@@ -134,11 +130,12 @@ fn PlanEditor(
                             <input id=format!("plan-day-{}", row.key) class="short" inputmode="numeric"
                                 prop:value=move || row.day.get() on:input=move |e| row.day.set(event_target_value(&e)) />
                             <label class="visually-hidden" for=format!("plan-kind-{}", row.key)>{format!("Kind of step {n}")}</label>
-                            <select id=format!("plan-kind-{}", row.key) on:change=move |e| {
-                                if let Some(kind) = ActivityKind::parse(&event_target_value(&e)) { row.kind.set(kind) }
-                            }>
+                            <select id=format!("plan-kind-{}", row.key) prop:value=move || row.kind.get().key()
+                                on:change=move |e| {
+                                    if let Some(kind) = ActivityKind::parse(&event_target_value(&e)) { row.kind.set(kind) }
+                                }>
                                 {ActivityKind::ALL.into_iter().map(|k| view! {
-                                    <option value=k.key() selected=move || row.kind.get() == k>{k.label()}</option>
+                                    <option value=k.key() selected=row.kind.get_untracked() == k>{k.label()}</option>
                                 }).collect_view()}
                             </select>
                             <label class="visually-hidden" for=format!("plan-subject-{}", row.key)>{format!("Activity of step {n}")}</label>

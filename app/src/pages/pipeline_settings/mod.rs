@@ -10,7 +10,10 @@ mod removed;
 mod stage;
 
 use crate::{
-    api::deals::{get_board, save_pipeline},
+    api::{
+        deals::{get_board, save_pipeline},
+        timeline::get_followup_plan,
+    },
     pages::shell::use_current_user,
 };
 use add::AddPipeline;
@@ -73,6 +76,12 @@ fn PipelineSettings() -> impl IntoView {
             })
         },
     );
+    // Its own resource: a server function called after another's `.await` would run
+    // without the request's context during server rendering.
+    let plan = Resource::new(
+        move || (wanted.get(), saves.get()),
+        |(pipeline, _)| get_followup_plan(pipeline),
+    );
     view! {
         <Title text="Pipeline settings" />
         <nav class="crumbs" aria-label="Breadcrumb"><a href="/settings">"Settings"</a></nav>
@@ -83,11 +92,12 @@ fn PipelineSettings() -> impl IntoView {
         </div>
         <Transition fallback=|| view! { <p class="loading">"Loading the pipeline…"</p> }>
             {move || Suspend::new(async move {
-                match board.await {
-                    Ok(loaded) => view! {
+                let (board, plan) = (board.await, plan.await);
+                match board.and_then(|board| Ok((board, plan?))) {
+                    Ok((loaded, plan)) => view! {
                         <PipelinePicker board=loaded.clone() />
                         <PipelineEditor board=loaded.clone() saves notice />
-                        <FollowUpPlan pipeline=loaded.pipeline notice />
+                        <FollowUpPlan pipeline=loaded.pipeline steps=plan notice />
                         <LostReasons reasons=loaded.lost_reasons notice />
                     }
                     .into_any(),
