@@ -173,3 +173,50 @@ pub async fn backup_sqlite(db: &DatabaseConnection, target: &str) -> Result<(), 
         .await?;
     Ok(())
 }
+
+/// Display names of rows by id, in one query: `name` picks (id, name) from a row.
+pub(crate) async fn names_by_id<E, C>(
+    conn: &C,
+    id_column: E::Column,
+    ids: impl IntoIterator<Item = uuid::Uuid>,
+    name: fn(E::Model) -> (uuid::Uuid, String),
+) -> Result<std::collections::HashMap<uuid::Uuid, String>, AppError>
+where
+    E: sea_orm::EntityTrait,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let ids: std::collections::HashSet<uuid::Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(E::find()
+        .filter(id_column.is_in(ids))
+        .all(conn)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(name)
+        .collect())
+}
+
+/// The display name of one row of the viewer's workspace, if it is there.
+pub(crate) async fn name_in_workspace<E, C>(
+    conn: &C,
+    (id_column, id): (E::Column, uuid::Uuid),
+    (workspace_column, workspace): (E::Column, uuid::Uuid),
+    name: fn(E::Model) -> String,
+) -> Result<Option<String>, AppError>
+where
+    E: sea_orm::EntityTrait,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(E::find()
+        .filter(id_column.eq(id))
+        .filter(workspace_column.eq(workspace))
+        .one(conn)
+        .await
+        .or_internal()?
+        .map(name))
+}

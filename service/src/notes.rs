@@ -5,7 +5,7 @@
 //! never run script in a teammate's browser.
 
 use crate::{
-    db::OrInternal,
+    db::{name_in_workspace, OrInternal},
     entity::{company, contact, deal, note},
     event_log::{append, Change},
     Crm,
@@ -19,7 +19,7 @@ use domain::{
     AppError,
 };
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -81,24 +81,33 @@ pub(crate) async fn record_title<C: ConnectionTrait>(
 ) -> Result<String, AppError> {
     let workspace = viewer.workspace_id.0;
     let found = match record {
-        RecordRef::Deal(id) => deal::Entity::find_by_id(id.0)
-            .filter(deal::Column::WorkspaceId.eq(workspace))
-            .one(conn)
-            .await
-            .or_internal()?
-            .map(|d| d.title),
-        RecordRef::Contact(id) => contact::Entity::find_by_id(id.0)
-            .filter(contact::Column::WorkspaceId.eq(workspace))
-            .one(conn)
-            .await
-            .or_internal()?
-            .map(|c| c.name),
-        RecordRef::Company(id) => company::Entity::find_by_id(id.0)
-            .filter(company::Column::WorkspaceId.eq(workspace))
-            .one(conn)
-            .await
-            .or_internal()?
-            .map(|c| c.name),
+        RecordRef::Deal(id) => {
+            name_in_workspace::<deal::Entity, _>(
+                conn,
+                (deal::Column::Id, id.0),
+                (deal::Column::WorkspaceId, workspace),
+                |d| d.title,
+            )
+            .await?
+        }
+        RecordRef::Contact(id) => {
+            name_in_workspace::<contact::Entity, _>(
+                conn,
+                (contact::Column::Id, id.0),
+                (contact::Column::WorkspaceId, workspace),
+                |c| c.name,
+            )
+            .await?
+        }
+        RecordRef::Company(id) => {
+            name_in_workspace::<company::Entity, _>(
+                conn,
+                (company::Column::Id, id.0),
+                (company::Column::WorkspaceId, workspace),
+                |c| c.name,
+            )
+            .await?
+        }
     };
     found.ok_or(AppError::NotFound)
 }

@@ -4,7 +4,7 @@
 mod log;
 
 use crate::{
-    db::OrInternal,
+    db::{names_by_id, OrInternal},
     entity::{activity, company, contact, deal, user},
     event_log::{append, Change},
     notes::record_title,
@@ -27,7 +27,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
-use std::collections::{HashMap, HashSet};
+
 use uuid::Uuid;
 
 /// Most activities one list returns: a day's work, not an export.
@@ -388,41 +388,28 @@ pub(super) async fn shape<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<activity::Model>,
 ) -> Result<Vec<Activity>, AppError> {
-    let ids = |pick: fn(&activity::Model) -> Option<Uuid>| -> HashSet<Uuid> {
+    let ids = |pick: fn(&activity::Model) -> Option<Uuid>| -> Vec<Uuid> {
         rows.iter().filter_map(pick).collect()
     };
-    let people: HashMap<Uuid, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids(|r| r.assignee_id)))
-        .all(conn)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
-    let deals: HashMap<Uuid, String> = deal::Entity::find()
-        .filter(deal::Column::Id.is_in(ids(|r| r.deal_id)))
-        .all(conn)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|d| (d.id, d.title))
-        .collect();
-    let contacts: HashMap<Uuid, String> = contact::Entity::find()
-        .filter(contact::Column::Id.is_in(ids(|r| r.contact_id)))
-        .all(conn)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-    let companies: HashMap<Uuid, String> = company::Entity::find()
-        .filter(company::Column::Id.is_in(ids(|r| r.company_id)))
-        .all(conn)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
+    let people =
+        names_by_id::<user::Entity, _>(conn, user::Column::Id, ids(|r| r.assignee_id), |u| {
+            (u.id, u.name)
+        })
+        .await?;
+    let deals = names_by_id::<deal::Entity, _>(conn, deal::Column::Id, ids(|r| r.deal_id), |d| {
+        (d.id, d.title)
+    })
+    .await?;
+    let contacts =
+        names_by_id::<contact::Entity, _>(conn, contact::Column::Id, ids(|r| r.contact_id), |c| {
+            (c.id, c.name)
+        })
+        .await?;
+    let companies =
+        names_by_id::<company::Entity, _>(conn, company::Column::Id, ids(|r| r.company_id), |c| {
+            (c.id, c.name)
+        })
+        .await?;
     Ok(rows
         .into_iter()
         .map(|row| Activity {

@@ -7,7 +7,7 @@
 mod events;
 
 use crate::{
-    db::OrInternal,
+    db::{names_by_id, OrInternal},
     entity::{activity, event, note, stage, user},
     notes::{note_item, record_title},
     Crm,
@@ -153,32 +153,12 @@ async fn names_of<C: ConnectionTrait>(
     conn: &C,
     ids: HashSet<Uuid>,
 ) -> Result<HashMap<Uuid, String>, AppError> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(conn)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
+    names_by_id::<user::Entity, _>(conn, user::Column::Id, ids, |u| (u.id, u.name)).await
 }
 
 async fn stage_names<C: ConnectionTrait>(
     conn: &C,
     ids: Vec<Uuid>,
 ) -> Result<HashMap<Uuid, String>, AppError> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(stage::Entity::find()
-        .filter(stage::Column::Id.is_in(ids))
-        .all(conn)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect())
+    names_by_id::<stage::Entity, _>(conn, stage::Column::Id, ids, |s| (s.id, s.name)).await
 }
