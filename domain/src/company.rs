@@ -29,7 +29,13 @@ pub const RELATED_MAX: u64 = 100;
 pub const DUPLICATE_FIELD: &str = "duplicate";
 
 /// Checks optional free text: length and no control characters.
-fn check_text(errors: &mut FieldErrors, field: &str, what: &str, text: &str, max: usize) {
+pub(crate) fn check_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    what: &str,
+    text: &str,
+    max: usize,
+) {
     let text = text.trim();
     if text.chars().count() > max {
         errors.add(field, format!("Keep {what} to {max} characters or fewer."));

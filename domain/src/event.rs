@@ -32,10 +32,15 @@ pub enum EventKind {
     ActivityDue,
     NoteAdded,
     FollowUpPlanChanged,
+    LeadCaptured,
+    LeadMerged,
+    LeadAssigned,
+    LeadQualified,
+    LeadDisqualified,
 }
 
 impl EventKind {
-    const NAMES: [(EventKind, &'static str); 24] = [
+    const NAMES: [(EventKind, &'static str); 29] = [
         (EventKind::WorkspaceCreated, "workspace.created"),
         (EventKind::MemberJoined, "member.joined"),
         (EventKind::MemberInvited, "member.invited"),
@@ -63,6 +68,11 @@ impl EventKind {
         (EventKind::ActivityDue, "activity.due"),
         (EventKind::NoteAdded, "note.added"),
         (EventKind::FollowUpPlanChanged, "pipeline.followup_changed"),
+        (EventKind::LeadCaptured, "lead.captured"),
+        (EventKind::LeadMerged, "lead.merged"),
+        (EventKind::LeadAssigned, "lead.assigned"),
+        (EventKind::LeadQualified, "lead.qualified"),
+        (EventKind::LeadDisqualified, "lead.disqualified"),
     ];
 
     /// The stable dotted name stored in the log.

@@ -10,6 +10,7 @@ pub mod error;
 pub mod event;
 pub mod followup;
 pub mod ids;
+pub mod lead;
 pub mod live;
 pub mod money;
 pub mod note;

@@ -14,6 +14,8 @@ mod event_log;
 mod followups;
 mod live;
 pub use live::{wire, LiveHub, Subscription, Wire, SOCKET_BUFFER};
+mod leads;
+pub use leads::{CaptureBy, InboxCounts, INBOX_PAGE};
 mod mail;
 pub use mail::{deliver, Mail, Mailer};
 mod members;

@@ -1,0 +1,443 @@
+//! Leads: people (or companies) who showed interest and are not deals yet. Marketing
+//! captures them, sales qualifies them on need, budget, authority and timeline, and the
+//! good ones become deals.
+
+use crate::{
+    company::{
+        check_text, normalize_domain, rule_contact_email, rule_domain, rule_employees, rule_phone,
+        COMPANY_NAME_MAX, CONTACT_NAME_MAX, JOB_TITLE_MAX,
+    },
+    validation::{normalize_email, FieldErrors},
+};
+use serde::{Deserialize, Serialize};
+
+/// A campaign name, a UTM value, a landing page or referrer.
+pub const TAG_MAX: usize = 200;
+/// What someone wrote in a form's message box.
+pub const MESSAGE_MAX: usize = 5_000;
+
+/// Where a lead came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LeadSource {
+    WebForm,
+    Import,
+    Api,
+    Manual,
+    Event,
+    Referral,
+    Other,
+}
+
+impl LeadSource {
+    pub const ALL: [LeadSource; 7] = [
+        LeadSource::WebForm,
+        LeadSource::Import,
+        LeadSource::Api,
+        LeadSource::Manual,
+        LeadSource::Event,
+        LeadSource::Referral,
+        LeadSource::Other,
+    ];
+
+    /// The stable name stored in the database.
+    pub fn key(self) -> &'static str {
+        match self {
+            LeadSource::WebForm => "web_form",
+            LeadSource::Import => "import",
+            LeadSource::Api => "api",
+            LeadSource::Manual => "manual",
+            LeadSource::Event => "event",
+            LeadSource::Referral => "referral",
+            LeadSource::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LeadSource::WebForm => "Web form",
+            LeadSource::Import => "Import",
+            LeadSource::Api => "API",
+            LeadSource::Manual => "Manual",
+            LeadSource::Event => "Event",
+            LeadSource::Referral => "Referral",
+            LeadSource::Other => "Other",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<LeadSource> {
+        Self::ALL.into_iter().find(|source| source.key() == key)
+    }
+}
+
+/// Where a lead stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LeadStatus {
+    New,
+    Working,
+    Qualified,
+    Disqualified,
+    /// Became a deal; kept for the record and the source figures.
+    Converted,
+}
+
+impl LeadStatus {
+    pub const ALL: [LeadStatus; 5] = [
+        LeadStatus::New,
+        LeadStatus::Working,
+        LeadStatus::Qualified,
+        LeadStatus::Disqualified,
+        LeadStatus::Converted,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            LeadStatus::New => "new",
+            LeadStatus::Working => "working",
+            LeadStatus::Qualified => "qualified",
+            LeadStatus::Disqualified => "disqualified",
+            LeadStatus::Converted => "converted",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<LeadStatus> {
+        Self::ALL.into_iter().find(|status| status.key() == key)
+    }
+
+    /// Still being worked: new submissions from the same person merge into it.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            LeadStatus::New | LeadStatus::Working | LeadStatus::Qualified
+        )
+    }
+}
+
+/// Campaign tracking as it arrives in a landing page's URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Utm {
+    pub source: String,
+    pub medium: String,
+    pub campaign: String,
+    pub term: String,
+    pub content: String,
+}
+
+/// A lead as captured: every field optional but one way to reach the person.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewLead {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub title: String,
+    pub company: String,
+    pub domain: String,
+    pub company_size: String,
+    pub campaign: String,
+    pub utm: Utm,
+    pub landing_page: String,
+    pub referrer: String,
+    pub message: String,
+}
+
+/// A checked lead: trimmed, e-mail and domain normalised, phone kept as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidLead {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// Digits only, for matching "+1 (555) 010-2030" with "15550102030".
+    pub phone_digits: Option<String>,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub domain: Option<String>,
+    pub company_size: Option<i32>,
+    pub campaign: Option<String>,
+    pub utm: Utm,
+    pub landing_page: Option<String>,
+    pub referrer: Option<String>,
+    pub message: Option<String>,
+}
+
+fn some(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+impl NewLead {
+    /// Checks every field at once. A lead needs an e-mail or a phone number; a company's
+    /// domain alone is enough for a company-only lead (an event badge scan, say).
+    ///
+    /// # Errors
+    /// Field-level messages.
+    pub fn validate(&self) -> Result<ValidLead, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        check_text(
+            &mut errors,
+            "name",
+            "the name",
+            &self.name,
+            CONTACT_NAME_MAX,
+        );
+        rule_contact_email(&mut errors, &self.email);
+        rule_phone(&mut errors, &self.phone);
+        check_text(
+            &mut errors,
+            "title",
+            "the job title",
+            &self.title,
+            JOB_TITLE_MAX,
+        );
+        check_text(
+            &mut errors,
+            "company",
+            "the company",
+            &self.company,
+            COMPANY_NAME_MAX,
+        );
+        rule_domain(&mut errors, &self.domain);
+        rule_employees(&mut errors, &self.company_size);
+        for (field, what, value, max) in [
+            ("campaign", "the campaign", &self.campaign, TAG_MAX),
+            ("utm_source", "utm_source", &self.utm.source, TAG_MAX),
+            ("utm_medium", "utm_medium", &self.utm.medium, TAG_MAX),
+            ("utm_campaign", "utm_campaign", &self.utm.campaign, TAG_MAX),
+            ("utm_term", "utm_term", &self.utm.term, TAG_MAX),
+            ("utm_content", "utm_content", &self.utm.content, TAG_MAX),
+            (
+                "landing_page",
+                "the landing page",
+                &self.landing_page,
+                TAG_MAX,
+            ),
+            ("referrer", "the referrer", &self.referrer, TAG_MAX),
+        ] {
+            check_text(&mut errors, field, what, value, max);
+        }
+        if self.message.trim().chars().count() > MESSAGE_MAX {
+            errors.add(
+                "message",
+                format!("Keep the message to {MESSAGE_MAX} characters or fewer."),
+            );
+        }
+        let reachable = [&self.email, &self.phone, &self.domain]
+            .iter()
+            .any(|value| !value.trim().is_empty());
+        if !reachable {
+            errors.add(
+                "email",
+                "Give an e-mail address or a phone number, so someone can get back to you.",
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let phone_digits: String = self.phone.chars().filter(char::is_ascii_digit).collect();
+        let size = self.company_size.trim().replace([',', '_', ' '], "");
+        Ok(ValidLead {
+            name: some(&self.name),
+            email: some(&normalize_email(&self.email)),
+            phone: some(&self.phone),
+            phone_digits: some(&phone_digits),
+            title: some(&self.title),
+            company: some(&self.company),
+            domain: some(&normalize_domain(&self.domain)).or_else(|| {
+                // A work address says which company; free-mail domains do not.
+                let email = normalize_email(&self.email);
+                let domain = email.split_once('@')?.1.to_owned();
+                (!FREE_MAIL.contains(&domain.as_str())).then_some(domain)
+            }),
+            company_size: size.parse().ok(),
+            campaign: some(&self.campaign),
+            utm: Utm {
+                source: self.utm.source.trim().to_owned(),
+                medium: self.utm.medium.trim().to_owned(),
+                campaign: self.utm.campaign.trim().to_owned(),
+                term: self.utm.term.trim().to_owned(),
+                content: self.utm.content.trim().to_owned(),
+            },
+            landing_page: some(&self.landing_page),
+            referrer: some(&self.referrer),
+            message: some(&self.message),
+        })
+    }
+}
+
+/// Mail providers whose domain says nothing about a company.
+const FREE_MAIL: [&str; 10] = [
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "icloud.com",
+    "aol.com",
+    "proton.me",
+    "gmx.de",
+];
+
+/// One qualification answer: how sure we are the lead meets the criterion.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Answer {
+    #[default]
+    Unknown,
+    No,
+    Partly,
+    Yes,
+}
+
+impl Answer {
+    /// Share of the criterion's weight it earns, in halves.
+    fn halves(self) -> u32 {
+        match self {
+            Answer::Unknown | Answer::No => 0,
+            Answer::Partly => 1,
+            Answer::Yes => 2,
+        }
+    }
+}
+
+/// Need, budget, authority and timeline, each answered with a note.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Qualification {
+    pub need: (Answer, String),
+    pub budget: (Answer, String),
+    pub authority: (Answer, String),
+    pub timeline: (Answer, String),
+}
+
+/// How much each criterion counts, as the workspace weighs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoreWeights {
+    pub need: u8,
+    pub budget: u8,
+    pub authority: u8,
+    pub timeline: u8,
+}
+
+impl Default for ScoreWeights {
+    fn default() -> Self {
+        ScoreWeights {
+            need: 30,
+            budget: 25,
+            authority: 25,
+            timeline: 20,
+        }
+    }
+}
+
+impl Qualification {
+    /// 0–100: the weighted share of criteria met ("partly" counts half).
+    pub fn score(&self, weights: ScoreWeights) -> u8 {
+        let parts = [
+            (self.need.0, weights.need),
+            (self.budget.0, weights.budget),
+            (self.authority.0, weights.authority),
+            (self.timeline.0, weights.timeline),
+        ];
+        let total: u32 = parts.iter().map(|(_, w)| u32::from(*w)).sum();
+        if total == 0 {
+            return 0;
+        }
+        let earned: u32 = parts
+            .iter()
+            .map(|(answer, w)| answer.halves() * u32::from(*w))
+            .sum();
+        u8::try_from((earned * 100 + total) / (2 * total)).unwrap_or(100)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lead_needs_a_way_back_and_keeps_text_as_typed() {
+        let nobody = NewLead {
+            name: "Ana <script>x</script>".into(),
+            ..NewLead::default()
+        };
+        let errors = nobody.validate().unwrap_err();
+        assert_eq!(errors.0[0].field, "email");
+        let ana = NewLead {
+            name: "Ana <script>x</script>".into(),
+            email: " Ana@Acme.COM ".into(),
+            phone: "+1 (555) 010-2030".into(),
+            ..NewLead::default()
+        };
+        let valid = ana.validate().unwrap();
+        assert_eq!(valid.name.as_deref(), Some("Ana <script>x</script>"));
+        assert_eq!(valid.email.as_deref(), Some("ana@acme.com"));
+        assert_eq!(valid.phone_digits.as_deref(), Some("15550102030"));
+        assert_eq!(valid.domain.as_deref(), Some("acme.com"));
+    }
+
+    #[test]
+    fn free_mail_says_nothing_about_the_company() {
+        let lead = NewLead {
+            email: "ana@gmail.com".into(),
+            ..NewLead::default()
+        };
+        assert_eq!(lead.validate().unwrap().domain, None);
+    }
+
+    #[test]
+    fn the_score_weighs_each_criterion() {
+        let mut q = Qualification::default();
+        assert_eq!(q.score(ScoreWeights::default()), 0);
+        q.need = (Answer::Yes, String::new());
+        q.budget = (Answer::Partly, String::new());
+        // 30 + 12.5 of 100.
+        assert_eq!(q.score(ScoreWeights::default()), 43);
+        q.authority = (Answer::Yes, String::new());
+        q.timeline = (Answer::Yes, String::new());
+        q.budget = (Answer::Yes, String::new());
+        assert_eq!(q.score(ScoreWeights::default()), 100);
+    }
+}
+
+/// How long a new lead may wait for its first response before it is marked overdue.
+pub const FIRST_RESPONSE_MINUTES: i64 = 60;
+
+/// A lead as the inbox lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lead {
+    pub id: uuid::Uuid,
+    pub version: i32,
+    pub status: LeadStatus,
+    pub source: LeadSource,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub campaign: Option<String>,
+    pub owner: Option<(crate::UserId, String)>,
+    pub score: u8,
+    /// How many submissions made or merged into it.
+    pub submissions: u32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub first_response_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Past the first-response target with nobody having responded.
+    pub response_overdue: bool,
+}
+
+/// What a capture did: a new lead, or a submission merged into an open one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Captured {
+    pub lead: uuid::Uuid,
+    pub merged: bool,
+    pub owner: Option<crate::UserId>,
+}
+
+/// The inbox's views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InboxView {
+    /// New and nobody owns it.
+    Unassigned,
+    /// Open leads the viewer owns.
+    Mine,
+    Qualified,
+    /// New, past the first-response target.
+    ResponseOverdue,
+    Disqualified,
+}

@@ -1,0 +1,207 @@
+//! Capturing a lead: checked, matched against the open leads and contacts of the
+//! workspace, merged or created, and handed to the next rep in the rotation, all in one
+//! transaction. Every submission is kept, merged or not.
+
+use super::{lead_event, rotation::next_in_rotation};
+use crate::{
+    db::OrInternal,
+    entity::{contact, lead, lead_submission},
+    Crm,
+};
+use chrono::Utc;
+use domain::{
+    event::EventKind,
+    lead::{Captured, LeadSource, LeadStatus, NewLead, ValidLead},
+    AppError, UserId, WorkspaceId,
+};
+use sea_orm::{
+    sea_query::Condition, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use uuid::Uuid;
+
+/// Who is capturing: a member typing it in, or a public form / import with no session.
+#[derive(Debug, Clone, Copy)]
+pub struct CaptureBy {
+    pub workspace: WorkspaceId,
+    /// A member's quick add: they own it. `None`: the rotation decides.
+    pub member: Option<UserId>,
+    pub source: LeadSource,
+}
+
+impl Crm {
+    /// Adds a lead to the inbox, or merges it into the open lead of the same person
+    /// (same e-mail, or same phone, or for a company-only lead the same domain).
+    ///
+    /// # Errors
+    /// `Validation` for bad fields; nothing is written then.
+    pub async fn capture_lead(&self, by: CaptureBy, new: NewLead) -> Result<Captured, AppError> {
+        let valid = new.validate().map_err(AppError::Validation)?;
+        let payload = serde_json::to_string(&new).map_err(|_| AppError::Internal)?;
+        let txn = self.begin_write().await?;
+        crate::db::lock_workspace(&txn, by.workspace.0).await?;
+        let now = Utc::now();
+        let (row, merged, kind) = match same_person(&txn, by.workspace, &valid).await? {
+            Some(open) => {
+                let row = merge(open, &valid, now).update(&txn).await.or_internal()?;
+                (row, true, EventKind::LeadMerged)
+            }
+            None => {
+                let known = known_contact(&txn, by.workspace, &valid).await?;
+                let owner = match by.member {
+                    Some(member) => Some(member.0),
+                    None => next_in_rotation(&txn, by.workspace).await?,
+                };
+                let row = fresh(by, &valid, known, owner, now)
+                    .insert(&txn)
+                    .await
+                    .or_internal()?;
+                (row, false, EventKind::LeadCaptured)
+            }
+        };
+        lead_submission::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            workspace_id: Set(by.workspace.0),
+            lead_id: Set(row.id),
+            source: Set(by.source.key().to_owned()),
+            payload: Set(payload),
+            at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .or_internal()?;
+        let event = lead_event(&txn, by.workspace, by.member, kind, &row).await?;
+        self.commit_and_publish(txn, vec![event]).await?;
+        Ok(Captured {
+            lead: row.id,
+            merged,
+            owner: row.owner_id.map(UserId),
+        })
+    }
+}
+
+/// The open lead this submission comes from, if any: e-mail first, then phone; a
+/// company-only lead (no e-mail, no phone) by its domain.
+async fn same_person<C: ConnectionTrait>(
+    conn: &C,
+    workspace: WorkspaceId,
+    valid: &ValidLead,
+) -> Result<Option<lead::Model>, AppError> {
+    let mut any = Condition::any();
+    if let Some(email) = &valid.email {
+        any = any.add(lead::Column::Email.eq(email.clone()));
+    }
+    if let Some(digits) = &valid.phone_digits {
+        any = any.add(lead::Column::PhoneDigits.eq(digits.clone()));
+    }
+    if valid.email.is_none() && valid.phone_digits.is_none() {
+        let Some(domain) = &valid.domain else {
+            return Ok(None);
+        };
+        any = any.add(
+            Condition::all()
+                .add(lead::Column::Domain.eq(domain.clone()))
+                .add(lead::Column::Email.is_null())
+                .add(lead::Column::PhoneDigits.is_null()),
+        );
+    }
+    let open: Vec<&str> = [LeadStatus::New, LeadStatus::Working, LeadStatus::Qualified]
+        .iter()
+        .map(|s| s.key())
+        .collect();
+    lead::Entity::find()
+        .filter(lead::Column::WorkspaceId.eq(workspace.0))
+        .filter(lead::Column::Status.is_in(open))
+        .filter(any)
+        .order_by_asc(lead::Column::CreatedAt)
+        .one(conn)
+        .await
+        .or_internal()
+}
+
+/// An existing contact with the same e-mail: the lead is someone we already know.
+async fn known_contact<C: ConnectionTrait>(
+    conn: &C,
+    workspace: WorkspaceId,
+    valid: &ValidLead,
+) -> Result<Option<Uuid>, AppError> {
+    let Some(email) = &valid.email else {
+        return Ok(None);
+    };
+    Ok(contact::Entity::find()
+        .filter(contact::Column::WorkspaceId.eq(workspace.0))
+        .filter(contact::Column::Email.eq(email.clone()))
+        .one(conn)
+        .await
+        .or_internal()?
+        .map(|c| c.id))
+}
+
+/// Fills what the open lead lacks; what it has stays (the first answer is kept, and
+/// every later one is in its submissions).
+fn merge(open: lead::Model, valid: &ValidLead, now: chrono::DateTime<Utc>) -> lead::ActiveModel {
+    let fill = |have: &Option<String>, new: &Option<String>| have.clone().or_else(|| new.clone());
+    let mut row = open.clone();
+    row.name = fill(&open.name, &valid.name);
+    row.email = fill(&open.email, &valid.email);
+    row.phone = fill(&open.phone, &valid.phone);
+    row.phone_digits = fill(&open.phone_digits, &valid.phone_digits);
+    row.title = fill(&open.title, &valid.title);
+    row.company = fill(&open.company, &valid.company);
+    row.domain = fill(&open.domain, &valid.domain);
+    row.company_size = open.company_size.or(valid.company_size);
+    row.campaign = fill(&open.campaign, &valid.campaign);
+    row.message = match (&open.message, &valid.message) {
+        (Some(had), Some(new)) if had != new => Some(format!("{had}\n\n{new}")),
+        (had, new) => fill(had, new),
+    };
+    row.submissions += 1;
+    row.updated_at = now;
+    row.version += 1;
+    lead::ActiveModel::from(row).reset_all()
+}
+
+fn fresh(
+    by: CaptureBy,
+    valid: &ValidLead,
+    contact_id: Option<Uuid>,
+    owner: Option<Uuid>,
+    now: chrono::DateTime<Utc>,
+) -> lead::ActiveModel {
+    let utm = |value: &str| (!value.is_empty()).then(|| value.to_owned());
+    lead::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        workspace_id: Set(by.workspace.0),
+        status: Set(LeadStatus::New.key().to_owned()),
+        source: Set(by.source.key().to_owned()),
+        name: Set(valid.name.clone()),
+        email: Set(valid.email.clone()),
+        phone: Set(valid.phone.clone()),
+        phone_digits: Set(valid.phone_digits.clone()),
+        title: Set(valid.title.clone()),
+        company: Set(valid.company.clone()),
+        domain: Set(valid.domain.clone()),
+        campaign: Set(valid.campaign.clone()),
+        utm_source: Set(utm(&valid.utm.source)),
+        utm_medium: Set(utm(&valid.utm.medium)),
+        utm_campaign: Set(utm(&valid.utm.campaign)),
+        utm_term: Set(utm(&valid.utm.term)),
+        utm_content: Set(utm(&valid.utm.content)),
+        landing_page: Set(valid.landing_page.clone()),
+        referrer: Set(valid.referrer.clone()),
+        disqualify_reason: Set(None),
+        company_size: Set(valid.company_size),
+        message: Set(valid.message.clone()),
+        owner_id: Set(owner),
+        contact_id: Set(contact_id),
+        deal_id: Set(None),
+        qualification: Set("{}".to_owned()),
+        score: Set(0),
+        submissions: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        // A member typing in a lead is already talking to them.
+        first_response_at: Set(by.member.map(|_| now)),
+        version: Set(1),
+    }
+}
