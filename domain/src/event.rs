@@ -37,10 +37,11 @@ pub enum EventKind {
     LeadAssigned,
     LeadQualified,
     LeadDisqualified,
+    LeadConverted,
 }
 
 impl EventKind {
-    const NAMES: [(EventKind, &'static str); 29] = [
+    const NAMES: [(EventKind, &'static str); 30] = [
         (EventKind::WorkspaceCreated, "workspace.created"),
         (EventKind::MemberJoined, "member.joined"),
         (EventKind::MemberInvited, "member.invited"),
@@ -73,6 +74,7 @@ impl EventKind {
         (EventKind::LeadAssigned, "lead.assigned"),
         (EventKind::LeadQualified, "lead.qualified"),
         (EventKind::LeadDisqualified, "lead.disqualified"),
+        (EventKind::LeadConverted, "lead.converted"),
     ];
 
     /// The stable dotted name stored in the log.

@@ -441,3 +441,22 @@ pub enum InboxView {
     ResponseOverdue,
     Disqualified,
 }
+
+/// Turning a qualified lead into a deal: where it goes, and what it is called.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConvertLead {
+    pub pipeline: Option<crate::ids::PipelineId>,
+    /// `None`: the pipeline's first stage (stage rules apply to any other).
+    pub stage: Option<crate::ids::StageId>,
+    pub title: String,
+    /// As typed, e.g. `12,500`; empty for none yet.
+    pub value: String,
+}
+
+/// What a lead became.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Converted {
+    pub deal: crate::ids::DealId,
+    pub contact: Option<crate::ids::ContactId>,
+    pub company: Option<crate::ids::CompanyId>,
+}

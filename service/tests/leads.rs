@@ -10,7 +10,7 @@ use common::{
 };
 use domain::{
     account::{CurrentUser, NewMember},
-    lead::{Answer, InboxView, LeadSource, NewLead, Qualification},
+    lead::{Answer, ConvertLead, InboxView, LeadSource, NewLead, Qualification},
     Role, UserId,
 };
 use sea_orm::{ConnectionTrait, Statement};
@@ -229,7 +229,91 @@ async fn new_leads_past_the_first_response_target_are_listed_until_someone_respo
     assert!(matches!(stale, domain::AppError::Conflict(_)));
 }
 
+async fn a_qualified_lead_converts_once_into_contact_company_and_deal(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let ana = NewLead {
+        company: "Globex".into(),
+        title: "Fleet manager".into(),
+        campaign: "Spring vans".into(),
+        ..person("Ana Silva", "ana@globex.com", "+1 555 010 2030")
+    };
+    let lead = crm.capture_lead(form(&dana), ana).await.unwrap();
+    let listed = &crm.inbox(&dana, InboxView::Unassigned, 0).await.unwrap()[0];
+    let answers = Qualification {
+        authority: (Answer::Yes, "Signs off fleet purchases".into()),
+        ..Qualification::default()
+    };
+    let qualified = crm
+        .qualify_lead(&dana, lead.lead, listed.version, answers)
+        .await
+        .unwrap();
+    let to = |title: &str, value: &str| ConvertLead {
+        pipeline: None,
+        stage: None,
+        title: title.into(),
+        value: value.into(),
+    };
+    // A bad value is refused and nothing is made.
+    let refused = crm
+        .convert_lead(
+            &dana,
+            lead.lead,
+            qualified.version,
+            to("Globex vans", "lots"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&refused), ["value"]);
+    assert_eq!(count(&crm, "deals").await, 0);
+    assert_eq!(count(&crm, "contacts").await, 0);
+
+    let made = crm
+        .convert_lead(
+            &dana,
+            lead.lead,
+            qualified.version,
+            to("Globex vans", "48,000"),
+        )
+        .await
+        .unwrap();
+    let (card, _) = crm
+        .board_card(&dana, domain::board::DealFilter::default(), made.deal)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (card.title.as_str(), card.value_cents),
+        ("Globex vans", 4_800_000)
+    );
+    assert_eq!(card.company.as_deref(), Some("Globex"));
+    let detail = crm.deal_detail(&dana, made.deal).await.unwrap();
+    assert_eq!(detail.source.as_deref(), Some("Web form · Spring vans"));
+    assert!(made.contact.is_some() && made.company.is_some());
+
+    // Converting twice is impossible.
+    let twice = crm
+        .convert_lead(&dana, lead.lead, qualified.version + 1, to("Again", ""))
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&twice), ["status"]);
+
+    // A colleague from the same company: the company is found, not made again.
+    let bo = crm
+        .capture_lead(form(&dana), person("Bo Chen", "bo@globex.com", ""))
+        .await
+        .unwrap();
+    let again = crm
+        .convert_lead(&dana, bo.lead, 1, to("Globex service plan", ""))
+        .await
+        .unwrap();
+    assert_eq!(again.company, made.company);
+    assert_eq!(count(&crm, "companies").await, 1);
+    assert_eq!(count(&crm, "contacts").await, 2);
+    assert_eq!(count(&crm, "deals").await, 2);
+}
+
 on_both_databases!(
+    a_qualified_lead_converts_once_into_contact_company_and_deal,
     the_same_person_merges_into_their_open_lead_and_every_submission_is_kept,
     web_leads_go_round_the_reps_in_turn,
     new_leads_past_the_first_response_target_are_listed_until_someone_responds,

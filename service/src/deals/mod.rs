@@ -207,9 +207,24 @@ impl Crm {
             (_, Err(errors)) => return Err(AppError::Validation(errors)),
         };
         let txn = self.begin_write().await?;
-        let stage = self.entry_stage(&txn, viewer, &new).await?;
+        let (saved, event) = self.insert_deal(&txn, viewer, &new, title, changes).await?;
+        self.commit_and_publish(txn, vec![event]).await?;
+        Ok(saved)
+    }
+
+    /// Creates a checked deal inside the caller's transaction (a lead's conversion makes
+    /// its contact, company and deal in one).
+    pub(crate) async fn insert_deal(
+        &self,
+        txn: &DatabaseTransaction,
+        viewer: &CurrentUser,
+        new: &NewDeal,
+        title: String,
+        changes: Vec<domain::deal::ValidChange>,
+    ) -> Result<(Saved, Event), AppError> {
+        let stage = self.entry_stage(txn, viewer, new).await?;
         let default_currency = crate::entity::workspace::Entity::find_by_id(viewer.workspace_id.0)
-            .one(&txn)
+            .one(txn)
             .await
             .or_internal()?
             .map_or_else(|| Currency::USD.to_string(), |w| w.default_currency);
@@ -239,30 +254,29 @@ impl Crm {
             checked: String::new(),
         };
         deal::ActiveModel::from(row.clone())
-            .insert(&txn)
+            .insert(txn)
             .await
             .or_internal()?;
-        let facts = apply_changes(&txn, viewer, &mut row, changes).await?;
+        let facts = apply_changes(txn, viewer, &mut row, changes).await?;
         let missing = missing_for_entry(&facts, &stage_info(&stage).criteria);
         if !missing.is_empty() {
             return Err(refuse_entry(&stage, &missing));
         }
         deal::ActiveModel::from(row.clone())
             .reset_all()
-            .update(&txn)
+            .update(txn)
             .await
             .or_internal()?;
-        record_stage_change(&txn, viewer, &row, None, now).await?;
+        record_stage_change(txn, viewer, &row, None, now).await?;
         let written = Written {
             kind: EventKind::DealCreated,
             changed: &[],
             before: None,
             undo_of: None,
         };
-        let event = deal_event(&txn, viewer, &row, written).await?;
-        let saved = self.saved(&txn, row, event.id).await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(saved)
+        let event = deal_event(txn, viewer, &row, written).await?;
+        let saved = self.saved(txn, row, event.id).await?;
+        Ok((saved, event))
     }
 
     /// The stage a new deal enters: the one asked for, or the pipeline's first.

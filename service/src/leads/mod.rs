@@ -1,6 +1,7 @@
 //! The shared lead inbox: capture (with dedupe and round-robin), triage and the views.
 
 mod capture;
+mod convert;
 mod rotation;
 
 pub use capture::CaptureBy;
