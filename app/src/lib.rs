@@ -27,9 +27,10 @@ use pages::{
     contacts::{ContactPage, ContactsPage},
     deal::DealPage,
     deal_list::DealListPage,
+    inbox::InboxPage,
     not_found::NotFound,
     pipeline_settings::PipelineSettingsPage,
-    placeholders::{DashboardPage, InboxPage},
+    placeholders::DashboardPage,
     settings::{SettingsPage, UsersPage},
     shell::AppShell,
 };

@@ -429,6 +429,35 @@ pub struct Captured {
     pub owner: Option<crate::UserId>,
 }
 
+/// Each view's lead count, for the inbox's tabs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxCounts {
+    pub unassigned: u64,
+    pub mine: u64,
+    pub qualified: u64,
+    pub response_overdue: u64,
+    pub disqualified: u64,
+}
+
+impl InboxCounts {
+    pub fn of(&self, view: InboxView) -> u64 {
+        match view {
+            InboxView::Unassigned => self.unassigned,
+            InboxView::Mine => self.mine,
+            InboxView::Qualified => self.qualified,
+            InboxView::ResponseOverdue => self.response_overdue,
+            InboxView::Disqualified => self.disqualified,
+        }
+    }
+}
+
+/// A page of a view, with every view's count.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxPage {
+    pub leads: Vec<Lead>,
+    pub counts: InboxCounts,
+}
+
 /// The inbox's views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum InboxView {
@@ -459,4 +488,43 @@ pub struct Converted {
     pub deal: crate::ids::DealId,
     pub contact: Option<crate::ids::ContactId>,
     pub company: Option<crate::ids::CompanyId>,
+}
+
+impl InboxView {
+    pub const ALL: [InboxView; 5] = [
+        InboxView::Unassigned,
+        InboxView::Mine,
+        InboxView::Qualified,
+        InboxView::ResponseOverdue,
+        InboxView::Disqualified,
+    ];
+
+    /// The name in the URL (`/inbox?view=…`).
+    pub fn key(self) -> &'static str {
+        match self {
+            InboxView::Unassigned => "new",
+            InboxView::Mine => "mine",
+            InboxView::Qualified => "qualified",
+            InboxView::ResponseOverdue => "overdue",
+            InboxView::Disqualified => "disqualified",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InboxView::Unassigned => "New & unassigned",
+            InboxView::Mine => "Mine",
+            InboxView::Qualified => "Qualified",
+            InboxView::ResponseOverdue => "Response overdue",
+            InboxView::Disqualified => "Disqualified",
+        }
+    }
+
+    /// Unknown names fall back to the first view.
+    pub fn parse(key: &str) -> InboxView {
+        Self::ALL
+            .into_iter()
+            .find(|view| view.key() == key)
+            .unwrap_or(InboxView::Unassigned)
+    }
 }

@@ -7,6 +7,7 @@ pub mod companies;
 pub mod contacts;
 pub mod deal;
 pub mod deal_list;
+pub mod inbox;
 pub mod not_found;
 pub mod pipeline_settings;
 pub mod placeholders;

@@ -20,18 +20,6 @@ fn Upcoming(title: &'static str, promise: &'static str, children: Children) -> i
     }
 }
 
-/// The shared lead inbox.
-#[component]
-pub fn InboxPage() -> impl IntoView {
-    view! {
-        <Upcoming title="Inbox" promise="One queue for marketing and sales: capture, qualify, assign and convert leads.">
-            <li>"Web forms with spam protection"</li>
-            <li>"Need, budget, authority and timeline scoring"</li>
-            <li>"Round-robin assignment and first-response targets"</li>
-        </Upcoming>
-    }
-}
-
 /// Live figures and forecasts.
 #[component]
 pub fn DashboardPage() -> impl IntoView {

@@ -17,7 +17,7 @@ use domain::{
     account::CurrentUser,
     event::{Event, EventKind},
     lead::{
-        InboxView, Lead, LeadSource, LeadStatus, Qualification, ScoreWeights,
+        InboxCounts, InboxView, Lead, LeadSource, LeadStatus, Qualification, ScoreWeights,
         FIRST_RESPONSE_MINUTES,
     },
     AppError, UserId, WorkspaceId,
@@ -33,16 +33,6 @@ use uuid::Uuid;
 pub const INBOX_PAGE: u64 = 50;
 /// Longest disqualification reason.
 const REASON_MAX: usize = 200;
-
-/// Each view's lead count, for the inbox's tabs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InboxCounts {
-    pub unassigned: u64,
-    pub mine: u64,
-    pub qualified: u64,
-    pub response_overdue: u64,
-    pub disqualified: u64,
-}
 
 pub(crate) async fn lead_event<C: ConnectionTrait>(
     conn: &C,

@@ -1,0 +1,98 @@
+//! The lead inbox: views, quick add, and triage (assign, qualify, disqualify, convert).
+
+use domain::{
+    lead::{ConvertLead, Converted, InboxPage, InboxView, Lead, NewLead, Qualification},
+    AppError, UserId,
+};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use uuid::Uuid;
+
+#[server(prefix = "/api", endpoint = "inbox", input = Json)]
+pub async fn get_inbox(view: InboxView, page: u64) -> Result<InboxPage, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        Ok(InboxPage {
+            leads: context.crm.inbox(&viewer, view, page).await?,
+            counts: context.crm.inbox_counts(&viewer).await?,
+        })
+    }
+    .await;
+    context.answer(result)
+}
+
+/// A lead typed in from the inbox: the person adding it owns it.
+#[server(prefix = "/api", endpoint = "add_lead", input = Json)]
+pub async fn add_lead(lead: NewLead) -> Result<domain::lead::Captured, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        let by = service::CaptureBy {
+            workspace: viewer.workspace_id,
+            member: Some(viewer.user_id),
+            source: domain::lead::LeadSource::Manual,
+        };
+        context.crm.capture_lead(by, lead).await
+    }
+    .await;
+    context.answer(result)
+}
+
+#[server(prefix = "/api", endpoint = "assign_lead", input = Json)]
+pub async fn assign_lead(id: Uuid, version: i32, owner: Option<UserId>) -> Result<Lead, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.assign_lead(&viewer, id, version, owner).await
+    }
+    .await;
+    context.answer(result)
+}
+
+#[server(prefix = "/api", endpoint = "qualify_lead", input = Json)]
+pub async fn qualify_lead(
+    id: Uuid,
+    version: i32,
+    answers: Qualification,
+) -> Result<Lead, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context
+            .crm
+            .qualify_lead(&viewer, id, version, answers)
+            .await
+    }
+    .await;
+    context.answer(result)
+}
+
+#[server(prefix = "/api", endpoint = "disqualify_lead", input = Json)]
+pub async fn disqualify_lead(id: Uuid, version: i32, reason: String) -> Result<Lead, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context
+            .crm
+            .disqualify_lead(&viewer, id, version, reason)
+            .await
+    }
+    .await;
+    context.answer(result)
+}
+
+#[server(prefix = "/api", endpoint = "convert_lead", input = Json)]
+pub async fn convert_lead_to_deal(
+    id: Uuid,
+    version: i32,
+    to: ConvertLead,
+) -> Result<Converted, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.convert_lead(&viewer, id, version, to).await
+    }
+    .await;
+    context.answer(result)
+}
