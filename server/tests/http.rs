@@ -452,3 +452,74 @@ fn the_deal_api_answers_with_statuses_a_client_can_branch_on() {
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     });
 }
+
+#[test]
+fn notes_timelines_and_leads_check_the_session_the_workspace_and_the_size() {
+    run(async {
+        let crm = crm().await;
+        let router = router(&crm);
+        let (_, dana) = sign_up(&crm, "dana@acme.com").await;
+        let (_, eve) = sign_up(&crm, "eve@globex.com").await;
+        let create = serde_json::json!({ "deal": {
+            "pipeline": null, "stage": null, "title": "Acme", "changes": []
+        }});
+        let (_, _, body) = send(&router, json_post("/api/create_deal", &dana, create)).await;
+        let saved: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let deal = saved["card"]["id"].as_str().unwrap().to_owned();
+        let note =
+            |body: &str| serde_json::json!({ "note": { "on": { "Deal": deal }, "body": body } });
+
+        let (status, _, body) =
+            send(&router, json_post("/api/add_note", &dana, note("**ok**"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, _, _) = send(&router, json_post("/api/add_note", &eve, note("mine"))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "another workspace's deal");
+        let (status, _, _) = send(
+            &router,
+            json_post("/api/add_note", "pw_session=nope", note("x")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        // As a browser sends it, with its length declared.
+        let huge = note(&"x".repeat(1_000_000)).to_string();
+        let mut request = json_post("/api/add_note", &dana, serde_json::Value::Null);
+        request
+            .headers_mut()
+            .insert(header::CONTENT_LENGTH, huge.len().into());
+        *request.body_mut() = Body::from(huge);
+        let (status, _, body) = send(&router, request).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(body.contains("64 KiB"), "{body}");
+
+        let of = serde_json::json!({ "of": { "Deal": deal }, "after": null });
+        let (status, _, body) = send(&router, json_post("/api/timeline", &dana, of.clone())).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("<strong>ok</strong>"), "{body}");
+        let (status, _, _) = send(&router, json_post("/api/timeline", &eve, of)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // A lead with nobody to reach is a 422 naming the field; one in Eve's workspace
+        // stays out of Dana's inbox.
+        let lead = |email: &str| {
+            serde_json::json!({ "lead": {
+                "name": "Ana", "email": email, "phone": "", "title": "", "company": "",
+                "domain": "", "company_size": "", "campaign": "",
+                "utm": { "source": "", "medium": "", "campaign": "", "term": "", "content": "" },
+                "landing_page": "", "referrer": "", "message": ""
+            }})
+        };
+        let (status, _, body) = send(&router, json_post("/api/add_lead", &dana, lead(""))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("email"), "{body}");
+        let (status, _, _) = send(
+            &router,
+            json_post("/api/add_lead", &eve, lead("ana@globex.com")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let mine = serde_json::json!({ "view": "Mine", "page": 0 });
+        let (status, _, body) = send(&router, json_post("/api/inbox", &dana, mine)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("\"leads\":[]"), "{body}");
+    });
+}
