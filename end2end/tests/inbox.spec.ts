@@ -38,14 +38,14 @@ test("a lead is added, merged, qualified and converted into a deal on the board"
   await expect(leads).toContainText("2 submissions");
 
   const who = "Ana <script>window.pwned = 1</script> Silva";
-  await leads.getByRole("button", { name: `Qualify ${who}` }).click();
+  await leads.getByRole("button", { name: `Qualify ${who}`, exact: true }).click();
   const qualify = leads.getByRole("form", { name: "Qualify" });
   await qualify.getByLabel("Need").selectOption("Yes");
   await qualify.getByLabel("Authority").selectOption("Yes");
   await qualify.getByRole("button", { name: "Save answers" }).click();
   await expect(page.getByRole("status").filter({ hasText: "qualified, score 55." })).toBeVisible();
 
-  await leads.getByRole("button", { name: `Convert ${who}` }).click();
+  await leads.getByRole("button", { name: `Convert ${who}`, exact: true }).click();
   const convert = leads.getByRole("form", { name: "Convert to a deal" });
   await expect(convert.getByLabel("Deal title")).toHaveValue("Globex");
   await convert.getByLabel("Deal title").fill("Globex vans");
