@@ -220,3 +220,14 @@ where
         .or_internal()?
         .map(name))
 }
+
+/// A write based on `based_on` must find the row still at that version.
+pub(crate) fn require_version(current: i32, based_on: i32, what: &str) -> Result<(), AppError> {
+    if current == based_on {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(format!(
+            "Someone changed this {what} since you opened it. Reload to see the change."
+        )))
+    }
+}

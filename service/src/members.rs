@@ -465,3 +465,23 @@ async fn ensure_another_admin<C: ConnectionTrait>(
     }
     Ok(())
 }
+
+/// `member` must be an active member of the viewer's workspace: the one check for
+/// anyone work is handed to (an activity's assignee, a lead's owner).
+pub(crate) async fn active_member<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    member: UserId,
+    field: &str,
+) -> Result<(), AppError> {
+    let found = user::Entity::find_by_id(member.0)
+        .filter(user::Column::WorkspaceId.eq(viewer.workspace_id.0))
+        .filter(user::Column::Active.eq(true))
+        .count(conn)
+        .await
+        .or_internal()?;
+    if found == 0 {
+        return Err(AppError::invalid(field, "Pick an active member."));
+    }
+    Ok(())
+}

@@ -151,6 +151,28 @@ impl Live {
         })
     }
 
+    /// Bumps `reload` once per burst of matching news, 300 ms after the first: a bulk
+    /// move or a flood of form posts reloads a list once, not once per event.
+    pub fn reload_on_burst(
+        &self,
+        reload: RwSignal<u32>,
+        matters: impl Fn(&News) -> bool + Send + Sync + 'static,
+    ) {
+        let pending = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+        self.on_news(move |news| {
+            if matters(news) && pending.try_get_value().flatten().is_none() {
+                let handle = set_timeout_with_handle(
+                    move || {
+                        pending.try_set_value(None);
+                        reload.try_update(|n| *n += 1);
+                    },
+                    std::time::Duration::from_millis(300),
+                );
+                pending.try_set_value(handle.ok());
+            }
+        });
+    }
+
     /// Offers to undo the change a write just made (the event it returned).
     pub fn offer_undo(&self, event: i64, what: String) {
         self.undo.try_set(Some(UndoOffer { event, what }));

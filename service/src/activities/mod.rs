@@ -4,9 +4,10 @@
 mod log;
 
 use crate::{
-    db::{names_by_id, OrInternal},
+    db::{names_by_id, require_version, OrInternal},
     entity::{activity, company, contact, deal, user},
     event_log::{append, Change},
+    members::active_member,
     notes::record_title,
     Crm,
 };
@@ -124,7 +125,7 @@ impl Crm {
                 row.time_zone = zone;
             }
             ActivityChange::Reassign(assignee) => {
-                active_member(&txn, viewer, assignee).await?;
+                active_member(&txn, viewer, assignee, "assignee").await?;
                 row.assignee_id = Some(assignee.0);
             }
         }
@@ -303,29 +304,8 @@ async fn locked<C: ConnectionTrait>(
         .await
         .or_internal()?
         .ok_or(AppError::NotFound)?;
-    if row.version != version {
-        return Err(AppError::Conflict(
-            "Someone changed this activity since you opened it. Reload to see the change.".into(),
-        ));
-    }
+    require_version(row.version, version, "activity")?;
     Ok(row)
-}
-
-async fn active_member<C: ConnectionTrait>(
-    conn: &C,
-    viewer: &CurrentUser,
-    member: UserId,
-) -> Result<(), AppError> {
-    let found = user::Entity::find_by_id(member.0)
-        .filter(user::Column::WorkspaceId.eq(viewer.workspace_id.0))
-        .filter(user::Column::Active.eq(true))
-        .count(conn)
-        .await
-        .or_internal()?;
-    if found == 0 {
-        return Err(AppError::invalid("assignee", "Pick an active member."));
-    }
-    Ok(())
 }
 
 /// Everything an activity points at must be in the viewer's workspace.
@@ -335,7 +315,7 @@ async fn check_links<C: ConnectionTrait>(
     new: &NewActivity,
     assignee: UserId,
 ) -> Result<(), AppError> {
-    active_member(conn, viewer, assignee).await?;
+    active_member(conn, viewer, assignee, "assignee").await?;
     let links = [
         new.deal.map(|id| ("deal", RecordRef::Deal(id))),
         new.contact.map(|id| ("contact", RecordRef::Contact(id))),

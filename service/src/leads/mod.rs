@@ -7,9 +7,10 @@ mod rotation;
 pub use capture::CaptureBy;
 
 use crate::{
-    db::{names_by_id, OrInternal},
+    db::{names_by_id, require_version, OrInternal},
     entity::{lead, user},
     event_log::{append, Change},
+    members::active_member,
     Crm,
 };
 use chrono::{DateTime, Duration, Utc};
@@ -143,15 +144,7 @@ impl Crm {
         let txn = self.begin_write().await?;
         let mut row = locked(&txn, viewer, id, version).await?;
         if let Some(owner) = owner {
-            let active = user::Entity::find_by_id(owner.0)
-                .filter(user::Column::WorkspaceId.eq(viewer.workspace_id.0))
-                .filter(user::Column::Active.eq(true))
-                .count(&txn)
-                .await
-                .or_internal()?;
-            if active == 0 {
-                return Err(AppError::invalid("owner", "Pick an active member."));
-            }
+            active_member(&txn, viewer, owner, "owner").await?;
         }
         row.owner_id = owner.map(|o| o.0);
         self.save_lead(txn, viewer, row, EventKind::LeadAssigned)
@@ -274,11 +267,7 @@ async fn locked<C: ConnectionTrait>(
         .await
         .or_internal()?
         .ok_or(AppError::NotFound)?;
-    if row.version != version {
-        return Err(AppError::Conflict(
-            "Someone changed this lead since you opened it. Reload to see the change.".into(),
-        ));
-    }
+    require_version(row.version, version, "lead")?;
     Ok(row)
 }
 

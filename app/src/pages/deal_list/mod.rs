@@ -43,23 +43,9 @@ pub fn DealListPage() -> impl IntoView {
         |(query, _)| list_deals(query.filter(), query.sort, query.page),
     );
     let here = use_live().map(|live| {
-        // A burst of changes (a bulk move) reloads the page once, shortly after.
-        let pending = StoredValue::new(None::<TimeoutHandle>);
-        live.on_news(move |news| {
-            let about_deals = match news {
-                News::Resync => true,
-                News::Event(event) => event.deal().is_some(),
-            };
-            if about_deals && pending.try_get_value().flatten().is_none() {
-                let handle = set_timeout_with_handle(
-                    move || {
-                        pending.try_set_value(None);
-                        reload.try_update(|n| *n += 1);
-                    },
-                    std::time::Duration::from_millis(300),
-                );
-                pending.try_set_value(handle.ok());
-            }
+        live.reload_on_burst(reload, |news| match news {
+            News::Resync => true,
+            News::Event(event) => event.deal().is_some(),
         });
         live.show("deals".to_owned());
         view! { <Here live view="deals".to_owned() /> }

@@ -25,14 +25,10 @@ pub fn InboxPage() -> impl IntoView {
         |(view, _)| get_inbox(view, 0),
     );
     if let Some(live) = use_live() {
-        live.on_news(move |news| {
-            let about_leads = match news {
-                News::Resync => true,
-                News::Event(event) => event.subject.starts_with("lead:"),
-            };
-            if about_leads {
-                reload.try_update(|n| *n += 1);
-            }
+        // A burst of form posts reloads the inbox once.
+        live.reload_on_burst(reload, |news| match news {
+            News::Resync => true,
+            News::Event(event) => event.subject.starts_with("lead:"),
         });
     }
     view! {

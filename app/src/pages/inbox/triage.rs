@@ -12,6 +12,9 @@ use domain::{
 };
 use leptos::{prelude::*, task::spawn_local};
 
+/// One triage call, answering with the sentence to show when it worked.
+type Triage = std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, AppError>>>>;
+
 /// Which inline form is open on a lead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Open {
@@ -143,11 +146,7 @@ fn QualifyForm(
     id: uuid::Uuid,
     version: i32,
     who: String,
-    act: impl Fn(std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, AppError>>>>)
-        + Copy
-        + Send
-        + Sync
-        + 'static,
+    act: impl Fn(Triage) + Copy + Send + Sync + 'static,
     busy: RwSignal<bool>,
 ) -> impl IntoView {
     let answers = [(); 4].map(|()| RwSignal::new(Answer::Unknown));
@@ -195,11 +194,7 @@ fn DisqualifyForm(
     id: uuid::Uuid,
     version: i32,
     who: String,
-    act: impl Fn(std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, AppError>>>>)
-        + Copy
-        + Send
-        + Sync
-        + 'static,
+    act: impl Fn(Triage) + Copy + Send + Sync + 'static,
     busy: RwSignal<bool>,
 ) -> impl IntoView {
     let reason = RwSignal::new(String::new());
@@ -226,11 +221,7 @@ fn ConvertForm(
     id: uuid::Uuid,
     version: i32,
     suggested: String,
-    act: impl Fn(std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, AppError>>>>)
-        + Copy
-        + Send
-        + Sync
-        + 'static,
+    act: impl Fn(Triage) + Copy + Send + Sync + 'static,
     busy: RwSignal<bool>,
 ) -> impl IntoView {
     let title = RwSignal::new(suggested);
