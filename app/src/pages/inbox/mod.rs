@@ -3,11 +3,12 @@
 
 mod triage;
 
+use crate::components::refetch_on;
 use crate::{
     api::leads::{add_lead, get_inbox},
     live::{use_live, News},
 };
-use domain::lead::{InboxCounts, InboxView, NewLead};
+use domain::lead::{InboxCounts, InboxPage, InboxView, NewLead};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -20,10 +21,9 @@ pub fn InboxPage() -> impl IntoView {
         Memo::new(move |_| params.with(|p| InboxView::parse(&p.get("view").unwrap_or_default())));
     let reload = RwSignal::new(0_u32);
     let notice = RwSignal::new(None::<String>);
-    let inbox = Resource::new(
-        move || (view.get(), reload.get()),
-        |(view, _)| get_inbox(view, 0),
-    );
+    // Keyed on the view only: later changes are fetched by the list itself, which keeps
+    // unchanged rows (and a form open on one) in place.
+    let inbox = Resource::new(move || view.get(), |view| get_inbox(view, 0));
     if let Some(live) = use_live() {
         // A burst of form posts reloads the inbox once.
         live.reload_on_burst(reload, |news| match news {
@@ -41,20 +41,36 @@ pub fn InboxPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading the inbox…"</p> }>
             {move || Suspend::new(async move {
                 match inbox.await {
-                    Ok(page) => {
-                        let empty = page.leads.is_empty();
-                        view! {
-                            <Tabs counts=page.counts current=view.get_untracked() />
-                            {empty.then(|| view! { <p class="empty">"No leads here."</p> })}
-                            <ul class="leads" aria-label="Leads">
-                                {page.leads.into_iter().map(|lead| view! { <LeadRow lead reload notice /> }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }
+                    Ok(page) => view! { <LeadList page view=view.get_untracked() reload notice /> }.into_any(),
                     Err(error) => view! { <div class="banner error" role="alert">{error.explain()}</div> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+#[component]
+fn LeadList(
+    page: InboxPage,
+    view: InboxView,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let page = RwSignal::new(page);
+    refetch_on(reload, move || async move {
+        if let Ok(fresh) = get_inbox(view, 0).await {
+            page.try_set(fresh);
+        }
+    });
+    view! {
+        {move || page.with(|p| view! { <Tabs counts=p.counts.clone() current=view /> })}
+        {move || page.with(|p| p.leads.is_empty()).then(|| view! { <p class="empty">"No leads here."</p> })}
+        <ul class="leads" aria-label="Leads">
+            // Keyed by version: a row is rebuilt only when its lead changed.
+            <For each=move || page.with(|p| p.leads.clone()) key=|lead| (lead.id, lead.version) let:lead>
+                <LeadRow lead reload notice />
+            </For>
+        </ul>
     }
 }
 
