@@ -50,7 +50,8 @@ test("companies: add, edit with field errors, refuse a taken domain, search and 
   await page.getByLabel("Industry", { exact: true }).fill("Aerospace");
   await page.getByRole("button", { name: "Save company" }).click();
   await expect(page.getByText("1,500")).toBeVisible();
-  await expect(page.getByText("Aerospace")).toBeVisible();
+  // In the details (the timeline may show the change too: "Manufacturing → Aerospace").
+  await expect(page.getByRole("definition").filter({ hasText: "Aerospace" })).toBeVisible();
 
   // The same domain, written differently, is offered as the existing company.
   await page.getByRole("link", { name: "All companies" }).click();
