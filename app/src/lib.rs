@@ -27,7 +27,8 @@ use pages::{
     contacts::{ContactPage, ContactsPage},
     deal::DealPage,
     deal_list::DealListPage,
-    inbox::InboxPage,
+    inbox::{InboxPage, LeadPage, MarketingPage},
+    lead_settings::LeadSettingsPage,
     not_found::NotFound,
     pipeline_settings::PipelineSettingsPage,
     placeholders::DashboardPage,
@@ -82,6 +83,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/deals") view=DealListPage ssr=ssr.clone() />
                         <Route path=path!("/deals/:id") view=DealPage ssr=ssr.clone() />
                         <Route path=path!("/inbox") view=InboxPage ssr=ssr.clone() />
+                        <Route path=path!("/inbox/:id") view=LeadPage ssr=ssr.clone() />
+                        <Route path=path!("/marketing") view=MarketingPage ssr=ssr.clone() />
                         <Route path=path!("/activities") view=ActivitiesPage ssr=ssr.clone() />
                         <Route path=path!("/contacts") view=ContactsPage ssr=ssr.clone() />
                         <Route path=path!("/contacts/:id") view=ContactPage ssr=ssr.clone() />
@@ -91,6 +94,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/settings") view=SettingsPage ssr=ssr.clone() />
                         <Route path=path!("/settings/users") view=UsersPage ssr=ssr.clone() />
                         <Route path=path!("/settings/pipeline") view=PipelineSettingsPage ssr=ssr.clone() />
+                        <Route path=path!("/settings/leads") view=LeadSettingsPage ssr=ssr.clone() />
                     </ParentRoute>
                 </Routes>
             </AuthProvider>

@@ -38,10 +38,13 @@ pub enum EventKind {
     LeadQualified,
     LeadDisqualified,
     LeadConverted,
+    LeadSnoozed,
+    /// Forms, assignment rules or inbox settings changed.
+    LeadSetupChanged,
 }
 
 impl EventKind {
-    const NAMES: [(EventKind, &'static str); 30] = [
+    const NAMES: [(EventKind, &'static str); 32] = [
         (EventKind::WorkspaceCreated, "workspace.created"),
         (EventKind::MemberJoined, "member.joined"),
         (EventKind::MemberInvited, "member.invited"),
@@ -75,6 +78,8 @@ impl EventKind {
         (EventKind::LeadQualified, "lead.qualified"),
         (EventKind::LeadDisqualified, "lead.disqualified"),
         (EventKind::LeadConverted, "lead.converted"),
+        (EventKind::LeadSnoozed, "lead.snoozed"),
+        (EventKind::LeadSetupChanged, "workspace.lead_setup_changed"),
     ];
 
     /// The stable dotted name stored in the log.

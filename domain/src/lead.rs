@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 /// A campaign name, a UTM value, a landing page or referrer.
 pub const TAG_MAX: usize = 200;
+/// A country's name or code as a form sends it.
+pub const COUNTRY_MAX: usize = 100;
 /// What someone wrote in a form's message box.
 pub const MESSAGE_MAX: usize = 5_000;
 
@@ -74,6 +76,9 @@ impl LeadSource {
 pub enum LeadStatus {
     New,
     Working,
+    /// Marketing vouches for it (a marketer qualified it); sales has not yet.
+    MarketingQualified,
+    /// Sales qualified it: ready to become a deal.
     Qualified,
     Disqualified,
     /// Became a deal; kept for the record and the source figures.
@@ -81,18 +86,39 @@ pub enum LeadStatus {
 }
 
 impl LeadStatus {
-    pub const ALL: [LeadStatus; 5] = [
+    pub const ALL: [LeadStatus; 6] = [
         LeadStatus::New,
         LeadStatus::Working,
+        LeadStatus::MarketingQualified,
         LeadStatus::Qualified,
         LeadStatus::Disqualified,
         LeadStatus::Converted,
     ];
 
+    /// The open statuses, for queries.
+    pub const OPEN: [LeadStatus; 4] = [
+        LeadStatus::New,
+        LeadStatus::Working,
+        LeadStatus::MarketingQualified,
+        LeadStatus::Qualified,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LeadStatus::New => "New",
+            LeadStatus::Working => "Working",
+            LeadStatus::MarketingQualified => "Marketing-qualified",
+            LeadStatus::Qualified => "Sales-qualified",
+            LeadStatus::Disqualified => "Disqualified",
+            LeadStatus::Converted => "Converted",
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             LeadStatus::New => "new",
             LeadStatus::Working => "working",
+            LeadStatus::MarketingQualified => "marketing_qualified",
             LeadStatus::Qualified => "qualified",
             LeadStatus::Disqualified => "disqualified",
             LeadStatus::Converted => "converted",
@@ -105,10 +131,7 @@ impl LeadStatus {
 
     /// Still being worked: new submissions from the same person merge into it.
     pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            LeadStatus::New | LeadStatus::Working | LeadStatus::Qualified
-        )
+        Self::OPEN.contains(&self)
     }
 }
 
@@ -122,8 +145,10 @@ pub struct Utm {
     pub content: String,
 }
 
-/// A lead as captured: every field optional but one way to reach the person.
+/// A lead as captured: every field optional but one way to reach the person. Missing
+/// fields read as empty, so submissions stored before a field existed still load.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NewLead {
     pub name: String,
     pub email: String,
@@ -137,6 +162,7 @@ pub struct NewLead {
     pub landing_page: String,
     pub referrer: String,
     pub message: String,
+    pub country: String,
 }
 
 /// A checked lead: trimmed, e-mail and domain normalised, phone kept as written.
@@ -156,6 +182,7 @@ pub struct ValidLead {
     pub landing_page: Option<String>,
     pub referrer: Option<String>,
     pub message: Option<String>,
+    pub country: Option<String>,
 }
 
 fn some(text: &str) -> Option<String> {
@@ -210,6 +237,7 @@ impl NewLead {
                 TAG_MAX,
             ),
             ("referrer", "the referrer", &self.referrer, TAG_MAX),
+            ("country", "the country", &self.country, COUNTRY_MAX),
         ] {
             check_text(&mut errors, field, what, value, max);
         }
@@ -258,6 +286,7 @@ impl NewLead {
             landing_page: some(&self.landing_page),
             referrer: some(&self.referrer),
             message: some(&self.message),
+            country: some(&self.country),
         })
     }
 }
@@ -411,6 +440,7 @@ pub struct Lead {
     pub phone: Option<String>,
     pub company: Option<String>,
     pub campaign: Option<String>,
+    pub country: Option<String>,
     pub owner: Option<(crate::UserId, String)>,
     pub score: u8,
     /// How many submissions made or merged into it.
@@ -419,6 +449,8 @@ pub struct Lead {
     pub first_response_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Past the first-response target with nobody having responded.
     pub response_overdue: bool,
+    /// Out of the views until then.
+    pub snoozed_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What a capture did: a new lead, or a submission merged into an open one.
@@ -431,23 +463,14 @@ pub struct Captured {
 
 /// Each view's lead count, for the inbox's tabs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InboxCounts {
-    pub unassigned: u64,
-    pub mine: u64,
-    pub qualified: u64,
-    pub response_overdue: u64,
-    pub disqualified: u64,
-}
+pub struct InboxCounts(pub Vec<(InboxView, u64)>);
 
 impl InboxCounts {
     pub fn of(&self, view: InboxView) -> u64 {
-        match view {
-            InboxView::Unassigned => self.unassigned,
-            InboxView::Mine => self.mine,
-            InboxView::Qualified => self.qualified,
-            InboxView::ResponseOverdue => self.response_overdue,
-            InboxView::Disqualified => self.disqualified,
-        }
+        self.0
+            .iter()
+            .find(|(v, _)| *v == view)
+            .map_or(0, |(_, n)| *n)
     }
 }
 
@@ -465,9 +488,12 @@ pub enum InboxView {
     Unassigned,
     /// Open leads the viewer owns.
     Mine,
-    Qualified,
+    MarketingQualified,
+    SalesQualified,
     /// New, past the first-response target.
     ResponseOverdue,
+    /// Open leads put aside until a later date.
+    Snoozed,
     Disqualified,
 }
 
@@ -491,11 +517,13 @@ pub struct Converted {
 }
 
 impl InboxView {
-    pub const ALL: [InboxView; 5] = [
+    pub const ALL: [InboxView; 7] = [
         InboxView::Unassigned,
         InboxView::Mine,
-        InboxView::Qualified,
+        InboxView::MarketingQualified,
+        InboxView::SalesQualified,
         InboxView::ResponseOverdue,
+        InboxView::Snoozed,
         InboxView::Disqualified,
     ];
 
@@ -504,8 +532,10 @@ impl InboxView {
         match self {
             InboxView::Unassigned => "new",
             InboxView::Mine => "mine",
-            InboxView::Qualified => "qualified",
+            InboxView::MarketingQualified => "mql",
+            InboxView::SalesQualified => "sql",
             InboxView::ResponseOverdue => "overdue",
+            InboxView::Snoozed => "snoozed",
             InboxView::Disqualified => "disqualified",
         }
     }
@@ -514,8 +544,10 @@ impl InboxView {
         match self {
             InboxView::Unassigned => "New & unassigned",
             InboxView::Mine => "Mine",
-            InboxView::Qualified => "Qualified",
+            InboxView::MarketingQualified => "Marketing-qualified",
+            InboxView::SalesQualified => "Sales-qualified",
             InboxView::ResponseOverdue => "Response overdue",
+            InboxView::Snoozed => "Snoozed",
             InboxView::Disqualified => "Disqualified",
         }
     }

@@ -11,6 +11,8 @@ pub mod event;
 pub mod followup;
 pub mod ids;
 pub mod lead;
+pub mod lead_form;
+pub mod lead_rules;
 pub mod live;
 pub mod money;
 pub mod note;

@@ -1,4 +1,4 @@
-//! Notes: free text on a deal, contact or company. Written in Markdown; shown as HTML the
+//! Notes: free text on a deal, contact, company or lead. Written in Markdown; shown as HTML the
 //! server renders with raw HTML and script links neutralised.
 
 use crate::{
@@ -16,6 +16,7 @@ pub enum RecordRef {
     Deal(DealId),
     Contact(ContactId),
     Company(CompanyId),
+    Lead(uuid::Uuid),
 }
 
 impl RecordRef {
@@ -25,6 +26,7 @@ impl RecordRef {
             RecordRef::Deal(id) => format!("deal:{}", id.0),
             RecordRef::Contact(id) => format!("contact:{}", id.0),
             RecordRef::Company(id) => format!("company:{}", id.0),
+            RecordRef::Lead(id) => format!("lead:{id}"),
         }
     }
 }

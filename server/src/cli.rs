@@ -69,6 +69,9 @@ pub struct ServeArgs {
     /// Seconds between sweeps for activities coming due (tests shorten it).
     #[arg(long, env = "PIPEWRIGHT_REMINDER_SWEEP_SECS", default_value_t = 60)]
     pub reminder_sweep_secs: u64,
+    /// Web-form posts one address may send per minute (spam defence).
+    #[arg(long, env = "PIPEWRIGHT_FORM_POSTS_PER_MINUTE", default_value_t = crate::forms::FORM_POSTS_PER_MINUTE)]
+    pub form_posts_per_minute: u32,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ use server::{
     cli::{
         BackupArgs, Cli, Command, DatabaseArgs, DemoArgs, ServeArgs, UserCommand, UserCreateArgs,
     },
-    router,
+    router_with,
 };
 use service::{
     connect,
@@ -111,7 +111,8 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     println!("Pipewright is running on http://{}", args.addr);
     axum::serve(
         listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        router_with(state, args.form_posts_per_minute)
+            .into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;

@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, static files, health check.
 
 use crate::{
+    forms::{self, FORM_POSTS_PER_MINUTE},
     guard::{explain_too_large, refuse_cross_site},
     live::{socket, LiveState},
 };
@@ -15,6 +16,11 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Builds the whole router and starts the process's live feed; tests drive it with
 /// `oneshot`. Call inside the Tokio runtime.
 pub fn router(state: AppState) -> Router {
+    router_with(state, FORM_POSTS_PER_MINUTE)
+}
+
+/// The router with a chosen web-form rate limit (posts per address per minute).
+pub fn router_with(state: AppState, form_posts_per_minute: u32) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let live = LiveState {
@@ -27,6 +33,8 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(refuse_cross_site))
+        // Public web forms are posted from other sites by design: outside the guard.
+        .merge(forms::routes(state.crm.clone(), form_posts_per_minute))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn(explain_too_large))
         .layer(CompressionLayer::new())

@@ -1,115 +1,14 @@
 //! The HTTP surface end to end, without a socket: sessions, CSRF refusal, tenancy,
 //! and bad input, through the real router.
 
-use app::ssr::AppState;
+mod common;
+
 use axum::{
     body::Body,
-    http::{header, Request, Response, StatusCode},
-    Router,
+    http::{header, Request, StatusCode},
 };
-use domain::{account::SignUp, Role};
-use http_body_util::BodyExt;
-use leptos::config::LeptosOptions;
-use service::{connect, migrate, Crm, CrmSettings};
-use tower::ServiceExt;
-
-/// All HTTP tests share one runtime and run one at a time, as a server process does:
-/// it builds its router (`generate_route_list` renders the app in a route-collecting
-/// mode) once, before serving. Building routers while other tests render pages hung
-/// about one run in ten. The timeout turns any hang into a failure.
-fn run(test: impl std::future::Future<Output = ()>) {
-    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _turn = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("test runtime")
-    });
-    RUNTIME.block_on(async {
-        tokio::time::timeout(std::time::Duration::from_secs(60), test)
-            .await
-            .expect("test finished within 60 s");
-    });
-}
-
-async fn crm() -> Crm {
-    let path = std::env::temp_dir().join(format!("pipewright-http-{}.db", uuid::Uuid::new_v4()));
-    let db = connect(&format!("sqlite://{}?mode=rwc", path.display()))
-        .await
-        .unwrap();
-    migrate(&db).await.unwrap();
-    Crm::new(
-        db,
-        CrmSettings {
-            password_memory_kib: 1024,
-        },
-    )
-}
-
-fn router(crm: &Crm) -> Router {
-    router_at(crm, None)
-}
-
-/// The router as deployed at `public_url` (https implies Secure cookies, as `serve` does).
-fn router_at(crm: &Crm, public_url: Option<&str>) -> Router {
-    let leptos_options = LeptosOptions::builder()
-        .output_name("pipewright")
-        .site_root("target/site")
-        .build();
-    server::router(AppState {
-        leptos_options,
-        crm: crm.clone(),
-        secure_cookies: public_url.is_some_and(|url| url.starts_with("https://")),
-        public_url: public_url.map(str::to_owned),
-    })
-}
-
-const HOST: &str = "127.0.0.1:3000";
-
-fn form_post(path: &str) -> http::request::Builder {
-    Request::post(path)
-        .header(header::HOST, HOST)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-}
-
-async fn send(
-    router: &Router,
-    request: Request<Body>,
-) -> (StatusCode, Vec<(String, String)>, String) {
-    let response: Response<Body> = router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
-        .collect();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
-}
-
-fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
-async fn sign_up(crm: &Crm, email: &str) -> (domain::account::CurrentUser, String) {
-    let (user, token) = crm
-        .sign_up(SignUp {
-            workspace_name: format!("Team of {email}"),
-            name: "Dana Whitfield".into(),
-            email: email.into(),
-            password: "correct horse battery".into(),
-        })
-        .await
-        .unwrap();
-    (user, format!("pw_session={}", token.expose()))
-}
+use common::*;
+use domain::Role;
 
 #[test]
 fn a_form_sign_up_sets_a_safe_cookie_and_opens_the_pipeline() {
@@ -377,15 +276,6 @@ fn a_fresh_install_opens_at_create_workspace() {
     });
 }
 
-fn json_post(path: &str, cookie: &str, body: serde_json::Value) -> Request<Body> {
-    Request::post(path)
-        .header(header::HOST, HOST)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body.to_string()))
-        .unwrap()
-}
-
 #[test]
 fn the_deal_api_answers_with_statuses_a_client_can_branch_on() {
     run(async {
@@ -517,7 +407,7 @@ fn notes_timelines_and_leads_check_the_session_the_workspace_and_the_size() {
         )
         .await;
         assert_eq!(status, StatusCode::OK);
-        let mine = serde_json::json!({ "view": "Mine", "page": 0 });
+        let mine = serde_json::json!({ "view": "Mine", "filter": { "search": "", "source": null, "campaign": "", "owner": null, "min_score": null }, "page": 0 });
         let (status, _, body) = send(&router, json_post("/api/inbox", &dana, mine)).await;
         assert_eq!(status, StatusCode::OK);
         assert!(body.contains("\"leads\":[]"), "{body}");

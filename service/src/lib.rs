@@ -15,7 +15,7 @@ mod followups;
 mod live;
 pub use live::{wire, LiveHub, Subscription, Wire, SOCKET_BUFFER};
 mod leads;
-pub use leads::{CaptureBy, INBOX_PAGE};
+pub use leads::{CaptureBy, FormPost, INBOX_PAGE};
 mod mail;
 pub use mail::{deliver, Mail, Mailer};
 mod members;

@@ -6,7 +6,7 @@
 
 use crate::{
     db::{name_in_workspace, OrInternal},
-    entity::{company, contact, deal, note},
+    entity::{company, contact, deal, lead, note},
     event_log::{append, Change},
     Crm,
 };
@@ -108,6 +108,20 @@ pub(crate) async fn record_title<C: ConnectionTrait>(
             )
             .await?
         }
+        RecordRef::Lead(id) => {
+            name_in_workspace::<lead::Entity, _>(
+                conn,
+                (lead::Column::Id, id),
+                (lead::Column::WorkspaceId, workspace),
+                |l| {
+                    l.name
+                        .or(l.email)
+                        .or(l.company)
+                        .unwrap_or_else(|| "a lead".to_owned())
+                },
+            )
+            .await?
+        }
     };
     found.ok_or(AppError::NotFound)
 }
@@ -137,10 +151,11 @@ impl Crm {
         let body = new.validate().map_err(AppError::Validation)?;
         let txn = self.begin_write().await?;
         let title = record_title(&txn, viewer, new.on).await?;
-        let (deal_id, contact_id, company_id) = match new.on {
-            RecordRef::Deal(id) => (Some(id.0), None, None),
-            RecordRef::Contact(id) => (None, Some(id.0), None),
-            RecordRef::Company(id) => (None, None, Some(id.0)),
+        let (deal_id, contact_id, company_id, lead_id) = match new.on {
+            RecordRef::Deal(id) => (Some(id.0), None, None, None),
+            RecordRef::Contact(id) => (None, Some(id.0), None, None),
+            RecordRef::Company(id) => (None, None, Some(id.0), None),
+            RecordRef::Lead(id) => (None, None, None, Some(id)),
         };
         let row = note::ActiveModel {
             id: Set(Uuid::new_v4()),
@@ -150,6 +165,7 @@ impl Crm {
             deal_id: Set(deal_id),
             contact_id: Set(contact_id),
             company_id: Set(company_id),
+            lead_id: Set(lead_id),
             created_at: Set(Utc::now()),
         }
         .insert(&txn)

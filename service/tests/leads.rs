@@ -11,6 +11,7 @@ use common::{
 use domain::{
     account::{CurrentUser, NewMember},
     lead::{Answer, ConvertLead, InboxView, LeadSource, NewLead, Qualification},
+    lead_rules::InboxFilter,
     Role, UserId,
 };
 use sea_orm::{ConnectionTrait, Statement};
@@ -21,7 +22,13 @@ fn form(dana: &CurrentUser) -> CaptureBy {
         workspace: dana.workspace_id,
         member: None,
         source: LeadSource::WebForm,
+        form: None,
     }
+}
+
+/// No search, no filters.
+fn all() -> InboxFilter {
+    InboxFilter::default()
 }
 
 fn person(name: &str, email: &str, phone: &str) -> NewLead {
@@ -83,7 +90,10 @@ async fn the_same_person_merges_into_their_open_lead_and_every_submission_is_kep
     assert_eq!(by_phone.lead, first.lead);
     assert_eq!(count(&crm, "leads").await, 1);
     assert_eq!(count(&crm, "lead_submissions").await, 3);
-    let listed = crm.inbox(&dana, InboxView::Unassigned, 0).await.unwrap();
+    let listed = crm
+        .inbox(&dana, InboxView::Unassigned, &all(), 0)
+        .await
+        .unwrap();
     assert_eq!(
         listed[0].name.as_deref(),
         Some("Ana Silva"),
@@ -103,7 +113,10 @@ async fn the_same_person_merges_into_their_open_lead_and_every_submission_is_kep
     assert!(crm.capture_lead(form(&dana), badge).await.unwrap().merged);
 
     // A disqualified lead is closed: the next submission starts a new one.
-    let ana = &crm.inbox(&dana, InboxView::Unassigned, 0).await.unwrap()[0];
+    let ana = &crm
+        .inbox(&dana, InboxView::Unassigned, &all(), 0)
+        .await
+        .unwrap()[0];
     crm.disqualify_lead(&dana, ana.id, ana.version, "Student project".into())
         .await
         .unwrap();
@@ -180,7 +193,7 @@ async fn new_leads_past_the_first_response_target_are_listed_until_someone_respo
         .await
         .unwrap();
     assert!(crm
-        .inbox(&dana, InboxView::ResponseOverdue, 0)
+        .inbox(&dana, InboxView::ResponseOverdue, &all(), 0)
         .await
         .unwrap()
         .is_empty());
@@ -191,12 +204,18 @@ async fn new_leads_past_the_first_response_target_are_listed_until_someone_respo
     )
     .await;
     let overdue = crm
-        .inbox(&dana, InboxView::ResponseOverdue, 0)
+        .inbox(&dana, InboxView::ResponseOverdue, &all(), 0)
         .await
         .unwrap();
     assert_eq!(overdue.len(), 1);
     assert!(overdue[0].response_overdue);
-    assert_eq!(crm.inbox_counts(&dana).await.unwrap().response_overdue, 1);
+    assert_eq!(
+        crm.inbox_counts(&dana, &all())
+            .await
+            .unwrap()
+            .of(InboxView::ResponseOverdue),
+        1
+    );
 
     // Assigning is not a response; qualifying is.
     let assigned = crm
@@ -216,9 +235,13 @@ async fn new_leads_past_the_first_response_target_are_listed_until_someone_respo
     assert!(!qualified.response_overdue);
     assert!(qualified.first_response_at.is_some());
     assert_eq!(qualified.score, 43);
-    let counts = crm.inbox_counts(&dana).await.unwrap();
+    let counts = crm.inbox_counts(&dana, &all()).await.unwrap();
     assert_eq!(
-        (counts.response_overdue, counts.qualified, counts.mine),
+        (
+            counts.of(InboxView::ResponseOverdue),
+            counts.of(InboxView::SalesQualified),
+            counts.of(InboxView::Mine)
+        ),
         (0, 1, 1)
     );
     // A stale version is refused.
@@ -238,7 +261,10 @@ async fn a_qualified_lead_converts_once_into_contact_company_and_deal(crm: Crm) 
         ..person("Ana Silva", "ana@globex.com", "+1 555 010 2030")
     };
     let lead = crm.capture_lead(form(&dana), ana).await.unwrap();
-    let listed = &crm.inbox(&dana, InboxView::Unassigned, 0).await.unwrap()[0];
+    let listed = &crm
+        .inbox(&dana, InboxView::Unassigned, &all(), 0)
+        .await
+        .unwrap()[0];
     let answers = Qualification {
         authority: (Answer::Yes, "Signs off fleet purchases".into()),
         ..Qualification::default()

@@ -1,7 +1,9 @@
 //! The lead inbox: views, quick add, and triage (assign, qualify, disqualify, convert).
 
+use chrono::{DateTime, Utc};
 use domain::{
     lead::{ConvertLead, Converted, InboxPage, InboxView, Lead, NewLead, Qualification},
+    lead_rules::{InboxFilter, LeadDetail, MarketingReport},
     AppError, UserId,
 };
 use leptos::prelude::*;
@@ -9,13 +11,17 @@ use leptos::server_fn::codec::Json;
 use uuid::Uuid;
 
 #[server(prefix = "/api", endpoint = "inbox", input = Json)]
-pub async fn get_inbox(view: InboxView, page: u64) -> Result<InboxPage, AppError> {
+pub async fn get_inbox(
+    view: InboxView,
+    filter: InboxFilter,
+    page: u64,
+) -> Result<InboxPage, AppError> {
     let context = crate::ssr::server_context()?;
     let result = async {
         let viewer = context.require_user().await?;
         Ok(InboxPage {
-            leads: context.crm.inbox(&viewer, view, page).await?,
-            counts: context.crm.inbox_counts(&viewer).await?,
+            leads: context.crm.inbox(&viewer, view, &filter, page).await?,
+            counts: context.crm.inbox_counts(&viewer, &filter).await?,
         })
     }
     .await;
@@ -32,6 +38,7 @@ pub async fn add_lead(lead: NewLead) -> Result<domain::lead::Captured, AppError>
             workspace: viewer.workspace_id,
             member: Some(viewer.user_id),
             source: domain::lead::LeadSource::Manual,
+            form: None,
         };
         context.crm.capture_lead(by, lead).await
     }
@@ -92,6 +99,44 @@ pub async fn convert_lead_to_deal(
     let result = async {
         let viewer = context.require_user().await?;
         context.crm.convert_lead(&viewer, id, version, to).await
+    }
+    .await;
+    context.answer(result)
+}
+
+/// Puts a lead aside until `until`; `None` wakes it.
+#[server(prefix = "/api", endpoint = "snooze_lead", input = Json)]
+pub async fn snooze_lead(
+    id: Uuid,
+    version: i32,
+    until: Option<DateTime<Utc>>,
+) -> Result<Lead, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.snooze_lead(&viewer, id, version, until).await
+    }
+    .await;
+    context.answer(result)
+}
+
+#[server(prefix = "/api", endpoint = "lead", input = Json)]
+pub async fn get_lead(id: Uuid) -> Result<LeadDetail, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.lead_detail(&viewer, id).await
+    }
+    .await;
+    context.answer(result)
+}
+
+#[server(prefix = "/api", endpoint = "marketing", input = Json)]
+pub async fn get_marketing_report() -> Result<MarketingReport, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.marketing_report(&viewer).await
     }
     .await;
     context.answer(result)

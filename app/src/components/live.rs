@@ -125,7 +125,7 @@ pub fn UndoToast(live: Live) -> impl IntoView {
 }
 
 /// True when the key went to a text field, whose own undo must keep working.
-fn typing_in(event: &leptos::web_sys::KeyboardEvent) -> bool {
+pub(crate) fn typing_in(event: &leptos::web_sys::KeyboardEvent) -> bool {
     use leptos::wasm_bindgen::JsCast;
     event
         .target()

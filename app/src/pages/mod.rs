@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod deal;
 pub mod deal_list;
 pub mod inbox;
+pub mod lead_settings;
 pub mod not_found;
 pub mod pipeline_settings;
 pub mod placeholders;

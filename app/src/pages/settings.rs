@@ -31,6 +31,11 @@ pub fn SettingsPage() -> impl IntoView {
                     <a class="button secondary" href="/settings/users">"Manage users"</a>
                 </section>
             })}
+            <section class="card" aria-labelledby="leads-title">
+                <h2 id="leads-title">"Lead capture"</h2>
+                <p>"Web forms for your site, who gets which leads, the first-response target and how leads are scored."</p>
+                <a class="button secondary" href="/settings/leads">"Set up lead capture"</a>
+            </section>
             <section class="card" aria-labelledby="pipes-title">
                 <h2 id="pipes-title">"Pipelines and stages"</h2>
                 <p>"Stage names and order, win probabilities, rotting periods and entry rules."</p>

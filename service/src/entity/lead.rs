@@ -40,6 +40,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub first_response_at: Option<DateTimeUtc>,
     pub version: i32,
+    pub country: Option<String>,
+    /// Out of the inbox's views until then.
+    pub snoozed_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

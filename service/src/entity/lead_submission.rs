@@ -13,6 +13,8 @@ pub struct Model {
     /// The submitted `NewLead`, as JSON.
     pub payload: String,
     pub at: DateTimeUtc,
+    /// The web form it came through, if any.
+    pub form_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// Free text on a deal, contact or company. `body` is Markdown as typed; it is rendered
+/// Free text on a deal, contact, company or lead. `body` is Markdown as typed; it is rendered
 /// to safe HTML when read, never stored as HTML.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "notes")]
@@ -13,6 +13,7 @@ pub struct Model {
     pub deal_id: Option<Uuid>,
     pub contact_id: Option<Uuid>,
     pub company_id: Option<Uuid>,
+    pub lead_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }
 

@@ -2,7 +2,7 @@
 //! workspace, merged or created, and handed to the next rep in the rotation, all in one
 //! transaction. Every submission is kept, merged or not.
 
-use super::{lead_event, rotation::next_in_rotation};
+use super::{lead_event, rotation::next_owner};
 use crate::{
     db::OrInternal,
     entity::{contact, lead, lead_submission},
@@ -12,6 +12,7 @@ use chrono::Utc;
 use domain::{
     event::EventKind,
     lead::{Captured, LeadSource, LeadStatus, NewLead, ValidLead},
+    lead_form::{read_post, Posted},
     AppError, UserId, WorkspaceId,
 };
 use sea_orm::{
@@ -27,9 +28,44 @@ pub struct CaptureBy {
     /// A member's quick add: they own it. `None`: the rotation decides.
     pub member: Option<UserId>,
     pub source: LeadSource,
+    /// The web form it came through.
+    pub form: Option<Uuid>,
+}
+
+/// What a public form post did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormPost {
+    Captured(Captured),
+    /// The honeypot was filled: nothing was stored, and the sender is not told.
+    Ignored,
 }
 
 impl Crm {
+    /// A post to a public web form: read against the form's field list, then captured
+    /// as a web-form lead of the form's workspace, tagged with its campaign.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown or deleted form; `Validation` for unknown fields or bad
+    /// values (nothing is stored then).
+    pub async fn post_form(
+        &self,
+        key: &str,
+        pairs: &[(String, String)],
+    ) -> Result<FormPost, AppError> {
+        let (workspace, form) = self.form_by_key(key).await?.ok_or(AppError::NotFound)?;
+        let lead = match read_post(&form, pairs).map_err(AppError::Validation)? {
+            Posted::Bot => return Ok(FormPost::Ignored),
+            Posted::Lead(lead) => *lead,
+        };
+        let by = CaptureBy {
+            workspace,
+            member: None,
+            source: LeadSource::WebForm,
+            form: Some(form.id),
+        };
+        self.capture_lead(by, lead).await.map(FormPost::Captured)
+    }
+
     /// Adds a lead to the inbox, or merges it into the open lead of the same person
     /// (same e-mail, or same phone, or for a company-only lead the same domain).
     ///
@@ -50,7 +86,7 @@ impl Crm {
                 let known = known_contact(&txn, by.workspace, &valid).await?;
                 let owner = match by.member {
                     Some(member) => Some(member.0),
-                    None => next_in_rotation(&txn, by.workspace).await?,
+                    None => next_owner(&txn, by.workspace, by.source.key(), &valid).await?,
                 };
                 let row = fresh(by, &valid, known, owner, now)
                     .insert(&txn)
@@ -66,6 +102,7 @@ impl Crm {
             source: Set(by.source.key().to_owned()),
             payload: Set(payload),
             at: Set(now),
+            form_id: Set(by.form),
         }
         .insert(&txn)
         .await
@@ -105,10 +142,7 @@ async fn same_person<C: ConnectionTrait>(
                 .add(lead::Column::PhoneDigits.is_null()),
         );
     }
-    let open: Vec<&str> = [LeadStatus::New, LeadStatus::Working, LeadStatus::Qualified]
-        .iter()
-        .map(|s| s.key())
-        .collect();
+    let open: Vec<&str> = LeadStatus::OPEN.iter().map(|s| s.key()).collect();
     lead::Entity::find()
         .filter(lead::Column::WorkspaceId.eq(workspace.0))
         .filter(lead::Column::Status.is_in(open))
@@ -151,11 +185,14 @@ fn merge(open: lead::Model, valid: &ValidLead, now: chrono::DateTime<Utc>) -> le
     row.domain = fill(&open.domain, &valid.domain);
     row.company_size = open.company_size.or(valid.company_size);
     row.campaign = fill(&open.campaign, &valid.campaign);
+    row.country = fill(&open.country, &valid.country);
     row.message = match (&open.message, &valid.message) {
         (Some(had), Some(new)) if had != new => Some(format!("{had}\n\n{new}")),
         (had, new) => fill(had, new),
     };
     row.submissions += 1;
+    // Someone writing again is worth a look now, whatever the snooze said.
+    row.snoozed_until = None;
     row.updated_at = now;
     row.version += 1;
     lead::ActiveModel::from(row).reset_all()
@@ -203,5 +240,7 @@ fn fresh(
         // A member typing in a lead is already talking to them.
         first_response_at: Set(by.member.map(|_| now)),
         version: Set(1),
+        country: Set(valid.country.clone()),
+        snoozed_until: Set(None),
     }
 }

@@ -2,9 +2,12 @@
 
 mod capture;
 mod convert;
+mod detail;
+mod report;
 mod rotation;
+mod setup;
 
-pub use capture::CaptureBy;
+pub use capture::{CaptureBy, FormPost};
 
 use crate::{
     db::{names_by_id, require_version, OrInternal},
@@ -17,17 +20,17 @@ use chrono::{DateTime, Duration, Utc};
 use domain::{
     account::CurrentUser,
     event::{Event, EventKind},
-    lead::{
-        InboxCounts, InboxView, Lead, LeadSource, LeadStatus, Qualification, ScoreWeights,
-        FIRST_RESPONSE_MINUTES,
-    },
-    AppError, UserId, WorkspaceId,
+    lead::{InboxCounts, InboxView, Lead, LeadSource, LeadStatus, Qualification},
+    lead_rules::InboxFilter,
+    AppError, Role, UserId, WorkspaceId,
 };
 use sea_orm::{
+    sea_query::{Condition, Expr, ExprTrait as _, Func, LikeExpr},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Select,
 };
 use serde_json::json;
+use setup::settings_of;
 use uuid::Uuid;
 
 /// Leads one view page shows.
@@ -42,6 +45,15 @@ pub(crate) async fn lead_event<C: ConnectionTrait>(
     kind: EventKind,
     row: &lead::Model,
 ) -> Result<Event, AppError> {
+    // Named here so timelines and live notes can say who got it.
+    let owner_name = match row.owner_id {
+        Some(owner) => user::Entity::find_by_id(owner)
+            .one(conn)
+            .await
+            .or_internal()?
+            .map(|u| u.name),
+        None => None,
+    };
     append(
         conn,
         Change {
@@ -55,8 +67,12 @@ pub(crate) async fn lead_event<C: ConnectionTrait>(
                 "title": row.name.clone().or_else(|| row.email.clone()).or_else(|| row.company.clone()),
                 "status": row.status,
                 "assignee": row.owner_id,
+                "owner_name": owner_name,
                 "source": row.source,
                 "submissions": row.submissions,
+                "score": row.score,
+                "snoozed_until": row.snoozed_until,
+                "reason": row.disqualify_reason,
             })),
         },
     )
@@ -64,15 +80,25 @@ pub(crate) async fn lead_event<C: ConnectionTrait>(
 }
 
 fn open_keys() -> Vec<&'static str> {
-    [LeadStatus::New, LeadStatus::Working, LeadStatus::Qualified]
-        .iter()
-        .map(|s| s.key())
-        .collect()
+    LeadStatus::OPEN.iter().map(|s| s.key()).collect()
 }
 
-/// The leads a view shows, for a workspace and viewer, at `now`.
-fn view_query(viewer: &CurrentUser, view: InboxView, now: DateTime<Utc>) -> Select<lead::Entity> {
+/// The leads a view shows, for a workspace and viewer, at `now`, given the workspace's
+/// first-response target. Snoozed leads show only in the Snoozed view until they wake.
+fn view_query(
+    viewer: &CurrentUser,
+    view: InboxView,
+    now: DateTime<Utc>,
+    target: Duration,
+) -> Select<lead::Entity> {
     let query = lead::Entity::find().filter(lead::Column::WorkspaceId.eq(viewer.workspace_id.0));
+    let awake = Condition::any()
+        .add(lead::Column::SnoozedUntil.is_null())
+        .add(lead::Column::SnoozedUntil.lte(now));
+    let query = match view {
+        InboxView::Snoozed | InboxView::Disqualified => query,
+        _ => query.filter(awake),
+    };
     match view {
         InboxView::Unassigned => query
             .filter(lead::Column::Status.eq(LeadStatus::New.key()))
@@ -80,15 +106,70 @@ fn view_query(viewer: &CurrentUser, view: InboxView, now: DateTime<Utc>) -> Sele
         InboxView::Mine => query
             .filter(lead::Column::OwnerId.eq(viewer.user_id.0))
             .filter(lead::Column::Status.is_in(open_keys())),
-        InboxView::Qualified => query.filter(lead::Column::Status.eq(LeadStatus::Qualified.key())),
+        InboxView::MarketingQualified => {
+            query.filter(lead::Column::Status.eq(LeadStatus::MarketingQualified.key()))
+        }
+        InboxView::SalesQualified => {
+            query.filter(lead::Column::Status.eq(LeadStatus::Qualified.key()))
+        }
         InboxView::ResponseOverdue => query
             .filter(lead::Column::Status.eq(LeadStatus::New.key()))
             .filter(lead::Column::FirstResponseAt.is_null())
-            .filter(lead::Column::CreatedAt.lt(now - Duration::minutes(FIRST_RESPONSE_MINUTES))),
+            .filter(lead::Column::CreatedAt.lt(now - target)),
+        InboxView::Snoozed => query
+            .filter(lead::Column::Status.is_in(open_keys()))
+            .filter(lead::Column::SnoozedUntil.gt(now)),
         InboxView::Disqualified => {
             query.filter(lead::Column::Status.eq(LeadStatus::Disqualified.key()))
         }
     }
+}
+
+/// Narrows a view by the inbox's search box and filters.
+fn filtered(mut query: Select<lead::Entity>, filter: &InboxFilter) -> Select<lead::Entity> {
+    let search = filter.search.trim().to_lowercase();
+    if !search.is_empty() {
+        // LIKE wildcards typed by the user are matched literally.
+        let escaped = search
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = LikeExpr::new(format!("%{escaped}%")).escape('\\');
+        let mut any = Condition::any();
+        for column in [
+            lead::Column::Name,
+            lead::Column::Email,
+            lead::Column::Company,
+            lead::Column::Phone,
+        ] {
+            any = any.add(Expr::expr(Func::lower(Expr::col(column))).like(pattern.clone()));
+        }
+        query = query.filter(any);
+    }
+    if let Some(source) = filter.source {
+        query = query.filter(lead::Column::Source.eq(source.key()));
+    }
+    let campaign = filter.campaign.trim();
+    if !campaign.is_empty() {
+        query = query.filter(lead::Column::Campaign.eq(campaign));
+    }
+    if let Some(owner) = filter.owner {
+        query = query.filter(lead::Column::OwnerId.eq(owner.0));
+    }
+    if let Some(score) = filter.min_score {
+        query = query.filter(lead::Column::Score.gte(i32::from(score)));
+    }
+    query
+}
+
+async fn target_of<C: ConnectionTrait>(
+    conn: &C,
+    workspace: WorkspaceId,
+) -> Result<Duration, AppError> {
+    let settings = settings_of(conn, workspace).await?;
+    Ok(Duration::minutes(i64::from(
+        settings.first_response_minutes,
+    )))
 }
 
 impl Crm {
@@ -100,10 +181,12 @@ impl Crm {
         &self,
         viewer: &CurrentUser,
         view: InboxView,
+        filter: &InboxFilter,
         page: u64,
     ) -> Result<Vec<Lead>, AppError> {
         let now = Utc::now();
-        let rows = view_query(viewer, view, now)
+        let target = target_of(&self.db, viewer.workspace_id).await?;
+        let rows = filtered(view_query(viewer, view, now, target), filter)
             .order_by_asc(lead::Column::CreatedAt)
             .order_by_asc(lead::Column::Id)
             .offset(page * INBOX_PAGE)
@@ -111,23 +194,29 @@ impl Crm {
             .all(&self.db)
             .await
             .or_internal()?;
-        shape(&self.db, rows, now).await
+        shape(&self.db, rows, now, target).await
     }
 
     /// How many leads each view holds.
     ///
     /// # Errors
     /// Database failure.
-    pub async fn inbox_counts(&self, viewer: &CurrentUser) -> Result<InboxCounts, AppError> {
+    pub async fn inbox_counts(
+        &self,
+        viewer: &CurrentUser,
+        filter: &InboxFilter,
+    ) -> Result<InboxCounts, AppError> {
         let now = Utc::now();
-        let count = |view| view_query(viewer, view, now).count(&self.db);
-        Ok(InboxCounts {
-            unassigned: count(InboxView::Unassigned).await.or_internal()?,
-            mine: count(InboxView::Mine).await.or_internal()?,
-            qualified: count(InboxView::Qualified).await.or_internal()?,
-            response_overdue: count(InboxView::ResponseOverdue).await.or_internal()?,
-            disqualified: count(InboxView::Disqualified).await.or_internal()?,
-        })
+        let target = target_of(&self.db, viewer.workspace_id).await?;
+        let mut counts = Vec::with_capacity(InboxView::ALL.len());
+        for view in InboxView::ALL {
+            let n = filtered(view_query(viewer, view, now, target), filter)
+                .count(&self.db)
+                .await
+                .or_internal()?;
+            counts.push((view, n));
+        }
+        Ok(InboxCounts(counts))
     }
 
     /// Hands a lead to a member (or back to the queue with `None`).
@@ -152,7 +241,8 @@ impl Crm {
     }
 
     /// Records the need / budget / authority / timeline answers and the score they
-    /// give; a lead with answers is qualified.
+    /// give, weighed as the workspace weighs them. A marketer's answers make the lead
+    /// marketing-qualified; anyone in sales makes it sales-qualified.
     ///
     /// # Errors
     /// `Validation` for a closed lead or notes over 1,000 characters; `Conflict` when stale.
@@ -178,9 +268,20 @@ impl Crm {
         let txn = self.begin_write().await?;
         let mut row = locked(&txn, viewer, id, version).await?;
         still_open(&row)?;
-        row.score = i32::from(answers.score(ScoreWeights::default()));
+        let weights = settings_of(&txn, viewer.workspace_id).await?.weights;
+        row.score = i32::from(answers.score(weights));
         row.qualification = serde_json::to_string(&answers).map_err(|_| AppError::Internal)?;
-        row.status = LeadStatus::Qualified.key().to_owned();
+        let status = if viewer.role == Role::Marketer {
+            // Marketing never downgrades what sales already accepted.
+            if row.status == LeadStatus::Qualified.key() {
+                LeadStatus::Qualified
+            } else {
+                LeadStatus::MarketingQualified
+            }
+        } else {
+            LeadStatus::Qualified
+        };
+        row.status = status.key().to_owned();
         self.save_lead(txn, viewer, row, EventKind::LeadQualified)
             .await
     }
@@ -212,7 +313,38 @@ impl Crm {
             .await
     }
 
-    /// Any triage step is a response: it stops the first-response clock.
+    /// Puts an open lead aside until `until` (`None` wakes it now). Snoozing is not a
+    /// response: the first-response clock keeps running.
+    ///
+    /// # Errors
+    /// `Validation` for a time in the past, over a year out, or a closed lead;
+    /// `Conflict` when stale.
+    pub async fn snooze_lead(
+        &self,
+        viewer: &CurrentUser,
+        id: Uuid,
+        version: i32,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Lead, AppError> {
+        let now = Utc::now();
+        if let Some(until) = until {
+            if until <= now || until > now + Duration::days(366) {
+                return Err(AppError::invalid(
+                    "until",
+                    "Snooze until a time in the coming year.",
+                ));
+            }
+        }
+        let txn = self.begin_write().await?;
+        let mut row = locked(&txn, viewer, id, version).await?;
+        still_open(&row)?;
+        row.snoozed_until = until;
+        self.save_lead(txn, viewer, row, EventKind::LeadSnoozed)
+            .await
+    }
+
+    /// Any triage step but assigning and snoozing is a response: it stops the
+    /// first-response clock.
     async fn save_lead(
         &self,
         txn: sea_orm::DatabaseTransaction,
@@ -221,10 +353,11 @@ impl Crm {
         kind: EventKind,
     ) -> Result<Lead, AppError> {
         let now = Utc::now();
-        if row.status == LeadStatus::New.key() && kind != EventKind::LeadAssigned {
+        let responds = !matches!(kind, EventKind::LeadAssigned | EventKind::LeadSnoozed);
+        if row.status == LeadStatus::New.key() && responds {
             row.status = LeadStatus::Working.key().to_owned();
         }
-        if kind != EventKind::LeadAssigned {
+        if responds {
             row.first_response_at = row.first_response_at.or(Some(now));
         }
         row.updated_at = now;
@@ -235,7 +368,8 @@ impl Crm {
             .await
             .or_internal()?;
         let event = lead_event(&txn, viewer.workspace_id, Some(viewer.user_id), kind, &row).await?;
-        let shown = shape(&txn, vec![row], now)
+        let target = target_of(&txn, viewer.workspace_id).await?;
+        let shown = shape(&txn, vec![row], now, target)
             .await?
             .pop()
             .ok_or(AppError::Internal)?;
@@ -271,10 +405,11 @@ async fn locked<C: ConnectionTrait>(
     Ok(row)
 }
 
-async fn shape<C: ConnectionTrait>(
+pub(crate) async fn shape<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<lead::Model>,
     now: DateTime<Utc>,
+    target: Duration,
 ) -> Result<Vec<Lead>, AppError> {
     let owners = names_by_id::<user::Entity, _>(
         conn,
@@ -283,7 +418,6 @@ async fn shape<C: ConnectionTrait>(
         |u| (u.id, u.name),
     )
     .await?;
-    let target = Duration::minutes(FIRST_RESPONSE_MINUTES);
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -304,8 +438,10 @@ async fn shape<C: ConnectionTrait>(
                 phone: row.phone,
                 company: row.company,
                 campaign: row.campaign,
-                score: u8::try_from(row.score.clamp(0, 100)).unwrap_or(0),
-                submissions: u32::try_from(row.submissions.max(0)).unwrap_or(0),
+                country: row.country,
+                snoozed_until: row.snoozed_until.filter(|until| *until > now),
+                score: u8::try_from(Ord::clamp(row.score, 0, 100)).unwrap_or(0),
+                submissions: u32::try_from(Ord::max(row.submissions, 0)).unwrap_or(0),
                 created_at: row.created_at,
                 first_response_at: row.first_response_at,
             }

@@ -9,6 +9,7 @@ mod m20261127_000004_deal_details;
 mod m20261127_000005_activities;
 mod m20261128_000006_notes_followups;
 mod m20261128_000007_leads;
+mod m20261128_000008_lead_capture;
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_activities::Migration),
             Box::new(m20261128_000006_notes_followups::Migration),
             Box::new(m20261128_000007_leads::Migration),
+            Box::new(m20261128_000008_lead_capture::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 use crate::entity::event;
 use domain::{
     event::EventKind,
+    lead::{LeadSource, LeadStatus},
     timeline::{Entry, FieldChange},
 };
 use serde_json::Value;
@@ -110,6 +111,45 @@ pub(super) fn entry(row: &event::Model, stage_names: &HashMap<Uuid, String>) -> 
                 Entry::Fields { changes }
             }
             _ => return None,
+        },
+        kind => Entry::Changed {
+            what: lead_change(kind, after)?,
+        },
+    })
+}
+
+/// What a lead event did, as a timeline line.
+fn lead_change(kind: EventKind, after: Option<&Value>) -> Option<String> {
+    let get = |key: &str| after.and_then(|a| a.get(key)).and_then(Value::as_str);
+    let score = after.and_then(|a| a.get("score")).and_then(Value::as_i64);
+    let status = get("status")
+        .and_then(LeadStatus::parse)
+        .map_or("Qualified", LeadStatus::label);
+    Some(match kind {
+        EventKind::LeadCaptured => format!(
+            "Captured from {}",
+            get("source")
+                .and_then(LeadSource::parse)
+                .map_or("a form", LeadSource::label)
+        ),
+        EventKind::LeadMerged => {
+            "Sent again: the new submission was merged into this lead".to_owned()
+        }
+        EventKind::LeadAssigned => match get("owner_name") {
+            Some(name) => format!("Assigned to {name}"),
+            None => "Put back in the queue, unassigned".to_owned(),
+        },
+        EventKind::LeadQualified => format!("{status}, score {}", score.unwrap_or(0)),
+        EventKind::LeadDisqualified => {
+            format!(
+                "Disqualified: {}",
+                get("reason").unwrap_or("no reason given")
+            )
+        }
+        EventKind::LeadConverted => "Converted into a deal".to_owned(),
+        EventKind::LeadSnoozed => match get("snoozed_until") {
+            Some(until) => format!("Snoozed until {}", until.get(..10).unwrap_or(until)),
+            None => "Woken from snooze".to_owned(),
         },
         _ => return None,
     })

@@ -123,6 +123,7 @@ fn notes_of(of: RecordRef, after: Option<&TimelineCursor>) -> Select<note::Entit
         RecordRef::Deal(id) => note::Entity::find().filter(note::Column::DealId.eq(id.0)),
         RecordRef::Contact(id) => note::Entity::find().filter(note::Column::ContactId.eq(id.0)),
         RecordRef::Company(id) => note::Entity::find().filter(note::Column::CompanyId.eq(id.0)),
+        RecordRef::Lead(id) => note::Entity::find().filter(note::Column::LeadId.eq(id)),
     };
     let query = match after {
         Some(cursor) => query.filter(note::Column::CreatedAt.lte(cursor.at)),
@@ -140,6 +141,8 @@ fn done_activities(of: RecordRef, after: Option<&TimelineCursor>) -> Select<acti
         RecordRef::Company(id) => {
             activity::Entity::find().filter(activity::Column::CompanyId.eq(id.0))
         }
+        // Leads have no activities of their own: they are worked from the inbox.
+        RecordRef::Lead(_) => activity::Entity::find().filter(activity::Column::Id.is_null()),
     }
     .filter(activity::Column::Done.eq(true));
     let query = match after {

@@ -1,14 +1,30 @@
-//! `/inbox`: the shared lead queue. Views with counts, quick add, and triage on each
-//! lead (take, qualify, disqualify, convert), refreshed live when anyone changes a lead.
+//! `/inbox`: the shared lead queue. Views with counts, search and filters, quick add,
+//! and triage on each lead (take, qualify, disqualify, snooze, convert, open), with
+//! keyboard shortcuts on desktop; refreshed live when anyone changes a lead.
 
+mod filters;
+mod keys;
+mod lead_page;
+mod marketing;
 mod triage;
+
+pub use lead_page::LeadPage;
+pub use marketing::MarketingPage;
 
 use crate::components::refetch_on;
 use crate::{
-    api::leads::{add_lead, get_inbox},
+    api::{
+        deals::get_board_options,
+        leads::{add_lead, get_inbox},
+    },
     live::{use_live, News},
 };
-use domain::lead::{InboxCounts, InboxPage, InboxView, NewLead};
+use domain::{
+    lead::{InboxCounts, InboxPage, InboxView, NewLead},
+    lead_rules::InboxFilter,
+};
+use filters::FilterBar;
+use keys::{ShortcutHelp, Shortcuts};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -19,11 +35,16 @@ pub fn InboxPage() -> impl IntoView {
     let params = use_query_map();
     let view =
         Memo::new(move |_| params.with(|p| InboxView::parse(&p.get("view").unwrap_or_default())));
+    let filter = Memo::new(move |_| params.with(filters::from_query));
     let reload = RwSignal::new(0_u32);
     let notice = RwSignal::new(None::<String>);
-    // Keyed on the view only: later changes are fetched by the list itself, which keeps
-    // unchanged rows (and a form open on one) in place.
-    let inbox = Resource::new(move || view.get(), |view| get_inbox(view, 0));
+    // Keyed on the view and filter only: later changes are fetched by the list itself,
+    // which keeps unchanged rows (and a form open on one) in place.
+    let inbox = Resource::new(
+        move || (view.get(), filter.get()),
+        |(view, filter)| get_inbox(view, filter, 0),
+    );
+    let options = Resource::new(|| (), |_| get_board_options());
     if let Some(live) = use_live() {
         // A burst of form posts reloads the inbox once.
         live.reload_on_burst(reload, |news| match news {
@@ -31,21 +52,34 @@ pub fn InboxPage() -> impl IntoView {
             News::Event(event) => event.subject.starts_with("lead:"),
         });
     }
+    let shortcuts = Shortcuts::install();
     view! {
         <Title text="Inbox" />
-        <header class="page-header"><h1>"Inbox"</h1></header>
+        <header class="page-header">
+            <h1>"Inbox"</h1>
+            <a class="button secondary" href="/marketing">"Sources report"</a>
+        </header>
         <div role="status">
             {move || notice.get().map(|message| view! { <p class="banner success">{message}</p> })}
         </div>
         <QuickAdd reload notice />
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let owners = options.await.map(|o| o.owners).unwrap_or_default();
+                view! { <FilterBar view=view.get_untracked() filter=filter.get_untracked() owners /> }
+            })}
+        </Transition>
         <Transition fallback=|| view! { <p class="loading">"Loading the inbox…"</p> }>
             {move || Suspend::new(async move {
                 match inbox.await {
-                    Ok(page) => view! { <LeadList page view=view.get_untracked() reload notice /> }.into_any(),
+                    Ok(page) => view! {
+                        <LeadList page view=view.get_untracked() filter=filter.get_untracked() reload notice shortcuts />
+                    }.into_any(),
                     Err(error) => view! { <div class="banner error" role="alert">{error.explain()}</div> }.into_any(),
                 }
             })}
         </Transition>
+        <ShortcutHelp shortcuts />
     }
 }
 
@@ -53,35 +87,43 @@ pub fn InboxPage() -> impl IntoView {
 fn LeadList(
     page: InboxPage,
     view: InboxView,
+    filter: InboxFilter,
     reload: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
+    shortcuts: Shortcuts,
 ) -> impl IntoView {
     let page = RwSignal::new(page);
-    refetch_on(reload, move || async move {
-        if let Ok(fresh) = get_inbox(view, 0).await {
-            page.try_set(fresh);
+    let tabs_filter = filter.clone();
+    refetch_on(reload, move || {
+        let filter = filter.clone();
+        async move {
+            if let Ok(fresh) = get_inbox(view, filter, 0).await {
+                page.try_set(fresh);
+            }
         }
     });
+    // j / k walk the rows in the order shown.
+    shortcuts.order_from(move || page.with(|p| p.leads.iter().map(|l| l.id).collect()));
     view! {
-        {move || page.with(|p| view! { <Tabs counts=p.counts.clone() current=view /> })}
+        {move || page.with(|p| view! { <Tabs counts=p.counts.clone() current=view filter=tabs_filter.clone() /> })}
         {move || page.with(|p| p.leads.is_empty()).then(|| view! { <p class="empty">"No leads here."</p> })}
         <ul class="leads" aria-label="Leads">
             // Keyed by version: a row is rebuilt only when its lead changed.
             <For each=move || page.with(|p| p.leads.clone()) key=|lead| (lead.id, lead.version) let:lead>
-                <LeadRow lead reload notice />
+                <LeadRow lead reload notice shortcuts />
             </For>
         </ul>
     }
 }
 
 #[component]
-fn Tabs(counts: InboxCounts, current: InboxView) -> impl IntoView {
+fn Tabs(counts: InboxCounts, current: InboxView, filter: InboxFilter) -> impl IntoView {
     view! {
         <nav class="inbox-views" aria-label="Inbox views">
             {InboxView::ALL.into_iter().map(|view| {
                 let here = view == current;
                 view! {
-                    <a href=format!("/inbox?view={}", view.key()) class="inbox-view"
+                    <a href=filters::href(view, &filter) class="inbox-view"
                         aria-current=here.then_some("page")>
                         {view.label()}" "<span class="count">{counts.of(view)}</span>
                     </a>

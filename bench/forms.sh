@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Web-form intake: C keep-alive clients posting to /f/<key> for S seconds against the
+# in-process router on SQLite; accepted posts per second and p50/p95/p99 latency.
+# Usage: bench/forms.sh [clients] [seconds]   (defaults 8 20)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo run --release -q -p server --example form_bench -- "$@"

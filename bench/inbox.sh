@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Lead inbox with N leads on SQLite (or DATABASE_URL=postgres://…): the unassigned view,
+# the seven view counts, a search and the marketing report, p50/p95/p99.
+# Usage: bench/inbox.sh [leads] [reads]   (defaults 100000 300)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo run --release -q -p service --example inbox_bench -- "$@"

@@ -1,0 +1,317 @@
+//! Public web forms: `POST /f/<key>` from any site, as a plain HTML form post or as
+//! JSON. No session and no cross-site check (posting from other sites is the point),
+//! so the defences are here: the form key, a per-address rate limit, the body limit
+//! (the router's), a honeypot, and strict field checks. A browser gets a small
+//! thank-you page; a script gets JSON.
+
+use axum::{
+    body::Bytes,
+    extract::{ConnectInfo, Path, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::post,
+    Extension, Router,
+};
+use domain::{AppError, FieldErrors};
+use serde_json::{json, Value};
+use service::{Crm, FormPost};
+use std::{
+    collections::HashMap,
+    net::{IpAddr, SocketAddr},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+/// Posts one address may make per minute, across all forms, unless configured.
+pub const FORM_POSTS_PER_MINUTE: u32 = 20;
+/// Addresses remembered before expired windows are swept out.
+const TRACKED_MAX: usize = 10_000;
+
+/// A fixed one-minute window per sending address. Memory is bounded: past
+/// `TRACKED_MAX` addresses, windows that ended are dropped.
+#[derive(Debug)]
+pub struct RateLimit {
+    per_minute: u32,
+    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl RateLimit {
+    pub fn new(per_minute: u32) -> Self {
+        RateLimit {
+            per_minute: per_minute.max(1),
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts a post; false when the address is over its limit.
+    pub fn allow(&self, from: IpAddr, now: Instant) -> bool {
+        let minute = Duration::from_secs(60);
+        let Ok(mut windows) = self.windows.lock() else {
+            return true;
+        };
+        if windows.len() >= TRACKED_MAX {
+            windows.retain(|_, (start, _)| now.duration_since(*start) < minute);
+        }
+        let window = windows.entry(from).or_insert((now, 0));
+        if now.duration_since(window.0) >= minute {
+            *window = (now, 0);
+        }
+        window.1 += 1;
+        window.1 <= self.per_minute
+    }
+}
+
+#[derive(Clone)]
+struct Forms {
+    crm: Crm,
+    limit: Arc<RateLimit>,
+}
+
+/// The public form routes; merged outside the cross-site guard.
+pub fn routes<S: Clone + Send + Sync + 'static>(crm: Crm, per_minute: u32) -> Router<S> {
+    Router::new()
+        .route("/f/{key}", post(receive).options(preflight))
+        .with_state(Forms {
+            crm,
+            limit: Arc::new(RateLimit::new(per_minute)),
+        })
+}
+
+/// How the sender wants the answer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Page,
+    Json,
+}
+
+async fn receive(
+    State(forms): State<Forms>,
+    Path(key): Path<String>,
+    connected: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let wants_json = content_type.starts_with("application/json")
+        || headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("application/json"));
+    let answer = if wants_json {
+        Answer::Json
+    } else {
+        Answer::Page
+    };
+    let from = connected.map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0 .0.ip());
+    if !forms.limit.allow(from, Instant::now()) {
+        return reply(
+            answer,
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many submissions from your address. Please wait a minute and try again.",
+            json!({ "error": "rate_limited" }),
+        );
+    }
+    let pairs = match read_body(&content_type, &body) {
+        Ok(pairs) => pairs,
+        Err(status) => {
+            return reply(
+                answer,
+                status,
+                "This form accepts form fields (application/x-www-form-urlencoded) or a JSON object of text values.",
+                json!({ "error": "unsupported_body" }),
+            )
+        }
+    };
+    match forms.crm.post_form(&key, &pairs).await {
+        Ok(FormPost::Captured(captured)) => {
+            let mut response = reply(
+                answer,
+                StatusCode::CREATED,
+                "Thank you! We received your message and will get back to you soon.",
+                json!({ "lead": captured.lead, "merged": captured.merged }),
+            );
+            if answer == Answer::Page {
+                *response.status_mut() = StatusCode::OK;
+            }
+            response
+        }
+        // A bot gets the same thanks as a person, so it learns nothing.
+        Ok(FormPost::Ignored) => reply(
+            answer,
+            if answer == Answer::Page {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            },
+            "Thank you! We received your message and will get back to you soon.",
+            json!({ "lead": null, "merged": false }),
+        ),
+        Err(AppError::Validation(errors)) => refused(answer, &errors),
+        Err(AppError::NotFound) => reply(
+            answer,
+            StatusCode::NOT_FOUND,
+            "This form no longer exists. Please contact us another way.",
+            json!({ "error": "unknown_form" }),
+        ),
+        Err(_) => reply(
+            answer,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong on our side. Please try again in a moment.",
+            json!({ "error": "internal" }),
+        ),
+    }
+}
+
+/// The posted fields as name/value pairs, or the status to refuse the body with.
+fn read_body(content_type: &str, body: &[u8]) -> Result<Vec<(String, String)>, StatusCode> {
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        return serde_urlencoded::from_bytes(body).map_err(|_| StatusCode::BAD_REQUEST);
+    }
+    if content_type.starts_with("application/json") {
+        let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+            return Err(StatusCode::BAD_REQUEST);
+        };
+        return map
+            .into_iter()
+            .map(|(name, value)| match value {
+                Value::String(text) => Ok((name, text)),
+                Value::Number(n) => Ok((name, n.to_string())),
+                Value::Null => Ok((name, String::new())),
+                _ => Err(StatusCode::BAD_REQUEST),
+            })
+            .collect();
+    }
+    Err(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+}
+
+fn refused(answer: Answer, errors: &FieldErrors) -> Response {
+    let lines: Vec<String> = errors.0.iter().map(|e| e.message.clone()).collect();
+    reply(
+        answer,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &lines.join(" "),
+        json!({ "errors": errors.0.iter().map(|e| json!({ "field": e.field, "message": e.message })).collect::<Vec<_>>() }),
+    )
+}
+
+/// A JSON body, or a minimal page that shows `message` as text.
+fn reply(answer: Answer, status: StatusCode, message: &str, body: Value) -> Response {
+    let mut response = match answer {
+        Answer::Json => {
+            let mut body = body;
+            if let Value::Object(map) = &mut body {
+                map.insert("message".into(), Value::String(message.to_owned()));
+            }
+            (status, axum::Json(body)).into_response()
+        }
+        Answer::Page => (status, axum::response::Html(page(status, message))).into_response(),
+    };
+    let headers = response.headers_mut();
+    // Any site may post; no credentials are ever read, so a wildcard is safe.
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+fn page(status: StatusCode, message: &str) -> String {
+    let title = if status.is_success() {
+        "Thank you"
+    } else {
+        "Not sent"
+    };
+    let back = if status.is_success() {
+        ""
+    } else {
+        "<p><a href=\"javascript:history.back()\">Go back to the form</a></p>"
+    };
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{title}</title></head>\
+         <body style=\"font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5\">\
+         <h1>{title}</h1><p>{}</p>{back}</body></html>",
+        escape(message)
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Lets scripts on other sites post JSON.
+async fn preflight() -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        (header::ACCESS_CONTROL_ALLOW_METHODS, "POST"),
+        (header::ACCESS_CONTROL_ALLOW_HEADERS, "content-type"),
+        (header::ACCESS_CONTROL_MAX_AGE, "86400"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_gets_its_quota_per_minute_and_no_more() {
+        let limit = RateLimit::new(3);
+        let (a, b) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
+        let now = Instant::now();
+        assert!((0..3).all(|_| limit.allow(a, now)));
+        assert!(!limit.allow(a, now), "the fourth post in the minute");
+        assert!(limit.allow(b, now), "others are not affected");
+        assert!(
+            limit.allow(a, now + Duration::from_secs(61)),
+            "a new minute"
+        );
+    }
+
+    #[test]
+    fn bodies_are_read_as_text_pairs() {
+        let pairs = read_body(
+            "application/x-www-form-urlencoded",
+            b"name=Ana+B&email=a%40b.c",
+        )
+        .unwrap();
+        assert_eq!(pairs[0], ("name".into(), "Ana B".into()));
+        let pairs = read_body(
+            "application/json",
+            br#"{"email":"a@b.c","company_size":40}"#,
+        )
+        .unwrap();
+        assert!(pairs.contains(&("company_size".into(), "40".into())));
+        assert_eq!(
+            read_body("application/json", b"[1]"),
+            Err(StatusCode::BAD_REQUEST)
+        );
+        assert_eq!(
+            read_body("multipart/form-data; boundary=x", b""),
+            Err(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+        );
+    }
+
+    #[test]
+    fn the_page_shows_text_as_text() {
+        assert!(page(StatusCode::UNPROCESSABLE_ENTITY, "<script>").contains("&lt;script&gt;"));
+    }
+}

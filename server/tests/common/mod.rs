@@ -1,0 +1,131 @@
+//! What the HTTP tests share: one runtime, a fresh SQLite Crm, the real router, and
+//! request helpers.
+#![allow(dead_code)]
+
+use app::ssr::AppState;
+use axum::{
+    body::Body,
+    http::{header, Request, Response, StatusCode},
+    Router,
+};
+use domain::account::SignUp;
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use service::{connect, migrate, Crm, CrmSettings};
+use tower::ServiceExt;
+
+/// All HTTP tests share one runtime and run one at a time, as a server process does:
+/// it builds its router (`generate_route_list` renders the app in a route-collecting
+/// mode) once, before serving. Building routers while other tests render pages hung
+/// about one run in ten. The timeout turns any hang into a failure.
+pub fn run(test: impl std::future::Future<Output = ()>) {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("test runtime")
+    });
+    RUNTIME.block_on(async {
+        tokio::time::timeout(std::time::Duration::from_secs(60), test)
+            .await
+            .expect("test finished within 60 s");
+    });
+}
+
+pub async fn crm() -> Crm {
+    let path = std::env::temp_dir().join(format!("pipewright-http-{}.db", uuid::Uuid::new_v4()));
+    let db = connect(&format!("sqlite://{}?mode=rwc", path.display()))
+        .await
+        .unwrap();
+    migrate(&db).await.unwrap();
+    Crm::new(
+        db,
+        CrmSettings {
+            password_memory_kib: 1024,
+        },
+    )
+}
+
+pub fn router(crm: &Crm) -> Router {
+    router_at(crm, None)
+}
+
+/// The router as deployed at `public_url` (https implies Secure cookies, as `serve` does).
+pub fn router_at(crm: &Crm, public_url: Option<&str>) -> Router {
+    server::router(state(crm, public_url))
+}
+
+fn state(crm: &Crm, public_url: Option<&str>) -> AppState {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("pipewright")
+        .site_root("target/site")
+        .build();
+    AppState {
+        leptos_options,
+        crm: crm.clone(),
+        secure_cookies: public_url.is_some_and(|url| url.starts_with("https://")),
+        public_url: public_url.map(str::to_owned),
+    }
+}
+
+/// The router with a web-form rate limit of `per_minute` posts per address.
+pub fn router_limited(crm: &Crm, per_minute: u32) -> Router {
+    server::router_with(state(crm, None), per_minute)
+}
+
+pub const HOST: &str = "127.0.0.1:3000";
+
+pub fn form_post(path: &str) -> http::request::Builder {
+    Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+}
+
+pub async fn send(
+    router: &Router,
+    request: Request<Body>,
+) -> (StatusCode, Vec<(String, String)>, String) {
+    let response: Response<Body> = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
+        .collect();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+pub fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+pub async fn sign_up(crm: &Crm, email: &str) -> (domain::account::CurrentUser, String) {
+    let (user, token) = crm
+        .sign_up(SignUp {
+            workspace_name: format!("Team of {email}"),
+            name: "Dana Whitfield".into(),
+            email: email.into(),
+            password: "correct horse battery".into(),
+        })
+        .await
+        .unwrap();
+    (user, format!("pw_session={}", token.expose()))
+}
+
+pub fn json_post(path: &str, cookie: &str, body: serde_json::Value) -> Request<Body> {
+    Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}

@@ -1,0 +1,21 @@
+use sea_orm::entity::prelude::*;
+
+/// A public web form: sites post to `/f/<key>`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "lead_forms")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub workspace_id: Uuid,
+    pub key: String,
+    pub name: String,
+    /// `FormField` keys, comma-separated, in display order.
+    pub fields: String,
+    pub campaign: Option<String>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

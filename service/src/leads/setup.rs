@@ -1,0 +1,349 @@
+//! How a workspace runs its inbox: web forms (marketing's), assignment rules and the
+//! first-response target and score weights (admins' and managers'). Every change is
+//! logged as one event so other sessions refresh.
+
+use super::rotation::parse_ids;
+use crate::{
+    db::{names_by_id, OrInternal},
+    entity::{lead_form, lead_rule, lead_settings, lead_submission, user},
+    event_log::{append, Change},
+    members::active_member,
+    secrets::random_token,
+    Crm,
+};
+use chrono::Utc;
+use domain::{
+    account::CurrentUser,
+    event::EventKind,
+    lead_form::{FormField, FormSetup, LeadForm},
+    lead_rules::{AssignmentRule, LeadSettings, NewRule, RuleField},
+    AppError, Role, UserId, WorkspaceId,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// Forms are marketing's; rules and settings belong with pipeline settings.
+fn may_edit_forms(viewer: &CurrentUser) -> Result<(), AppError> {
+    if viewer.role.can_change_settings() || viewer.role == Role::Marketer {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn may_edit_routing(viewer: &CurrentUser) -> Result<(), AppError> {
+    if viewer.role.can_change_settings() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A workspace's inbox settings, the defaults when never saved.
+pub(crate) async fn settings_of<C: ConnectionTrait>(
+    conn: &C,
+    workspace: WorkspaceId,
+) -> Result<LeadSettings, AppError> {
+    let Some(row) = lead_settings::Entity::find_by_id(workspace.0)
+        .one(conn)
+        .await
+        .or_internal()?
+    else {
+        return Ok(LeadSettings::default());
+    };
+    Ok(LeadSettings {
+        first_response_minutes: u32::try_from(row.first_response_minutes).unwrap_or(60),
+        weights: serde_json::from_str(&row.weights).unwrap_or_default(),
+    })
+}
+
+fn shape_form(row: lead_form::Model, submissions: u64) -> LeadForm {
+    LeadForm {
+        id: row.id,
+        key: row.key,
+        name: row.name,
+        fields: row.fields.split(',').filter_map(FormField::parse).collect(),
+        campaign: row.campaign,
+        submissions,
+    }
+}
+
+impl Crm {
+    /// # Errors
+    /// Database failure.
+    pub async fn lead_settings(&self, viewer: &CurrentUser) -> Result<LeadSettings, AppError> {
+        settings_of(&self.db, viewer.workspace_id).await
+    }
+
+    /// # Errors
+    /// `Forbidden` below manager; `Validation` for out-of-range values.
+    pub async fn save_lead_settings(
+        &self,
+        viewer: &CurrentUser,
+        settings: LeadSettings,
+    ) -> Result<LeadSettings, AppError> {
+        may_edit_routing(viewer)?;
+        settings.validate().map_err(AppError::Validation)?;
+        let txn = self.begin_write().await?;
+        let had = lead_settings::Entity::find_by_id(viewer.workspace_id.0)
+            .one(&txn)
+            .await
+            .or_internal()?;
+        let row = lead_settings::ActiveModel {
+            workspace_id: Set(viewer.workspace_id.0),
+            first_response_minutes: Set(
+                i32::try_from(settings.first_response_minutes).map_err(|_| AppError::Internal)?
+            ),
+            weights: Set(serde_json::to_string(&settings.weights).map_err(|_| AppError::Internal)?),
+        };
+        if had.is_some() {
+            row.update(&txn).await.or_internal()?;
+        } else {
+            row.insert(&txn).await.or_internal()?;
+        }
+        let event = setup_event(&txn, viewer, json!({ "settings": settings })).await?;
+        self.commit_and_publish(txn, vec![event]).await?;
+        Ok(settings)
+    }
+
+    /// The workspace's forms, oldest first, with how many submissions each brought.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn lead_forms(&self, viewer: &CurrentUser) -> Result<Vec<LeadForm>, AppError> {
+        let rows = lead_form::Entity::find()
+            .filter(lead_form::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .order_by_asc(lead_form::Column::CreatedAt)
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        let mut forms = Vec::with_capacity(rows.len());
+        for row in rows {
+            let count = lead_submission::Entity::find()
+                .filter(lead_submission::Column::FormId.eq(row.id))
+                .count(&self.db)
+                .await
+                .or_internal()?;
+            forms.push(shape_form(row, count));
+        }
+        Ok(forms)
+    }
+
+    /// Creates a form (`id` `None`) or changes one; its key never changes, so pages
+    /// that embed it keep working.
+    ///
+    /// # Errors
+    /// `Forbidden` for reps; `Validation` for a bad setup; `NotFound` for a foreign form.
+    pub async fn save_lead_form(
+        &self,
+        viewer: &CurrentUser,
+        id: Option<Uuid>,
+        setup: FormSetup,
+    ) -> Result<LeadForm, AppError> {
+        may_edit_forms(viewer)?;
+        setup.validate().map_err(AppError::Validation)?;
+        let mut fields: Vec<&str> = Vec::new();
+        for field in FormField::ALL {
+            if setup.fields.contains(&field) {
+                fields.push(field.key());
+            }
+        }
+        let campaign = Some(setup.campaign.trim().to_owned()).filter(|c| !c.is_empty());
+        let txn = self.begin_write().await?;
+        let row = match id {
+            None => lead_form::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                workspace_id: Set(viewer.workspace_id.0),
+                key: Set(random_token()[..24].to_owned()),
+                name: Set(setup.name.trim().to_owned()),
+                fields: Set(fields.join(",")),
+                campaign: Set(campaign),
+                created_at: Set(Utc::now()),
+            }
+            .insert(&txn)
+            .await
+            .or_internal()?,
+            Some(id) => {
+                let mut row: lead_form::ActiveModel = lead_form::Entity::find_by_id(id)
+                    .filter(lead_form::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                    .one(&txn)
+                    .await
+                    .or_internal()?
+                    .ok_or(AppError::NotFound)?
+                    .into();
+                row.name = Set(setup.name.trim().to_owned());
+                row.fields = Set(fields.join(","));
+                row.campaign = Set(campaign);
+                row.update(&txn).await.or_internal()?
+            }
+        };
+        let event = setup_event(&txn, viewer, json!({ "form": row.name, "id": row.id })).await?;
+        self.commit_and_publish(txn, vec![event]).await?;
+        Ok(shape_form(row, 0))
+    }
+
+    /// Removes a form: posts to its address are refused from then on; the leads it
+    /// brought stay.
+    ///
+    /// # Errors
+    /// `Forbidden` for reps; `NotFound` for a foreign form.
+    pub async fn delete_lead_form(&self, viewer: &CurrentUser, id: Uuid) -> Result<(), AppError> {
+        may_edit_forms(viewer)?;
+        let txn = self.begin_write().await?;
+        let gone = lead_form::Entity::delete_many()
+            .filter(lead_form::Column::Id.eq(id))
+            .filter(lead_form::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .exec(&txn)
+            .await
+            .or_internal()?;
+        if gone.rows_affected == 0 {
+            return Err(AppError::NotFound);
+        }
+        let event = setup_event(&txn, viewer, json!({ "form_deleted": id })).await?;
+        self.commit_and_publish(txn, vec![event]).await
+    }
+
+    /// The form a public post names, with its workspace; `None` for an unknown key.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn form_by_key(
+        &self,
+        key: &str,
+    ) -> Result<Option<(WorkspaceId, LeadForm)>, AppError> {
+        if key.len() > 40 {
+            return Ok(None);
+        }
+        let row = lead_form::Entity::find()
+            .filter(lead_form::Column::Key.eq(key))
+            .one(&self.db)
+            .await
+            .or_internal()?;
+        Ok(row.map(|row| (WorkspaceId(row.workspace_id), shape_form(row, 0))))
+    }
+
+    /// The assignment rules, in the order they are tried.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn lead_rules(&self, viewer: &CurrentUser) -> Result<Vec<AssignmentRule>, AppError> {
+        let rows = lead_rule::Entity::find()
+            .filter(lead_rule::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .order_by_asc(lead_rule::Column::Position)
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        let names = names_by_id::<user::Entity, _>(
+            &self.db,
+            user::Column::Id,
+            rows.iter().flat_map(|r| parse_ids(&r.members)),
+            |u| (u.id, u.name),
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                Some(AssignmentRule {
+                    id: row.id,
+                    field: RuleField::parse(&row.field)?,
+                    members: parse_ids(&row.members)
+                        .into_iter()
+                        .filter_map(|id| Some((UserId(id), names.get(&id)?.clone())))
+                        .collect(),
+                    value: row.value,
+                })
+            })
+            .collect())
+    }
+
+    /// Adds a rule after the others.
+    ///
+    /// # Errors
+    /// `Forbidden` below manager; `Validation` for a bad rule or inactive members.
+    pub async fn add_lead_rule(
+        &self,
+        viewer: &CurrentUser,
+        rule: NewRule,
+    ) -> Result<Vec<AssignmentRule>, AppError> {
+        may_edit_routing(viewer)?;
+        let value = rule.validate().map_err(AppError::Validation)?;
+        let txn = self.begin_write().await?;
+        for member in &rule.members {
+            active_member(&txn, viewer, *member, "members").await?;
+        }
+        let last = lead_rule::Entity::find()
+            .filter(lead_rule::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .order_by_desc(lead_rule::Column::Position)
+            .one(&txn)
+            .await
+            .or_internal()?
+            .map_or(0, |r| r.position);
+        let members: Vec<String> = rule.members.iter().map(|m| m.0.to_string()).collect();
+        lead_rule::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            workspace_id: Set(viewer.workspace_id.0),
+            position: Set(last + 1),
+            field: Set(rule.field.key().to_owned()),
+            value: Set(value.clone()),
+            members: Set(members.join(",")),
+            last_user_id: Set(None),
+        }
+        .insert(&txn)
+        .await
+        .or_internal()?;
+        let event = setup_event(
+            &txn,
+            viewer,
+            json!({ "rule": format!("{} is {value}", rule.field.label()) }),
+        )
+        .await?;
+        self.commit_and_publish(txn, vec![event]).await?;
+        self.lead_rules(viewer).await
+    }
+
+    /// # Errors
+    /// `Forbidden` below manager; `NotFound` for a foreign rule.
+    pub async fn remove_lead_rule(
+        &self,
+        viewer: &CurrentUser,
+        id: Uuid,
+    ) -> Result<Vec<AssignmentRule>, AppError> {
+        may_edit_routing(viewer)?;
+        let txn = self.begin_write().await?;
+        let gone = lead_rule::Entity::delete_many()
+            .filter(lead_rule::Column::Id.eq(id))
+            .filter(lead_rule::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .exec(&txn)
+            .await
+            .or_internal()?;
+        if gone.rows_affected == 0 {
+            return Err(AppError::NotFound);
+        }
+        let event = setup_event(&txn, viewer, json!({ "rule_removed": id })).await?;
+        self.commit_and_publish(txn, vec![event]).await?;
+        self.lead_rules(viewer).await
+    }
+}
+
+async fn setup_event<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    after: Value,
+) -> Result<domain::event::Event, AppError> {
+    append(
+        conn,
+        Change {
+            workspace_id: viewer.workspace_id,
+            actor: Some(viewer.user_id),
+            kind: EventKind::LeadSetupChanged,
+            subject: format!("workspace:{}", viewer.workspace_id),
+            before: None,
+            after: Some(after),
+        },
+    )
+    .await
+}
