@@ -1,6 +1,7 @@
 //! Demo data and the synthetic workload generator: a workspace full of plausible deals,
 //! spread over stages, owners, companies and contacts the way real pipelines are skewed.
 
+mod leads;
 mod names;
 mod work;
 
@@ -191,6 +192,8 @@ impl Crm {
         self.insert_batches(contacts).await?;
 
         let mut written = 0;
+        // Deals some converted demo leads became: the sources report's won revenue.
+        let mut from_leads: Vec<Uuid> = Vec::new();
         let mut batch = Vec::with_capacity(BATCH);
         let mut roles = Vec::with_capacity(BATCH);
         let mut activities = Vec::with_capacity(BATCH * 2);
@@ -230,6 +233,9 @@ impl Crm {
                     role: Set(role.key().to_owned()),
                 });
             }
+            if rng.gen_bool(0.12) {
+                from_leads.extend(deal.id.clone().take());
+            }
             let planned = work::activities_for(&mut rng, &mut deal, now);
             activities.extend(planned);
             batch.push(deal);
@@ -247,6 +253,24 @@ impl Crm {
         self.insert_batches(activities).await?;
         self.insert_batches(work::followup_plan(workspace_id.0, pipeline.id))
             .await?;
+        let lead_count = (options.deals / 3).clamp(60, 20_000);
+        let (lead_rows, submissions) = leads::leads(
+            &mut rng,
+            workspace_id.0,
+            &owners,
+            &from_leads,
+            lead_count,
+            now,
+        );
+        self.insert_batches(vec![leads::contact_form(workspace_id.0, now)])
+            .await?;
+        // Leads are wide rows: 500 per statement stays under SQLite's variable limit.
+        let mut lead_rows = lead_rows.into_iter().peekable();
+        while lead_rows.peek().is_some() {
+            self.insert_batches(lead_rows.by_ref().take(500).collect())
+                .await?;
+        }
+        self.insert_batches(submissions).await?;
         progress(written);
 
         let txn = self.begin_write().await?;

@@ -46,6 +46,15 @@ async fn demo_workspace_has_realistic_spread_and_working_logins(crm: Crm) {
             .await;
         let viewer = signed_in.unwrap().0;
         assert_eq!(viewer.role, role);
+        if role == Role::Marketer {
+            // The inbox has leads from every source, and the loop to won revenue closes.
+            let report = crm.marketing_report(&viewer).await.unwrap();
+            let leads: u64 = report.by_source.iter().map(|r| r.leads).sum();
+            assert_eq!(leads, 833);
+            assert!(report.by_source.len() >= 5);
+            assert!(report.by_source.iter().any(|r| r.won_deals > 0));
+            assert_eq!(count(&crm, "lead_forms").await, 1);
+        }
         if role == Role::Admin {
             // Demo deals obey the stages' entry rules, like any deal entered by hand.
             let board = crm.board(&viewer, Default::default()).await.unwrap();
