@@ -71,6 +71,9 @@ test("a lead posted on another site reaches the rep live, is merged, qualified a
   await expect(page.getByRole("status").filter({ hasText: "Form “Contact us” is ready" })).toBeVisible();
   const snippet = await page.getByLabel("HTML for Contact us").inputValue();
   expect(snippet).toContain("/f/");
+  // The whole snippet, script included: nothing of it was read as the page's own markup.
+  expect(snippet).toContain("</textarea>");
+  expect(snippet.trim().endsWith("</script>")).toBe(true);
   const site = await serveSite(`<!doctype html><title>Globex vans</title><h1>Talk to us</h1>${snippet}`);
 
   try {

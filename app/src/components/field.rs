@@ -118,3 +118,28 @@ where
         </Show>
     }
 }
+
+/// Text to put inside a `<textarea>` as its first value. The server renderer writes a
+/// textarea's children unescaped, so text holding `</textarea>` would end it early and
+/// the rest would be read as markup: escape it there. In the browser the text is set as
+/// a DOM text node, which needs no escaping.
+pub fn textarea_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod textarea_tests {
+    #[test]
+    fn server_rendered_textarea_text_cannot_close_the_textarea() {
+        assert_eq!(
+            super::textarea_text("a</textarea><script>x</script>"),
+            "a&lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt;"
+        );
+    }
+}

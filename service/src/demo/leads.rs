@@ -59,16 +59,22 @@ pub(super) fn leads(
     for n in 0..count {
         let source = SOURCES[names::weighted(rng, &SOURCES.map(|(_, w)| w))].0;
         let person = names::person(rng);
-        let company = names::company_name_of(rng.gen_range(0..400) + 10_000);
+        let company = names::company_name_of(rng.gen_range(0..120));
         let domain = format!("{}.example", names::slug(&company));
         let email = format!("{}.{n}@{domain}", names::mailbox(&person));
         let campaign = (source != LeadSource::Manual && rng.gen_bool(0.7))
             .then(|| names::pick(rng, CAMPAIGNS).to_owned());
-        // Older leads have mostly been dealt with; the newest wait in the queue.
-        let age_hours = rng.gen_range(0..24 * 150);
+        // Older leads have mostly been dealt with; the newest (one in ten, from the last
+        // three days) wait in the queue, some past the response target.
+        let fresh = n.is_multiple_of(10);
+        let age_hours = if fresh {
+            rng.gen_range(0..72)
+        } else {
+            rng.gen_range(72..24 * 150)
+        };
         let created = now - Duration::hours(age_hours);
         let mut status = match rng.gen_range(0..100) {
-            _ if age_hours < 6 => LeadStatus::New,
+            _ if fresh => LeadStatus::New,
             0..=14 => LeadStatus::Working,
             15..=27 => LeadStatus::MarketingQualified,
             28..=39 => LeadStatus::Qualified,

@@ -60,6 +60,10 @@ fn encode(value: &str) -> String {
 #[component]
 pub fn FilterBar(view: InboxView, filter: InboxFilter, owners: Vec<Owner>) -> impl IntoView {
     let active = !filter.is_empty();
+    let narrowed = filter.source.is_some()
+        || !filter.campaign.trim().is_empty()
+        || filter.owner.is_some()
+        || filter.min_score.is_some();
     let source = filter.source;
     let owner = filter.owner;
     let score = filter.min_score;
@@ -68,6 +72,11 @@ pub fn FilterBar(view: InboxView, filter: InboxFilter, owners: Vec<Owner>) -> im
             <input type="hidden" name="view" value=view.key() />
             <input type="search" name="q" id="inbox-search" aria-label="Search leads"
                 placeholder="Search name, e-mail, company (press /)" value=filter.search.clone() />
+            <button type="submit" class="secondary">"Search"</button>
+            {active.then(|| view! { <a class="link" href=href(view, &InboxFilter::default())>"Clear"</a> })}
+            // Folded away until used, so the list starts high on a phone.
+            <details class="more-filters" open=narrowed>
+                <summary>"Filters"</summary>
             <select name="source" aria-label="Source">
                 <option value="">"Any source"</option>
                 {LeadSource::ALL.into_iter().map(|s| view! {
@@ -87,8 +96,8 @@ pub fn FilterBar(view: InboxView, filter: InboxFilter, owners: Vec<Owner>) -> im
                     <option value=n.to_string() selected=score == Some(n)>{format!("{n}+")}</option>
                 }).collect_view()}
             </select>
-            <button type="submit" class="secondary">"Filter"</button>
-            {active.then(|| view! { <a class="link" href=href(view, &InboxFilter::default())>"Clear"</a> })}
+            <button type="submit" class="secondary">"Apply filters"</button>
+            </details>
         </form>
     }
 }

@@ -87,13 +87,13 @@ fn FigureTable(
                         {rows.into_iter().map(|row| view! {
                             <tr>
                                 <th scope="row">{row.label.clone()}</th>
-                                <td class="num">{row.leads}</td>
-                                <td class="num">{row.qualified}</td>
-                                <td class="num">{percent(row.qualified, row.leads)}</td>
-                                <td class="num">{row.converted}</td>
-                                <td class="num">{percent(row.converted, row.leads)}</td>
-                                <td class="num">{row.won_deals}</td>
-                                <td class="num">{row.won_text()}</td>
+                                <td class="num" data-label="Leads">{row.leads}</td>
+                                <td class="num" data-label="Qualified">{row.qualified}</td>
+                                <td class="num" data-label="Qualification rate">{percent(row.qualified, row.leads)}</td>
+                                <td class="num" data-label="Deals">{row.converted}</td>
+                                <td class="num" data-label="Lead → deal">{percent(row.converted, row.leads)}</td>
+                                <td class="num" data-label="Won">{row.won_deals}</td>
+                                <td class="num" data-label="Won revenue">{row.won_text()}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -1,6 +1,9 @@
 //! Web forms: each with its public address and the HTML to paste into a site.
 
-use crate::api::lead_setup::{delete_lead_form, save_lead_form};
+use crate::{
+    api::lead_setup::{delete_lead_form, save_lead_form},
+    components::field::textarea_text,
+};
 use domain::{
     lead_form::{snippet, FormField, FormSetup, LeadForm},
     AppError,
@@ -83,7 +86,8 @@ fn FormCard(
                 <span>{fields}</span>
             </p>
             <label for=format!("snippet-{id}")>{format!("HTML for {name}")}</label>
-            <textarea id=format!("snippet-{id}") class="snippet" readonly rows="8" spellcheck="false">{html}</textarea>
+            <textarea id=format!("snippet-{id}") class="snippet" readonly rows="8" spellcheck="false"
+                prop:value=html.clone()>{textarea_text(&html)}</textarea>
             <p class="hint">"Posts to "<code>{format!("{}/f/{}", base.trim_end_matches('/'), form.key)}</code>" — also accepts JSON."</p>
             {editable.then(|| view! {
                 <button type="button" class="link danger-link" aria-label=format!("Delete form {name}") on:click=delete.clone()>"Delete"</button>

@@ -44,7 +44,7 @@ pub fn LostReasons(reasons: Vec<String>, notice: RwSignal<Option<String>>) -> im
                     <textarea id="lost-reasons" rows="7" aria-describedby="lost-reasons-hint"
                         prop:value=move || text.get()
                         on:input=move |e| text.set(event_target_value(&e))>
-                        {text.get_untracked()}
+                        {crate::components::field::textarea_text(&text.get_untracked())}
                     </textarea>
                     <p class="hint" id="lost-reasons-hint">
                         "Offered when a deal is marked lost. Deals keep the reason they were lost with."

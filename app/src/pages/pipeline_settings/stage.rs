@@ -102,7 +102,7 @@ pub fn StageCard(editor: Editor, stage: StageEdit) -> impl IntoView {
                 <textarea id=id("checklist") rows="3" aria-describedby=id("checklist-hint")
                     prop:value=move || stage.checklist.get()
                     on:input=move |e| stage.checklist.set(event_target_value(&e))>
-                    {stage.checklist.get_untracked()}
+                    {crate::components::field::textarea_text(&stage.checklist.get_untracked())}
                 </textarea>
                 <p class="hint" id=id("checklist-hint")>"One per line, e.g. Budget confirmed"</p>
             </div>
