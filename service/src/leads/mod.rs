@@ -2,6 +2,7 @@
 
 mod capture;
 mod convert;
+mod counts;
 mod detail;
 mod report;
 mod rotation;
@@ -26,8 +27,8 @@ use domain::{
 };
 use sea_orm::{
     sea_query::{Condition, Expr, ExprTrait as _, Func, LikeExpr},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use serde_json::json;
 use setup::settings_of;
@@ -206,17 +207,8 @@ impl Crm {
         viewer: &CurrentUser,
         filter: &InboxFilter,
     ) -> Result<InboxCounts, AppError> {
-        let now = Utc::now();
         let target = target_of(&self.db, viewer.workspace_id).await?;
-        let mut counts = Vec::with_capacity(InboxView::ALL.len());
-        for view in InboxView::ALL {
-            let n = filtered(view_query(viewer, view, now, target), filter)
-                .count(&self.db)
-                .await
-                .or_internal()?;
-            counts.push((view, n));
-        }
-        Ok(InboxCounts(counts))
+        counts::view_counts(&self.db, viewer, filter, Utc::now(), target).await
     }
 
     /// Hands a lead to a member (or back to the queue with `None`).

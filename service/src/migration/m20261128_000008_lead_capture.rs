@@ -22,6 +22,20 @@ impl MigrationTrait for Migration {
         manager
             .create_index(index("notes", &["lead_id", "created_at"]))
             .await?;
+        // Covering indexes: the inbox's view counts and the sources report read only these.
+        for columns in [
+            &[
+                "workspace_id",
+                "status",
+                "owner_id",
+                "snoozed_until",
+                "first_response_at",
+                "created_at",
+            ][..],
+            &["workspace_id", "source", "campaign", "status"],
+        ] {
+            manager.create_index(index("leads", columns)).await?;
+        }
         manager
             .create_table(
                 Table::create()
