@@ -225,7 +225,7 @@ fn shorten(name: &str) -> String {
 }
 
 /// Escapes text for an HTML attribute or element.
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -12,7 +12,7 @@ use axum::{
     routing::post,
     Extension, Router,
 };
-use domain::{AppError, FieldErrors};
+use domain::{lead_form::escape, AppError, FieldErrors};
 use serde_json::{json, Value};
 use service::{Crm, FormPost};
 use std::{
@@ -244,13 +244,6 @@ fn page(status: StatusCode, message: &str) -> String {
          <h1>{title}</h1><p>{}</p>{back}</body></html>",
         escape(message)
     )
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Lets scripts on other sites post JSON.

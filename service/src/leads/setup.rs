@@ -20,8 +20,8 @@ use domain::{
     AppError, Role, UserId, WorkspaceId,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -121,15 +121,28 @@ impl Crm {
             .all(&self.db)
             .await
             .or_internal()?;
-        let mut forms = Vec::with_capacity(rows.len());
-        for row in rows {
-            let count = lead_submission::Entity::find()
-                .filter(lead_submission::Column::FormId.eq(row.id))
-                .count(&self.db)
-                .await
-                .or_internal()?;
-            forms.push(shape_form(row, count));
-        }
+        // One grouped count for all forms, not one query per form.
+        let counts: Vec<(Option<Uuid>, i64)> = lead_submission::Entity::find()
+            .select_only()
+            .column(lead_submission::Column::FormId)
+            .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+            .filter(lead_submission::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .filter(lead_submission::Column::FormId.is_not_null())
+            .group_by(lead_submission::Column::FormId)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .or_internal()?;
+        let forms: Vec<LeadForm> = rows
+            .into_iter()
+            .map(|row| {
+                let n = counts
+                    .iter()
+                    .find(|(form, _)| *form == Some(row.id))
+                    .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0));
+                shape_form(row, n)
+            })
+            .collect();
         Ok(forms)
     }
 
