@@ -1,0 +1,220 @@
+//! Sales metrics, defined once (docs/METRICS.md) and computed in two steps:
+//! raw deals are folded into small integer aggregates (sums and counts per group),
+//! then the aggregates are finished into the figures people read. The service computes
+//! the same aggregates with SQL at scale; tests check both folds agree, so the formulas
+//! in `figures` are the single source of every number on the dashboard.
+
+mod facts;
+mod figures;
+mod fold;
+pub use fold::Scope;
+#[cfg(test)]
+mod tests;
+
+pub use facts::{DealFact, DealState, LeadFact, StageChangeFact, StageFact};
+pub use figures::{
+    average_cents, mean_tenths, median_tenths, velocity_cents_per_day, weighted_open, Amount,
+    Context, Dashboard, ForecastMonth, Headline, LostReason, RepRow, SourceRow, StageOpen,
+    StageStep, StageTime,
+};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Days from `from` to `to`, both included, in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// A period; refuses one that ends before it starts.
+    ///
+    /// # Errors
+    /// A message when `to` is before `from`.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Period, String> {
+        if to < from {
+            return Err(format!("The period ends ({to}) before it starts ({from})."));
+        }
+        Ok(Period { from, to })
+    }
+
+    /// The calendar quarter holding `day`: the dashboard's default.
+    pub fn quarter_of(day: NaiveDate) -> Period {
+        let first_month = (day.month0() / 3) * 3 + 1;
+        let from = NaiveDate::from_ymd_opt(day.year(), first_month, 1).unwrap_or(day);
+        let next = add_months(from, 3);
+        Period {
+            from,
+            to: next.pred_opt().unwrap_or(next),
+        }
+    }
+
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+
+    /// The same number of days, ending the day before this period starts.
+    pub fn previous(&self) -> Period {
+        let to = self.from - Duration::days(1);
+        Period {
+            from: to - Duration::days(self.days() - 1),
+            to,
+        }
+    }
+
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.from <= day && day <= self.to
+    }
+
+    /// Calendar months the period touches, as `YYYY-MM`.
+    pub fn months(&self) -> Vec<String> {
+        let mut month = self.from.with_day(1).unwrap_or(self.from);
+        let mut months = Vec::new();
+        while month <= self.to {
+            months.push(month.format("%Y-%m").to_string());
+            month = add_months(month, 1);
+        }
+        months
+    }
+}
+
+fn add_months(day: NaiveDate, months: u32) -> NaiveDate {
+    day.checked_add_months(chrono::Months::new(months))
+        .unwrap_or(day)
+}
+
+/// Which deals the figures cover. The period applies to close dates (and creation dates
+/// for new deals, the conversion funnel and leads); the open pipeline is always "now".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetricsFilter {
+    pub period: Period,
+    /// None: the workspace's first pipeline.
+    pub pipeline: Option<Uuid>,
+    pub owner: Option<Uuid>,
+}
+
+/// A share, kept as its two counts so it is exact; `None` figures show as "—".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ratio {
+    pub part: u64,
+    pub whole: u64,
+}
+
+impl Ratio {
+    /// None when there is nothing to divide by.
+    pub fn of(part: u64, whole: u64) -> Option<Ratio> {
+        (whole > 0).then_some(Ratio { part, whole })
+    }
+
+    /// Percent rounded half up to one decimal place.
+    pub fn percent(&self) -> f64 {
+        let tenths =
+            (u128::from(self.part) * 2000 + u128::from(self.whole)) / (2 * u128::from(self.whole));
+        tenths as f64 / 10.0
+    }
+}
+
+/// The integer aggregates every figure is finished from. Each `Vec` is sorted, so two
+/// computations of the same data compare equal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Aggregates {
+    pub closed: Vec<ClosedGroup>,
+    pub cycles: Vec<CycleCount>,
+    pub open: Vec<OpenGroup>,
+    pub forecast: Vec<ForecastGroup>,
+    pub lost_reasons: Vec<LostGroup>,
+    pub stays: Vec<StayGroup>,
+    pub reach: Vec<ReachGroup>,
+    pub sources: Vec<SourceGroup>,
+    pub new_deals: u64,
+}
+
+impl Aggregates {
+    /// Sorts every group list into its canonical order.
+    pub fn sorted(mut self) -> Aggregates {
+        self.closed.sort();
+        self.cycles.sort();
+        self.open.sort();
+        self.forecast.sort();
+        self.lost_reasons.sort();
+        self.stays.sort();
+        self.reach.sort();
+        self.sources.sort();
+        self
+    }
+}
+
+/// Deals closed in the period, per owner, outcome and currency.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ClosedGroup {
+    pub owner: Option<Uuid>,
+    pub won: bool,
+    pub currency: String,
+    pub deals: u64,
+    pub value_cents: i64,
+    /// Sum over the group of days from creation to close.
+    pub cycle_days: i64,
+}
+
+/// How many won deals in the period took this many days (for the median).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CycleCount {
+    pub days: i64,
+    pub deals: u64,
+}
+
+/// Open deals now, per stage, owner and currency.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct OpenGroup {
+    pub stage: Uuid,
+    pub owner: Option<Uuid>,
+    pub currency: String,
+    pub deals: u64,
+    pub value_cents: i64,
+}
+
+/// Forecast input for one month (`YYYY-MM`): open deals expected to close then, per
+/// stage (`Some`), or deals won then (`stage: None`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ForecastGroup {
+    pub month: String,
+    pub stage: Option<Uuid>,
+    pub currency: String,
+    pub value_cents: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LostGroup {
+    pub reason: Option<String>,
+    pub deals: u64,
+}
+
+/// Completed stays in a stage that ended in the period.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct StayGroup {
+    pub stage: Uuid,
+    pub stays: u64,
+    pub seconds: i64,
+}
+
+/// Deals created in the period whose furthest point was this stage position
+/// (`WON_REACH` for won deals).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ReachGroup {
+    pub position: i32,
+    pub deals: u64,
+}
+
+/// The reach of a won deal: past every stage.
+pub const WON_REACH: i32 = 1_000_000;
+
+/// Leads created in the period, per source.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SourceGroup {
+    pub source: String,
+    pub leads: u64,
+    pub converted: u64,
+}
