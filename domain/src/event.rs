@@ -41,10 +41,12 @@ pub enum EventKind {
     LeadSnoozed,
     /// Forms, assignment rules or inbox settings changed.
     LeadSetupChanged,
+    /// Deals loaded from a file by `pipewright import deals`.
+    DealsImported,
 }
 
 impl EventKind {
-    const NAMES: [(EventKind, &'static str); 32] = [
+    const NAMES: [(EventKind, &'static str); 33] = [
         (EventKind::WorkspaceCreated, "workspace.created"),
         (EventKind::MemberJoined, "member.joined"),
         (EventKind::MemberInvited, "member.invited"),
@@ -80,6 +82,7 @@ impl EventKind {
         (EventKind::LeadConverted, "lead.converted"),
         (EventKind::LeadSnoozed, "lead.snoozed"),
         (EventKind::LeadSetupChanged, "workspace.lead_setup_changed"),
+        (EventKind::DealsImported, "deals.imported"),
     ];
 
     /// The stable dotted name stored in the log.

@@ -76,6 +76,10 @@ impl LiveEvent {
             EventKind::DealWon => format!("won {title}"),
             EventKind::DealLost => format!("marked {title} lost"),
             EventKind::DealReopened => format!("reopened {title}"),
+            EventKind::DealsImported => {
+                let deals = self.after_i64("deals").unwrap_or(0);
+                format!("imported {deals} deals into {title}")
+            }
             EventKind::DealUpdated => {
                 let fields = self
                     .after

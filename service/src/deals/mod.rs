@@ -27,10 +27,11 @@ use domain::{
     money::Currency,
     AppError, FieldErrors,
 };
-use rows::{cards, contact_facts, facts_of, load_stage, lock_deal, stage_info};
+use rows::{cards, contact_facts, facts_of, load_stage, lock_deal};
+pub(crate) use rows::stage_info;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -72,6 +73,14 @@ async fn record_stage_change<C: ConnectionTrait>(
     from: Option<Uuid>,
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    // The step the deal is leaving ends now: time in stage reads these ends directly.
+    stage_change::Entity::update_many()
+        .col_expr(stage_change::Column::LeftAt, Expr::value(at))
+        .filter(stage_change::Column::DealId.eq(deal.id))
+        .filter(stage_change::Column::LeftAt.is_null())
+        .exec(conn)
+        .await
+        .or_internal()?;
     stage_change::ActiveModel {
         id: Set(Uuid::new_v4()),
         workspace_id: Set(viewer.workspace_id.0),
@@ -81,6 +90,7 @@ async fn record_stage_change<C: ConnectionTrait>(
         status: Set(deal.status.clone()),
         actor_id: Set(Some(viewer.user_id.0)),
         at: Set(at),
+        left_at: Set(None),
     }
     .insert(conn)
     .await

@@ -231,6 +231,13 @@ impl Crm {
             .await
             .or_internal()?;
         for chunk in moved.chunks(BATCH) {
+            stage_change::Entity::update_many()
+                .col_expr(stage_change::Column::LeftAt, Expr::value(now))
+                .filter(stage_change::Column::DealId.is_in(chunk.iter().map(|(id, _)| *id)))
+                .filter(stage_change::Column::LeftAt.is_null())
+                .exec(txn)
+                .await
+                .or_internal()?;
             let rows = chunk
                 .iter()
                 .map(|(deal_id, status)| stage_change::ActiveModel {
@@ -242,6 +249,7 @@ impl Crm {
                     status: Set(status.clone()),
                     actor_id: Set(Some(viewer.user_id.0)),
                     at: Set(now),
+                    left_at: Set(None),
                 });
             stage_change::Entity::insert_many(rows)
                 .exec(txn)

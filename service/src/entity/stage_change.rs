@@ -15,6 +15,8 @@ pub struct Model {
     pub status: String,
     pub actor_id: Option<Uuid>,
     pub at: DateTimeUtc,
+    /// When the deal moved on from this step (its next step's time); None while current.
+    pub left_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,246 @@
+//! The dashboard's figures for a workspace: SQL aggregates (see `sql`) finished by the
+//! formulas in `domain::metrics`, for the period and the one before it.
+
+mod sql;
+
+use crate::{
+    db::OrInternal,
+    entity::{deal, lead, pipeline, stage_change, user},
+    Crm,
+};
+use domain::{
+    account::CurrentUser,
+    metrics::{
+        Aggregates, Context, Dashboard, DealFact, DealState, LeadFact, MetricsFilter, Period,
+        StageChangeFact, StageFact,
+    },
+    AppError,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sql::DealScope;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The raw records behind the figures of one pipeline, for checking them independently.
+#[derive(Debug, Clone, Default)]
+pub struct MetricFacts {
+    pub stages: Vec<StageFact>,
+    pub deals: Vec<DealFact>,
+    pub changes: Vec<StageChangeFact>,
+    pub leads: Vec<LeadFact>,
+}
+
+impl Crm {
+    /// Every dashboard figure for the filter, with the previous period's headline.
+    ///
+    /// # Errors
+    /// `NotFound` for a pipeline or owner outside the viewer's workspace.
+    pub async fn dashboard(
+        &self,
+        viewer: &CurrentUser,
+        filter: MetricsFilter,
+    ) -> Result<Dashboard, AppError> {
+        let pipeline = self.metrics_pipeline(viewer, filter.pipeline).await?;
+        let names = self.owner_names(viewer).await?;
+        if filter.owner.is_some_and(|o| !names.contains_key(&o)) {
+            return Err(AppError::NotFound);
+        }
+        let stages = self.stage_facts(viewer, pipeline.id).await?;
+        let current = self
+            .metrics_aggregates(viewer, pipeline.id, filter.owner, filter.period)
+            .await?;
+        let previous = self
+            .headline_aggregates(
+                viewer,
+                pipeline.id,
+                filter.owner,
+                filter.period.previous(),
+                &current,
+            )
+            .await?;
+        let context = Context {
+            filter: &filter,
+            pipeline: pipeline.id,
+            pipeline_name: &pipeline.name,
+            stages: &stages,
+            names: &names,
+        };
+        Ok(Dashboard::finish(&context, &current, &previous))
+    }
+
+    /// All aggregates of one period, computed by the database.
+    ///
+    /// # Errors
+    /// `Internal` when the database fails.
+    pub async fn metrics_aggregates(
+        &self,
+        viewer: &CurrentUser,
+        pipeline: Uuid,
+        owner: Option<Uuid>,
+        period: Period,
+    ) -> Result<Aggregates, AppError> {
+        let scope = scope(viewer, pipeline, owner);
+        let (closed, cycles, lost_reasons) = sql::closed(&self.db, &scope, &period).await?;
+        Ok(Aggregates {
+            closed,
+            cycles,
+            open: sql::open(&self.db, &scope).await?,
+            forecast: sql::forecast(&self.db, &scope, &period).await?,
+            lost_reasons,
+            stays: sql::stays(&self.db, &scope, &period).await?,
+            reach: sql::reach(&self.db, &scope, &period).await?,
+            sources: sql::sources(&self.db, viewer.workspace_id.0, owner, &period).await?,
+            new_deals: sql::new_deals(&self.db, &scope, &period).await?,
+        }
+        .sorted())
+    }
+
+    /// What the previous period's headline needs: its closed deals and new deals (the
+    /// open pipeline is "now" in both periods).
+    async fn headline_aggregates(
+        &self,
+        viewer: &CurrentUser,
+        pipeline: Uuid,
+        owner: Option<Uuid>,
+        period: Period,
+        current: &Aggregates,
+    ) -> Result<Aggregates, AppError> {
+        let scope = scope(viewer, pipeline, owner);
+        let (closed, cycles, lost_reasons) = sql::closed(&self.db, &scope, &period).await?;
+        Ok(Aggregates {
+            closed,
+            cycles,
+            open: current.open.clone(),
+            lost_reasons,
+            new_deals: sql::new_deals(&self.db, &scope, &period).await?,
+            ..Aggregates::default()
+        }
+        .sorted())
+    }
+
+    /// The pipeline asked for, or the workspace's first.
+    pub(crate) async fn metrics_pipeline(
+        &self,
+        viewer: &CurrentUser,
+        id: Option<Uuid>,
+    ) -> Result<pipeline::Model, AppError> {
+        match id {
+            Some(id) => pipeline::Entity::find_by_id(id)
+                .filter(pipeline::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                .one(&self.db)
+                .await
+                .or_internal()?
+                .ok_or(AppError::NotFound),
+            None => self.first_pipeline(viewer).await,
+        }
+    }
+
+    async fn owner_names(&self, viewer: &CurrentUser) -> Result<HashMap<Uuid, String>, AppError> {
+        Ok(user::Entity::find()
+            .filter(user::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .all(&self.db)
+            .await
+            .or_internal()?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect())
+    }
+
+    async fn stage_facts(
+        &self,
+        viewer: &CurrentUser,
+        pipeline: Uuid,
+    ) -> Result<Vec<StageFact>, AppError> {
+        Ok(crate::deals::stages_of(&self.db, viewer, pipeline)
+            .await?
+            .into_iter()
+            .map(|s| StageFact {
+                id: s.id,
+                name: s.name,
+                position: s.position,
+                probability: u8::try_from(s.probability.clamp(0, 100)).unwrap_or(0),
+            })
+            .collect())
+    }
+
+    /// Every record of the workspace the figures are computed from, row by row: for
+    /// tests and checks that recompute the figures independently. Loads everything;
+    /// never used by the dashboard itself.
+    ///
+    /// # Errors
+    /// `NotFound` for a foreign pipeline.
+    pub async fn metric_facts(
+        &self,
+        viewer: &CurrentUser,
+        pipeline: Option<Uuid>,
+    ) -> Result<(Uuid, MetricFacts), AppError> {
+        let pipeline = self.metrics_pipeline(viewer, pipeline).await?;
+        let workspace = viewer.workspace_id.0;
+        let deals = deal::Entity::find()
+            .filter(deal::Column::WorkspaceId.eq(workspace))
+            .all(&self.db)
+            .await
+            .or_internal()?
+            .into_iter()
+            .map(|d| DealFact {
+                id: d.id,
+                pipeline: d.pipeline_id,
+                stage: d.stage_id,
+                owner: d.owner_id,
+                state: DealState::parse(&d.status),
+                value_cents: d.value_cents,
+                currency: d.currency,
+                created_on: d.created_at.date_naive(),
+                closed_on: d.closed_at.map(|c| c.date_naive()),
+                expected_close_on: d.expected_close_on,
+                lost_reason: d.lost_reason,
+            })
+            .collect();
+        let changes = stage_change::Entity::find()
+            .filter(stage_change::Column::WorkspaceId.eq(workspace))
+            .order_by_asc(stage_change::Column::At)
+            .all(&self.db)
+            .await
+            .or_internal()?
+            .into_iter()
+            .map(|c| StageChangeFact {
+                id: c.id,
+                deal: c.deal_id,
+                to_stage: c.to_stage_id,
+                status: DealState::parse(&c.status),
+                at: c.at,
+            })
+            .collect();
+        let leads = lead::Entity::find()
+            .filter(lead::Column::WorkspaceId.eq(workspace))
+            .all(&self.db)
+            .await
+            .or_internal()?
+            .into_iter()
+            .map(|l| LeadFact {
+                owner: l.owner_id,
+                source: l.source,
+                created_on: l.created_at.date_naive(),
+                converted: l.deal_id.is_some(),
+            })
+            .collect();
+        let stages = self.stage_facts(viewer, pipeline.id).await?;
+        Ok((
+            pipeline.id,
+            MetricFacts {
+                stages,
+                deals,
+                changes,
+                leads,
+            },
+        ))
+    }
+}
+
+fn scope(viewer: &CurrentUser, pipeline: Uuid, owner: Option<Uuid>) -> DealScope {
+    DealScope {
+        workspace: viewer.workspace_id.0,
+        pipeline,
+        owner,
+    }
+}
