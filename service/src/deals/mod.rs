@@ -27,8 +27,8 @@ use domain::{
     money::Currency,
     AppError, FieldErrors,
 };
-use rows::{cards, contact_facts, facts_of, load_stage, lock_deal};
 pub(crate) use rows::stage_info;
+use rows::{cards, contact_facts, facts_of, load_stage, lock_deal};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
     EntityTrait, QueryFilter, QueryOrder, Set,

@@ -1,0 +1,327 @@
+//! The dashboard's SQL aggregates against the reference fold in `domain::metrics`, on
+//! generated history (imported rows with their own dates, plus live moves, wins and
+//! losses through the normal write path), on SQLite and PostgreSQL.
+
+mod common;
+
+use chrono::{Duration, NaiveDate, Utc};
+use common::deals::{board, move_to, new_deal, stage, workspace};
+use domain::{
+    account::CurrentUser,
+    board::Outcome,
+    deal::DealChange,
+    ids::WorkspaceId,
+    import::{read_row, ColumnMap, DateOrder},
+    lead::{LeadSource, NewLead},
+    metrics::{Aggregates, Context, Dashboard, MetricsFilter, Period, Scope},
+    AppError,
+};
+use service::{CaptureBy, Crm, ImportOptions, ImportRow};
+use std::collections::HashMap;
+
+/// A small deterministic generator, so a failure reproduces.
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, sides: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % sides
+    }
+}
+
+const HEADER: [&str; 10] = [
+    "name", "owner", "stage", "created", "closed", "value", "currency", "reason", "expected",
+    "account",
+];
+
+fn generated_rows(count: usize) -> Vec<Vec<String>> {
+    let mut dice = Dice(7);
+    let start = NaiveDate::from_ymd_opt(2025, 1, 1).expect("date");
+    let owners = ["Ana Reyes", "Ben Okafor", "Chloé Martin"];
+    let reasons = ["Price too high", "Went with a competitor", ""];
+    (0..count)
+        .map(|i| {
+            let created = start + Duration::days(i64::try_from(dice.roll(600)).unwrap_or(0));
+            let outcome = dice.roll(10);
+            let (stage, closed) = match outcome {
+                0..=3 => (
+                    "Won".to_owned(),
+                    Some(created + Duration::days(i64::try_from(dice.roll(120)).unwrap_or(0))),
+                ),
+                4..=6 => (
+                    "Lost".to_owned(),
+                    Some(created + Duration::days(i64::try_from(dice.roll(90)).unwrap_or(0))),
+                ),
+                _ => (
+                    ["Qualified", "Initial contact", "Proposal"]
+                        [usize::try_from(dice.roll(3)).unwrap_or(0)]
+                    .to_owned(),
+                    None,
+                ),
+            };
+            let expected =
+                created + Duration::days(30 + i64::try_from(dice.roll(400)).unwrap_or(0));
+            vec![
+                format!("Deal {i}"),
+                owners[usize::try_from(dice.roll(3)).unwrap_or(0)].to_owned(),
+                stage,
+                created.to_string(),
+                closed.map(|d| d.to_string()).unwrap_or_default(),
+                format!("{}.{:02}", 100 + dice.roll(50_000), dice.roll(100)),
+                if dice.roll(5) == 0 {
+                    "EUR".into()
+                } else {
+                    "USD".into()
+                },
+                reasons[usize::try_from(dice.roll(3)).unwrap_or(0)].to_owned(),
+                expected.to_string(),
+                format!("Account {}", dice.roll(20)),
+            ]
+        })
+        .collect()
+}
+
+fn import_rows(rows: &[Vec<String>]) -> Vec<ImportRow> {
+    let header: Vec<String> = HEADER.iter().map(|h| (*h).to_owned()).collect();
+    let maps: Vec<String> = [
+        "title=name",
+        "closed=closed",
+        "lost_reason=reason",
+        "expected_close=expected",
+        "company=account",
+    ]
+    .iter()
+    .map(|m| (*m).to_owned())
+    .collect();
+    let map = ColumnMap::resolve(&maps, &header).expect("mapping");
+    rows.iter()
+        .enumerate()
+        .map(|(i, row)| ImportRow {
+            line: i + 2,
+            draft: read_row(&map, row, DateOrder::MonthFirst).expect("generated rows are valid"),
+        })
+        .collect()
+}
+
+/// Live history today: deals created, moved, won and lost through the write path.
+async fn live_history(crm: &Crm, dana: &CurrentUser) {
+    let columns = board(crm, dana).await;
+    let contact = stage(&columns, "Initial contact");
+    let proposal = stage(&columns, "Proposal");
+    for i in 0..6 {
+        let saved = new_deal(
+            crm,
+            dana,
+            &format!("Live {i}"),
+            vec![DealChange::Value(format!("{}000", i + 1))],
+        )
+        .await;
+        let moved = crm
+            .move_deal(dana, move_to(&saved, contact, vec![]))
+            .await
+            .expect("move");
+        if i < 2 {
+            continue;
+        }
+        let expected = (Utc::now() + Duration::days(10)).date_naive().to_string();
+        let moved = crm
+            .move_deal(
+                dana,
+                move_to(
+                    &moved,
+                    proposal,
+                    vec![DealChange::ExpectedCloseOn(expected)],
+                ),
+            )
+            .await
+            .expect("move");
+        let outcome = if i % 2 == 0 {
+            Outcome::Won
+        } else {
+            Outcome::Lost {
+                reason: "Price too high".into(),
+            }
+        };
+        if i < 5 {
+            crm.close_deal(dana, moved.card.id, moved.card.version, outcome)
+                .await
+                .expect("close");
+        }
+    }
+    for (i, source) in [
+        LeadSource::WebForm,
+        LeadSource::Referral,
+        LeadSource::WebForm,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let by = CaptureBy {
+            workspace: WorkspaceId(dana.workspace_id.0),
+            member: Some(dana.user_id),
+            source,
+            form: None,
+        };
+        let lead = NewLead {
+            name: format!("Lead {i}"),
+            email: format!("lead{i}@example.com"),
+            ..NewLead::default()
+        };
+        crm.capture_lead(by, lead).await.expect("lead");
+    }
+}
+
+async fn sql_aggregates_match_the_reference_fold(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.example").await;
+    let report = crm
+        .import_deals(
+            &dana,
+            import_rows(&generated_rows(400)),
+            vec![],
+            &ImportOptions::default(),
+            &mut |_, _| {},
+        )
+        .await
+        .expect("import");
+    assert!(report.committed && report.imported == 400, "{report:?}");
+    live_history(&crm, &dana).await;
+
+    let (pipeline, facts) = crm.metric_facts(&dana, None).await.expect("facts");
+    let today = Utc::now().date_naive();
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let ana = facts
+        .deals
+        .iter()
+        .find_map(|d| d.owner.filter(|o| *o != dana.user_id.0));
+    let periods = [
+        Period::quarter_of(today),
+        Period::new(day(2025, 1, 1), day(2025, 12, 31)).expect("p"),
+        Period::new(day(2025, 4, 10), day(2026, 2, 20)).expect("p"),
+        Period::new(day(2024, 1, 1), today).expect("p"),
+        Period::new(day(2030, 1, 1), day(2030, 1, 31)).expect("p"),
+    ];
+    let names = HashMap::new();
+    for period in periods {
+        for owner in [None, ana] {
+            let scope = Scope {
+                pipeline,
+                owner,
+                period,
+                stages: &facts.stages,
+            };
+            let expected =
+                Aggregates::from_facts(&scope, &facts.deals, &facts.changes, &facts.leads);
+            let actual = crm
+                .metrics_aggregates(&dana, pipeline, owner, period)
+                .await
+                .expect("aggregates");
+            assert_eq!(actual, expected, "period {period:?}, owner {owner:?}");
+            let filter = MetricsFilter {
+                period,
+                pipeline: Some(pipeline),
+                owner,
+            };
+            let context = Context {
+                filter: &filter,
+                pipeline,
+                pipeline_name: "Sales",
+                stages: &facts.stages,
+                names: &names,
+            };
+            let previous = crm
+                .metrics_aggregates(&dana, pipeline, owner, period.previous())
+                .await
+                .expect("previous");
+            let board = crm
+                .dashboard(&dana, filter.clone())
+                .await
+                .expect("dashboard");
+            let reference = Dashboard::finish(&context, &expected, &previous);
+            assert_eq!(board.current, reference.current, "period {period:?}");
+            assert_eq!(board.previous.win_rate, reference.previous.win_rate);
+            assert_eq!(board.forecast, reference.forecast);
+            assert_eq!(board.conversion, reference.conversion);
+            assert_eq!(board.time_in_stage, reference.time_in_stage);
+        }
+    }
+    // The data is not trivial: every figure has something behind it.
+    let current = crm
+        .metrics_aggregates(&dana, pipeline, None, Period::quarter_of(today))
+        .await
+        .expect("now");
+    assert!(!current.stays.is_empty() && !current.reach.is_empty() && !current.sources.is_empty());
+    let history = crm
+        .metrics_aggregates(&dana, pipeline, None, periods[3])
+        .await
+        .expect("all");
+    assert!(
+        history.closed.len() > 6 && history.cycles.len() > 20 && history.forecast.len() > 10,
+        "{history:?}"
+    );
+}
+
+async fn figures_of_another_workspace_stay_out_of_sight(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.example").await;
+    let other = crm
+        .sign_up(common::sign_up("Globex", "gail@globex.example"))
+        .await
+        .expect("other")
+        .0;
+    crm.import_deals(
+        &other,
+        import_rows(&generated_rows(30)),
+        vec![],
+        &ImportOptions::default(),
+        &mut |_, _| {},
+    )
+    .await
+    .expect("import");
+    let (globex_pipeline, _) = crm.metric_facts(&other, None).await.expect("facts");
+    let all = Period::new(
+        NaiveDate::from_ymd_opt(2024, 1, 1).expect("d"),
+        Utc::now().date_naive(),
+    )
+    .expect("p");
+    let mine = crm
+        .dashboard(
+            &dana,
+            MetricsFilter {
+                period: all,
+                pipeline: None,
+                owner: None,
+            },
+        )
+        .await
+        .expect("mine");
+    assert_eq!((mine.current.won_deals, mine.current.open_deals), (0, 0));
+    let foreign = crm
+        .dashboard(
+            &dana,
+            MetricsFilter {
+                period: all,
+                pipeline: Some(globex_pipeline),
+                owner: None,
+            },
+        )
+        .await;
+    assert_eq!(foreign, Err(AppError::NotFound));
+    let foreign_owner = crm
+        .dashboard(
+            &dana,
+            MetricsFilter {
+                period: all,
+                pipeline: None,
+                owner: Some(other.user_id.0),
+            },
+        )
+        .await;
+    assert_eq!(foreign_owner, Err(AppError::NotFound));
+}
+
+on_both_databases!(
+    sql_aggregates_match_the_reference_fold,
+    figures_of_another_workspace_stay_out_of_sight
+);
