@@ -35,6 +35,103 @@ pub enum Command {
     User(UserCommand),
     /// Back up the database to a file (SQLite), or print the pg_dump command (PostgreSQL).
     Backup(BackupArgs),
+    /// Create a workspace with its first admin.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+    /// Load records from a file.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Print every dashboard figure for a period (docs/METRICS.md names them).
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// A new workspace and its admin. The password comes from PIPEWRIGHT_PASSWORD or is generated and printed.
+    Create(WorkspaceCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WorkspaceCreateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Workspace name.
+    pub name: String,
+    /// The admin's e-mail address.
+    #[arg(long)]
+    pub admin: String,
+    /// The admin's display name; defaults to the part of the e-mail before the @.
+    #[arg(long)]
+    pub admin_name: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Deals from a CSV file with a header row.
+    Deals(ImportDealsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportDealsArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The CSV file (UTF-8, comma-separated, first row names the columns).
+    pub file: PathBuf,
+    /// Workspace name; may be left out when there is only one.
+    #[arg(long)]
+    pub workspace: Option<String>,
+    /// Pipeline name; defaults to the workspace's first pipeline.
+    #[arg(long)]
+    pub pipeline: Option<String>,
+    /// field=column (repeatable). Fields: title, value, currency, stage, outcome, owner,
+    /// company, created, closed, expected_close, lost_reason, source. The title may join
+    /// several columns: title=product,account. Columns named like a field map themselves.
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub maps: Vec<String>,
+    /// Create stages (and the pipeline) the file names but the workspace lacks, instead
+    /// of refusing those rows.
+    #[arg(long)]
+    pub create_stages: bool,
+    /// With --create-stages: stages to create first, in this order (comma-separated);
+    /// others follow in the order the file first names them.
+    #[arg(long, value_delimiter = ',', requires = "create_stages")]
+    pub stages: Vec<String>,
+    /// Currency of rows without one (default: the workspace's).
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// Read 03/04/2017 as 3 April (default: March 4).
+    #[arg(long)]
+    pub day_first: bool,
+    /// Check every row and report what would happen; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the good rows even when some are refused (default: all or nothing).
+    #[arg(long)]
+    pub partial: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Workspace name; may be left out when there is only one.
+    #[arg(long)]
+    pub workspace: Option<String>,
+    /// Pipeline name; defaults to the workspace's first pipeline.
+    #[arg(long)]
+    pub pipeline: Option<String>,
+    /// Only this owner's deals (display name).
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// First day of the period (YYYY-MM-DD); default: the current quarter.
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// Last day of the period (YYYY-MM-DD), included.
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
+    /// Print JSON (the only format for now; kept explicit for scripts).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

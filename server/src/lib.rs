@@ -3,7 +3,9 @@
 pub mod cli;
 pub mod forms;
 pub mod guard;
+pub mod import;
 pub mod live;
+pub mod report;
 pub mod router;
 
 pub use router::{router, router_with};

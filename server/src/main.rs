@@ -5,7 +5,8 @@ use clap::Parser;
 use leptos::config::LeptosOptions;
 use server::{
     cli::{
-        BackupArgs, Cli, Command, DatabaseArgs, DemoArgs, ServeArgs, UserCommand, UserCreateArgs,
+        BackupArgs, Cli, Command, DatabaseArgs, DemoArgs, ImportCommand, ServeArgs, UserCommand,
+        UserCreateArgs, WorkspaceCommand, WorkspaceCreateArgs,
     },
     router_with,
 };
@@ -36,6 +37,15 @@ async fn main() -> ExitCode {
         Command::Demo(args) => demo(args).await,
         Command::User(UserCommand::Create(args)) => create_user(args).await,
         Command::Backup(args) => backup(args).await,
+        Command::Workspace(WorkspaceCommand::Create(args)) => create_workspace(args).await,
+        Command::Import(ImportCommand::Deals(args)) => match open(&args.database).await {
+            Ok(crm) => server::import::import_deals(&crm, &args).await,
+            Err(error) => Err(error),
+        },
+        Command::Report(args) => match open(&args.database).await {
+            Ok(crm) => server::report::report(&crm, &args).await,
+            Err(error) => Err(error),
+        },
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -217,6 +227,41 @@ async fn create_user(args: UserCreateArgs) -> Result<(), Failure> {
         member.name,
         member.email,
         member.role.label()
+    );
+    if generated {
+        println!("Password: {password}");
+    }
+    Ok(())
+}
+
+async fn create_workspace(args: WorkspaceCreateArgs) -> Result<(), Failure> {
+    let crm = open(&args.database).await?;
+    let name = args
+        .admin_name
+        .clone()
+        .unwrap_or_else(|| args.admin.split('@').next().unwrap_or_default().to_owned());
+    let (password, generated) = match std::env::var("PIPEWRIGHT_PASSWORD") {
+        Ok(password) => (password, false),
+        Err(_) => (random_password(), true),
+    };
+    let command = domain::account::SignUp {
+        workspace_name: args.name.clone(),
+        name,
+        email: args.admin.clone(),
+        password: password.clone(),
+    };
+    let (admin, _) = crm.sign_up(command).await.map_err(|error| match error {
+        domain::AppError::Validation(errors) => errors
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.message(),
+    })?;
+    println!(
+        "Created workspace \"{}\" with admin {}.",
+        admin.workspace_name, admin.email
     );
     if generated {
         println!("Password: {password}");

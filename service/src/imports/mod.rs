@@ -4,6 +4,7 @@
 //! reflect the file's history. Nothing is written when any row is refused, unless the
 //! caller asks for a partial import; a dry run writes nothing at all.
 
+mod acting;
 mod names;
 
 use crate::{
@@ -39,6 +40,9 @@ pub struct ImportOptions {
     pub pipeline: Option<String>,
     /// Create stages (and the pipeline) the file names but the workspace lacks.
     pub create_stages: bool,
+    /// Stage names to create first, in this order (with `create_stages`); other new
+    /// names follow in the order the file first uses them.
+    pub stage_order: Vec<String>,
     /// Currency of rows without one; None: the workspace's default.
     pub currency: Option<Currency>,
     /// Check and report, write nothing.
@@ -113,9 +117,18 @@ impl Crm {
         };
         let (pipeline, mut stages) = self.import_pipeline(&txn, viewer, options).await?;
         report.pipeline.clone_from(&pipeline.name);
+        if options.create_stages {
+            let named = options
+                .stage_order
+                .iter()
+                .chain(rows.iter().filter_map(|r| r.draft.stage.as_ref()));
+            for name in named {
+                add_stage(&mut stages, name);
+            }
+        }
         let mut placed = Vec::with_capacity(rows.len());
         for row in rows {
-            match place(&mut stages, &row.draft, options.create_stages) {
+            match place(&stages, &row.draft) {
                 Ok(stage) => placed.push(Placed {
                     draft: row.draft,
                     stage,
@@ -267,25 +280,30 @@ struct StageSlot {
     is_new: bool,
 }
 
+/// Adds a stage the workspace lacks, after the others.
+fn add_stage(stages: &mut Vec<StageSlot>, name: &str) {
+    let name = name.trim();
+    if name.is_empty() || stages.iter().any(|s| s.name.eq_ignore_ascii_case(name)) {
+        return;
+    }
+    stages.push(StageSlot {
+        id: Uuid::new_v4(),
+        name: name.to_owned(),
+        position: stages.iter().map(|s| s.position + 1).max().unwrap_or(0),
+        criteria: domain::deal::EntryCriteria::default(),
+        is_new: true,
+    });
+}
+
 /// The stage a row goes to. A won row with only an outcome goes to the last stage, a
 /// lost one to the first (the file does not say how far it got).
-fn place(stages: &mut Vec<StageSlot>, draft: &DealDraft, create: bool) -> Result<Uuid, String> {
+fn place(stages: &[StageSlot], draft: &DealDraft) -> Result<Uuid, String> {
     let slot = match &draft.stage {
         Some(name) => match stages
             .iter()
             .position(|s| s.name.eq_ignore_ascii_case(name))
         {
             Some(at) => at,
-            None if create => {
-                stages.push(StageSlot {
-                    id: Uuid::new_v4(),
-                    name: name.clone(),
-                    position: stages.iter().map(|s| s.position + 1).max().unwrap_or(0),
-                    criteria: domain::deal::EntryCriteria::default(),
-                    is_new: true,
-                });
-                stages.len() - 1
-            }
             None => {
                 let known: Vec<&str> = stages.iter().map(|s| s.name.as_str()).collect();
                 return Err(format!(
