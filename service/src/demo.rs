@@ -1,6 +1,7 @@
 //! Demo data and the synthetic workload generator: a workspace full of plausible deals,
 //! spread over stages, owners, companies and contacts the way real pipelines are skewed.
 
+mod history;
 mod leads;
 mod names;
 mod work;
@@ -197,6 +198,7 @@ impl Crm {
         let mut batch = Vec::with_capacity(BATCH);
         let mut roles = Vec::with_capacity(BATCH);
         let mut activities = Vec::with_capacity(BATCH * 2);
+        let mut steps = Vec::with_capacity(BATCH * 4);
         for _ in 0..options.deals {
             let company_index = names::skewed_index(&mut rng, company_ids.len());
             let contact_index = contact_of_company[company_index];
@@ -238,12 +240,14 @@ impl Crm {
             }
             let planned = work::activities_for(&mut rng, &mut deal, now);
             activities.extend(planned);
+            steps.extend(history::steps_of(&deal, &pipeline.stage_ids));
             batch.push(deal);
             if batch.len() == BATCH {
                 written += batch.len();
                 self.insert_batches(std::mem::take(&mut batch)).await?;
                 self.insert_batches(std::mem::take(&mut roles)).await?;
                 self.insert_batches(std::mem::take(&mut activities)).await?;
+                self.insert_batches(std::mem::take(&mut steps)).await?;
                 progress(written);
             }
         }
@@ -251,6 +255,7 @@ impl Crm {
         self.insert_batches(batch).await?;
         self.insert_batches(roles).await?;
         self.insert_batches(activities).await?;
+        self.insert_batches(steps).await?;
         self.insert_batches(work::followup_plan(workspace_id.0, pipeline.id))
             .await?;
         let lead_count = (options.deals / 3).clamp(60, 20_000);

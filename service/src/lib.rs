@@ -23,7 +23,7 @@ pub use mail::{deliver, Mail, Mailer};
 mod members;
 mod metrics;
 pub use members::Team;
-pub use metrics::MetricFacts;
+pub use metrics::{DashboardQuery, MetricFacts};
 mod migration;
 mod notes;
 pub use notes::render_markdown;

@@ -6,6 +6,7 @@ pub mod companies;
 pub mod deals;
 pub mod lead_setup;
 pub mod leads;
+pub mod metrics;
 pub mod session;
 pub mod team;
 pub mod timeline;

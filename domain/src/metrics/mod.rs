@@ -4,6 +4,7 @@
 //! the same aggregates with SQL at scale; tests check both folds agree, so the formulas
 //! in `figures` are the single source of every number on the dashboard.
 
+mod export;
 mod facts;
 mod figures;
 mod fold;
@@ -11,6 +12,7 @@ pub use fold::Scope;
 #[cfg(test)]
 mod tests;
 
+pub use export::to_csv;
 pub use facts::{DealFact, DealState, LeadFact, StageChangeFact, StageFact};
 pub use figures::{
     average_cents, mean_tenths, median_tenths, velocity_cents_per_day, weighted_open, Amount,
@@ -217,4 +219,96 @@ pub struct SourceGroup {
     pub source: String,
     pub leads: u64,
     pub converted: u64,
+}
+
+/// The periods the dashboard offers, kept in the URL as `?period=…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PeriodPreset {
+    ThisQuarter,
+    LastQuarter,
+    ThisMonth,
+    LastMonth,
+    ThisYear,
+    LastYear,
+    Custom,
+}
+
+impl PeriodPreset {
+    pub const ALL: [PeriodPreset; 7] = [
+        PeriodPreset::ThisQuarter,
+        PeriodPreset::LastQuarter,
+        PeriodPreset::ThisMonth,
+        PeriodPreset::LastMonth,
+        PeriodPreset::ThisYear,
+        PeriodPreset::LastYear,
+        PeriodPreset::Custom,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            PeriodPreset::ThisQuarter => "this-quarter",
+            PeriodPreset::LastQuarter => "last-quarter",
+            PeriodPreset::ThisMonth => "this-month",
+            PeriodPreset::LastMonth => "last-month",
+            PeriodPreset::ThisYear => "this-year",
+            PeriodPreset::LastYear => "last-year",
+            PeriodPreset::Custom => "custom",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PeriodPreset::ThisQuarter => "This quarter",
+            PeriodPreset::LastQuarter => "Last quarter",
+            PeriodPreset::ThisMonth => "This month",
+            PeriodPreset::LastMonth => "Last month",
+            PeriodPreset::ThisYear => "This year",
+            PeriodPreset::LastYear => "Last year",
+            PeriodPreset::Custom => "Custom dates",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<PeriodPreset> {
+        PeriodPreset::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    /// The period this preset means on `today`; `Custom` uses `from`/`to` and falls
+    /// back to this quarter when they are missing or reversed.
+    pub fn resolve(
+        self,
+        today: NaiveDate,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Period {
+        let quarter = Period::quarter_of(today);
+        let month_from = today.with_day(1).unwrap_or(today);
+        let month = Period {
+            from: month_from,
+            to: add_months(month_from, 1).pred_opt().unwrap_or(today),
+        };
+        let year_from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+        let year = Period {
+            from: year_from,
+            to: NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today),
+        };
+        let back = |p: Period, months: u32| Period {
+            from: p
+                .from
+                .checked_sub_months(chrono::Months::new(months))
+                .unwrap_or(p.from),
+            to: p.from.pred_opt().unwrap_or(p.from),
+        };
+        match self {
+            PeriodPreset::ThisQuarter => quarter,
+            PeriodPreset::LastQuarter => back(quarter, 3),
+            PeriodPreset::ThisMonth => month,
+            PeriodPreset::LastMonth => back(month, 1),
+            PeriodPreset::ThisYear => year,
+            PeriodPreset::LastYear => back(year, 12),
+            PeriodPreset::Custom => match (from, to) {
+                (Some(from), Some(to)) => Period::new(from, to).unwrap_or(quarter),
+                _ => quarter,
+            },
+        }
+    }
 }

@@ -382,3 +382,40 @@ fn an_empty_period_shows_dashes_not_division_by_zero() {
     assert!(board.current.velocity_per_day.is_empty());
     assert!(board.conversion.iter().all(|s| s.to_next.is_none()));
 }
+
+#[test]
+fn presets_resolve_around_today() {
+    let today = day("2026-11-28");
+    let resolve = |p: PeriodPreset| p.resolve(today, None, None);
+    let period = |a, b| Period::new(day(a), day(b)).expect("p");
+    assert_eq!(
+        resolve(PeriodPreset::ThisQuarter),
+        period("2026-10-01", "2026-12-31")
+    );
+    assert_eq!(
+        resolve(PeriodPreset::LastQuarter),
+        period("2026-07-01", "2026-09-30")
+    );
+    assert_eq!(
+        resolve(PeriodPreset::ThisMonth),
+        period("2026-11-01", "2026-11-30")
+    );
+    assert_eq!(
+        resolve(PeriodPreset::LastMonth),
+        period("2026-10-01", "2026-10-31")
+    );
+    assert_eq!(
+        resolve(PeriodPreset::LastYear),
+        period("2025-01-01", "2025-12-31")
+    );
+    let custom =
+        PeriodPreset::Custom.resolve(today, Some(day("2017-01-01")), Some(day("2017-02-01")));
+    assert_eq!(custom, period("2017-01-01", "2017-02-01"));
+    let reversed =
+        PeriodPreset::Custom.resolve(today, Some(day("2017-02-01")), Some(day("2017-01-01")));
+    assert_eq!(reversed, resolve(PeriodPreset::ThisQuarter));
+    assert_eq!(
+        PeriodPreset::parse("last-month"),
+        Some(PeriodPreset::LastMonth)
+    );
+}

@@ -45,7 +45,7 @@ pub fn href(view: InboxView, filter: &InboxFilter) -> String {
 }
 
 /// Percent-encodes a query value.
-fn encode(value: &str) -> String {
+pub(crate) fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

@@ -2,7 +2,7 @@
 //! and triage on each lead (take, qualify, disqualify, snooze, convert, open), with
 //! keyboard shortcuts on desktop; refreshed live when anyone changes a lead.
 
-mod filters;
+pub(crate) mod filters;
 mod keys;
 mod lead_page;
 mod marketing;

@@ -1,0 +1,31 @@
+//! The dashboard's figures: one call returns every chart and table for a filter.
+
+use domain::{
+    board::BoardOptions,
+    metrics::{Dashboard, MetricsFilter},
+    AppError,
+};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// The figures and what the filter can choose from (pipelines, owners).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardView {
+    pub dashboard: Dashboard,
+    pub options: BoardOptions,
+}
+
+#[server(prefix = "/api", endpoint = "dashboard", input = Json)]
+pub async fn get_dashboard(filter: MetricsFilter) -> Result<DashboardView, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        Ok(DashboardView {
+            dashboard: context.crm.dashboard(&viewer, filter).await?,
+            options: context.crm.board_options(&viewer).await?,
+        })
+    }
+    .await;
+    context.answer(result)
+}

@@ -1,0 +1,82 @@
+//! `/dashboard`: the pipeline in true figures (docs/METRICS.md). Headline numbers with
+//! the previous period beside them, then charts (SVG drawn here, each with the table
+//! behind it for screen readers and a CSV download). Every figure reloads when anyone
+//! changes a deal or lead: the live feed says so, the page asks again.
+
+mod charts;
+mod filters;
+mod format;
+mod headline;
+mod tables;
+
+use crate::{
+    api::metrics::{get_dashboard, DashboardView},
+    components::refetch_on,
+    live::{use_live, News},
+};
+use domain::metrics::{MetricsFilter, PeriodPreset};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(filters::from_query));
+    let figures = Resource::new(move || query.get().1, get_dashboard);
+    view! {
+        <Title text="Dashboard" />
+        <header class="page-header"><h1>"Dashboard"</h1></header>
+        <Transition fallback=|| view! { <p class="loading">"Adding up the pipeline…"</p> }>
+            {move || Suspend::new(async move {
+                match figures.await {
+                    Ok(view) => {
+                        let (preset, filter) = query.get_untracked();
+                        view! { <Figures view preset filter /> }.into_any()
+                    }
+                    Err(error) => view! { <div class="banner error" role="alert">{error.explain()}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Figures(view: DashboardView, preset: PeriodPreset, filter: MetricsFilter) -> impl IntoView {
+    let options = view.options.clone();
+    let figures = RwSignal::new(view.dashboard);
+    let reload = RwSignal::new(0_u32);
+    let asked = filter.clone();
+    refetch_on(reload, move || {
+        let asked = asked.clone();
+        async move {
+            if let Ok(fresh) = get_dashboard(asked).await {
+                figures.try_set(fresh.dashboard);
+            }
+        }
+    });
+    if let Some(live) = use_live() {
+        live.reload_on_burst(reload, |news| match news {
+            News::Resync => true,
+            News::Event(event) => ["deal:", "lead:", "pipeline:"]
+                .iter()
+                .any(|kind| event.subject.starts_with(kind)),
+        });
+    }
+    view! {
+        <filters::FilterBar filter preset options />
+        {move || figures.with(|d| view! {
+            <p class="period-note">{format::period_note(d)}</p>
+            <headline::Headline dashboard=d.clone() />
+            <div class="dashboard-grid">
+                <charts::OpenByStage dashboard=d.clone() />
+                <charts::Forecast dashboard=d.clone() />
+                <charts::Funnel dashboard=d.clone() />
+                <charts::TimeInStage dashboard=d.clone() />
+                <charts::LostReasons dashboard=d.clone() />
+                <tables::Leaderboard dashboard=d.clone() />
+                <tables::Sources dashboard=d.clone() />
+            </div>
+        })}
+    }
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Every dashboard query on N deals (default 1,000,000) with stage history, on SQLite (or
+# DATABASE_URL=postgres://… for PostgreSQL): p50/p99 per query, current quarter and the
+# last 12 months, plus the whole dashboard call. Target: p99 under 50 ms per query.
+# Usage: bench/metrics.sh [deals] [reads]   (defaults 1000000 100)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo run --release -q -p service --example metrics_bench -- "$@"
