@@ -25,7 +25,7 @@ use pages::{
     board::BoardPage,
     companies::{CompaniesPage, CompanyPage},
     contacts::{ContactPage, ContactsPage},
-    dashboard::DashboardPage,
+    dashboard::{DashboardPage, ReviewPage},
     deal::DealPage,
     deal_list::DealListPage,
     inbox::{InboxPage, LeadPage, MarketingPage},
@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/companies") view=CompaniesPage ssr=ssr.clone() />
                         <Route path=path!("/companies/:id") view=CompanyPage ssr=ssr.clone() />
                         <Route path=path!("/dashboard") view=DashboardPage ssr=ssr.clone() />
+                        <Route path=path!("/review") view=ReviewPage ssr=ssr.clone() />
                         <Route path=path!("/settings") view=SettingsPage ssr=ssr.clone() />
                         <Route path=path!("/settings/users") view=UsersPage ssr=ssr.clone() />
                         <Route path=path!("/settings/pipeline") view=PipelineSettingsPage ssr=ssr.clone() />

@@ -43,10 +43,14 @@ pub enum EventKind {
     LeadSetupChanged,
     /// Deals loaded from a file by `pipewright import deals`.
     DealsImported,
+    /// A manager started a pipeline review (a snapshot of the open deals).
+    ReviewStarted,
+    /// A deal was marked reviewed, with a comment.
+    DealReviewed,
 }
 
 impl EventKind {
-    const NAMES: [(EventKind, &'static str); 33] = [
+    const NAMES: [(EventKind, &'static str); 35] = [
         (EventKind::WorkspaceCreated, "workspace.created"),
         (EventKind::MemberJoined, "member.joined"),
         (EventKind::MemberInvited, "member.invited"),
@@ -83,6 +87,8 @@ impl EventKind {
         (EventKind::LeadSnoozed, "lead.snoozed"),
         (EventKind::LeadSetupChanged, "workspace.lead_setup_changed"),
         (EventKind::DealsImported, "deals.imported"),
+        (EventKind::ReviewStarted, "pipeline.review_started"),
+        (EventKind::DealReviewed, "deal.reviewed"),
     ];
 
     /// The stable dotted name stored in the log.

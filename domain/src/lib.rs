@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod money;
 pub mod note;
 pub mod pipeline;
+pub mod review;
 pub mod role;
 pub mod timeline;
 pub mod validation;

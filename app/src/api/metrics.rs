@@ -29,3 +29,45 @@ pub async fn get_dashboard(filter: MetricsFilter) -> Result<DashboardView, AppEr
     .await;
     context.answer(result)
 }
+
+#[server(prefix = "/api", endpoint = "pipeline_review", input = Json)]
+pub async fn get_pipeline_review(
+    pipeline: Option<uuid::Uuid>,
+) -> Result<domain::review::PipelineReview, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.pipeline_review(&viewer, pipeline).await
+    }
+    .await;
+    context.answer(result)
+}
+
+#[server(prefix = "/api", endpoint = "start_review", input = Json)]
+pub async fn start_review(pipeline: Option<uuid::Uuid>) -> Result<uuid::Uuid, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context.crm.start_review(&viewer, pipeline).await
+    }
+    .await;
+    context.answer(result)
+}
+
+#[server(prefix = "/api", endpoint = "mark_reviewed", input = Json)]
+pub async fn mark_reviewed(
+    review: uuid::Uuid,
+    deal: domain::ids::DealId,
+    comment: String,
+) -> Result<domain::review::ReviewMark, AppError> {
+    let context = crate::ssr::server_context()?;
+    let result = async {
+        let viewer = context.require_user().await?;
+        context
+            .crm
+            .mark_reviewed(&viewer, review, deal, &comment)
+            .await
+    }
+    .await;
+    context.answer(result)
+}

@@ -2,7 +2,6 @@
 //! never deal rows in memory. Date arithmetic differs per engine; each helper below
 //! says the same thing in SQLite's and PostgreSQL's words.
 
-use crate::db::OrInternal;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::{
     metrics::{
@@ -11,8 +10,10 @@ use domain::{
     },
     AppError,
 };
-use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, TryGetable, Value};
+use sea_orm::{ConnectionTrait, DbBackend};
 use uuid::Uuid;
+
+use crate::raw::{count, get, rows, Sql};
 
 /// Which deals: one workspace's pipeline, maybe one owner.
 pub(crate) struct DealScope {
@@ -21,31 +22,13 @@ pub(crate) struct DealScope {
     pub owner: Option<Uuid>,
 }
 
-/// A statement under construction: SQL with `?` placeholders and their values.
-struct Sql {
-    text: String,
-    values: Vec<Value>,
+/// The dashboard's two recurring conditions.
+trait Scoped {
+    fn scoped(self, scope: &DealScope) -> Self;
+    fn between(self, column: &str, period: &Period) -> Self;
 }
 
-impl Sql {
-    fn new(text: &str) -> Sql {
-        Sql {
-            text: text.to_owned(),
-            values: Vec::new(),
-        }
-    }
-
-    fn push(mut self, text: &str) -> Sql {
-        self.text.push_str(text);
-        self
-    }
-
-    fn bind(mut self, text: &str, value: impl Into<Value>) -> Sql {
-        self.text.push_str(text);
-        self.values.push(value.into());
-        self
-    }
-
+impl Scoped for Sql {
     /// `d.` columns limited to the scope.
     fn scoped(self, scope: &DealScope) -> Sql {
         let sql = self
@@ -61,23 +44,6 @@ impl Sql {
         let (start, end) = bounds(period);
         self.bind(&format!(" AND {column} >= ?"), start)
             .bind(&format!(" AND {column} < ?"), end)
-    }
-
-    /// PostgreSQL numbers its placeholders.
-    fn statement(self, backend: DbBackend) -> Statement {
-        let text = if backend == DbBackend::Postgres {
-            let mut numbered = String::with_capacity(self.text.len() + 16);
-            for (i, part) in self.text.split('?').enumerate() {
-                if i > 0 {
-                    numbered.push_str(&format!("${i}"));
-                }
-                numbered.push_str(part);
-            }
-            numbered
-        } else {
-            self.text
-        };
-        Statement::from_sql_and_values(backend, text, self.values)
     }
 }
 
@@ -118,20 +84,6 @@ fn epoch(backend: DbBackend, column: &str) -> String {
         }
         _ => format!("CAST(strftime('%s', {column}) AS INTEGER)"),
     }
-}
-
-async fn rows<C: ConnectionTrait>(conn: &C, sql: Sql) -> Result<Vec<QueryResult>, AppError> {
-    conn.query_all_raw(sql.statement(conn.get_database_backend()))
-        .await
-        .or_internal()
-}
-
-fn get<T: TryGetable>(row: &QueryResult, at: usize) -> Result<T, AppError> {
-    row.try_get_by_index(at).or_internal()
-}
-
-fn count(row: &QueryResult, at: usize) -> Result<u64, AppError> {
-    Ok(u64::try_from(get::<i64>(row, at)?).unwrap_or(0))
 }
 
 pub(crate) async fn closed<C: ConnectionTrait>(

@@ -11,6 +11,7 @@ mod m20261128_000006_notes_followups;
 mod m20261128_000007_leads;
 mod m20261128_000008_lead_capture;
 mod m20261128_000009_metrics;
+mod m20261128_000010_pipeline_reviews;
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_leads::Migration),
             Box::new(m20261128_000008_lead_capture::Migration),
             Box::new(m20261128_000009_metrics::Migration),
+            Box::new(m20261128_000010_pipeline_reviews::Migration),
         ]
     }
 }

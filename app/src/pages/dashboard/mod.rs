@@ -7,6 +7,7 @@ mod charts;
 mod filters;
 mod format;
 mod headline;
+mod review;
 mod tables;
 
 use crate::{
@@ -19,6 +20,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+pub use review::ReviewPage;
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let params = use_query_map();
@@ -26,7 +29,10 @@ pub fn DashboardPage() -> impl IntoView {
     let figures = Resource::new(move || query.get().1, get_dashboard);
     view! {
         <Title text="Dashboard" />
-        <header class="page-header"><h1>"Dashboard"</h1></header>
+        <header class="page-header">
+            <h1>"Dashboard"</h1>
+            <a class="button secondary" href="/review">"Pipeline review"</a>
+        </header>
         <Transition fallback=|| view! { <p class="loading">"Adding up the pipeline…"</p> }>
             {move || Suspend::new(async move {
                 match figures.await {

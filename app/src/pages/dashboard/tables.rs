@@ -90,8 +90,11 @@ pub fn Sources(dashboard: Dashboard) -> impl IntoView {
         .sources
         .iter()
         .map(|s| {
+            // Sources are stored by key (`web_form`); people read the label.
+            let source = domain::lead::LeadSource::parse(&s.source)
+                .map_or_else(|| s.source.clone(), |known| known.label().to_owned());
             vec![
-                s.source.clone(),
+                source,
                 s.leads.to_string(),
                 s.converted.to_string(),
                 share(s.lead_to_deal),

@@ -1,0 +1,186 @@
+//! The weekly pipeline review: snapshots, the sections that compare with the previous
+//! review, marks with comments, and who may do what — on SQLite and PostgreSQL.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::deals::{new_deal, rep, workspace};
+use domain::{
+    deal::DealChange,
+    review::{PipelineReview, ReviewSection, COMMENT_MAX},
+    AppError,
+};
+use service::Crm;
+
+fn titles(review: &PipelineReview, section: ReviewSection) -> Vec<String> {
+    review
+        .sections
+        .iter()
+        .find(|(s, _)| *s == section)
+        .map(|(_, deals)| deals.iter().map(|d| d.title.clone()).collect())
+        .unwrap_or_default()
+}
+
+async fn a_review_compares_with_the_previous_one(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.example").await;
+    let soon = Utc::now().date_naive().to_string();
+    let later = (Utc::now() + Duration::days(60)).date_naive().to_string();
+    let acme = new_deal(
+        &crm,
+        &dana,
+        "Acme renewal",
+        vec![
+            DealChange::Value("5000".into()),
+            DealChange::ExpectedCloseOn(soon),
+        ],
+    )
+    .await;
+    new_deal(
+        &crm,
+        &dana,
+        "Globex pilot",
+        vec![
+            DealChange::Value("900".into()),
+            DealChange::NextStep("Send the quote".into()),
+        ],
+    )
+    .await;
+
+    let before = crm.pipeline_review(&dana, None).await.expect("review");
+    assert!(before.current.is_none() && before.can_review);
+    assert_eq!(titles(&before, ReviewSection::NoNextStep), ["Acme renewal"]);
+    assert_eq!(
+        titles(&before, ReviewSection::ClosingSoon),
+        ["Acme renewal"]
+    );
+
+    crm.start_review(&dana, None).await.expect("first review");
+    let first = crm.pipeline_review(&dana, None).await.expect("review");
+    assert!(
+        titles(&first, ReviewSection::Slipped).is_empty(),
+        "nothing to compare with yet"
+    );
+    assert_eq!(first.history.len(), 1);
+    assert_eq!(first.history[0].open_deals, 2);
+
+    crm.update_deal(
+        &dana,
+        acme.card.id,
+        acme.card.version,
+        vec![
+            DealChange::ExpectedCloseOn(later.clone()),
+            DealChange::Value("6500".into()),
+        ],
+    )
+    .await
+    .expect("slip");
+    let second_id = crm.start_review(&dana, None).await.expect("second review");
+    let second = crm.pipeline_review(&dana, None).await.expect("review");
+    assert_eq!(titles(&second, ReviewSection::Slipped), ["Acme renewal"]);
+    assert_eq!(
+        titles(&second, ReviewSection::BiggestChanges),
+        ["Acme renewal"]
+    );
+    let slipped = &second
+        .sections
+        .iter()
+        .find(|(s, _)| *s == ReviewSection::Slipped)
+        .expect("section")
+        .1[0];
+    assert!(
+        slipped
+            .changes()
+            .iter()
+            .any(|c| c.starts_with("Close date") && c.ends_with(&later)),
+        "{:?}",
+        slipped.changes()
+    );
+    assert!(slipped.changes().contains(&"Value 5000 → 6500".to_owned()));
+
+    let mark = crm
+        .mark_reviewed(
+            &dana,
+            second_id,
+            acme.card.id,
+            "  Push for signature before the 15th ",
+        )
+        .await
+        .expect("mark");
+    assert_eq!(mark.comment, "Push for signature before the 15th");
+    let marked = crm.pipeline_review(&dana, None).await.expect("review");
+    let acme_row = &marked
+        .sections
+        .iter()
+        .find(|(s, _)| *s == ReviewSection::Slipped)
+        .expect("section")
+        .1[0];
+    assert_eq!(
+        acme_row.mark.as_ref().map(|m| m.by.as_str()),
+        Some(dana.name.as_str())
+    );
+    assert_eq!(marked.history.len(), 2);
+    assert_eq!(
+        (marked.history[0].reviewed, marked.history[1].reviewed),
+        (1, 0)
+    );
+    assert_eq!(marked.history[0].open_value[0].cents, 740_000);
+    assert_eq!(marked.history[1].open_value[0].cents, 590_000);
+}
+
+async fn only_managers_review_and_only_their_own_workspace(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.example").await;
+    let sam = rep(&crm, &dana).await;
+    let deal = new_deal(&crm, &dana, "Acme renewal", vec![]).await;
+    assert_eq!(crm.start_review(&sam, None).await, Err(AppError::Forbidden));
+    let review = crm.start_review(&dana, None).await.expect("review");
+    assert_eq!(
+        crm.mark_reviewed(&sam, review, deal.card.id, "ok").await,
+        Err(AppError::Forbidden)
+    );
+    assert!(
+        !crm.pipeline_review(&sam, None)
+            .await
+            .expect("reps can read")
+            .can_review
+    );
+
+    let long = "x".repeat(COMMENT_MAX + 1);
+    assert!(matches!(
+        crm.mark_reviewed(&dana, review, deal.card.id, &long).await,
+        Err(AppError::Validation(_))
+    ));
+    assert_eq!(
+        common::count(&crm, "review_marks").await,
+        0,
+        "a refused mark writes nothing"
+    );
+
+    let other = crm
+        .sign_up(common::sign_up("Globex", "gail@globex.example"))
+        .await
+        .expect("other")
+        .0;
+    assert_eq!(
+        crm.mark_reviewed(&other, review, deal.card.id, "mine?")
+            .await,
+        Err(AppError::NotFound)
+    );
+    let theirs = crm.start_review(&other, None).await.expect("their review");
+    assert_eq!(
+        crm.mark_reviewed(&dana, theirs, deal.card.id, "hm").await,
+        Err(AppError::NotFound)
+    );
+    assert_eq!(
+        crm.pipeline_review(&other, None)
+            .await
+            .expect("theirs")
+            .history[0]
+            .open_deals,
+        0
+    );
+}
+
+on_both_databases!(
+    a_review_compares_with_the_previous_one,
+    only_managers_review_and_only_their_own_workspace
+);
