@@ -281,11 +281,11 @@ impl Crm {
                 return self.compared_ids(viewer, pipeline, baseline, section).await;
             }
         };
-        Ok(query
+        query
             .into_tuple::<Uuid>()
             .all(&self.db)
             .await
-            .or_internal()?)
+            .or_internal()
     }
 
     /// Deals compared with the previous review's snapshot.
