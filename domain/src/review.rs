@@ -34,7 +34,7 @@ impl ReviewSection {
             ReviewSection::Rotting => "Rotting deals",
             ReviewSection::NoNextStep => "No next step",
             ReviewSection::Slipped => "Close date slipped",
-            ReviewSection::ClosingSoon => "Closing this month",
+            ReviewSection::ClosingSoon => "Due to close",
             ReviewSection::BiggestChanges => "Biggest changes",
         }
     }
@@ -44,7 +44,9 @@ impl ReviewSection {
             ReviewSection::Rotting => "Untouched longer than their stage allows.",
             ReviewSection::NoNextStep => "Open deals nobody has planned the next step for.",
             ReviewSection::Slipped => "Expected close date later than at the previous review.",
-            ReviewSection::ClosingSoon => "Expected to close before the month ends.",
+            ReviewSection::ClosingSoon => {
+                "Expected to close by the end of this month, or already overdue."
+            }
             ReviewSection::BiggestChanges => {
                 "Value or stage changed most since the previous review."
             }
@@ -80,6 +82,8 @@ pub struct ReviewDeal {
     pub days_in_stage: i64,
     /// At the previous review, when the deal was open then.
     pub before: Option<DealSnapshot>,
+    /// Whether there is a previous review to compare with at all.
+    pub compared: bool,
     pub mark: Option<ReviewMark>,
 }
 
@@ -87,7 +91,11 @@ impl ReviewDeal {
     /// What changed since the previous review, in words; empty when nothing did.
     pub fn changes(&self) -> Vec<String> {
         let Some(before) = &self.before else {
-            return vec!["New since the previous review".into()];
+            return if self.compared {
+                vec!["New since the previous review".into()]
+            } else {
+                Vec::new()
+            };
         };
         let mut changes = Vec::new();
         if before.stage_name != self.stage_name {
@@ -188,6 +196,7 @@ mod tests {
             next_step: None,
             days_in_stage: 3,
             before,
+            compared: true,
             mark: None,
         }
     }

@@ -281,11 +281,7 @@ impl Crm {
                 return self.compared_ids(viewer, pipeline, baseline, section).await;
             }
         };
-        query
-            .into_tuple::<Uuid>()
-            .all(&self.db)
-            .await
-            .or_internal()
+        query.into_tuple::<Uuid>().all(&self.db).await.or_internal()
     }
 
     /// Deals compared with the previous review's snapshot.
@@ -397,6 +393,7 @@ impl Crm {
                     next_step: row.next_step.filter(|s| !s.trim().is_empty()),
                     days_in_stage: (now - row.stage_entered_at).num_days().max(0),
                     before: snapshot,
+                    compared: baseline.is_some(),
                     mark,
                 };
                 (row.id, deal)

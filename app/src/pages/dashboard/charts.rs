@@ -9,7 +9,7 @@ use domain::metrics::{Amount, Dashboard};
 use leptos::prelude::*;
 
 const WIDTH: f64 = 340.0;
-const LABEL: f64 = 118.0;
+const LABEL: f64 = 104.0;
 const ROW: f64 = 30.0;
 
 /// One bar: its label, its size, and the text printed after it.
@@ -30,7 +30,8 @@ fn short(label: &str) -> String {
 fn bars_svg(title: String, bars: Vec<Bar>) -> AnyView {
     let largest = bars.iter().map(|b| b.size).fold(0.0_f64, f64::max).max(1.0);
     let height = ROW * bars.len().max(1) as f64 + 4.0;
-    let room = WIDTH - LABEL - 84.0;
+    // Room after the bar for its value text ("$2,315,716 · 45").
+    let room = WIDTH - LABEL - 120.0;
     view! {
         <svg class="chart bars" viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=title>
             {bars.into_iter().enumerate().map(|(i, bar)| {
@@ -192,7 +193,7 @@ pub fn Forecast(dashboard: Dashboard) -> impl IntoView {
         .map(|m| cents_in(&m.won, currency.as_deref()) as f64)
         .collect();
     let top = totals.iter().copied().fold(0.0_f64, f64::max).max(1.0);
-    let (left, right, base, height) = (12.0, WIDTH - 12.0, 150.0, 176.0);
+    let (left, right, base, height) = (30.0, WIDTH - 30.0, 150.0, 176.0);
     let step = if months.len() > 1 {
         (right - left) / (months.len() - 1) as f64
     } else {
