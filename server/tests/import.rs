@@ -6,10 +6,21 @@
 use serde_json::Value;
 use std::{collections::BTreeMap, path::PathBuf, process::Command};
 
-const SAMPLE: &str = "../../shared/data/crm-sample/sales_pipeline.csv";
-
+/// The crm-sample export: `$PIPEWRIGHT_CRM_SAMPLE`, else `shared/data/crm-sample` next to
+/// the project or any folder above it (a CI clone may live elsewhere), else /work/shared.
 fn sample() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(SAMPLE)
+    if let Ok(path) = std::env::var("PIPEWRIGHT_CRM_SAMPLE") {
+        return PathBuf::from(path);
+    }
+    let file = "shared/data/crm-sample/sales_pipeline.csv";
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .map(|dir| dir.join(file))
+        .chain([PathBuf::from("/work").join(file)])
+        .find(|path| path.is_file())
+        .unwrap_or_else(|| {
+            panic!("the crm-sample export ({file}) was not found; set PIPEWRIGHT_CRM_SAMPLE")
+        })
 }
 
 /// A fresh database with one workspace.
