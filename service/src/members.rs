@@ -22,7 +22,7 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -399,16 +399,7 @@ impl Crm {
             command.password.as_str(),
         );
         let email = normalize_email(&command.email);
-        let mut query = workspace::Entity::find();
-        if let Some(wanted) = workspace_name {
-            query = query.filter(workspace::Column::Name.eq(wanted));
-        }
-        // Two are enough to know the choice is ambiguous.
-        let mut candidates = query.limit(2).all(&self.db).await.or_internal()?;
-        if candidates.len() != 1 {
-            return Err(AppError::NotFound);
-        }
-        let home = candidates.remove(0);
+        let home = self.single_workspace(workspace_name).await?;
         let workspace_id = WorkspaceId(home.id);
         let password_hash = self.hash_password(password).await?;
         let txn = self.begin_write().await?;

@@ -18,16 +18,7 @@ impl Crm {
     /// # Errors
     /// `NotFound` when no single workspace matches or it has no active admin.
     pub async fn workspace_admin(&self, name: Option<&str>) -> Result<CurrentUser, AppError> {
-        let mut query = workspace::Entity::find();
-        if let Some(name) = name {
-            query = query.filter(workspace::Column::Name.eq(name.trim()));
-        }
-        // Two are enough to know the choice is ambiguous.
-        let mut found = query.limit(2).all(&self.db).await.or_internal()?;
-        if found.len() != 1 {
-            return Err(AppError::NotFound);
-        }
-        let home = found.remove(0);
+        let home = self.single_workspace(name).await?;
         let admin = user::Entity::find()
             .filter(user::Column::WorkspaceId.eq(home.id))
             .filter(user::Column::Role.eq(Role::Admin.as_str()))
@@ -38,6 +29,27 @@ impl Crm {
             .or_internal()?
             .ok_or(AppError::NotFound)?;
         current_user(admin, home)
+    }
+
+    /// The workspace with this name, or the only one when no name is given: what the
+    /// command line acts on.
+    ///
+    /// # Errors
+    /// `NotFound` when none or several match.
+    pub(crate) async fn single_workspace(
+        &self,
+        name: Option<&str>,
+    ) -> Result<workspace::Model, AppError> {
+        let mut query = workspace::Entity::find();
+        if let Some(name) = name {
+            query = query.filter(workspace::Column::Name.eq(name.trim()));
+        }
+        // Two are enough to know the choice is ambiguous.
+        let mut found = query.limit(2).all(&self.db).await.or_internal()?;
+        if found.len() != 1 {
+            return Err(AppError::NotFound);
+        }
+        Ok(found.remove(0))
     }
 
     /// A pipeline of the viewer's workspace by name, ignoring case.
