@@ -34,6 +34,7 @@ use pages::{
     pipeline_settings::PipelineSettingsPage,
     settings::{SettingsPage, UsersPage},
     shell::AppShell,
+    teams::TeamsPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/review") view=ReviewPage ssr=ssr.clone() />
                         <Route path=path!("/settings") view=SettingsPage ssr=ssr.clone() />
                         <Route path=path!("/settings/users") view=UsersPage ssr=ssr.clone() />
+                        <Route path=path!("/settings/teams") view=TeamsPage ssr=ssr.clone() />
                         <Route path=path!("/settings/pipeline") view=PipelineSettingsPage ssr=ssr.clone() />
                         <Route path=path!("/settings/leads") view=LeadSettingsPage ssr=ssr.clone() />
                     </ParentRoute>

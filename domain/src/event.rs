@@ -47,10 +47,14 @@ pub enum EventKind {
     ReviewStarted,
     /// A deal was marked reviewed, with a comment.
     DealReviewed,
+    /// A sales goal (quota) was set, changed or removed.
+    GoalChanged,
+    /// Sales teams were created, renamed, removed, or a rep moved between them.
+    SalesTeamsChanged,
 }
 
 impl EventKind {
-    const NAMES: [(EventKind, &'static str); 35] = [
+    const NAMES: [(EventKind, &'static str); 37] = [
         (EventKind::WorkspaceCreated, "workspace.created"),
         (EventKind::MemberJoined, "member.joined"),
         (EventKind::MemberInvited, "member.invited"),
@@ -89,6 +93,8 @@ impl EventKind {
         (EventKind::DealsImported, "deals.imported"),
         (EventKind::ReviewStarted, "pipeline.review_started"),
         (EventKind::DealReviewed, "deal.reviewed"),
+        (EventKind::GoalChanged, "workspace.goals_changed"),
+        (EventKind::SalesTeamsChanged, "workspace.teams_changed"),
     ];
 
     /// The stable dotted name stored in the log.

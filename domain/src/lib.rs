@@ -9,6 +9,7 @@ pub mod deal;
 pub mod error;
 pub mod event;
 pub mod followup;
+pub mod goal;
 pub mod ids;
 pub mod import;
 pub mod lead;

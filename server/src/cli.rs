@@ -123,6 +123,9 @@ pub struct ReportArgs {
     /// Only this owner's deals (display name).
     #[arg(long)]
     pub owner: Option<String>,
+    /// Only the deals of this sales team's members (team name).
+    #[arg(long)]
+    pub team: Option<String>,
     /// First day of the period (YYYY-MM-DD); default: the current quarter.
     #[arg(long, requires = "to")]
     pub from: Option<String>,

@@ -40,6 +40,14 @@ pub async fn report(crm: &Crm, args: &ReportArgs) -> Result<(), Failure> {
         ),
         None => None,
     };
+    let team = match &args.team {
+        Some(name) => Some(
+            crm.team_named(&viewer, name)
+                .await
+                .map_err(|_| format!("no team named {name:?}"))?,
+        ),
+        None => None,
+    };
     let dashboard = crm
         .dashboard(
             &viewer,
@@ -47,6 +55,7 @@ pub async fn report(crm: &Crm, args: &ReportArgs) -> Result<(), Failure> {
                 period,
                 pipeline,
                 owner,
+                team,
             },
         )
         .await

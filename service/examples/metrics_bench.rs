@@ -72,6 +72,7 @@ async fn main() -> Result<(), Failure> {
         period: Period::quarter_of(today),
         pipeline: None,
         owner: None,
+        team: None,
     };
     let pipeline = crm.dashboard(&viewer, first).await?.pipeline;
     let periods = [
@@ -104,6 +105,7 @@ async fn main() -> Result<(), Failure> {
             period,
             pipeline: Some(pipeline),
             owner: None,
+            team: None,
         };
         time(&format!("whole dashboard ({name})"), reads / 2, || {
             crm.dashboard(&viewer, filter.clone())

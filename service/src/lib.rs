@@ -12,6 +12,8 @@ pub mod demo;
 mod entity;
 mod event_log;
 mod followups;
+mod goals;
+pub use goals::GoalQuery;
 mod imports;
 pub use imports::{ImportOptions, ImportReport, ImportRow};
 mod live;

@@ -42,7 +42,7 @@ fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
-fn to_member(row: user::Model) -> Option<Member> {
+pub(crate) fn to_member(row: user::Model) -> Option<Member> {
     Some(Member {
         id: UserId(row.id),
         role: Role::parse(&row.role)?,

@@ -30,6 +30,18 @@ impl Sql {
         self
     }
 
+    /// ` AND column IN (?, …)`; an empty list matches nothing (not everything).
+    pub(crate) fn any_of(self, column: &str, ids: &[uuid::Uuid]) -> Sql {
+        if ids.is_empty() {
+            return self.push(" AND 1 = 0");
+        }
+        let mut sql = self.push(&format!(" AND {column} IN ("));
+        for (i, id) in ids.iter().enumerate() {
+            sql = sql.bind(if i == 0 { "?" } else { ", ?" }, *id);
+        }
+        sql.push(")")
+    }
+
     /// PostgreSQL numbers its placeholders.
     pub(crate) fn statement(self, backend: DbBackend) -> Statement {
         let text = if backend == DbBackend::Postgres {

@@ -206,16 +206,17 @@ async fn sql_aggregates_match_the_reference_fold(crm: Crm) {
     let names = HashMap::new();
     for period in periods {
         for owner in [None, ana] {
+            let owners = owner.map(|o| vec![o]);
             let scope = Scope {
                 pipeline,
-                owner,
+                owners: owners.as_deref(),
                 period,
                 stages: &facts.stages,
             };
             let expected =
                 Aggregates::from_facts(&scope, &facts.deals, &facts.changes, &facts.leads);
             let actual = crm
-                .metrics_aggregates(&dana, pipeline, owner, period)
+                .metrics_aggregates(&dana, pipeline, owners.as_deref(), period)
                 .await
                 .expect("aggregates");
             assert_eq!(actual, expected, "period {period:?}, owner {owner:?}");
@@ -223,6 +224,7 @@ async fn sql_aggregates_match_the_reference_fold(crm: Crm) {
                 period,
                 pipeline: Some(pipeline),
                 owner,
+                team: None,
             };
             let context = Context {
                 filter: &filter,
@@ -232,7 +234,7 @@ async fn sql_aggregates_match_the_reference_fold(crm: Crm) {
                 names: &names,
             };
             let previous = crm
-                .metrics_aggregates(&dana, pipeline, owner, period.previous())
+                .metrics_aggregates(&dana, pipeline, owners.as_deref(), period.previous())
                 .await
                 .expect("previous");
             let board = crm
@@ -292,6 +294,7 @@ async fn figures_of_another_workspace_stay_out_of_sight(crm: Crm) {
                 period: all,
                 pipeline: None,
                 owner: None,
+                team: None,
             },
         )
         .await
@@ -304,6 +307,7 @@ async fn figures_of_another_workspace_stay_out_of_sight(crm: Crm) {
                 period: all,
                 pipeline: Some(globex_pipeline),
                 owner: None,
+                team: None,
             },
         )
         .await;
@@ -315,6 +319,7 @@ async fn figures_of_another_workspace_stay_out_of_sight(crm: Crm) {
                 period: all,
                 pipeline: None,
                 owner: Some(other.user_id.0),
+                team: None,
             },
         )
         .await;

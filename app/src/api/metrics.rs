@@ -9,11 +9,15 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-/// The figures and what the filter can choose from (pipelines, owners).
+/// The figures and what the filter can choose from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DashboardView {
     pub dashboard: Dashboard,
     pub options: BoardOptions,
+    /// Everyone who owns deals, imported and deactivated owners included.
+    pub people: Vec<(uuid::Uuid, String)>,
+    pub teams: Vec<(uuid::Uuid, String)>,
+    pub can_set_goals: bool,
 }
 
 #[server(prefix = "/api", endpoint = "dashboard", input = Json)]
@@ -24,6 +28,21 @@ pub async fn get_dashboard(filter: MetricsFilter) -> Result<DashboardView, AppEr
         Ok(DashboardView {
             dashboard: context.crm.dashboard(&viewer, filter).await?,
             options: context.crm.board_options(&viewer).await?,
+            people: context
+                .crm
+                .people(&viewer)
+                .await?
+                .into_iter()
+                .map(|m| (m.id.0, m.name))
+                .collect(),
+            teams: context
+                .crm
+                .sales_teams(&viewer)
+                .await?
+                .into_iter()
+                .map(|t| (t.id, t.name))
+                .collect(),
+            can_set_goals: viewer.role.can_change_settings(),
         })
     }
     .await;

@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod companies;
 pub mod deals;
+pub mod goals;
 pub mod lead_setup;
 pub mod leads;
 pub mod metrics;

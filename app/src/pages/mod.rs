@@ -15,3 +15,4 @@ pub mod pipeline_settings;
 pub mod records;
 pub mod settings;
 pub mod shell;
+pub mod teams;

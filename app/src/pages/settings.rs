@@ -31,6 +31,11 @@ pub fn SettingsPage() -> impl IntoView {
                     <a class="button secondary" href="/settings/users">"Manage users"</a>
                 </section>
             })}
+            <section class="card" aria-labelledby="teams-title">
+                <h2 id="teams-title">"Sales teams"</h2>
+                <p>"Group reps into teams for team figures and team goals."</p>
+                <a class="button secondary" href="/settings/teams">"Manage teams"</a>
+            </section>
             <section class="card" aria-labelledby="leads-title">
                 <h2 id="leads-title">"Lead capture"</h2>
                 <p>"Web forms for your site, who gets which leads, the first-response target and how leads are scored."</p>

@@ -173,6 +173,10 @@ pub struct Dashboard {
     pub lost_reasons: Vec<LostReason>,
     pub leaderboard: Vec<RepRow>,
     pub sources: Vec<SourceRow>,
+    /// Goals overlapping the period, each over its own dates (filled by the service:
+    /// goals span pipelines, the rest of the dashboard does not).
+    #[serde(default)]
+    pub goals: Vec<crate::goal::GoalProgress>,
 }
 
 /// What the figures need beside the aggregates: the pipeline's stages (in order) and
@@ -230,6 +234,7 @@ impl Dashboard {
                     lead_to_deal: Ratio::of(s.converted, s.leads),
                 })
                 .collect(),
+            goals: Vec::new(),
         }
     }
 }

@@ -11,12 +11,22 @@ use uuid::Uuid;
 /// Deals, value and cycle days of one group.
 type Sums = (u64, i64, i64);
 
-/// Which records count: one pipeline, maybe one owner, one period.
+/// Which records count: one pipeline, maybe only some owners, one period.
 pub struct Scope<'a> {
     pub pipeline: Uuid,
-    pub owner: Option<Uuid>,
+    /// `None`: every owner (and no owner); `Some`: deals owned by one of these.
+    pub owners: Option<&'a [Uuid]>,
     pub period: Period,
     pub stages: &'a [StageFact],
+}
+
+impl Scope<'_> {
+    fn counts_owner(&self, owner: Option<Uuid>) -> bool {
+        match self.owners {
+            None => true,
+            Some(owners) => owner.is_some_and(|o| owners.contains(&o)),
+        }
+    }
 }
 
 impl Aggregates {
@@ -30,9 +40,7 @@ impl Aggregates {
         let period = scope.period;
         let deals: Vec<&DealFact> = deals
             .iter()
-            .filter(|d| {
-                d.pipeline == scope.pipeline && (scope.owner.is_none() || d.owner == scope.owner)
-            })
+            .filter(|d| d.pipeline == scope.pipeline && scope.counts_owner(d.owner))
             .collect();
         let mut closed: BTreeMap<(Option<Uuid>, bool, String), Sums> = BTreeMap::new();
         let mut cycles: BTreeMap<i64, u64> = BTreeMap::new();
@@ -203,9 +211,7 @@ fn reach(scope: &Scope<'_>, deals: &[&DealFact], changes: &[StageChangeFact]) ->
 fn sources(scope: &Scope<'_>, leads: &[LeadFact]) -> Vec<SourceGroup> {
     let mut groups: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for lead in leads {
-        if scope.period.contains(lead.created_on)
-            && (scope.owner.is_none() || lead.owner == scope.owner)
-        {
+        if scope.period.contains(lead.created_on) && scope.counts_owner(lead.owner) {
             let group = groups.entry(lead.source.clone()).or_default();
             group.0 += 1;
             group.1 += u64::from(lead.converted);

@@ -96,6 +96,28 @@ pub struct MetricsFilter {
     /// None: the workspace's first pipeline.
     pub pipeline: Option<Uuid>,
     pub owner: Option<Uuid>,
+    /// A sales team: deals owned by its members now.
+    #[serde(default)]
+    pub team: Option<Uuid>,
+}
+
+impl MetricsFilter {
+    /// The owners whose deals count, given the team's members: `None` for everyone.
+    /// A rep outside the chosen team counts nothing rather than everything.
+    pub fn owners(&self, team_members: &[Uuid]) -> Option<Vec<Uuid>> {
+        match (self.owner, self.team) {
+            (None, None) => None,
+            (Some(owner), None) => Some(vec![owner]),
+            (None, Some(_)) => Some(team_members.to_vec()),
+            (Some(owner), Some(_)) => Some(
+                team_members
+                    .iter()
+                    .copied()
+                    .filter(|m| *m == owner)
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// A share, kept as its two counts so it is exact; `None` figures show as "—".

@@ -216,10 +216,11 @@ fn the_dashboard_follows_the_definitions() {
         period: q1(),
         pipeline: Some(w.pipeline),
         owner: None,
+        team: None,
     };
     let scope = Scope {
         pipeline: w.pipeline,
-        owner: None,
+        owners: None,
         period: q1(),
         stages: &w.stages,
     };
@@ -359,10 +360,11 @@ fn an_empty_period_shows_dashes_not_division_by_zero() {
         period: empty,
         pipeline: None,
         owner: None,
+        team: None,
     };
     let scope = Scope {
         pipeline: w.pipeline,
-        owner: None,
+        owners: None,
         period: empty,
         stages: &w.stages,
     };
@@ -418,4 +420,47 @@ fn presets_resolve_around_today() {
         PeriodPreset::parse("last-month"),
         Some(PeriodPreset::LastMonth)
     );
+}
+
+#[test]
+fn a_team_counts_only_the_deals_of_its_members() {
+    let w = world();
+    let (ana, ben) = (Uuid::from_u128(100), Uuid::from_u128(101));
+    let everyone = Period::new(day("2020-01-01"), day("2030-12-31")).expect("p");
+    let fold = |owners: Option<&[Uuid]>| {
+        Aggregates::from_facts(
+            &Scope {
+                pipeline: w.pipeline,
+                owners,
+                period: everyone,
+                stages: &w.stages,
+            },
+            &w.deals,
+            &w.changes,
+            &[],
+        )
+    };
+    let team = fold(Some(&[ana]));
+    assert!(!team.closed.is_empty());
+    assert!(team.closed.iter().all(|g| g.owner == Some(ana)));
+    assert!(team.open.iter().all(|g| g.owner == Some(ana)));
+    let all = fold(None);
+    let both = fold(Some(&[ana, ben]));
+    assert!(all.new_deals >= both.new_deals && both.new_deals > team.new_deals);
+    assert_eq!(fold(Some(&[])).new_deals, 0, "an empty team counts nothing");
+
+    let filter = |owner, team| MetricsFilter {
+        period: everyone,
+        pipeline: None,
+        owner,
+        team,
+    };
+    let squad = Some(Uuid::from_u128(900));
+    assert_eq!(filter(None, None).owners(&[ana]), None);
+    assert_eq!(filter(Some(ben), None).owners(&[]), Some(vec![ben]));
+    assert_eq!(
+        filter(None, squad).owners(&[ana, ben]),
+        Some(vec![ana, ben])
+    );
+    assert_eq!(filter(Some(ben), squad).owners(&[ana]), Some(vec![]));
 }

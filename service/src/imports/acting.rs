@@ -83,4 +83,17 @@ impl Crm {
             .map(|u| u.id)
             .ok_or(AppError::NotFound)
     }
+
+    /// A sales team by name (any case), for command-line filters.
+    ///
+    /// # Errors
+    /// `NotFound` when no team has that name.
+    pub async fn team_named(&self, viewer: &CurrentUser, name: &str) -> Result<Uuid, AppError> {
+        self.sales_teams(viewer)
+            .await?
+            .into_iter()
+            .find(|t| t.name.to_lowercase() == name.trim().to_lowercase())
+            .map(|t| t.id)
+            .ok_or(AppError::NotFound)
+    }
 }

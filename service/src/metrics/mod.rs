@@ -6,8 +6,10 @@ mod sql;
 use crate::{
     db::OrInternal,
     entity::{deal, lead, pipeline, stage_change, user},
+    goals::GoalQuery,
     Crm,
 };
+use chrono::Utc;
 use domain::{
     account::CurrentUser,
     metrics::{
@@ -17,6 +19,7 @@ use domain::{
     AppError,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+pub(crate) use sql::bounds;
 use sql::DealScope;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -45,15 +48,20 @@ impl Crm {
         if filter.owner.is_some_and(|o| !names.contains_key(&o)) {
             return Err(AppError::NotFound);
         }
+        let members = match filter.team {
+            Some(team) => self.team_members(viewer, team).await?,
+            None => Vec::new(),
+        };
+        let owners = filter.owners(&members);
         let stages = self.stage_facts(viewer, pipeline.id).await?;
         let current = self
-            .metrics_aggregates(viewer, pipeline.id, filter.owner, filter.period)
+            .metrics_aggregates(viewer, pipeline.id, owners.as_deref(), filter.period)
             .await?;
         let previous = self
             .headline_aggregates(
                 viewer,
                 pipeline.id,
-                filter.owner,
+                owners.as_deref(),
                 filter.period.previous(),
                 &current,
             )
@@ -65,7 +73,15 @@ impl Crm {
             stages: &stages,
             names: &names,
         };
-        Ok(Dashboard::finish(&context, &current, &previous))
+        let mut dashboard = Dashboard::finish(&context, &current, &previous);
+        let goals = GoalQuery {
+            period: filter.period,
+            owner: filter.owner,
+            team: filter.team,
+            today: Utc::now().date_naive(),
+        };
+        dashboard.goals = self.goals(viewer, &goals).await?;
+        Ok(dashboard)
     }
 
     /// All aggregates of one period, computed by the database.
@@ -76,10 +92,10 @@ impl Crm {
         &self,
         viewer: &CurrentUser,
         pipeline: Uuid,
-        owner: Option<Uuid>,
+        owners: Option<&[Uuid]>,
         period: Period,
     ) -> Result<Aggregates, AppError> {
-        let scope = scope(viewer, pipeline, owner);
+        let scope = scope(viewer, pipeline, owners);
         let (closed, cycles, lost_reasons) = sql::closed(&self.db, &scope, &period).await?;
         Ok(Aggregates {
             closed,
@@ -89,7 +105,7 @@ impl Crm {
             lost_reasons,
             stays: sql::stays(&self.db, &scope, &period).await?,
             reach: sql::reach(&self.db, &scope, &period).await?,
-            sources: sql::sources(&self.db, viewer.workspace_id.0, owner, &period).await?,
+            sources: sql::sources(&self.db, viewer.workspace_id.0, owners, &period).await?,
             new_deals: sql::new_deals(&self.db, &scope, &period).await?,
         }
         .sorted())
@@ -101,11 +117,11 @@ impl Crm {
         &self,
         viewer: &CurrentUser,
         pipeline: Uuid,
-        owner: Option<Uuid>,
+        owners: Option<&[Uuid]>,
         period: Period,
         current: &Aggregates,
     ) -> Result<Aggregates, AppError> {
-        let scope = scope(viewer, pipeline, owner);
+        let scope = scope(viewer, pipeline, owners);
         let (closed, cycles, lost_reasons) = sql::closed(&self.db, &scope, &period).await?;
         Ok(Aggregates {
             closed,
@@ -237,11 +253,11 @@ impl Crm {
     }
 }
 
-fn scope(viewer: &CurrentUser, pipeline: Uuid, owner: Option<Uuid>) -> DealScope {
+fn scope(viewer: &CurrentUser, pipeline: Uuid, owners: Option<&[Uuid]>) -> DealScope {
     DealScope {
         workspace: viewer.workspace_id.0,
         pipeline,
-        owner,
+        owners: owners.map(<[Uuid]>::to_vec),
     }
 }
 

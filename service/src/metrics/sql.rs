@@ -15,11 +15,11 @@ use uuid::Uuid;
 
 use crate::raw::{count, get, rows, Sql};
 
-/// Which deals: one workspace's pipeline, maybe one owner.
+/// Which deals: one workspace's pipeline, maybe only some owners (one rep, a team).
 pub(crate) struct DealScope {
     pub workspace: Uuid,
     pub pipeline: Uuid,
-    pub owner: Option<Uuid>,
+    pub owners: Option<Vec<Uuid>>,
 }
 
 /// The dashboard's two recurring conditions.
@@ -34,8 +34,8 @@ impl Scoped for Sql {
         let sql = self
             .bind(" d.workspace_id = ?", scope.workspace)
             .bind(" AND d.pipeline_id = ?", scope.pipeline);
-        match scope.owner {
-            Some(owner) => sql.bind(" AND d.owner_id = ?", owner),
+        match &scope.owners {
+            Some(owners) => sql.any_of("d.owner_id", owners),
             None => sql,
         }
     }
@@ -48,7 +48,7 @@ impl Scoped for Sql {
 }
 
 /// Midnight UTC of the first day, and of the day after the last.
-fn bounds(period: &Period) -> (DateTime<Utc>, DateTime<Utc>) {
+pub(crate) fn bounds(period: &Period) -> (DateTime<Utc>, DateTime<Utc>) {
     let midnight = |day: NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
     (
         midnight(period.from),
@@ -293,7 +293,7 @@ pub(crate) async fn reach<C: ConnectionTrait>(
 pub(crate) async fn sources<C: ConnectionTrait>(
     conn: &C,
     workspace: Uuid,
-    owner: Option<Uuid>,
+    owners: Option<&[Uuid]>,
     period: &Period,
 ) -> Result<Vec<SourceGroup>, AppError> {
     let sql = Sql::new(
@@ -303,8 +303,8 @@ pub(crate) async fn sources<C: ConnectionTrait>(
     )
     .bind(" l.workspace_id = ?", workspace)
     .between("l.created_at", period);
-    let sql = match owner {
-        Some(owner) => sql.bind(" AND l.owner_id = ?", owner),
+    let sql = match owners {
+        Some(owners) => sql.any_of("l.owner_id", owners),
         None => sql,
     }
     .push(" GROUP BY l.source");

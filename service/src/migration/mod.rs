@@ -12,6 +12,7 @@ mod m20261128_000007_leads;
 mod m20261128_000008_lead_capture;
 mod m20261128_000009_metrics;
 mod m20261128_000010_pipeline_reviews;
+mod m20261128_000011_goals_teams;
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_lead_capture::Migration),
             Box::new(m20261128_000009_metrics::Migration),
             Box::new(m20261128_000010_pipeline_reviews::Migration),
+            Box::new(m20261128_000011_goals_teams::Migration),
         ]
     }
 }

@@ -1,4 +1,4 @@
-//! Period, pipeline and owner, kept in the URL (`?period=last-quarter&owner=…`) so a
+//! Period, pipeline, owner and team, kept in the URL (`?period=last-quarter&owner=…`) so a
 //! view can be bookmarked and the form works before the page's script has loaded.
 
 use domain::{
@@ -25,6 +25,7 @@ pub fn from_query(params: &ParamsMap) -> (PeriodPreset, MetricsFilter) {
         period: preset.resolve(today, day("from"), day("to")),
         pipeline: uuid("pipeline"),
         owner: uuid("owner"),
+        team: uuid("team"),
     };
     (preset, filter)
 }
@@ -34,7 +35,10 @@ pub fn FilterBar(
     filter: MetricsFilter,
     preset: PeriodPreset,
     options: BoardOptions,
+    people: Vec<(uuid::Uuid, String)>,
+    teams: Vec<(uuid::Uuid, String)>,
 ) -> impl IntoView {
+    let has_teams = !teams.is_empty();
     let custom = preset == PeriodPreset::Custom;
     let period = filter.period;
     view! {
@@ -65,11 +69,22 @@ pub fn FilterBar(
                 <span>"Owner"</span>
                 <select name="owner">
                     <option value="" selected=filter.owner.is_none()>"Everyone"</option>
-                    {options.owners.into_iter().map(|owner| view! {
-                        <option value=owner.id.0.to_string() selected=filter.owner == Some(owner.id.0)>{owner.name}</option>
+                    {people.into_iter().map(|(id, name)| view! {
+                        <option value=id.to_string() selected=filter.owner == Some(id)>{name}</option>
                     }).collect_view()}
                 </select>
             </label>
+            {has_teams.then(|| view! {
+                <label>
+                    <span>"Team"</span>
+                    <select name="team">
+                        <option value="" selected=filter.team.is_none()>"All teams"</option>
+                        {teams.into_iter().map(|(id, name)| view! {
+                            <option value=id.to_string() selected=filter.team == Some(id)>{name}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            })}
             <button type="submit" class="secondary">"Show"</button>
         </form>
     }

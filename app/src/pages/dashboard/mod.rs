@@ -6,12 +6,16 @@
 mod charts;
 mod filters;
 mod format;
+mod goals;
 mod headline;
 mod review;
 mod tables;
 
 use crate::{
-    api::metrics::{get_dashboard, DashboardView},
+    api::{
+        goals::{RemoveGoal, SetGoal},
+        metrics::{get_dashboard, DashboardView},
+    },
     components::refetch_on,
     live::{use_live, News},
 };
@@ -49,9 +53,23 @@ pub fn DashboardPage() -> impl IntoView {
 
 #[component]
 fn Figures(view: DashboardView, preset: PeriodPreset, filter: MetricsFilter) -> impl IntoView {
-    let options = view.options.clone();
-    let figures = RwSignal::new(view.dashboard);
+    let DashboardView {
+        dashboard,
+        options,
+        people,
+        teams,
+        can_set_goals,
+    } = view;
+    let figures = RwSignal::new(dashboard);
     let reload = RwSignal::new(0_u32);
+    let set_goal = ServerAction::<SetGoal>::new();
+    let remove_goal = ServerAction::<RemoveGoal>::new();
+    // A goal saved or removed here reloads the figures at once, live feed or not.
+    Effect::new(move |_| {
+        if set_goal.version().get() + remove_goal.version().get() > 0 {
+            reload.update(|n| *n += 1);
+        }
+    });
     let asked = filter.clone();
     refetch_on(reload, move || {
         let asked = asked.clone();
@@ -64,16 +82,19 @@ fn Figures(view: DashboardView, preset: PeriodPreset, filter: MetricsFilter) -> 
     if let Some(live) = use_live() {
         live.reload_on_burst(reload, |news| match news {
             News::Resync => true,
-            News::Event(event) => ["deal:", "lead:", "pipeline:"]
+            News::Event(event) => ["deal:", "lead:", "pipeline:", "goal:", "team:", "user:"]
                 .iter()
                 .any(|kind| event.subject.starts_with(kind)),
         });
     }
     view! {
-        <filters::FilterBar filter preset options />
+        <filters::FilterBar filter preset options people=people.clone() teams=teams.clone() />
         {move || figures.with(|d| view! {
             <p class="period-note">{format::period_note(d)}</p>
             <headline::Headline dashboard=d.clone() />
+            <goals::Goals goals=d.goals.clone() can_set=can_set_goals
+                choices=goals::GoalChoices { people: people.clone(), teams: teams.clone(), period: d.filter.period }
+                set=set_goal remove=remove_goal />
             <div class="dashboard-grid">
                 <charts::OpenByStage dashboard=d.clone() />
                 <charts::Forecast dashboard=d.clone() />
