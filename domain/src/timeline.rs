@@ -42,6 +42,10 @@ pub enum Entry {
     Fields {
         changes: Vec<FieldChange>,
     },
+    /// Marked reviewed in a pipeline review, with the reviewer's comment.
+    Reviewed {
+        comment: String,
+    },
     /// A change without field details (older events, contacts, checklists).
     Changed {
         what: String,
@@ -90,6 +94,7 @@ impl TimelineItem {
                 format!("{who} changed {}", labels.join(", "))
             }
             Entry::Changed { what } => format!("{who} changed {what}"),
+            Entry::Reviewed { .. } => format!("{who} reviewed it in the pipeline review"),
         }
     }
 }

@@ -94,6 +94,10 @@ pub async fn import_deals(crm: &Crm, args: &ImportDealsArgs) -> Result<(), Failu
             other => other.message(),
         })?;
     bar.finish();
+    if report.committed {
+        // Many new rows: let the planner see them before the dashboard asks.
+        crm.analyze().await.map_err(|e| e.message())?;
+    }
     print_report(&report, args);
     if report.committed || args.dry_run {
         Ok(())

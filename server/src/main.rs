@@ -158,6 +158,7 @@ async fn seed(crm: &Crm, options: DemoOptions) -> Result<(), Failure> {
     let demo = crm.seed_demo(options, &report).await?;
     if total >= 10_000 {
         eprintln!();
+        crm.analyze().await?;
     }
     println!(
         "Demo workspace \"{}\": {} deals, {} companies, {} contacts in {:.1}s.",

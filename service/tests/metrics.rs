@@ -192,10 +192,21 @@ async fn sql_aggregates_match_the_reference_fold(crm: Crm) {
     let (pipeline, facts) = crm.metric_facts(&dana, None).await.expect("facts");
     let today = Utc::now().date_naive();
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
-    let ana = facts
+    let mut sellers: Vec<uuid::Uuid> = facts
         .deals
         .iter()
-        .find_map(|d| d.owner.filter(|o| *o != dana.user_id.0));
+        .filter_map(|d| d.owner.filter(|o| *o != dana.user_id.0))
+        .collect();
+    sellers.sort();
+    sellers.dedup();
+    let (ana, ben) = (sellers[0], sellers[1]);
+    // A team of two of the three sellers: its figures are theirs, not the third's.
+    let duo = crm.create_sales_team(&dana, "Duo").await.expect("team");
+    for seller in [ana, ben] {
+        crm.assign_sales_team(&dana, seller, Some(duo.id))
+            .await
+            .expect("assign");
+    }
     let periods = [
         Period::quarter_of(today),
         Period::new(day(2025, 1, 1), day(2025, 12, 31)).expect("p"),
@@ -203,10 +214,20 @@ async fn sql_aggregates_match_the_reference_fold(crm: Crm) {
         Period::new(day(2024, 1, 1), today).expect("p"),
         Period::new(day(2030, 1, 1), day(2030, 1, 31)).expect("p"),
     ];
-    let names = HashMap::new();
+    let names: HashMap<uuid::Uuid, String> = crm
+        .people(&dana)
+        .await
+        .expect("people")
+        .into_iter()
+        .map(|m| (m.id.0, m.name))
+        .collect();
+    let filters = [
+        (None, None, None),
+        (Some(ana), None, Some(vec![ana])),
+        (None, Some(duo.id), Some(vec![ana, ben])),
+    ];
     for period in periods {
-        for owner in [None, ana] {
-            let owners = owner.map(|o| vec![o]);
+        for (owner, team, owners) in filters.clone() {
             let scope = Scope {
                 pipeline,
                 owners: owners.as_deref(),
@@ -219,12 +240,12 @@ async fn sql_aggregates_match_the_reference_fold(crm: Crm) {
                 .metrics_aggregates(&dana, pipeline, owners.as_deref(), period)
                 .await
                 .expect("aggregates");
-            assert_eq!(actual, expected, "period {period:?}, owner {owner:?}");
+            assert_eq!(actual, expected, "period {period:?}, owners {owners:?}");
             let filter = MetricsFilter {
                 period,
                 pipeline: Some(pipeline),
                 owner,
-                team: None,
+                team,
             };
             let context = Context {
                 filter: &filter,
@@ -244,9 +265,13 @@ async fn sql_aggregates_match_the_reference_fold(crm: Crm) {
             let reference = Dashboard::finish(&context, &expected, &previous);
             assert_eq!(board.current, reference.current, "period {period:?}");
             assert_eq!(board.previous.win_rate, reference.previous.win_rate);
+            assert_eq!(board.open_by_stage, reference.open_by_stage);
             assert_eq!(board.forecast, reference.forecast);
             assert_eq!(board.conversion, reference.conversion);
             assert_eq!(board.time_in_stage, reference.time_in_stage);
+            assert_eq!(board.lost_reasons, reference.lost_reasons);
+            assert_eq!(board.leaderboard, reference.leaderboard);
+            assert_eq!(board.sources, reference.sources);
         }
     }
     // The data is not trivial: every figure has something behind it.

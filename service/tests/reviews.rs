@@ -107,6 +107,16 @@ async fn a_review_compares_with_the_previous_one(crm: Crm) {
         .await
         .expect("mark");
     assert_eq!(mark.comment, "Push for signature before the 15th");
+    // The deal's own history says it was reviewed, and what was said.
+    let history = crm
+        .timeline(&dana, domain::note::RecordRef::Deal(acme.card.id), None)
+        .await
+        .expect("timeline");
+    assert!(history.items.iter().any(|item| item.entry
+        == domain::timeline::Entry::Reviewed {
+            comment: "Push for signature before the 15th".into()
+        }
+        && item.headline() == "Dana Whitfield reviewed it in the pipeline review"));
     let marked = crm.pipeline_review(&dana, None).await.expect("review");
     let acme_row = &marked
         .sections

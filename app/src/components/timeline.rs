@@ -173,6 +173,9 @@ fn Item(item: TimelineItem, offset: RwSignal<i32>) -> impl IntoView {
             outcome: Some(outcome),
             ..
         } => view! { <p class="tl-outcome">{outcome}</p> }.into_any(),
+        Entry::Reviewed { comment } if !comment.is_empty() => {
+            view! { <p class="tl-outcome">{comment}</p> }.into_any()
+        }
         Entry::Fields { changes } => view! {
             <ul class="tl-fields">
                 {changes.into_iter().map(|change| view! {

@@ -96,7 +96,7 @@ fn TeamCard(
             name.clone(),
         );
         Some(view! {
-            <div class="member-actions">
+            <div class="team-actions">
                 <ActionForm action=rename attr:class="row-form">
                     <input type="hidden" name="team_id" value=rename_id />
                     <label class="visually-hidden" for=input_id.clone()>{field_label}</label>
@@ -113,7 +113,7 @@ fn TeamCard(
         None
     };
     view! {
-        <section class="card" aria-label=format!("Team {name}")>
+        <section class="card team-card" aria-label=format!("Team {name}")>
             <h2>{name.clone()}</h2>
             <p class="hint">{size}</p>
             {controls}

@@ -75,6 +75,9 @@ pub(super) fn entry(row: &event::Model, stage_names: &HashMap<Uuid, String>) -> 
             reason: get("lost_reason").map(str::to_owned),
         },
         EventKind::DealReopened => Entry::Reopened,
+        EventKind::DealReviewed => Entry::Reviewed {
+            comment: get("comment").unwrap_or_default().to_owned(),
+        },
         EventKind::DealUpdated => {
             let changes: Vec<FieldChange> = after
                 .and_then(|a| a.get("fields"))

@@ -47,6 +47,9 @@ pub fn Goals(
             <ul class="goal-list">
                 {goals.into_iter().map(|progress| view! { <GoalRow progress can_set remove /> }).collect_view()}
             </ul>
+            {(!empty).then(|| view! {
+                <p class="hint">"The tick on each bar marks where a steady pace to the target would be today."</p>
+            })}
             {can_set.then(|| view! { <GoalForm choices set /> })}
         </section>
     }
@@ -65,16 +68,17 @@ fn GoalRow(
         goal.measure.label().to_lowercase()
     );
     let percent = progress.attainment.map_or(0.0, |r| r.percent());
-    let bar = format!("width: {:.1}%", percent.min(100.0));
+    // SVG attributes, not inline styles: the content security policy forbids those.
+    let filled = format!("{:.1}", percent.min(100.0));
     let pace = progress.pace;
-    let expected = format!("{:.1}%", expected_percent(&progress).min(100.0));
+    let expected = format!("{:.1}", expected_percent(&progress).min(100.0));
     let summary = format!(
         "{} of {} · {}",
         amount_of(&progress, progress.actual),
         amount_of(&progress, goal.target),
         share(progress.attainment)
     );
-    let dates = format!("{} to {}", goal.period.from, goal.period.to);
+    let dates = date_range(goal.period);
     let id = goal.id.to_string();
     let remove_label = format!("Remove goal {name}");
     view! {
@@ -86,17 +90,36 @@ fn GoalRow(
             <div class="goal-bar" role="progressbar" aria-label=name.clone()
                 aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{percent:.1}")
                 aria-valuetext=summary.clone()>
-                <span class="goal-fill" style=bar></span>
-                <span class="goal-pace" style=format!("left: {expected}") title="Where a straight line to the target is today"></span>
+                <svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                    <rect class="goal-fill" x="0" y="0" height="10" width=filled />
+                    <line class="goal-pace" x1=expected.clone() x2=expected y1="0" y2="10" />
+                </svg>
             </div>
-            <p class="goal-note">{summary} " · " {dates}</p>
-            {can_set.then(|| view! {
-                <ActionForm action=remove attr:class="row-form">
-                    <input type="hidden" name="goal_id" value=id />
-                    <button type="submit" class="link" aria-label=remove_label>"Remove"</button>
-                </ActionForm>
-            })}
+            <div class="goal-foot">
+                <p class="goal-note">{summary} " · " {dates}</p>
+                {can_set.then(|| view! {
+                    <ActionForm action=remove attr:class="row-form">
+                        <input type="hidden" name="goal_id" value=id />
+                        <button type="submit" class="link" aria-label=remove_label>"Remove"</button>
+                    </ActionForm>
+                })}
+            </div>
         </li>
+    }
+}
+
+/// "Oct 1 – Dec 31, 2026"; the year on both ends when they differ.
+fn date_range(period: Period) -> String {
+    use chrono::Datelike;
+    let (from, to) = (period.from, period.to);
+    if from.year() == to.year() {
+        format!("{} – {}", from.format("%b %-d"), to.format("%b %-d, %Y"))
+    } else {
+        format!(
+            "{} – {}",
+            from.format("%b %-d, %Y"),
+            to.format("%b %-d, %Y")
+        )
     }
 }
 
