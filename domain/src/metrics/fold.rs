@@ -38,6 +38,12 @@ impl Aggregates {
         leads: &[LeadFact],
     ) -> Aggregates {
         let period = scope.period;
+        // Stays are the pipeline's stages' own history: whichever pipeline the deal is
+        // in now, so only the owner filter applies to the deal.
+        let owned: Vec<&DealFact> = deals
+            .iter()
+            .filter(|d| scope.counts_owner(d.owner))
+            .collect();
         let deals: Vec<&DealFact> = deals
             .iter()
             .filter(|d| d.pipeline == scope.pipeline && scope.counts_owner(d.owner))
@@ -136,7 +142,7 @@ impl Aggregates {
                 .into_iter()
                 .map(|(reason, deals)| LostGroup { reason, deals })
                 .collect(),
-            stays: stays(scope, &deals, changes),
+            stays: stays(scope, &owned, changes),
             reach: reach(scope, &deals, changes),
             sources: sources(scope, leads),
             new_deals,
@@ -145,8 +151,8 @@ impl Aggregates {
     }
 }
 
-/// Each change that put a deal into a stage as open starts a stay, which ends with the
-/// deal's next change; stays ending in the period count.
+/// Each change that put a deal into one of the pipeline's stages as open starts a stay,
+/// which ends with the deal's next change; stays ending in the period count.
 fn stays(scope: &Scope<'_>, deals: &[&DealFact], changes: &[StageChangeFact]) -> Vec<StayGroup> {
     let mut journeys: HashMap<Uuid, Vec<&StageChangeFact>> =
         deals.iter().map(|d| (d.id, Vec::new())).collect();
@@ -155,12 +161,16 @@ fn stays(scope: &Scope<'_>, deals: &[&DealFact], changes: &[StageChangeFact]) ->
             journey.push(change);
         }
     }
+    let ours: HashMap<Uuid, ()> = scope.stages.iter().map(|s| (s.id, ())).collect();
     let mut groups: BTreeMap<Uuid, (u64, i64)> = BTreeMap::new();
     for journey in journeys.values_mut() {
         journey.sort_by_key(|c| (c.at, c.id));
         for pair in journey.windows(2) {
             let (stay, next) = (pair[0], pair[1]);
-            if stay.status == DealState::Open && scope.period.contains(next.at.date_naive()) {
+            if stay.status == DealState::Open
+                && ours.contains_key(&stay.to_stage)
+                && scope.period.contains(next.at.date_naive())
+            {
                 let group = groups.entry(stay.to_stage).or_default();
                 group.0 += 1;
                 group.1 += next.at.timestamp() - stay.at.timestamp();

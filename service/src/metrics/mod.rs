@@ -96,6 +96,7 @@ impl Crm {
         period: Period,
     ) -> Result<Aggregates, AppError> {
         let scope = scope(viewer, pipeline, owners);
+        let stages = self.stage_facts(viewer, pipeline).await?;
         let (closed, cycles, lost_reasons) = sql::closed(&self.db, &scope, &period).await?;
         Ok(Aggregates {
             closed,
@@ -103,8 +104,8 @@ impl Crm {
             open: sql::open(&self.db, &scope).await?,
             forecast: sql::forecast(&self.db, &scope, &period).await?,
             lost_reasons,
-            stays: sql::stays(&self.db, &scope, &period).await?,
-            reach: sql::reach(&self.db, &scope, &period).await?,
+            stays: sql::stays(&self.db, &scope, &stages, &period).await?,
+            reach: sql::reach(&self.db, &scope, &stages, &period).await?,
             sources: sql::sources(&self.db, viewer.workspace_id.0, owners, &period).await?,
             new_deals: sql::new_deals(&self.db, &scope, &period).await?,
         }
@@ -300,6 +301,7 @@ impl Crm {
         query: DashboardQuery,
     ) -> Result<usize, AppError> {
         let scope = scope(viewer, pipeline, None);
+        let stages = self.stage_facts(viewer, pipeline).await?;
         Ok(match query {
             DashboardQuery::Closed => {
                 let (closed, cycles, lost) = sql::closed(&self.db, &scope, &period).await?;
@@ -310,8 +312,10 @@ impl Crm {
             DashboardQuery::NewDeals => {
                 usize::from(sql::new_deals(&self.db, &scope, &period).await? > 0)
             }
-            DashboardQuery::TimeInStage => sql::stays(&self.db, &scope, &period).await?.len(),
-            DashboardQuery::Funnel => sql::reach(&self.db, &scope, &period).await?.len(),
+            DashboardQuery::TimeInStage => {
+                sql::stays(&self.db, &scope, &stages, &period).await?.len()
+            }
+            DashboardQuery::Funnel => sql::reach(&self.db, &scope, &stages, &period).await?.len(),
             DashboardQuery::LeadSources => {
                 sql::sources(&self.db, viewer.workspace_id.0, None, &period)
                     .await?

@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::{
     metrics::{
         ClosedGroup, CycleCount, ForecastGroup, LostGroup, OpenGroup, Period, ReachGroup,
-        SourceGroup, StayGroup, WON_REACH,
+        SourceGroup, StageFact, StayGroup, WON_REACH,
     },
     AppError,
 };
@@ -232,26 +232,41 @@ pub(crate) async fn new_deals<C: ConnectionTrait>(
     }
 }
 
-/// Completed stays that ended in the period, per stage, from each step's `left_at`.
+/// Completed stays in the pipeline's stages that ended in the period, per stage, from
+/// each step's `left_at`. Without an owner filter the stage history alone answers (a
+/// covering range scan); with one, each stay's deal is looked up for its owner.
 pub(crate) async fn stays<C: ConnectionTrait>(
     conn: &C,
     scope: &DealScope,
+    stages: &[StageFact],
     period: &Period,
 ) -> Result<Vec<StayGroup>, AppError> {
+    if stages.is_empty() {
+        return Ok(Vec::new());
+    }
     let backend = conn.get_database_backend();
     let seconds = format!(
         "{} - {}",
         epoch(backend, "c.left_at"),
         epoch(backend, "c.at")
     );
+    let ids: Vec<Uuid> = stages.iter().map(|s| s.id).collect();
     let sql = Sql::new(&format!(
         "SELECT c.to_stage_id, COUNT(*), CAST(COALESCE(SUM({seconds}), 0) AS BIGINT) \
-         FROM stage_changes c JOIN deals d ON d.id = c.deal_id WHERE"
-    ))
-    .scoped(scope)
-    .bind(" AND c.workspace_id = ?", scope.workspace)
-    .push(" AND c.status = 'open'")
+         FROM stage_changes c"
+    ));
+    let sql = match &scope.owners {
+        Some(owners) => sql
+            .push(" JOIN deals d ON d.id = c.deal_id WHERE")
+            .bind(" d.workspace_id = ?", scope.workspace)
+            .any_of("d.owner_id", owners)
+            .push(" AND"),
+        None => sql.push(" WHERE"),
+    }
+    .bind(" c.workspace_id = ?", scope.workspace)
     .between("c.left_at", period)
+    .push(" AND c.status = 'open'")
+    .any_of("c.to_stage_id", &ids)
     .push(" GROUP BY c.to_stage_id");
     let mut groups = Vec::new();
     for row in rows(conn, sql).await? {
@@ -264,21 +279,33 @@ pub(crate) async fn stays<C: ConnectionTrait>(
     Ok(groups)
 }
 
-/// The furthest stage (by position) each deal created in the period reached.
+/// The furthest stage (by position) each deal created in the period reached. Positions
+/// come in as a CASE over the pipeline's few stages rather than a join, so the plan
+/// walks the period's deals once and each deal's history by its index.
 pub(crate) async fn reach<C: ConnectionTrait>(
     conn: &C,
     scope: &DealScope,
+    stages: &[StageFact],
     period: &Period,
 ) -> Result<Vec<ReachGroup>, AppError> {
-    let sql = Sql::new(&format!(
-        "SELECT r.reach, COUNT(*) FROM (SELECT c.deal_id, \
-         MAX(CASE WHEN c.status = 'won' THEN {WON_REACH} ELSE s.position END) AS reach \
-         FROM deals d JOIN stage_changes c ON c.deal_id = d.id \
-         JOIN stages s ON s.id = c.to_stage_id AND s.pipeline_id = d.pipeline_id WHERE"
-    ))
-    .scoped(scope)
-    .between("d.created_at", period)
-    .push(" GROUP BY c.deal_id) r GROUP BY r.reach");
+    if stages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(&format!(
+        "SELECT r.reach, COUNT(*) FROM (SELECT x.deal_id, \
+         MAX(CASE WHEN x.status = 'won' THEN {WON_REACH} ELSE x.position END) AS reach FROM \
+         (SELECT c.deal_id, c.status, CASE c.to_stage_id"
+    ));
+    for stage in stages {
+        sql = sql
+            .bind(" WHEN ?", stage.id)
+            .push(&format!(" THEN {}", stage.position));
+    }
+    let sql = sql
+        .push(" END AS position FROM deals d JOIN stage_changes c ON c.deal_id = d.id WHERE")
+        .scoped(scope)
+        .between("d.created_at", period)
+        .push(") x WHERE x.position IS NOT NULL GROUP BY x.deal_id) r GROUP BY r.reach");
     let mut groups = Vec::new();
     for row in rows(conn, sql).await? {
         groups.push(ReachGroup {

@@ -13,6 +13,7 @@ mod m20261128_000008_lead_capture;
 mod m20261128_000009_metrics;
 mod m20261128_000010_pipeline_reviews;
 mod m20261128_000011_goals_teams;
+mod m20261128_000012_reach_index;
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_metrics::Migration),
             Box::new(m20261128_000010_pipeline_reviews::Migration),
             Box::new(m20261128_000011_goals_teams::Migration),
+            Box::new(m20261128_000012_reach_index::Migration),
         ]
     }
 }
