@@ -3,6 +3,7 @@
 # DATABASE_URL=postgres://… for PostgreSQL): p50/p99 per query, current quarter and the
 # last 12 months, plus the whole dashboard call. Target: p99 under 50 ms per query.
 # Usage: bench/metrics.sh [deals] [reads]   (defaults 1000000 100)
+# METRICS_BENCH_DB=/path/file.db keeps the seeded SQLite file and reuses it next time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo run --release -q -p service --example metrics_bench -- "$@"
