@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { newAccount, Pipewright } from "./fixtures/pipewright";
+import { joinAsTeammate, newAccount, Pipewright } from "./fixtures/pipewright";
 
 // Sales teams and goals: a manager groups reps into a team, sets the team a goal on
 // the dashboard, and the goal's bar fills as deals are won; the dashboard filters by team.
 
-test("a team goal fills as its members win deals, and the dashboard filters by team", async ({ page }) => {
+test("a team goal fills as its members win deals, and the dashboard filters by team", async ({ page, browser }) => {
   await new Pipewright(page).createWorkspace(newAccount());
   await page.goto("/pipeline");
   await page.getByRole("button", { name: "New deal" }).click();
@@ -13,6 +13,17 @@ test("a team goal fills as its members win deals, and the dashboard filters by t
   await dialog.getByLabel("Value").fill("4,000");
   await dialog.getByRole("button", { name: "Add deal" }).click();
   await expect(dialog).toBeHidden();
+
+  // Sam is not in the team: his open deal counts for everyone, not for the team.
+  const sam = await joinAsTeammate(page, browser, "Sam Okafor", "Manager");
+  await sam.page.goto("/pipeline");
+  await sam.page.getByRole("button", { name: "New deal" }).click();
+  const samsDialog = sam.page.getByRole("dialog", { name: "New deal" });
+  await samsDialog.getByLabel("Title", { exact: true }).fill("Sam's pilot");
+  await samsDialog.getByLabel("Value").fill("1,500");
+  await samsDialog.getByRole("button", { name: "Add deal" }).click();
+  await expect(samsDialog).toBeHidden();
+  await sam.context.close();
 
   await page.goto("/settings");
   await page.getByRole("link", { name: "Manage teams" }).click();
@@ -49,12 +60,15 @@ test("a team goal fills as its members win deals, and the dashboard filters by t
 
   await page.goto("/dashboard");
   await expect(bar).toHaveAttribute("aria-valuenow", "50.0");
+  const open = page.getByRole("group", { name: "Open pipeline", exact: true });
+  await expect(open).toContainText("$1,500");
   await expect(goals).toContainText("1 deal of 2 deals · 50.0%");
 
   await page.getByRole("combobox", { name: "Team", exact: true }).selectOption({ label: "Enterprise" });
   await page.getByRole("button", { name: "Show" }).click();
   await expect(page).toHaveURL(/team=/);
   await expect(page.getByRole("group", { name: "Won", exact: true })).toContainText("$4,000");
+  await expect(open).not.toContainText("$1,500");
   await expect(bar).toBeVisible();
 
   await goals.getByRole("button", { name: "Remove goal Enterprise · won deals" }).click();

@@ -222,6 +222,14 @@ async fn goals_count_what_their_owners_won(crm: Crm) {
         .await
         .expect("goals");
     assert_eq!(smaller.first().map(|p| p.actual), Some(2));
+    let outside = crm
+        .goals(&dana, &query(Some(ben), Some(enterprise.id)))
+        .await
+        .expect("outside");
+    assert!(
+        outside.is_empty(),
+        "like the figures: a rep outside the team shows nothing"
+    );
 
     // Removing the team removes its goal; the rest stay.
     crm.remove_sales_team(&dana, enterprise.id)

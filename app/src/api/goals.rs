@@ -2,7 +2,6 @@
 //! and admins (the service checks the role).
 
 use domain::{
-    account::Member,
     goal::{Goal, SalesTeam},
     AppError,
 };
@@ -13,8 +12,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamsView {
     pub teams: Vec<SalesTeam>,
-    pub members: Vec<Member>,
+    pub people: Vec<Person>,
     pub can_organise: bool,
+}
+
+/// Who can be in a team: name only. E-mail and role stay on the admins' Users page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub active: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -67,7 +74,17 @@ pub async fn get_sales_teams() -> Result<TeamsView, AppError> {
         let viewer = context.require_user().await?;
         Ok(TeamsView {
             teams: context.crm.sales_teams(&viewer).await?,
-            members: context.crm.people(&viewer).await?,
+            people: context
+                .crm
+                .people(&viewer)
+                .await?
+                .into_iter()
+                .map(|m| Person {
+                    id: m.id.0,
+                    name: m.name,
+                    active: m.active,
+                })
+                .collect(),
             can_organise: viewer.role.can_change_settings(),
         })
     }

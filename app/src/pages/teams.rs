@@ -3,12 +3,12 @@
 
 use crate::{
     api::goals::{
-        get_sales_teams, AssignSalesTeam, CreateSalesTeam, RemoveSalesTeam, RenameSalesTeam,
-        TeamsView,
+        get_sales_teams, AssignSalesTeam, CreateSalesTeam, Person, RemoveSalesTeam,
+        RenameSalesTeam, TeamsView,
     },
     components::{field::server_message, form_outcome, FormBanner, TextField},
 };
-use domain::{account::Member, goal::SalesTeam};
+use domain::goal::SalesTeam;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -40,7 +40,7 @@ pub fn TeamsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading the teams…"</p> }>
             {move || Suspend::new(async move {
                 teams.await.map(|view| {
-                    let TeamsView { teams, members, can_organise } = view;
+                    let TeamsView { teams, people, can_organise } = view;
                     let choices = teams.clone();
                     view! {
                         {can_organise.then(|| view! {
@@ -60,7 +60,7 @@ pub fn TeamsPage() -> impl IntoView {
                         <section class="card" aria-labelledby="who-title">
                             <h2 id="who-title">"Who is in which team"</h2>
                             <ul class="member-list">
-                                {members.into_iter().map(|member| view! {
+                                {people.into_iter().map(|member| view! {
                                     <MemberTeam member teams=choices.clone() can_organise assign />
                                 }).collect_view()}
                             </ul>
@@ -123,14 +123,14 @@ fn TeamCard(
 
 #[component]
 fn MemberTeam(
-    member: Member,
+    member: Person,
     teams: Vec<SalesTeam>,
     can_organise: bool,
     assign: ServerAction<AssignSalesTeam>,
 ) -> impl IntoView {
     let current = teams
         .iter()
-        .find(|t| t.members.contains(&member.id.0))
+        .find(|t| t.members.contains(&member.id))
         .map(|t| t.id);
     let current_name = teams
         .iter()

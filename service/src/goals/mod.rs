@@ -19,7 +19,9 @@ use domain::{
     metrics::Period,
     AppError,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde_json::json;
 use std::collections::HashMap;
 use teams::may_organise;
@@ -43,14 +45,15 @@ impl Crm {
     pub async fn set_goal(&self, actor: &CurrentUser, draft: &GoalDraft) -> Result<Goal, AppError> {
         may_organise(actor)?;
         let new = draft.validate().map_err(AppError::Validation)?;
-        let names = self.goal_owner_names(actor).await?;
+        // Checked inside the write: a team removed meanwhile cannot get a goal.
+        let txn = self.begin_write().await?;
+        let names = goal_owner_names(&txn, actor).await?;
         if !names.contains_key(&new.owner) {
             return Err(AppError::invalid(
                 "owner",
                 "Choose a rep or team of this workspace.",
             ));
         }
-        let txn = self.begin_write().await?;
         let id = Uuid::new_v4();
         let (owner_id, team_id) = match new.owner {
             GoalOwner::Workspace => (None, None),
@@ -132,20 +135,29 @@ impl Crm {
         viewer: &CurrentUser,
         query: &GoalQuery,
     ) -> Result<Vec<GoalProgress>, AppError> {
+        let teams: HashMap<Uuid, Vec<Uuid>> = self
+            .sales_teams(viewer)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.members))
+            .collect();
         let members = match query.team {
-            Some(team) => self.team_members(viewer, team).await?,
+            Some(team) => teams.get(&team).cloned().ok_or(AppError::NotFound)?,
             None => Vec::new(),
         };
+        // The same people the figures count: a rep outside the chosen team shows none.
         let shown = |owner: &GoalOwner| match (query.owner, query.team) {
             (None, None) => true,
-            (Some(rep), _) => *owner == GoalOwner::Rep(rep),
+            (Some(rep), team) => {
+                *owner == GoalOwner::Rep(rep) && (team.is_none() || members.contains(&rep))
+            }
             (None, Some(team)) => match owner {
                 GoalOwner::Team(t) => *t == team,
                 GoalOwner::Rep(rep) => members.contains(rep),
                 GoalOwner::Workspace => false,
             },
         };
-        let names = self.goal_owner_names(viewer).await?;
+        let names = goal_owner_names(&self.db, viewer).await?;
         let rows = goal::Entity::find()
             .filter(goal::Column::WorkspaceId.eq(viewer.workspace_id.0))
             .filter(goal::Column::StartsOn.lte(query.period.to))
@@ -165,7 +177,11 @@ impl Crm {
             let owners = match goal.owner {
                 GoalOwner::Workspace => None,
                 GoalOwner::Rep(rep) => Some(vec![rep]),
-                GoalOwner::Team(team) => Some(self.team_members(viewer, team).await?),
+                // A team removed since: its goals went with it (or are going).
+                GoalOwner::Team(team) => match teams.get(&team) {
+                    Some(members) => Some(members.clone()),
+                    None => continue,
+                },
             };
             let actual = self.won_towards(viewer, &goal, owners.as_deref()).await?;
             progress.push(goal_progress(goal, actual, query.today));
@@ -218,31 +234,6 @@ impl Crm {
             GoalMeasure::WonValue => get(&row, 1)?,
         })
     }
-
-    /// Who a goal can be for, with names: everyone, each member, each team.
-    pub(crate) async fn goal_owner_names(
-        &self,
-        viewer: &CurrentUser,
-    ) -> Result<HashMap<GoalOwner, String>, AppError> {
-        let mut names = HashMap::from([(GoalOwner::Workspace, "Everyone".to_owned())]);
-        for person in user::Entity::find()
-            .filter(user::Column::WorkspaceId.eq(viewer.workspace_id.0))
-            .all(&self.db)
-            .await
-            .or_internal()?
-        {
-            names.insert(GoalOwner::Rep(person.id), person.name);
-        }
-        for team in sales_team::Entity::find()
-            .filter(sales_team::Column::WorkspaceId.eq(viewer.workspace_id.0))
-            .all(&self.db)
-            .await
-            .or_internal()?
-        {
-            names.insert(GoalOwner::Team(team.id), team.name);
-        }
-        Ok(names)
-    }
 }
 
 fn stored(id: Uuid, new: NewGoal, names: &HashMap<GoalOwner, String>) -> Goal {
@@ -272,4 +263,29 @@ fn from_row(row: goal::Model, names: &HashMap<GoalOwner, String>) -> Option<Goal
         target: row.target,
     };
     Some(stored(row.id, new, names))
+}
+
+/// Who a goal can be for, with names: everyone, each member, each team.
+async fn goal_owner_names<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+) -> Result<HashMap<GoalOwner, String>, AppError> {
+    let mut names = HashMap::from([(GoalOwner::Workspace, "Everyone".to_owned())]);
+    for person in user::Entity::find()
+        .filter(user::Column::WorkspaceId.eq(viewer.workspace_id.0))
+        .all(conn)
+        .await
+        .or_internal()?
+    {
+        names.insert(GoalOwner::Rep(person.id), person.name);
+    }
+    for team in sales_team::Entity::find()
+        .filter(sales_team::Column::WorkspaceId.eq(viewer.workspace_id.0))
+        .all(conn)
+        .await
+        .or_internal()?
+    {
+        names.insert(GoalOwner::Team(team.id), team.name);
+    }
+    Ok(names)
 }

@@ -116,7 +116,7 @@ impl Crm {
         }
         .insert(&txn)
         .await
-        .or_internal()?;
+        .map_err(name_taken)?;
         let event = team_event(&txn, actor, id, None, Some(json!({ "name": name }))).await?;
         self.commit_and_publish(txn, vec![event]).await?;
         Ok(SalesTeam {
@@ -145,7 +145,7 @@ impl Crm {
         let before = json!({ "name": existing.name });
         let mut row: sales_team::ActiveModel = existing.into();
         row.name = Set(name.clone());
-        row.update(&txn).await.or_internal()?;
+        row.update(&txn).await.map_err(name_taken)?;
         let event = team_event(
             &txn,
             actor,
@@ -271,6 +271,20 @@ impl Crm {
             return Err(AppError::invalid("name", "A team with that name exists."));
         }
         Ok(())
+    }
+}
+
+/// Two managers naming teams alike at once: the unique index decides, and says so
+/// as plainly as the check before it.
+fn name_taken(error: sea_orm::DbErr) -> AppError {
+    match error.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            AppError::invalid("name", "A team with that name exists.")
+        }
+        _ => {
+            tracing::error!(error = %error, "database operation failed");
+            AppError::Internal
+        }
     }
 }
 

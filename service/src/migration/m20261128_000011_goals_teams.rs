@@ -21,15 +21,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Names are unique per workspace whatever their case; both engines index lower().
         manager
-            .create_index(
-                Index::create()
-                    .name("ux_sales_teams_workspace_id_name")
-                    .table("sales_teams")
-                    .col("workspace_id")
-                    .col("name")
-                    .unique()
-                    .to_owned(),
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX ux_sales_teams_workspace_id_name \
+                 ON sales_teams (workspace_id, lower(name))",
             )
             .await?;
         // The user id is the key: one team per rep.

@@ -88,7 +88,7 @@ fn GoalRow(
                 <span class=format!("pace pace-{}", pace.label().to_lowercase().replace(' ', "-"))>{pace.label()}</span>
             </div>
             <div class="goal-bar" role="progressbar" aria-label=name.clone()
-                aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{percent:.1}")
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{:.1}", percent.min(100.0))
                 aria-valuetext=summary.clone()>
                 <svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
                     <rect class="goal-fill" x="0" y="0" height="10" width=filled />
