@@ -77,18 +77,7 @@ impl Crm {
         .await
         .or_internal()?;
         let goal = stored(id, new, &names);
-        let event = append(
-            &txn,
-            Change {
-                workspace_id: actor.workspace_id,
-                actor: Some(actor.user_id),
-                kind: EventKind::GoalChanged,
-                subject: format!("goal:{id}"),
-                before: None,
-                after: Some(json!(goal)),
-            },
-        )
-        .await?;
+        let event = goal_event(&txn, actor, id, None, Some(json!(goal))).await?;
         self.commit_and_publish(txn, vec![event]).await?;
         Ok(goal)
     }
@@ -110,18 +99,8 @@ impl Crm {
             .exec(&txn)
             .await
             .or_internal()?;
-        let event = append(
-            &txn,
-            Change {
-                workspace_id: actor.workspace_id,
-                actor: Some(actor.user_id),
-                kind: EventKind::GoalChanged,
-                subject: format!("goal:{id}"),
-                before: Some(json!({ "measure": existing.measure, "target": existing.target })),
-                after: None,
-            },
-        )
-        .await?;
+        let before = json!({ "measure": existing.measure, "target": existing.target });
+        let event = goal_event(&txn, actor, id, Some(before), None).await?;
         self.commit_and_publish(txn, vec![event]).await
     }
 
@@ -288,4 +267,26 @@ async fn goal_owner_names<C: ConnectionTrait>(
         names.insert(GoalOwner::Team(team.id), team.name);
     }
     Ok(names)
+}
+
+/// The log entry for a goal set or removed (`goal:<id>`, which the dashboard listens for).
+async fn goal_event<C: ConnectionTrait>(
+    conn: &C,
+    actor: &CurrentUser,
+    id: Uuid,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<domain::event::Event, AppError> {
+    append(
+        conn,
+        Change {
+            workspace_id: actor.workspace_id,
+            actor: Some(actor.user_id),
+            kind: EventKind::GoalChanged,
+            subject: format!("goal:{id}"),
+            before,
+            after,
+        },
+    )
+    .await
 }
