@@ -182,6 +182,17 @@ impl Crm {
                 row.insert(&txn).await.or_internal()?;
             }
         }
+        // The funnel's `reach` is a position: new order or fewer stages, new reaches.
+        let moved = existing.iter().any(|old| {
+            command
+                .stages
+                .iter()
+                .position(|s| s.id.map(|id| id.0) == Some(old.id))
+                .is_none_or(|at| i32::try_from(at).ok() != Some(old.position))
+        });
+        if moved {
+            crate::metrics::recompute_reach(&txn, found.id).await?;
+        }
         let mut renamed: pipeline::ActiveModel = found.into();
         renamed.name = Set(command.name.trim().to_owned());
         let renamed = renamed.update(&txn).await.or_internal()?;

@@ -1,5 +1,5 @@
-//! Goals (quotas) and how far along each is: the figure is always computed from the
-//! won deals themselves, across every pipeline, never stored.
+//! Goals (quotas) and how far along each is: the figure is summed from the closed-deals
+//! rollup across every pipeline when asked, never stored with the goal.
 
 mod teams;
 
@@ -7,7 +7,7 @@ use crate::{
     db::OrInternal,
     entity::{goal, sales_team, user},
     event_log::{append, Change},
-    metrics::bounds,
+    metrics::day_after,
     raw::{count, get, rows, Sql},
     Crm,
 };
@@ -184,25 +184,25 @@ impl Crm {
         goal: &Goal,
         owners: Option<&[Uuid]>,
     ) -> Result<i64, AppError> {
-        let (start, end) = bounds(&goal.period);
-        // The pipeline list lets the closed-deals index serve a workspace-wide sum.
+        // The pipeline list lets the closed rollup's key serve a workspace-wide sum.
         let sql = Sql::new(
-            "SELECT COUNT(*), CAST(COALESCE(SUM(d.value_cents), 0) AS BIGINT) FROM deals d WHERE",
+            "SELECT CAST(COALESCE(SUM(r.deals), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(r.value_cents), 0) AS BIGINT) FROM rollup_closed r WHERE",
         )
-        .bind(" d.workspace_id = ?", viewer.workspace_id.0)
+        .bind(" r.workspace_id = ?", viewer.workspace_id.0)
         .bind(
-            " AND d.pipeline_id IN (SELECT p.id FROM pipelines p WHERE p.workspace_id = ?)",
+            " AND r.pipeline_id IN (SELECT p.id FROM pipelines p WHERE p.workspace_id = ?)",
             viewer.workspace_id.0,
         )
-        .push(" AND d.status = 'won'")
-        .bind(" AND d.closed_at >= ?", start)
-        .bind(" AND d.closed_at < ?", end);
+        .push(" AND r.status = 'won'")
+        .bind(" AND r.closed_on >= ?", goal.period.from)
+        .bind(" AND r.closed_on < ?", day_after(goal.period.to));
         let sql = match owners {
-            Some(owners) => sql.any_of("d.owner_id", owners),
+            Some(owners) => sql.any_of("r.owner_key", owners),
             None => sql,
         };
         let sql = match &goal.currency {
-            Some(currency) => sql.bind(" AND d.currency = ?", currency.clone()),
+            Some(currency) => sql.bind(" AND r.currency = ?", currency.clone()),
             None => sql,
         };
         let Some(row) = rows(&self.db, sql).await?.into_iter().next() else {

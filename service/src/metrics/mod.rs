@@ -14,12 +14,13 @@ use domain::{
     account::CurrentUser,
     metrics::{
         Aggregates, Context, Dashboard, DealFact, DealState, LeadFact, MetricsFilter, Period,
-        StageChangeFact, StageFact,
+        StageChangeFact, StageFact, WON_REACH,
     },
     AppError,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-pub(crate) use sql::bounds;
+use crate::raw::Sql;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+pub(crate) use sql::day_after;
 use sql::DealScope;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -252,6 +253,29 @@ impl Crm {
             },
         ))
     }
+}
+
+/// Recomputes each deal's furthest position in its pipeline from its history, after
+/// the pipeline's stages were reordered or removed; the rollup triggers move each
+/// changed deal in the funnel's rollup.
+///
+/// # Errors
+/// `Internal` when the database fails.
+pub(crate) async fn recompute_reach<C: ConnectionTrait>(
+    conn: &C,
+    pipeline: Uuid,
+) -> Result<(), AppError> {
+    let sql = Sql::new(&format!(
+        "UPDATE deals SET reach = COALESCE((SELECT MAX(CASE WHEN c.status = 'won' \
+         THEN {WON_REACH} ELSE s.position END) FROM stage_changes c \
+         JOIN stages s ON s.id = c.to_stage_id \
+         WHERE c.deal_id = deals.id AND s.pipeline_id = deals.pipeline_id), -1) WHERE"
+    ))
+    .bind(" pipeline_id = ?", pipeline);
+    conn.execute_raw(sql.statement(conn.get_database_backend()))
+        .await
+        .or_internal()?;
+    Ok(())
 }
 
 fn scope(viewer: &CurrentUser, pipeline: Uuid, owners: Option<&[Uuid]>) -> DealScope {

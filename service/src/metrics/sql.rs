@@ -1,12 +1,12 @@
-//! The dashboard's aggregates in SQL: grouped sums and counts over covering indexes,
-//! never deal rows in memory. Date arithmetic differs per engine; each helper below
-//! says the same thing in SQLite's and PostgreSQL's words.
+//! The dashboard's aggregates in SQL: sums over the per-day rollups the database keeps
+//! beside the deals (see the rollups migration), never deal rows in memory. A quarter
+//! reads a few rows per owner and day, however many deals the workspace holds.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::{
     metrics::{
         ClosedGroup, CycleCount, ForecastGroup, LostGroup, OpenGroup, Period, ReachGroup,
-        SourceGroup, StageFact, StayGroup, WON_REACH,
+        SourceGroup, StageFact, StayGroup,
     },
     AppError,
 };
@@ -22,68 +22,64 @@ pub(crate) struct DealScope {
     pub owners: Option<Vec<Uuid>>,
 }
 
-/// The dashboard's two recurring conditions.
+impl DealScope {
+    /// The owner a rollup row counts under: deals without owner count under the
+    /// workspace's own id (see the rollups migration), which is nobody's.
+    fn owner(&self, key: Uuid) -> Option<Uuid> {
+        (key != self.workspace).then_some(key)
+    }
+}
+
+/// The rollups' recurring conditions.
 trait Scoped {
     fn scoped(self, scope: &DealScope) -> Self;
-    fn between(self, column: &str, period: &Period) -> Self;
+    fn owned(self, scope: &DealScope) -> Self;
+    fn on_days(self, column: &str, period: &Period) -> Self;
 }
 
 impl Scoped for Sql {
-    /// `d.` columns limited to the scope.
+    /// `r.` rollup rows of the scope's pipeline and owners.
     fn scoped(self, scope: &DealScope) -> Sql {
-        let sql = self
-            .bind(" d.workspace_id = ?", scope.workspace)
-            .bind(" AND d.pipeline_id = ?", scope.pipeline);
+        self.bind(" r.workspace_id = ?", scope.workspace)
+            .bind(" AND r.pipeline_id = ?", scope.pipeline)
+            .owned(scope)
+    }
+
+    fn owned(self, scope: &DealScope) -> Sql {
         match &scope.owners {
-            Some(owners) => sql.any_of("d.owner_id", owners),
-            None => sql,
+            Some(owners) => self.any_of("r.owner_key", owners),
+            None => self,
         }
     }
 
-    fn between(self, column: &str, period: &Period) -> Sql {
-        let (start, end) = bounds(period);
-        self.bind(&format!(" AND {column} >= ?"), start)
-            .bind(&format!(" AND {column} < ?"), end)
+    /// A day column within the period: the rollups key their rows by UTC day.
+    fn on_days(self, column: &str, period: &Period) -> Sql {
+        self.bind(&format!(" AND {column} >= ?"), period.from)
+            .bind(&format!(" AND {column} < ?"), day_after(period.to))
     }
+}
+
+pub(crate) fn day_after(day: NaiveDate) -> NaiveDate {
+    day.succ_opt().unwrap_or(day)
 }
 
 /// Midnight UTC of the first day, and of the day after the last.
-pub(crate) fn bounds(period: &Period) -> (DateTime<Utc>, DateTime<Utc>) {
+fn bounds(period: &Period) -> (DateTime<Utc>, DateTime<Utc>) {
     let midnight = |day: NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
-    (
-        midnight(period.from),
-        midnight(period.to.succ_opt().unwrap_or(period.to)),
-    )
+    (midnight(period.from), midnight(day_after(period.to)))
 }
 
-/// Whole days from the UTC day of `from` to the UTC day of `to`.
-fn days_between(backend: DbBackend, from: &str, to: &str) -> String {
+/// `YYYY-MM` of a day column.
+fn month_of(backend: DbBackend, column: &str) -> String {
     match backend {
-        DbBackend::Postgres => {
-            format!("(({to} AT TIME ZONE 'UTC')::date - ({from} AT TIME ZONE 'UTC')::date)")
-        }
-        _ => format!("CAST(julianday(date({to})) - julianday(date({from})) AS INTEGER)"),
+        DbBackend::Postgres => format!("to_char({column}, 'YYYY-MM')"),
+        _ => format!("substr({column}, 1, 7)"),
     }
 }
 
-/// `YYYY-MM` of a timestamp (UTC) or of a date column.
-fn month_of(backend: DbBackend, column: &str, is_date: bool) -> String {
-    match (backend, is_date) {
-        (DbBackend::Postgres, true) => format!("to_char({column}, 'YYYY-MM')"),
-        (DbBackend::Postgres, false) => format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM')"),
-        (_, true) => format!("substr({column}, 1, 7)"),
-        (_, false) => format!("strftime('%Y-%m', {column})"),
-    }
-}
-
-/// Whole seconds since 1970 of a timestamp.
-fn epoch(backend: DbBackend, column: &str) -> String {
-    match backend {
-        DbBackend::Postgres => {
-            format!("CAST(EXTRACT(EPOCH FROM date_trunc('second', {column})) AS BIGINT)")
-        }
-        _ => format!("CAST(strftime('%s', {column}) AS INTEGER)"),
-    }
+/// A rollup sum as a 64-bit integer (PostgreSQL sums bigints as numeric).
+fn sum(column: &str) -> String {
+    format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")
 }
 
 pub(crate) async fn closed<C: ConnectionTrait>(
@@ -91,21 +87,19 @@ pub(crate) async fn closed<C: ConnectionTrait>(
     scope: &DealScope,
     period: &Period,
 ) -> Result<(Vec<ClosedGroup>, Vec<CycleCount>, Vec<LostGroup>), AppError> {
-    let backend = conn.get_database_backend();
-    let days = days_between(backend, "d.created_at", "d.closed_at");
     let sql = Sql::new(&format!(
-        "SELECT d.owner_id, d.status, d.currency, COUNT(*), \
-         CAST(COALESCE(SUM(d.value_cents), 0) AS BIGINT), CAST(COALESCE(SUM({days}), 0) AS BIGINT) \
-         FROM deals d WHERE"
+        "SELECT r.owner_key, r.status, r.currency, {}, {}, {} FROM rollup_closed r WHERE",
+        sum("r.deals"),
+        sum("r.value_cents"),
+        sum("r.cycle_days")
     ))
     .scoped(scope)
-    .push(" AND d.status IN ('won', 'lost')")
-    .between("d.closed_at", period)
-    .push(" GROUP BY d.owner_id, d.status, d.currency");
+    .on_days("r.closed_on", period)
+    .push(" GROUP BY r.owner_key, r.status, r.currency HAVING SUM(r.deals) > 0");
     let mut groups = Vec::new();
     for row in rows(conn, sql).await? {
         groups.push(ClosedGroup {
-            owner: get(&row, 0)?,
+            owner: scope.owner(get(&row, 0)?),
             won: get::<String>(&row, 1)? == "won",
             currency: get(&row, 2)?,
             deals: count(&row, 3)?,
@@ -114,12 +108,12 @@ pub(crate) async fn closed<C: ConnectionTrait>(
         });
     }
     let sql = Sql::new(&format!(
-        "SELECT CAST({days} AS BIGINT), COUNT(*) FROM deals d WHERE"
+        "SELECT CAST(r.cycle AS BIGINT), {} FROM rollup_won_cycles r WHERE",
+        sum("r.deals")
     ))
     .scoped(scope)
-    .push(" AND d.status = 'won'")
-    .between("d.closed_at", period)
-    .push(" GROUP BY 1");
+    .on_days("r.closed_on", period)
+    .push(" GROUP BY r.cycle HAVING SUM(r.deals) > 0");
     let mut cycles = Vec::new();
     for row in rows(conn, sql).await? {
         cycles.push(CycleCount {
@@ -127,15 +121,18 @@ pub(crate) async fn closed<C: ConnectionTrait>(
             deals: count(&row, 1)?,
         });
     }
-    let sql = Sql::new("SELECT d.lost_reason, COUNT(*) FROM deals d WHERE")
-        .scoped(scope)
-        .push(" AND d.status = 'lost'")
-        .between("d.closed_at", period)
-        .push(" GROUP BY d.lost_reason");
+    let sql = Sql::new(&format!(
+        "SELECT r.reason, {} FROM rollup_lost r WHERE",
+        sum("r.deals")
+    ))
+    .scoped(scope)
+    .on_days("r.closed_on", period)
+    .push(" GROUP BY r.reason HAVING SUM(r.deals) > 0");
     let mut lost = Vec::new();
     for row in rows(conn, sql).await? {
+        let reason: String = get(&row, 0)?;
         lost.push(LostGroup {
-            reason: get(&row, 0)?,
+            reason: (!reason.is_empty()).then_some(reason),
             deals: count(&row, 1)?,
         });
     }
@@ -147,16 +144,17 @@ pub(crate) async fn open<C: ConnectionTrait>(
     scope: &DealScope,
 ) -> Result<Vec<OpenGroup>, AppError> {
     let sql = Sql::new(&format!(
-        "SELECT d.stage_id, d.owner_id, d.currency, COUNT(*), {} FROM deals d WHERE",
-        "CAST(COALESCE(SUM(d.value_cents), 0) AS BIGINT)"
+        "SELECT r.stage_id, r.owner_key, r.currency, {}, {} FROM rollup_open r WHERE",
+        sum("r.deals"),
+        sum("r.value_cents")
     ))
     .scoped(scope)
-    .push(" AND d.status = 'open' GROUP BY d.stage_id, d.owner_id, d.currency");
+    .push(" GROUP BY r.stage_id, r.owner_key, r.currency HAVING SUM(r.deals) > 0");
     let mut groups = Vec::new();
     for row in rows(conn, sql).await? {
         groups.push(OpenGroup {
             stage: get(&row, 0)?,
-            owner: get(&row, 1)?,
+            owner: scope.owner(get(&row, 1)?),
             currency: get(&row, 2)?,
             deals: count(&row, 3)?,
             value_cents: get(&row, 4)?,
@@ -179,16 +177,15 @@ pub(crate) async fn forecast<C: ConnectionTrait>(
         .with_day0(0)
         .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
         .unwrap_or(period.to);
-    let month = month_of(backend, "d.expected_close_on", true);
+    let month = |day: NaiveDate| day.format("%Y-%m").to_string();
     let sql = Sql::new(&format!(
-        "SELECT {month}, d.stage_id, d.currency, CAST(COALESCE(SUM(d.value_cents), 0) AS BIGINT) \
-         FROM deals d WHERE"
+        "SELECT r.close_month, r.stage_id, r.currency, {} FROM rollup_open r WHERE",
+        sum("r.value_cents")
     ))
     .scoped(scope)
-    .push(" AND d.status = 'open'")
-    .bind(" AND d.expected_close_on >= ?", first)
-    .bind(" AND d.expected_close_on < ?", after)
-    .push(" GROUP BY 1, 2, 3");
+    .bind(" AND r.close_month >= ?", month(first))
+    .bind(" AND r.close_month < ?", month(after))
+    .push(" GROUP BY r.close_month, r.stage_id, r.currency HAVING SUM(r.deals) > 0");
     let mut groups = Vec::new();
     for row in rows(conn, sql).await? {
         groups.push(ForecastGroup {
@@ -198,15 +195,15 @@ pub(crate) async fn forecast<C: ConnectionTrait>(
             value_cents: get(&row, 3)?,
         });
     }
-    let month = month_of(backend, "d.closed_at", false);
+    let month = month_of(backend, "r.closed_on");
     let sql = Sql::new(&format!(
-        "SELECT {month}, d.currency, CAST(COALESCE(SUM(d.value_cents), 0) AS BIGINT) \
-         FROM deals d WHERE"
+        "SELECT {month}, r.currency, {} FROM rollup_closed r WHERE",
+        sum("r.value_cents")
     ))
     .scoped(scope)
-    .push(" AND d.status = 'won'")
-    .between("d.closed_at", period)
-    .push(" GROUP BY 1, 2");
+    .push(" AND r.status = 'won'")
+    .on_days("r.closed_on", period)
+    .push(" GROUP BY 1, 2 HAVING SUM(r.deals) > 0");
     for row in rows(conn, sql).await? {
         groups.push(ForecastGroup {
             month: get(&row, 0)?,
@@ -223,18 +220,20 @@ pub(crate) async fn new_deals<C: ConnectionTrait>(
     scope: &DealScope,
     period: &Period,
 ) -> Result<u64, AppError> {
-    let sql = Sql::new("SELECT COUNT(*) FROM deals d WHERE")
-        .scoped(scope)
-        .between("d.created_at", period);
+    let sql = Sql::new(&format!(
+        "SELECT {} FROM rollup_created r WHERE",
+        sum("r.deals")
+    ))
+    .scoped(scope)
+    .on_days("r.created_on", period);
     match rows(conn, sql).await?.first() {
         Some(row) => count(row, 0),
         None => Ok(0),
     }
 }
 
-/// Completed stays in the pipeline's stages that ended in the period, per stage, from
-/// each step's `left_at`. Without an owner filter the stage history alone answers (a
-/// covering range scan); with one, each stay's deal is looked up for its owner.
+/// Completed stays in the pipeline's stages that ended in the period, per stage: the
+/// stays rollup is keyed by stage, so the pipeline is its list of stages.
 pub(crate) async fn stays<C: ConnectionTrait>(
     conn: &C,
     scope: &DealScope,
@@ -244,30 +243,17 @@ pub(crate) async fn stays<C: ConnectionTrait>(
     if stages.is_empty() {
         return Ok(Vec::new());
     }
-    let backend = conn.get_database_backend();
-    let seconds = format!(
-        "{} - {}",
-        epoch(backend, "c.left_at"),
-        epoch(backend, "c.at")
-    );
     let ids: Vec<Uuid> = stages.iter().map(|s| s.id).collect();
     let sql = Sql::new(&format!(
-        "SELECT c.to_stage_id, COUNT(*), CAST(COALESCE(SUM({seconds}), 0) AS BIGINT) \
-         FROM stage_changes c"
-    ));
-    let sql = match &scope.owners {
-        Some(owners) => sql
-            .push(" JOIN deals d ON d.id = c.deal_id WHERE")
-            .bind(" d.workspace_id = ?", scope.workspace)
-            .any_of("d.owner_id", owners)
-            .push(" AND"),
-        None => sql.push(" WHERE"),
-    }
-    .bind(" c.workspace_id = ?", scope.workspace)
-    .between("c.left_at", period)
-    .push(" AND c.status = 'open'")
-    .any_of("c.to_stage_id", &ids)
-    .push(" GROUP BY c.to_stage_id");
+        "SELECT r.stage_id, {}, {} FROM rollup_stays r WHERE",
+        sum("r.stays"),
+        sum("r.seconds")
+    ))
+    .bind(" r.workspace_id = ?", scope.workspace)
+    .any_of("r.stage_id", &ids)
+    .on_days("r.left_on", period)
+    .owned(scope)
+    .push(" GROUP BY r.stage_id HAVING SUM(r.stays) > 0");
     let mut groups = Vec::new();
     for row in rows(conn, sql).await? {
         groups.push(StayGroup {
@@ -279,9 +265,8 @@ pub(crate) async fn stays<C: ConnectionTrait>(
     Ok(groups)
 }
 
-/// The furthest stage (by position) each deal created in the period reached. Positions
-/// come in as a CASE over the pipeline's few stages rather than a join, so the plan
-/// walks the period's deals once and each deal's history by its index.
+/// How many deals created in the period got furthest to each stage position: each
+/// deal's `reach` is kept by the stage history (see the rollups migration).
 pub(crate) async fn reach<C: ConnectionTrait>(
     conn: &C,
     scope: &DealScope,
@@ -291,21 +276,13 @@ pub(crate) async fn reach<C: ConnectionTrait>(
     if stages.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new(&format!(
-        "SELECT r.reach, COUNT(*) FROM (SELECT x.deal_id, \
-         MAX(CASE WHEN x.status = 'won' THEN {WON_REACH} ELSE x.position END) AS reach FROM \
-         (SELECT c.deal_id, c.status, CASE c.to_stage_id"
-    ));
-    for stage in stages {
-        sql = sql
-            .bind(" WHEN ?", stage.id)
-            .push(&format!(" THEN {}", stage.position));
-    }
-    let sql = sql
-        .push(" END AS position FROM deals d JOIN stage_changes c ON c.deal_id = d.id WHERE")
-        .scoped(scope)
-        .between("d.created_at", period)
-        .push(") x WHERE x.position IS NOT NULL GROUP BY x.deal_id) r GROUP BY r.reach");
+    let sql = Sql::new(&format!(
+        "SELECT r.reach, {} FROM rollup_created r WHERE",
+        sum("r.deals")
+    ))
+    .scoped(scope)
+    .on_days("r.created_on", period)
+    .push(" AND r.reach >= 0 GROUP BY r.reach HAVING SUM(r.deals) > 0");
     let mut groups = Vec::new();
     for row in rows(conn, sql).await? {
         groups.push(ReachGroup {
@@ -328,8 +305,11 @@ pub(crate) async fn sources<C: ConnectionTrait>(
          CAST(COALESCE(SUM(CASE WHEN l.deal_id IS NULL THEN 0 ELSE 1 END), 0) AS BIGINT) \
          FROM leads l WHERE",
     )
-    .bind(" l.workspace_id = ?", workspace)
-    .between("l.created_at", period);
+    .bind(" l.workspace_id = ?", workspace);
+    let (start, end) = bounds(period);
+    let sql = sql
+        .bind(" AND l.created_at >= ?", start)
+        .bind(" AND l.created_at < ?", end);
     let sql = match owners {
         Some(owners) => sql.any_of("l.owner_id", owners),
         None => sql,

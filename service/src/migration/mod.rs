@@ -14,6 +14,7 @@ mod m20261128_000009_metrics;
 mod m20261128_000010_pipeline_reviews;
 mod m20261128_000011_goals_teams;
 mod m20261128_000012_reach_index;
+mod m20261128_000013_rollups;
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_pipeline_reviews::Migration),
             Box::new(m20261128_000011_goals_teams::Migration),
             Box::new(m20261128_000012_reach_index::Migration),
+            Box::new(m20261128_000013_rollups::Migration),
         ]
     }
 }
