@@ -5,15 +5,16 @@
 mod common;
 
 use chrono::{Duration, NaiveDate, Utc};
-use common::deals::{board, move_to, new_deal, stage, workspace};
+use common::deals::{board, move_to, new_deal, rep, stage, workspace};
 use domain::{
     account::CurrentUser,
     board::Outcome,
-    deal::DealChange,
-    ids::WorkspaceId,
+    deal::{DealChange, EntryCriteria},
+    ids::{PipelineId, WorkspaceId},
     import::{read_row, ColumnMap, DateOrder},
     lead::{LeadSource, NewLead},
-    metrics::{Aggregates, Context, Dashboard, MetricsFilter, Period, Scope},
+    metrics::{Aggregates, Context, Dashboard, MetricsFilter, Period, Scope, WON_REACH},
+    pipeline::{SavePipeline, StageDraft},
     AppError,
 };
 use service::{CaptureBy, Crm, ImportOptions, ImportRow};
@@ -351,7 +352,179 @@ async fn figures_of_another_workspace_stay_out_of_sight(crm: Crm) {
     assert_eq!(foreign_owner, Err(AppError::NotFound));
 }
 
+/// The dashboard's aggregates equal the reference fold over the records themselves, for
+/// the whole workspace and for one seller, now and over all the history.
+async fn assert_figures_match_the_records(crm: &Crm, dana: &CurrentUser, sellers: [uuid::Uuid; 2]) {
+    let (pipeline, facts) = crm.metric_facts(dana, None).await.expect("facts");
+    let today = Utc::now().date_naive();
+    let all = Period::new(NaiveDate::from_ymd_opt(2024, 1, 1).expect("day"), today).expect("p");
+    for period in [Period::quarter_of(today), all] {
+        for owners in [None, Some(vec![sellers[0]]), Some(vec![sellers[1]])] {
+            let scope = Scope {
+                pipeline,
+                owners: owners.as_deref(),
+                period,
+                stages: &facts.stages,
+            };
+            let expected =
+                Aggregates::from_facts(&scope, &facts.deals, &facts.changes, &facts.leads);
+            let actual = crm
+                .metrics_aggregates(dana, pipeline, owners.as_deref(), period)
+                .await
+                .expect("aggregates");
+            assert_eq!(actual, expected, "period {period:?}, owners {owners:?}");
+        }
+    }
+}
+
+/// A stage's position now.
+async fn stage_position(crm: &Crm, dana: &CurrentUser, pipeline: uuid::Uuid, name: &str) -> i32 {
+    let (_, facts) = crm.metric_facts(dana, Some(pipeline)).await.expect("facts");
+    facts
+        .stages
+        .iter()
+        .find(|s| s.name == name)
+        .map(|s| s.position)
+        .expect("stage")
+}
+
+/// The rollups the database keeps follow every kind of write after an import: handing a
+/// deal with history to someone else and to nobody, reopening, editing value, currency
+/// and close date, reordering the stages and removing one whose deals move on.
+async fn rollups_follow_every_kind_of_write(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.example").await;
+    crm.import_deals(
+        &dana,
+        import_rows(&generated_rows(120)),
+        vec![],
+        &ImportOptions::default(),
+        &mut |_, _| {},
+    )
+    .await
+    .expect("import");
+    live_history(&crm, &dana).await;
+    let (pipeline, facts) = crm.metric_facts(&dana, None).await.expect("facts");
+    let seller = facts
+        .deals
+        .iter()
+        .find_map(|d| d.owner.filter(|o| *o != dana.user_id.0))
+        .expect("an imported seller");
+    // Imported owners are inactive: deals are handed to a member who can sell.
+    let sam = rep(&crm, &dana).await.user_id;
+    let sellers = [seller, sam.0];
+    assert_figures_match_the_records(&crm, &dana, sellers).await;
+
+    let columns = board(&crm, &dana).await;
+    let saved = new_deal(
+        &crm,
+        &dana,
+        "Handed on",
+        vec![DealChange::Value("2500".into())],
+    )
+    .await;
+    let moved = crm
+        .move_deal(
+            &dana,
+            move_to(&saved, stage(&columns, "Initial contact"), vec![]),
+        )
+        .await
+        .expect("move");
+    let won = crm
+        .close_deal(&dana, moved.card.id, moved.card.version, Outcome::Won)
+        .await
+        .expect("won");
+    // Its stay in Qualified and its win now count for Sam.
+    let handed = crm
+        .update_deal(
+            &dana,
+            won.card.id,
+            won.card.version,
+            vec![DealChange::Owner(Some(sam))],
+        )
+        .await
+        .expect("hand over");
+    assert_figures_match_the_records(&crm, &dana, sellers).await;
+    let reopened = crm
+        .close_deal(&dana, handed.card.id, handed.card.version, Outcome::Reopen)
+        .await
+        .expect("reopen");
+    let edited = crm
+        .update_deal(
+            &dana,
+            reopened.card.id,
+            reopened.card.version,
+            vec![
+                DealChange::Value("7,500".into()),
+                DealChange::Currency("EUR".into()),
+                DealChange::ExpectedCloseOn(
+                    (Utc::now() + Duration::days(3)).date_naive().to_string(),
+                ),
+            ],
+        )
+        .await
+        .expect("edit");
+    crm.update_deal(
+        &dana,
+        edited.card.id,
+        edited.card.version,
+        vec![DealChange::Owner(None)],
+    )
+    .await
+    .expect("nobody's");
+    assert_figures_match_the_records(&crm, &dana, sellers).await;
+
+    // Reverse the stages and drop one that holds deals: every reach is recomputed.
+    let (name, infos) = crm
+        .pipeline_stages(&dana, PipelineId(pipeline))
+        .await
+        .expect("stages");
+    let open_to_all = infos
+        .iter()
+        .find(|s| s.criteria == EntryCriteria::default())
+        .expect("a stage without criteria")
+        .id;
+    let dropped = stage(&columns, "Initial contact");
+    let stages = infos
+        .iter()
+        .rev()
+        .filter(|s| s.id != dropped)
+        .map(|s| StageDraft {
+            id: Some(s.id),
+            name: s.name.clone(),
+            probability: s.probability,
+            rotting_days: s.rotting_days,
+            criteria: s.criteria.clone(),
+        })
+        .collect();
+    crm.save_pipeline(
+        &dana,
+        SavePipeline {
+            pipeline: PipelineId(pipeline),
+            name,
+            stages,
+            relocate: vec![(dropped, open_to_all)],
+        },
+    )
+    .await
+    .expect("save stages");
+    assert_figures_match_the_records(&crm, &dana, sellers).await;
+    let today = Utc::now().date_naive();
+    let funnel = crm
+        .metrics_aggregates(&dana, pipeline, None, Period::quarter_of(today))
+        .await
+        .expect("now");
+    // Qualified now comes last: every deal that entered it reached the furthest stage.
+    let qualified = stage_position(&crm, &dana, pipeline, "Qualified").await;
+    assert!(
+        funnel.reach.iter().any(|g| g.position == WON_REACH)
+            && funnel.reach.iter().any(|g| g.position == qualified),
+        "{:?}",
+        funnel.reach
+    );
+}
+
 on_both_databases!(
     sql_aggregates_match_the_reference_fold,
-    figures_of_another_workspace_stay_out_of_sight
+    figures_of_another_workspace_stay_out_of_sight,
+    rollups_follow_every_kind_of_write
 );

@@ -3,6 +3,7 @@
 
 mod sql;
 
+use crate::raw::Sql;
 use crate::{
     db::OrInternal,
     entity::{deal, lead, pipeline, stage_change, user},
@@ -18,7 +19,6 @@ use domain::{
     },
     AppError,
 };
-use crate::raw::Sql;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 pub(crate) use sql::day_after;
 use sql::DealScope;

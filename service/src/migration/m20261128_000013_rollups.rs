@@ -118,26 +118,56 @@ impl Dialect {
             ("blob", "text", "integer")
         };
         let table = |name: &str, keys: &[(&str, &str)], sums: &[&str]| {
-            let mut columns: Vec<String> = keys.iter().map(|(k, t)| format!("{k} {t} NOT NULL")).collect();
+            let mut columns: Vec<String> = keys
+                .iter()
+                .map(|(k, t)| format!("{k} {t} NOT NULL"))
+                .collect();
             columns.extend(sums.iter().map(|s| format!("{s} {count} NOT NULL")));
             let key: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
-            let rowid = if self.postgres() { "" } else { " WITHOUT ROWID" };
+            let rowid = if self.postgres() {
+                ""
+            } else {
+                " WITHOUT ROWID"
+            };
             format!(
                 "CREATE TABLE {name} ({}, PRIMARY KEY ({})){rowid}",
                 columns.join(", "),
                 key.join(", ")
             )
         };
-        let deal_day = |on: &'static str| [("workspace_id", id), ("pipeline_id", id), (on, day), ("owner_key", id)];
+        let deal_day = |on: &'static str| {
+            [
+                ("workspace_id", id),
+                ("pipeline_id", id),
+                (on, day),
+                ("owner_key", id),
+            ]
+        };
         vec![
-            table("rollup_created", &[&deal_day("created_on")[..], &[("reach", "integer")]].concat(), &["deals"]),
+            table(
+                "rollup_created",
+                &[&deal_day("created_on")[..], &[("reach", "integer")]].concat(),
+                &["deals"],
+            ),
             table(
                 "rollup_closed",
-                &[&deal_day("closed_on")[..], &[("status", "text"), ("currency", "text")]].concat(),
+                &[
+                    &deal_day("closed_on")[..],
+                    &[("status", "text"), ("currency", "text")],
+                ]
+                .concat(),
                 &["deals", "value_cents", "cycle_days"],
             ),
-            table("rollup_won_cycles", &[&deal_day("closed_on")[..], &[("cycle", "integer")]].concat(), &["deals"]),
-            table("rollup_lost", &[&deal_day("closed_on")[..], &[("reason", "text")]].concat(), &["deals"]),
+            table(
+                "rollup_won_cycles",
+                &[&deal_day("closed_on")[..], &[("cycle", "integer")]].concat(),
+                &["deals"],
+            ),
+            table(
+                "rollup_lost",
+                &[&deal_day("closed_on")[..], &[("reason", "text")]].concat(),
+                &["deals"],
+            ),
             table(
                 "rollup_open",
                 &[
@@ -152,7 +182,12 @@ impl Dialect {
             ),
             table(
                 "rollup_stays",
-                &[("workspace_id", id), ("stage_id", id), ("left_on", day), ("owner_key", id)],
+                &[
+                    ("workspace_id", id),
+                    ("stage_id", id),
+                    ("left_on", day),
+                    ("owner_key", id),
+                ],
                 &["stays", "seconds"],
             ),
         ]
@@ -298,8 +333,17 @@ impl Dialect {
 
     fn triggers(self) -> Vec<String> {
         let changed = [
-            "pipeline_id", "stage_id", "owner_id", "status", "value_cents", "currency",
-            "expected_close_on", "created_at", "closed_at", "lost_reason", "reach",
+            "pipeline_id",
+            "stage_id",
+            "owner_id",
+            "status",
+            "value_cents",
+            "currency",
+            "expected_close_on",
+            "created_at",
+            "closed_at",
+            "lost_reason",
+            "reach",
         ];
         let step_changed = ["to_stage_id", "status", "at", "left_at", "deal_id"];
         let deal_update = [self.deal_shares("OLD", -1), self.deal_shares("NEW", 1)].concat();
@@ -315,12 +359,33 @@ impl Dialect {
                         ("TG_OP = 'INSERT'", self.deal_shares("NEW", 1)),
                         ("TG_OP = 'UPDATE'", deal_update),
                         ("TG_OP = 'DELETE'", self.deal_shares("OLD", -1)),
-                        ("TG_OP = 'UPDATE' AND OLD.owner_id IS DISTINCT FROM NEW.owner_id", owner_moved),
+                        (
+                            "TG_OP = 'UPDATE' AND OLD.owner_id IS DISTINCT FROM NEW.owner_id",
+                            owner_moved,
+                        ),
                     ],
                 ),
-                pg_trigger("rollup_deals_insert", "INSERT", "deals", "rollup_deals", None),
-                pg_trigger("rollup_deals_update", "UPDATE", "deals", "rollup_deals", Some(&distinct(&changed))),
-                pg_trigger("rollup_deals_delete", "DELETE", "deals", "rollup_deals", None),
+                pg_trigger(
+                    "rollup_deals_insert",
+                    "INSERT",
+                    "deals",
+                    "rollup_deals",
+                    None,
+                ),
+                pg_trigger(
+                    "rollup_deals_update",
+                    "UPDATE",
+                    "deals",
+                    "rollup_deals",
+                    Some(&distinct(&changed)),
+                ),
+                pg_trigger(
+                    "rollup_deals_delete",
+                    "DELETE",
+                    "deals",
+                    "rollup_deals",
+                    None,
+                ),
                 pg_function(
                     "rollup_steps",
                     &[
@@ -329,15 +394,51 @@ impl Dialect {
                         ("TG_OP = 'DELETE'", step_delete),
                     ],
                 ),
-                pg_trigger("rollup_steps_insert", "INSERT", "stage_changes", "rollup_steps", None),
-                pg_trigger("rollup_steps_update", "UPDATE", "stage_changes", "rollup_steps", Some(&distinct(&step_changed))),
-                pg_trigger("rollup_steps_delete", "DELETE", "stage_changes", "rollup_steps", None),
+                pg_trigger(
+                    "rollup_steps_insert",
+                    "INSERT",
+                    "stage_changes",
+                    "rollup_steps",
+                    None,
+                ),
+                pg_trigger(
+                    "rollup_steps_update",
+                    "UPDATE",
+                    "stage_changes",
+                    "rollup_steps",
+                    Some(&distinct(&step_changed)),
+                ),
+                pg_trigger(
+                    "rollup_steps_delete",
+                    "DELETE",
+                    "stage_changes",
+                    "rollup_steps",
+                    None,
+                ),
             ];
         }
         vec![
-            sqlite_trigger("rollup_deals_insert", "INSERT", "deals", None, &self.deal_shares("NEW", 1)),
-            sqlite_trigger("rollup_deals_update", "UPDATE", "deals", Some(&distinct(&changed)), &deal_update),
-            sqlite_trigger("rollup_deals_delete", "DELETE", "deals", None, &self.deal_shares("OLD", -1)),
+            sqlite_trigger(
+                "rollup_deals_insert",
+                "INSERT",
+                "deals",
+                None,
+                &self.deal_shares("NEW", 1),
+            ),
+            sqlite_trigger(
+                "rollup_deals_update",
+                "UPDATE",
+                "deals",
+                Some(&distinct(&changed)),
+                &deal_update,
+            ),
+            sqlite_trigger(
+                "rollup_deals_delete",
+                "DELETE",
+                "deals",
+                None,
+                &self.deal_shares("OLD", -1),
+            ),
             sqlite_trigger(
                 "rollup_deals_owner",
                 "UPDATE OF owner_id",
@@ -345,9 +446,27 @@ impl Dialect {
                 Some("OLD.owner_id IS NOT NEW.owner_id"),
                 &owner_moved,
             ),
-            sqlite_trigger("rollup_steps_insert", "INSERT", "stage_changes", None, &step_insert),
-            sqlite_trigger("rollup_steps_update", "UPDATE", "stage_changes", Some(&distinct(&step_changed)), &step_update),
-            sqlite_trigger("rollup_steps_delete", "DELETE", "stage_changes", None, &step_delete),
+            sqlite_trigger(
+                "rollup_steps_insert",
+                "INSERT",
+                "stage_changes",
+                None,
+                &step_insert,
+            ),
+            sqlite_trigger(
+                "rollup_steps_update",
+                "UPDATE",
+                "stage_changes",
+                Some(&distinct(&step_changed)),
+                &step_update,
+            ),
+            sqlite_trigger(
+                "rollup_steps_delete",
+                "DELETE",
+                "stage_changes",
+                None,
+                &step_delete,
+            ),
         ]
     }
 }
@@ -378,8 +497,16 @@ fn distinct(columns: &[&str]) -> String {
         .join(" OR ")
 }
 
-fn sqlite_trigger(name: &str, event: &str, table: &str, when: Option<&str>, body: &[String]) -> String {
-    let when = when.map_or_else(String::new, |w| format!(" WHEN {}", w.replace("IS DISTINCT FROM", "IS NOT")));
+fn sqlite_trigger(
+    name: &str,
+    event: &str,
+    table: &str,
+    when: Option<&str>,
+    body: &[String],
+) -> String {
+    let when = when.map_or_else(String::new, |w| {
+        format!(" WHEN {}", w.replace("IS DISTINCT FROM", "IS NOT"))
+    });
     format!(
         "CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} BEGIN {}; END",
         body.join("; ")
