@@ -200,7 +200,7 @@ impl Dialect {
         let cycle = self.days(&format!("{r}.created_at"), &format!("{r}.closed_at"));
         let closed = format!("{r}.closed_at IS NOT NULL");
         let base = format!("{r}.workspace_id, {r}.pipeline_id");
-        vec![
+        let shares = vec![
             upsert(
                 "rollup_created",
                 &["workspace_id", "pipeline_id", "created_on", "owner_key", "reach"],
@@ -246,12 +246,31 @@ impl Dialect {
                     self.day(&format!("{r}.closed_at"))
                 ),
             ),
-        ]
+        ];
+        if sign > 0 {
+            return shares;
+        }
+        // Rows taken down to nothing go: the queries then read only live groups.
+        let deal = format!("workspace_id = {r}.workspace_id AND pipeline_id = {r}.pipeline_id");
+        let on = |column: &str, ts: &str| format!("{column} = {}", self.day(&format!("{r}.{ts}")));
+        let emptied = |table: &str, key: &str| {
+            format!(
+                "DELETE FROM {table} WHERE {deal} AND {key} AND owner_key = {owner} AND deals = 0"
+            )
+        };
+        let cleanups = [
+            emptied("rollup_created", &on("created_on", "created_at")),
+            emptied("rollup_open", &format!("stage_id = {r}.stage_id")),
+            emptied("rollup_closed", &on("closed_on", "closed_at")),
+            emptied("rollup_won_cycles", &on("closed_on", "closed_at")),
+            emptied("rollup_lost", &on("closed_on", "closed_at")),
+        ];
+        [shares, cleanups.to_vec()].concat()
     }
 
     /// The stay that the history row `c` closed, if any, under its deal's owner.
-    fn stay_share(self, c: &str, sign: i32) -> String {
-        upsert(
+    fn stay_share(self, c: &str, sign: i32) -> Vec<String> {
+        let share = upsert(
             "rollup_stays",
             STAY_KEY,
             &["stays", "seconds"],
@@ -262,13 +281,22 @@ impl Dialect {
                 self.day(&format!("{c}.left_at")),
                 self.seconds(&format!("{c}.at"), &format!("{c}.left_at"))
             ),
-        )
+        );
+        if sign > 0 {
+            return vec![share];
+        }
+        let emptied = format!(
+            "DELETE FROM rollup_stays WHERE workspace_id = {c}.workspace_id AND stage_id = {c}.to_stage_id \
+             AND left_on = {} AND stays = 0",
+            self.day(&format!("{c}.left_at"))
+        );
+        vec![share, emptied]
     }
 
     /// All completed stays of the deal `r`, under `r`'s owner: an owner change moves them.
-    fn deal_stays(self, r: &str, sign: i32) -> String {
+    fn deal_stays(self, r: &str, sign: i32) -> Vec<String> {
         let day = self.day("c.left_at");
-        upsert(
+        let share = upsert(
             "rollup_stays",
             STAY_KEY,
             &["stays", "seconds"],
@@ -278,7 +306,16 @@ impl Dialect {
                  AND c.status = 'open' AND c.left_at IS NOT NULL GROUP BY c.workspace_id, c.to_stage_id, {day}",
                 self.seconds("c.at", "c.left_at")
             ),
-        )
+        );
+        if sign > 0 {
+            return vec![share];
+        }
+        let emptied = format!(
+            "DELETE FROM rollup_stays WHERE workspace_id = {r}.workspace_id AND stays = 0 \
+             AND (stage_id, left_on) IN (SELECT c.to_stage_id, {day} FROM stage_changes c \
+             WHERE c.deal_id = {r}.id AND c.left_at IS NOT NULL)"
+        );
+        vec![share, emptied]
     }
 
     /// A new step may take its deal further down the funnel.
@@ -347,10 +384,10 @@ impl Dialect {
         ];
         let step_changed = ["to_stage_id", "status", "at", "left_at", "deal_id"];
         let deal_update = [self.deal_shares("OLD", -1), self.deal_shares("NEW", 1)].concat();
-        let owner_moved = vec![self.deal_stays("OLD", -1), self.deal_stays("NEW", 1)];
-        let step_insert = vec![self.stay_share("NEW", 1), self.reach_step("NEW")];
-        let step_update = vec![self.stay_share("OLD", -1), self.stay_share("NEW", 1)];
-        let step_delete = vec![self.stay_share("OLD", -1)];
+        let owner_moved = [self.deal_stays("OLD", -1), self.deal_stays("NEW", 1)].concat();
+        let step_insert = [self.stay_share("NEW", 1), vec![self.reach_step("NEW")]].concat();
+        let step_update = [self.stay_share("OLD", -1), self.stay_share("NEW", 1)].concat();
+        let step_delete = self.stay_share("OLD", -1);
         if self.postgres() {
             return vec![
                 pg_function(
