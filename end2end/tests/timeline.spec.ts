@@ -136,6 +136,8 @@ test("work handed to a teammate from My day reaches them live", async ({ page, b
   await expect(sam.page.getByRole("status").filter({ hasText: "Live" })).toBeAttached();
 
   await page.goto("/activities");
+  // The hand-over select acts once the page is hydrated: "Live" shows it is.
+  await expect(page.getByRole("status").filter({ hasText: "Live" })).toBeAttached();
   await page.getByLabel("Give Send the contract to").selectOption({ label: "Sam Okafor" });
   await expect(page.getByText("Nothing due this week.")).toBeVisible();
 
