@@ -27,7 +27,7 @@ pub enum Command {
     /// Serve the web app (migrates the database first).
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
-    Migrate(DatabaseArgs),
+    Migrate(MigrateArgs),
     /// Create a demo workspace full of realistic deals (also the benchmark data generator).
     Demo(DemoArgs),
     /// Manage user accounts.
@@ -43,6 +43,16 @@ pub enum Command {
     Import(ImportCommand),
     /// Print every dashboard figure for a period (docs/METRICS.md names them).
     Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Also recount the dashboard's rollups from the deals and their history (a repair;
+    /// the database keeps them up to date on every write).
+    #[arg(long)]
+    pub rebuild_rollups: bool,
 }
 
 #[derive(Debug, Subcommand)]

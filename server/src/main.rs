@@ -5,8 +5,8 @@ use clap::Parser;
 use leptos::config::LeptosOptions;
 use server::{
     cli::{
-        BackupArgs, Cli, Command, DatabaseArgs, DemoArgs, ImportCommand, ServeArgs, UserCommand,
-        UserCreateArgs, WorkspaceCommand, WorkspaceCreateArgs,
+        BackupArgs, Cli, Command, DatabaseArgs, DemoArgs, ImportCommand, MigrateArgs, ServeArgs,
+        UserCommand, UserCreateArgs, WorkspaceCommand, WorkspaceCreateArgs,
     },
     router_with,
 };
@@ -31,9 +31,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Serve(args) => serve(args).await,
-        Command::Migrate(args) => open(&args)
-            .await
-            .map(|_| println!("Database is up to date.")),
+        Command::Migrate(args) => migrate(args).await,
         Command::Demo(args) => demo(args).await,
         Command::User(UserCommand::Create(args)) => create_user(args).await,
         Command::Backup(args) => backup(args).await,
@@ -54,6 +52,16 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn migrate(args: MigrateArgs) -> Result<(), Failure> {
+    let crm = open(&args.database).await?;
+    println!("Database is up to date.");
+    if args.rebuild_rollups {
+        crm.rebuild_rollups().await.map_err(|e| e.message())?;
+        println!("Dashboard rollups recounted.");
+    }
+    Ok(())
 }
 
 /// Opens and migrates the database, creating the SQLite file's folder if needed.

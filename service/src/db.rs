@@ -74,6 +74,20 @@ impl Crm {
         Ok(())
     }
 
+    /// Recounts the dashboard's rollups from the deals and their stage history, in one
+    /// transaction; the triggers keep them between rebuilds, this is the repair.
+    ///
+    /// # Errors
+    /// `Internal` when the database fails.
+    pub async fn rebuild_rollups(&self) -> Result<(), AppError> {
+        use sea_orm::ConnectionTrait;
+        let txn = self.begin_write().await?;
+        for statement in crate::migration::rebuild_rollups(self.db.get_database_backend()) {
+            txn.execute_unprepared(&statement).await.or_internal()?;
+        }
+        txn.commit().await.or_internal()
+    }
+
     /// Starts a write transaction. On SQLite it is IMMEDIATE: the write lock is taken up
     /// front, so two writers queue on busy_timeout instead of failing mid-transaction.
     pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, AppError> {

@@ -33,22 +33,40 @@ impl DealScope {
 /// The rollups' recurring conditions.
 trait Scoped {
     fn scoped(self, scope: &DealScope) -> Self;
+    fn scoped_total(self, scope: &DealScope) -> Self;
     fn owned(self, scope: &DealScope) -> Self;
+    fn total(self, scope: &DealScope) -> Self;
     fn on_days(self, column: &str, period: &Period) -> Self;
 }
 
 impl Scoped for Sql {
-    /// `r.` rollup rows of the scope's pipeline and owners.
+    /// `r.` rollup rows of the scope's pipeline, one per owner.
     fn scoped(self, scope: &DealScope) -> Sql {
         self.bind(" r.workspace_id = ?", scope.workspace)
             .bind(" AND r.pipeline_id = ?", scope.pipeline)
             .owned(scope)
     }
 
+    /// The same from a rollup that also keeps everyone's total.
+    fn scoped_total(self, scope: &DealScope) -> Sql {
+        self.bind(" r.workspace_id = ?", scope.workspace)
+            .bind(" AND r.pipeline_id = ?", scope.pipeline)
+            .total(scope)
+    }
+
     fn owned(self, scope: &DealScope) -> Sql {
         match &scope.owners {
             Some(owners) => self.any_of("r.owner_key", owners),
             None => self,
+        }
+    }
+
+    /// The owners asked for, or the rows keeping all owners' total (the nil id, see the
+    /// rollups migration).
+    fn total(self, scope: &DealScope) -> Sql {
+        match &scope.owners {
+            Some(owners) => self.any_of("r.owner_key", owners),
+            None => self.bind(" AND r.owner_key = ?", Uuid::nil()),
         }
     }
 
@@ -111,7 +129,7 @@ pub(crate) async fn closed<C: ConnectionTrait>(
         "SELECT CAST(r.cycle AS BIGINT), {} FROM rollup_won_cycles r WHERE",
         sum("r.deals")
     ))
-    .scoped(scope)
+    .scoped_total(scope)
     .on_days("r.closed_on", period)
     .push(" GROUP BY r.cycle HAVING SUM(r.deals) > 0");
     let mut cycles = Vec::new();
@@ -125,7 +143,7 @@ pub(crate) async fn closed<C: ConnectionTrait>(
         "SELECT r.reason, {} FROM rollup_lost r WHERE",
         sum("r.deals")
     ))
-    .scoped(scope)
+    .scoped_total(scope)
     .on_days("r.closed_on", period)
     .push(" GROUP BY r.reason HAVING SUM(r.deals) > 0");
     let mut lost = Vec::new();
@@ -224,7 +242,7 @@ pub(crate) async fn new_deals<C: ConnectionTrait>(
         "SELECT {} FROM rollup_created r WHERE",
         sum("r.deals")
     ))
-    .scoped(scope)
+    .scoped_total(scope)
     .on_days("r.created_on", period);
     match rows(conn, sql).await?.first() {
         Some(row) => count(row, 0),
@@ -251,8 +269,8 @@ pub(crate) async fn stays<C: ConnectionTrait>(
     ))
     .bind(" r.workspace_id = ?", scope.workspace)
     .any_of("r.stage_id", &ids)
+    .total(scope)
     .on_days("r.left_on", period)
-    .owned(scope)
     .push(" GROUP BY r.stage_id HAVING SUM(r.stays) > 0");
     let mut groups = Vec::new();
     for row in rows(conn, sql).await? {
@@ -280,7 +298,7 @@ pub(crate) async fn reach<C: ConnectionTrait>(
         "SELECT r.reach, {} FROM rollup_created r WHERE",
         sum("r.deals")
     ))
-    .scoped(scope)
+    .scoped_total(scope)
     .on_days("r.created_on", period)
     .push(" AND r.reach >= 0 GROUP BY r.reach HAVING SUM(r.deals) > 0");
     let mut groups = Vec::new();

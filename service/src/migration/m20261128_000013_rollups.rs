@@ -49,6 +49,22 @@ impl MigrationTrait for Migration {
     }
 }
 
+/// Recomputes every deal's reach and every rollup from the deals and their history:
+/// for repairs (`pipewright migrate --rebuild-rollups`) and for checking the triggers
+/// against a recount.
+pub(crate) fn rebuild(backend: DbBackend) -> Vec<String> {
+    let sql = Dialect(backend);
+    let mut statements = vec![format!(
+        "UPDATE deals SET reach = {}",
+        sql.reach_of("deals")
+    )];
+    let mut tables: Vec<&str> = sql.deal_rollups("d").iter().map(|r| r.table).collect();
+    tables.push(sql.stay_rollup("c", String::new()).table);
+    statements.extend(tables.iter().map(|t| format!("DELETE FROM {t}")));
+    statements.extend(sql.backfill());
+    statements
+}
+
 /// The same statements in SQLite's and PostgreSQL's words.
 #[derive(Clone, Copy)]
 struct Dialect(DbBackend);
@@ -110,210 +126,204 @@ impl Dialect {
         )
     }
 
+    /// The id the figures of all owners together are kept under, beside each owner's.
+    fn everyone(self) -> &'static str {
+        if self.postgres() {
+            "'00000000-0000-0000-0000-000000000000'::uuid"
+        } else {
+            "X'00000000000000000000000000000000'"
+        }
+    }
+
+    /// What each deal row `r` adds to the deal rollups.
+    fn deal_rollups(self, r: &str) -> Vec<Rollup> {
+        let day = |ts: &str| self.day(&format!("{r}.{ts}"));
+        let owner = format!("COALESCE({r}.owner_id, {r}.workspace_id)");
+        let cycle = self.days(&format!("{r}.created_at"), &format!("{r}.closed_at"));
+        let closed = format!("{r}.closed_at IS NOT NULL");
+        let deal = |more: Vec<(&'static str, String)>| {
+            let mut keys = vec![
+                ("workspace_id", format!("{r}.workspace_id")),
+                ("pipeline_id", format!("{r}.pipeline_id")),
+            ];
+            keys.extend(more);
+            keys
+        };
+        let one = || vec![("deals", "1".to_owned())];
+        vec![
+            Rollup {
+                table: "rollup_created",
+                keys: deal(vec![
+                    ("created_on", day("created_at")),
+                    ("reach", format!("{r}.reach")),
+                ]),
+                owner: owner.clone(),
+                sums: one(),
+                filter: "1 = 1".into(),
+                everyone: true,
+            },
+            Rollup {
+                table: "rollup_open",
+                keys: deal(vec![
+                    ("stage_id", format!("{r}.stage_id")),
+                    ("currency", format!("{r}.currency")),
+                    ("close_month", self.month(&format!("{r}.expected_close_on"))),
+                ]),
+                owner: owner.clone(),
+                sums: vec![
+                    ("deals", "1".into()),
+                    ("value_cents", format!("{r}.value_cents")),
+                ],
+                filter: format!("{r}.status = 'open'"),
+                everyone: false,
+            },
+            Rollup {
+                table: "rollup_closed",
+                keys: deal(vec![
+                    ("closed_on", day("closed_at")),
+                    ("status", format!("{r}.status")),
+                    ("currency", format!("{r}.currency")),
+                ]),
+                owner: owner.clone(),
+                sums: vec![
+                    ("deals", "1".into()),
+                    ("value_cents", format!("{r}.value_cents")),
+                    ("cycle_days", cycle.clone()),
+                ],
+                filter: format!("{r}.status IN ('won', 'lost') AND {closed}"),
+                everyone: false,
+            },
+            Rollup {
+                table: "rollup_won_cycles",
+                keys: deal(vec![("closed_on", day("closed_at")), ("cycle", cycle)]),
+                owner: owner.clone(),
+                sums: one(),
+                filter: format!("{r}.status = 'won' AND {closed}"),
+                everyone: true,
+            },
+            Rollup {
+                table: "rollup_lost",
+                keys: deal(vec![
+                    ("closed_on", day("closed_at")),
+                    ("reason", format!("COALESCE({r}.lost_reason, '')")),
+                ]),
+                owner,
+                sums: one(),
+                filter: format!("{r}.status = 'lost' AND {closed}"),
+                everyone: true,
+            },
+        ]
+    }
+
+    /// What the history row `c` adds to the stays rollup: the stay it closed, if any,
+    /// under `owner`, its deal's.
+    fn stay_rollup(self, c: &str, owner: String) -> Rollup {
+        Rollup {
+            table: "rollup_stays",
+            keys: vec![
+                ("workspace_id", format!("{c}.workspace_id")),
+                ("stage_id", format!("{c}.to_stage_id")),
+                ("left_on", self.day(&format!("{c}.left_at"))),
+            ],
+            owner,
+            sums: vec![
+                ("stays", "1".into()),
+                (
+                    "seconds",
+                    self.seconds(&format!("{c}.at"), &format!("{c}.left_at")),
+                ),
+            ],
+            filter: format!("{c}.status = 'open' AND {c}.left_at IS NOT NULL"),
+            everyone: true,
+        }
+    }
+
     fn tables(self) -> Vec<String> {
         let (id, day, count) = if self.postgres() {
             ("uuid", "date", "bigint")
         } else {
-            // No declared type: SQLite keeps ids exactly as the deal rows hold them.
+            // BLOB affinity: SQLite keeps ids exactly as the deal rows hold them.
             ("blob", "text", "integer")
         };
-        let table = |name: &str, keys: &[(&str, &str)], sums: &[&str]| {
-            let mut columns: Vec<String> = keys
-                .iter()
-                .map(|(k, t)| format!("{k} {t} NOT NULL"))
-                .collect();
-            columns.extend(sums.iter().map(|s| format!("{s} {count} NOT NULL")));
-            let key: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
-            let rowid = if self.postgres() {
-                ""
-            } else {
-                " WITHOUT ROWID"
-            };
-            format!(
-                "CREATE TABLE {name} ({}, PRIMARY KEY ({})){rowid}",
-                columns.join(", "),
-                key.join(", ")
-            )
+        let mut rollups = self.deal_rollups("d");
+        rollups.push(self.stay_rollup("c", String::new()));
+        let typed = |column: &str| match column {
+            "workspace_id" | "pipeline_id" | "stage_id" | "owner_key" => id,
+            "created_on" | "closed_on" | "left_on" => day,
+            "reach" | "cycle" => "integer",
+            _ => "text",
         };
-        let deal_day = |on: &'static str| {
-            [
-                ("workspace_id", id),
-                ("pipeline_id", id),
-                (on, day),
-                ("owner_key", id),
-            ]
-        };
-        vec![
-            table(
-                "rollup_created",
-                &[&deal_day("created_on")[..], &[("reach", "integer")]].concat(),
-                &["deals"],
-            ),
-            table(
-                "rollup_closed",
-                &[
-                    &deal_day("closed_on")[..],
-                    &[("status", "text"), ("currency", "text")],
-                ]
-                .concat(),
-                &["deals", "value_cents", "cycle_days"],
-            ),
-            table(
-                "rollup_won_cycles",
-                &[&deal_day("closed_on")[..], &[("cycle", "integer")]].concat(),
-                &["deals"],
-            ),
-            table(
-                "rollup_lost",
-                &[&deal_day("closed_on")[..], &[("reason", "text")]].concat(),
-                &["deals"],
-            ),
-            table(
-                "rollup_open",
-                &[
-                    ("workspace_id", id),
-                    ("pipeline_id", id),
-                    ("stage_id", id),
-                    ("owner_key", id),
-                    ("currency", "text"),
-                    ("close_month", "text"),
-                ],
-                &["deals", "value_cents"],
-            ),
-            table(
-                "rollup_stays",
-                &[
-                    ("workspace_id", id),
-                    ("stage_id", id),
-                    ("left_on", day),
-                    ("owner_key", id),
-                ],
-                &["stays", "seconds"],
-            ),
-        ]
+        rollups
+            .iter()
+            .map(|rollup| {
+                let key = rollup.key_columns();
+                let mut columns: Vec<String> = key
+                    .iter()
+                    .map(|k| format!("{k} {} NOT NULL", typed(k)))
+                    .collect();
+                columns.extend(
+                    rollup
+                        .sums
+                        .iter()
+                        .map(|(s, _)| format!("{s} {count} NOT NULL")),
+                );
+                let rowid = if self.postgres() {
+                    ""
+                } else {
+                    " WITHOUT ROWID"
+                };
+                format!(
+                    "CREATE TABLE {} ({}, PRIMARY KEY ({})){rowid}",
+                    rollup.table,
+                    columns.join(", "),
+                    key.join(", ")
+                )
+            })
+            .collect()
     }
 
     /// Adds (`sign` 1) or takes away (`sign` -1) the deal row `r`'s share of each
     /// deal rollup.
     fn deal_shares(self, r: &str, sign: i32) -> Vec<String> {
-        let owner = format!("COALESCE({r}.owner_id, {r}.workspace_id)");
-        let cycle = self.days(&format!("{r}.created_at"), &format!("{r}.closed_at"));
-        let closed = format!("{r}.closed_at IS NOT NULL");
-        let base = format!("{r}.workspace_id, {r}.pipeline_id");
-        let shares = vec![
-            upsert(
-                "rollup_created",
-                &["workspace_id", "pipeline_id", "created_on", "owner_key", "reach"],
-                &["deals"],
-                &format!("{base}, {}, {owner}, {r}.reach, {sign} WHERE 1 = 1", self.day(&format!("{r}.created_at"))),
-            ),
-            upsert(
-                "rollup_open",
-                &["workspace_id", "pipeline_id", "stage_id", "owner_key", "currency", "close_month"],
-                &["deals", "value_cents"],
-                &format!(
-                    "{base}, {r}.stage_id, {owner}, {r}.currency, {}, {sign}, {sign} * {r}.value_cents \
-                     WHERE {r}.status = 'open'",
-                    self.month(&format!("{r}.expected_close_on"))
-                ),
-            ),
-            upsert(
-                "rollup_closed",
-                &["workspace_id", "pipeline_id", "closed_on", "owner_key", "status", "currency"],
-                &["deals", "value_cents", "cycle_days"],
-                &format!(
-                    "{base}, {}, {owner}, {r}.status, {r}.currency, {sign}, {sign} * {r}.value_cents, \
-                     {sign} * {cycle} WHERE {r}.status IN ('won', 'lost') AND {closed}",
-                    self.day(&format!("{r}.closed_at"))
-                ),
-            ),
-            upsert(
-                "rollup_won_cycles",
-                &["workspace_id", "pipeline_id", "closed_on", "owner_key", "cycle"],
-                &["deals"],
-                &format!(
-                    "{base}, {}, {owner}, {cycle}, {sign} WHERE {r}.status = 'won' AND {closed}",
-                    self.day(&format!("{r}.closed_at"))
-                ),
-            ),
-            upsert(
-                "rollup_lost",
-                &["workspace_id", "pipeline_id", "closed_on", "owner_key", "reason"],
-                &["deals"],
-                &format!(
-                    "{base}, {}, {owner}, COALESCE({r}.lost_reason, ''), {sign} \
-                     WHERE {r}.status = 'lost' AND {closed}",
-                    self.day(&format!("{r}.closed_at"))
-                ),
-            ),
-        ];
-        if sign > 0 {
-            return shares;
-        }
-        // Rows taken down to nothing go: the queries then read only live groups.
-        let deal = format!("workspace_id = {r}.workspace_id AND pipeline_id = {r}.pipeline_id");
-        let on = |column: &str, ts: &str| format!("{column} = {}", self.day(&format!("{r}.{ts}")));
-        let emptied = |table: &str, key: &str| {
-            format!(
-                "DELETE FROM {table} WHERE {deal} AND {key} AND owner_key = {owner} AND deals = 0"
-            )
-        };
-        let cleanups = [
-            emptied("rollup_created", &on("created_on", "created_at")),
-            emptied("rollup_open", &format!("stage_id = {r}.stage_id")),
-            emptied("rollup_closed", &on("closed_on", "closed_at")),
-            emptied("rollup_won_cycles", &on("closed_on", "closed_at")),
-            emptied("rollup_lost", &on("closed_on", "closed_at")),
-        ];
-        [shares, cleanups.to_vec()].concat()
+        let everyone = self.everyone();
+        self.deal_rollups(r)
+            .iter()
+            .flat_map(|rollup| rollup.shares(sign, everyone))
+            .collect()
     }
 
-    /// The stay that the history row `c` closed, if any, under its deal's owner.
+    /// The stay that the history row `c` closed, if any.
     fn stay_share(self, c: &str, sign: i32) -> Vec<String> {
-        let share = upsert(
-            "rollup_stays",
-            STAY_KEY,
-            &["stays", "seconds"],
-            &format!(
-                "{c}.workspace_id, {c}.to_stage_id, {}, COALESCE(d.owner_id, d.workspace_id), {sign}, \
-                 {sign} * {} FROM deals d WHERE d.id = {c}.deal_id AND {c}.status = 'open' \
-                 AND {c}.left_at IS NOT NULL",
-                self.day(&format!("{c}.left_at")),
-                self.seconds(&format!("{c}.at"), &format!("{c}.left_at"))
-            ),
+        let owner = format!(
+            "(SELECT COALESCE(d.owner_id, d.workspace_id) FROM deals d WHERE d.id = {c}.deal_id)"
         );
-        if sign > 0 {
-            return vec![share];
-        }
-        let emptied = format!(
-            "DELETE FROM rollup_stays WHERE workspace_id = {c}.workspace_id AND stage_id = {c}.to_stage_id \
-             AND left_on = {} AND stays = 0",
-            self.day(&format!("{c}.left_at"))
-        );
-        vec![share, emptied]
+        self.stay_rollup(c, owner).shares(sign, self.everyone())
     }
 
-    /// All completed stays of the deal `r`, under `r`'s owner: an owner change moves them.
+    /// All completed stays of the deal `r`, under `r`'s owner: an owner change moves
+    /// them (the figures of everyone together stay as they are).
     fn deal_stays(self, r: &str, sign: i32) -> Vec<String> {
         let day = self.day("c.left_at");
+        let seconds = self.seconds("c.at", "c.left_at");
+        let owner = format!("COALESCE({r}.owner_id, {r}.workspace_id)");
         let share = upsert(
             "rollup_stays",
-            STAY_KEY,
+            &["workspace_id", "stage_id", "owner_key", "left_on"],
             &["stays", "seconds"],
             &format!(
-                "c.workspace_id, c.to_stage_id, {day}, COALESCE({r}.owner_id, {r}.workspace_id), \
-                 {sign} * COUNT(*), {sign} * SUM({}) FROM stage_changes c WHERE c.deal_id = {r}.id \
-                 AND c.status = 'open' AND c.left_at IS NOT NULL GROUP BY c.workspace_id, c.to_stage_id, {day}",
-                self.seconds("c.at", "c.left_at")
+                "c.workspace_id, c.to_stage_id, {owner}, {day}, {sign} * COUNT(*), \
+                 {sign} * SUM({seconds}) FROM stage_changes c WHERE c.deal_id = {r}.id \
+                 AND c.status = 'open' AND c.left_at IS NOT NULL \
+                 GROUP BY c.workspace_id, c.to_stage_id, {day}"
             ),
         );
         if sign > 0 {
             return vec![share];
         }
         let emptied = format!(
-            "DELETE FROM rollup_stays WHERE workspace_id = {r}.workspace_id AND stays = 0 \
-             AND (stage_id, left_on) IN (SELECT c.to_stage_id, {day} FROM stage_changes c \
-             WHERE c.deal_id = {r}.id AND c.left_at IS NOT NULL)"
+            "DELETE FROM rollup_stays WHERE workspace_id = {r}.workspace_id AND owner_key = {owner} \
+             AND stays = 0 AND (stage_id, left_on) IN (SELECT c.to_stage_id, {day} \
+             FROM stage_changes c WHERE c.deal_id = {r}.id AND c.left_at IS NOT NULL)"
         );
         vec![share, emptied]
     }
@@ -329,43 +339,18 @@ impl Dialect {
 
     /// The rollups of the rows already there, grouped in one pass per table.
     fn backfill(self) -> Vec<String> {
-        let owner = "COALESCE(d.owner_id, d.workspace_id)";
-        let cycle = self.days("d.created_at", "d.closed_at");
-        let closed_on = self.day("d.closed_at");
-        let closed = "d.closed_at IS NOT NULL";
-        vec![
-            format!(
-                "INSERT INTO rollup_created SELECT d.workspace_id, d.pipeline_id, {}, {owner}, d.reach, COUNT(*) \
-                 FROM deals d GROUP BY 1, 2, 3, 4, 5",
-                self.day("d.created_at")
-            ),
-            format!(
-                "INSERT INTO rollup_open SELECT d.workspace_id, d.pipeline_id, d.stage_id, {owner}, d.currency, {}, \
-                 COUNT(*), SUM(d.value_cents) FROM deals d WHERE d.status = 'open' GROUP BY 1, 2, 3, 4, 5, 6",
-                self.month("d.expected_close_on")
-            ),
-            format!(
-                "INSERT INTO rollup_closed SELECT d.workspace_id, d.pipeline_id, {closed_on}, {owner}, d.status, \
-                 d.currency, COUNT(*), SUM(d.value_cents), SUM({cycle}) FROM deals d \
-                 WHERE d.status IN ('won', 'lost') AND {closed} GROUP BY 1, 2, 3, 4, 5, 6"
-            ),
-            format!(
-                "INSERT INTO rollup_won_cycles SELECT d.workspace_id, d.pipeline_id, {closed_on}, {owner}, {cycle}, \
-                 COUNT(*) FROM deals d WHERE d.status = 'won' AND {closed} GROUP BY 1, 2, 3, 4, 5"
-            ),
-            format!(
-                "INSERT INTO rollup_lost SELECT d.workspace_id, d.pipeline_id, {closed_on}, {owner}, \
-                 COALESCE(d.lost_reason, ''), COUNT(*) FROM deals d WHERE d.status = 'lost' AND {closed} \
-                 GROUP BY 1, 2, 3, 4, 5"
-            ),
-            format!(
-                "INSERT INTO rollup_stays SELECT c.workspace_id, c.to_stage_id, {}, {owner}, COUNT(*), SUM({}) \
-                 FROM stage_changes c JOIN deals d ON d.id = c.deal_id \
-                 WHERE c.status = 'open' AND c.left_at IS NOT NULL GROUP BY 1, 2, 3, 4",
-                self.day("c.left_at"),
-                self.seconds("c.at", "c.left_at")
-            ),
-        ]
+        let everyone = self.everyone();
+        let mut statements: Vec<String> = self
+            .deal_rollups("d")
+            .iter()
+            .flat_map(|rollup| rollup.backfill(" FROM deals d WHERE", everyone))
+            .collect();
+        let owner = "COALESCE(d.owner_id, d.workspace_id)".to_owned();
+        statements.extend(self.stay_rollup("c", owner).backfill(
+            " FROM stage_changes c JOIN deals d ON d.id = c.deal_id WHERE",
+            everyone,
+        ));
+        statements
     }
 
     fn triggers(self) -> Vec<String> {
@@ -508,7 +493,125 @@ impl Dialect {
     }
 }
 
-const STAY_KEY: &[&str] = &["workspace_id", "stage_id", "left_on", "owner_key"];
+/// One rollup table and what a source row adds to it: the key columns with the
+/// expressions that give them, the owner the row counts under, the sums, and when the
+/// row counts at all. `everyone` rollups also keep the total of all owners under
+/// `Dialect::everyone`, so a dashboard without owner filter reads a row per day and key
+/// instead of one per owner.
+struct Rollup {
+    table: &'static str,
+    keys: Vec<(&'static str, String)>,
+    owner: String,
+    sums: Vec<(&'static str, String)>,
+    filter: String,
+    everyone: bool,
+}
+
+impl Rollup {
+    /// Workspace (and pipeline), then owner, then the rest: an owner filter and the
+    /// everyone rows are both one range of the primary key.
+    fn key_columns(&self) -> Vec<&'static str> {
+        let scoped = if self.keys.get(1).is_some_and(|k| k.0 == "pipeline_id") {
+            2
+        } else {
+            1
+        };
+        let mut columns: Vec<&'static str> = self.keys[..scoped].iter().map(|k| k.0).collect();
+        columns.push("owner_key");
+        columns.extend(self.keys[scoped..].iter().map(|k| k.0));
+        columns
+    }
+
+    /// Key expressions in `key_columns` order, with `owner` as the owner.
+    fn key_values(&self, owner: &str) -> Vec<String> {
+        let scoped = self
+            .key_columns()
+            .iter()
+            .position(|c| *c == "owner_key")
+            .unwrap_or(0);
+        let mut values: Vec<String> = self.keys[..scoped].iter().map(|k| k.1.clone()).collect();
+        values.push(owner.to_owned());
+        values.extend(self.keys[scoped..].iter().map(|k| k.1.clone()));
+        values
+    }
+
+    fn owners<'a>(&'a self, everyone: &'a str) -> Vec<&'a str> {
+        if self.everyone {
+            vec![self.owner.as_str(), everyone]
+        } else {
+            vec![self.owner.as_str()]
+        }
+    }
+
+    /// Upserts adding `sign` times the row's share; taking away also deletes the rows
+    /// it left at zero.
+    fn shares(&self, sign: i32, everyone: &str) -> Vec<String> {
+        let columns = self.key_columns();
+        let sums: Vec<&str> = self.sums.iter().map(|s| s.0).collect();
+        let added: Vec<String> = self
+            .sums
+            .iter()
+            .map(|(_, e)| format!("{sign} * {e}"))
+            .collect();
+        let mut statements = Vec::new();
+        for owner in self.owners(everyone) {
+            let values = self.key_values(owner);
+            statements.push(upsert(
+                self.table,
+                &columns,
+                &sums,
+                &format!(
+                    "{}, {} WHERE {}",
+                    values.join(", "),
+                    added.join(", "),
+                    self.filter
+                ),
+            ));
+            if sign < 0 {
+                let at: Vec<String> = columns
+                    .iter()
+                    .zip(&values)
+                    .map(|(c, v)| format!("{c} = {v}"))
+                    .collect();
+                statements.push(format!(
+                    "DELETE FROM {} WHERE {} AND {} = 0",
+                    self.table,
+                    at.join(" AND "),
+                    sums[0]
+                ));
+            }
+        }
+        statements
+    }
+
+    /// The whole table from the rows already there (`from` ends in WHERE).
+    fn backfill(&self, from: &str, everyone: &str) -> Vec<String> {
+        let columns = self.key_columns().join(", ");
+        let sums: Vec<&str> = self.sums.iter().map(|s| s.0).collect();
+        let summed: Vec<String> = self.sums.iter().map(|(_, e)| format!("SUM({e})")).collect();
+        self.owners(everyone)
+            .into_iter()
+            .map(|owner| {
+                let values = self.key_values(owner);
+                // Grouped by the expressions, never by the constant everyone id.
+                let grouped: Vec<&String> = values.iter().filter(|v| *v != everyone).collect();
+                format!(
+                    "INSERT INTO {} ({columns}, {}) SELECT {}, {}{from} {} GROUP BY {}",
+                    self.table,
+                    sums.join(", "),
+                    values.join(", "),
+                    summed.join(", "),
+                    self.filter,
+                    grouped
+                        .iter()
+                        .map(|v| v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+            .collect()
+    }
+}
 
 /// `INSERT … SELECT <select> ON CONFLICT (<keys>) DO UPDATE` adding to each sum.
 fn upsert(table: &str, keys: &[&str], sums: &[&str], select: &str) -> String {
