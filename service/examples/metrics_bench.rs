@@ -8,7 +8,11 @@
 //! Usage: metrics_bench [deals] [reads]
 
 use chrono::{Duration, Utc};
-use domain::metrics::{MetricsFilter, Period};
+use domain::{
+    account::CurrentUser,
+    board::{DealFilter, MoveDeal},
+    metrics::{MetricsFilter, Period},
+};
 use service::{connect, demo::DemoOptions, migrate, Crm, CrmSettings, DashboardQuery};
 use std::{future::Future, time::Instant};
 use uuid::Uuid;
@@ -108,6 +112,7 @@ async fn main() -> Result<(), Failure> {
             "SQLite"
         }
     );
+    moves(&crm, &viewer, reads).await?;
     println!("| query (period) | p50 ms | p99 ms | max ms |");
     println!("| --- | ---: | ---: | ---: |");
     for (name, period) in periods {
@@ -129,5 +134,44 @@ async fn main() -> Result<(), Failure> {
         })
         .await?;
     }
+    Ok(())
+}
+
+/// The write side of the rollups: one deal moved back and forth between the first two
+/// stages through the service (stage history, rollup triggers and event log included).
+async fn moves(crm: &Crm, viewer: &CurrentUser, reads: usize) -> Result<(), Failure> {
+    let board = crm.board(viewer, DealFilter::default()).await?;
+    let (Some(first), Some(second)) = (board.columns.first(), board.columns.get(1)) else {
+        return Ok(());
+    };
+    let Some(card) = first.cards.first() else {
+        return Ok(());
+    };
+    let stages = [second.stage.id, first.stage.id];
+    let (mut version, mut samples) = (card.version, Vec::with_capacity(reads));
+    for i in 0..reads + 5 {
+        let at = Instant::now();
+        let saved = crm
+            .move_deal(
+                viewer,
+                MoveDeal {
+                    deal: card.id,
+                    version,
+                    stage: stages[i % 2],
+                    changes: vec![],
+                },
+            )
+            .await?;
+        version = saved.card.version;
+        if i >= 5 {
+            samples.push(at.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    samples.sort_by(f64::total_cmp);
+    println!(
+        "move a deal (write, {reads} moves): p50 {:.1} ms, p99 {:.1} ms",
+        percentile(&samples, 50.0),
+        percentile(&samples, 99.0)
+    );
     Ok(())
 }
