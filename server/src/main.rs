@@ -31,7 +31,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Serve(args) => serve(args).await,
-        Command::Migrate(args) => migrate(args).await,
+        Command::Migrate(args) => migrate_command(args).await,
         Command::Demo(args) => demo(args).await,
         Command::User(UserCommand::Create(args)) => create_user(args).await,
         Command::Backup(args) => backup(args).await,
@@ -54,7 +54,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn migrate(args: MigrateArgs) -> Result<(), Failure> {
+async fn migrate_command(args: MigrateArgs) -> Result<(), Failure> {
     let crm = open(&args.database).await?;
     println!("Database is up to date.");
     if args.rebuild_rollups {

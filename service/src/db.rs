@@ -75,13 +75,26 @@ impl Crm {
     }
 
     /// Recounts the dashboard's rollups from the deals and their stage history, in one
-    /// transaction; the triggers keep them between rebuilds, this is the repair.
+    /// transaction; the triggers keep them between rebuilds, this is the repair. Deal
+    /// writes wait while it runs.
     ///
     /// # Errors
     /// `Internal` when the database fails.
     pub async fn rebuild_rollups(&self) -> Result<(), AppError> {
         use sea_orm::ConnectionTrait;
         let txn = self.begin_write().await?;
+        if txn.get_database_backend() == DbBackend::Postgres {
+            // Every workspace's rollup lock, in one order, before touching a row: deal
+            // writers wait at their first step until the recount is committed, and no
+            // workspace can appear half-way through it.
+            txn.execute_unprepared(
+                "LOCK TABLE workspaces IN SHARE MODE; \
+                 SELECT pg_advisory_xact_lock(hashtext('rollups:' || w.id::text)) \
+                 FROM (SELECT id FROM workspaces ORDER BY id) w",
+            )
+            .await
+            .or_internal()?;
+        }
         for statement in crate::migration::rebuild_rollups(self.db.get_database_backend()) {
             txn.execute_unprepared(&statement).await.or_internal()?;
         }
@@ -98,6 +111,28 @@ impl Crm {
             })
             .await
             .or_internal()
+    }
+
+    /// Starts a write that touches deals or their stage history. On PostgreSQL it first
+    /// takes the workspace's rollup lock, the one the rollup triggers take: deal writers
+    /// of a workspace then queue before locking any row, and never deadlock on each
+    /// other's deal rows or rollup rows.
+    pub(crate) async fn begin_deal_write(
+        &self,
+        workspace: uuid::Uuid,
+    ) -> Result<DatabaseTransaction, AppError> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let txn = self.begin_write().await?;
+        if txn.get_database_backend() == DbBackend::Postgres {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_advisory_xact_lock(hashtext('rollups:' || $1::text))",
+                [workspace.into()],
+            ))
+            .await
+            .or_internal()?;
+        }
+        Ok(txn)
     }
 
     /// Commits a write transaction, then publishes its events: only committed changes

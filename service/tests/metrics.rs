@@ -17,6 +17,7 @@ use domain::{
     pipeline::{SavePipeline, StageDraft},
     AppError,
 };
+use sea_orm::ConnectionTrait;
 use service::{CaptureBy, Crm, ImportOptions, ImportRow};
 use std::collections::HashMap;
 
@@ -513,6 +514,22 @@ async fn rollups_follow_every_kind_of_write(crm: Crm) {
         .metrics_aggregates(&dana, pipeline, None, Period::quarter_of(today))
         .await
         .expect("now");
+    // Deals deleted with their history take their share with them (no screen deletes
+    // deals yet; the rollups must not depend on that).
+    let (deals, steps) = (
+        common::count(&crm, "deals").await,
+        common::count(&crm, "stage_changes").await,
+    );
+    crm.db()
+        .execute_unprepared("DELETE FROM deals WHERE title IN ('Live 1', 'Live 3', 'Handed on')")
+        .await
+        .expect("delete deals");
+    assert_eq!(common::count(&crm, "deals").await, deals - 3);
+    assert!(
+        common::count(&crm, "stage_changes").await <= steps - 8,
+        "their history went too"
+    );
+    assert_figures_match_the_records(&crm, &dana, sellers).await;
     // A recount from the records gives the very figures the triggers kept.
     crm.rebuild_rollups().await.expect("rebuild");
     assert_figures_match_the_records(&crm, &dana, sellers).await;

@@ -216,7 +216,7 @@ impl Crm {
             (Err(error), _) => return Err(error),
             (_, Err(errors)) => return Err(AppError::Validation(errors)),
         };
-        let txn = self.begin_write().await?;
+        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
         let (saved, event) = self.insert_deal(&txn, viewer, &new, title, changes).await?;
         self.commit_and_publish(txn, vec![event]).await?;
         Ok(saved)
@@ -332,7 +332,7 @@ impl Crm {
     ) -> Result<Saved, AppError> {
         let changes = domain::deal::validate_changes(&edits).map_err(AppError::Validation)?;
         let changed: Vec<&str> = edits.iter().map(DealChange::field).collect();
-        let txn = self.begin_write().await?;
+        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
         let mut row = lock_deal(&txn, viewer, id).await?;
         self.merge_or_refuse(&txn, viewer, &row, version, &changed)
             .await?;
@@ -379,7 +379,7 @@ impl Crm {
             domain::deal::validate_changes(&command.changes).map_err(AppError::Validation)?;
         let mut changed: Vec<&str> = command.changes.iter().map(DealChange::field).collect();
         changed.push("stage");
-        let txn = self.begin_write().await?;
+        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
         let mut row = lock_deal(&txn, viewer, command.deal).await?;
         self.merge_or_refuse(&txn, viewer, &row, command.version, &changed)
             .await?;
@@ -437,7 +437,7 @@ impl Crm {
         version: i32,
         outcome: Outcome,
     ) -> Result<Saved, AppError> {
-        let txn = self.begin_write().await?;
+        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
         let mut row = lock_deal(&txn, viewer, id).await?;
         self.merge_or_refuse(&txn, viewer, &row, version, &["status"])
             .await?;
@@ -601,7 +601,7 @@ impl Crm {
         event_id: i64,
     ) -> Result<Saved, AppError> {
         use crate::entity::event;
-        let txn = self.begin_write().await?;
+        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
         let entry = event::Entity::find_by_id(event_id)
             .filter(event::Column::WorkspaceId.eq(viewer.workspace_id.0))
             .one(&txn)

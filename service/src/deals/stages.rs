@@ -112,7 +112,7 @@ impl Crm {
             return Err(AppError::Forbidden);
         }
         command.validate().map_err(AppError::Validation)?;
-        let txn = self.begin_write().await?;
+        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
         let found = pipeline::Entity::find_by_id(command.pipeline.0)
             .filter(pipeline::Column::WorkspaceId.eq(viewer.workspace_id.0))
             .one(&txn)

@@ -102,7 +102,7 @@ impl Crm {
         if !viewer.role.can_change_settings() {
             return Err(AppError::Forbidden);
         }
-        let txn = self.begin_write().await?;
+        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
         let workspace = crate::entity::workspace::Entity::find_by_id(viewer.workspace_id.0)
             .one(&txn)
             .await

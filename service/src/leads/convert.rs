@@ -36,7 +36,7 @@ impl Crm {
         version: i32,
         to: ConvertLead,
     ) -> Result<Converted, AppError> {
-        let txn = self.begin_write().await?;
+        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
         let mut row = locked(&txn, viewer, id, version).await?;
         still_open(&row)?;
         let mut events = Vec::new();

@@ -233,7 +233,11 @@ impl Dialect {
                     self.seconds(&format!("{c}.at"), &format!("{c}.left_at")),
                 ),
             ],
-            filter: format!("{c}.status = 'open' AND {c}.left_at IS NOT NULL"),
+            // A step deleted with its deal: the deal's delete already took its stays.
+            filter: format!(
+                "{c}.status = 'open' AND {c}.left_at IS NOT NULL \
+                 AND EXISTS (SELECT 1 FROM deals x WHERE x.id = {c}.deal_id)"
+            ),
             everyone: true,
         }
     }
@@ -300,12 +304,16 @@ impl Dialect {
         self.stay_rollup(c, owner).shares(sign, self.everyone())
     }
 
-    /// All completed stays of the deal `r`, under `r`'s owner: an owner change moves
-    /// them (the figures of everyone together stay as they are).
-    fn deal_stays(self, r: &str, sign: i32) -> Vec<String> {
+    /// All completed stays of the deal `r`, under `r`'s owner (or everyone's total): an
+    /// owner change moves them, a deleted deal takes them away.
+    fn deal_stays(self, r: &str, sign: i32, everyone: bool) -> Vec<String> {
         let day = self.day("c.left_at");
         let seconds = self.seconds("c.at", "c.left_at");
-        let owner = format!("COALESCE({r}.owner_id, {r}.workspace_id)");
+        let owner = if everyone {
+            self.everyone().to_owned()
+        } else {
+            format!("COALESCE({r}.owner_id, {r}.workspace_id)")
+        };
         let share = upsert(
             "rollup_stays",
             &["workspace_id", "stage_id", "owner_key", "left_on"],
@@ -354,7 +362,7 @@ impl Dialect {
     }
 
     fn triggers(self) -> Vec<String> {
-        let changed = [
+        let deal_changed = distinct(&[
             "pipeline_id",
             "stage_id",
             "owner_id",
@@ -366,130 +374,82 @@ impl Dialect {
             "closed_at",
             "lost_reason",
             "reach",
+        ]);
+        let rerouted = distinct(&["to_stage_id", "status", "deal_id"]);
+        let step_changed = format!("{rerouted} OR {}", distinct(&["at", "left_at"]));
+        let reach_again = |c: &str| {
+            format!(
+                "UPDATE deals SET reach = {} WHERE id = {c}.deal_id",
+                self.reach_of("deals")
+            )
+        };
+        let triggers = [
+            Trigger {
+                name: "rollup_deal_insert",
+                timing: "AFTER INSERT ON deals",
+                when: None,
+                body: self.deal_shares("NEW", 1),
+            },
+            Trigger {
+                name: "rollup_deal_update",
+                timing: "AFTER UPDATE ON deals",
+                when: Some(deal_changed),
+                body: [self.deal_shares("OLD", -1), self.deal_shares("NEW", 1)].concat(),
+            },
+            Trigger {
+                name: "rollup_deal_owner",
+                timing: "AFTER UPDATE OF owner_id ON deals",
+                when: Some(distinct(&["owner_id"])),
+                body: [
+                    self.deal_stays("OLD", -1, false),
+                    self.deal_stays("NEW", 1, false),
+                ]
+                .concat(),
+            },
+            // Before the row goes: its history (deleted with it) still shows its stays.
+            Trigger {
+                name: "rollup_deal_gone",
+                timing: "BEFORE DELETE ON deals",
+                when: None,
+                body: [
+                    self.deal_stays("OLD", -1, false),
+                    self.deal_stays("OLD", -1, true),
+                ]
+                .concat(),
+            },
+            Trigger {
+                name: "rollup_deal_delete",
+                timing: "AFTER DELETE ON deals",
+                when: None,
+                body: self.deal_shares("OLD", -1),
+            },
+            Trigger {
+                name: "rollup_step_insert",
+                timing: "AFTER INSERT ON stage_changes",
+                when: None,
+                body: [self.stay_share("NEW", 1), vec![self.reach_step("NEW")]].concat(),
+            },
+            Trigger {
+                name: "rollup_step_update",
+                timing: "AFTER UPDATE ON stage_changes",
+                when: Some(step_changed),
+                body: [self.stay_share("OLD", -1), self.stay_share("NEW", 1)].concat(),
+            },
+            // A step rewritten may lower how far its deal got: recount from the history.
+            Trigger {
+                name: "rollup_step_rerouted",
+                timing: "AFTER UPDATE ON stage_changes",
+                when: Some(rerouted),
+                body: vec![reach_again("OLD"), reach_again("NEW")],
+            },
+            Trigger {
+                name: "rollup_step_delete",
+                timing: "AFTER DELETE ON stage_changes",
+                when: None,
+                body: [self.stay_share("OLD", -1), vec![reach_again("OLD")]].concat(),
+            },
         ];
-        let step_changed = ["to_stage_id", "status", "at", "left_at", "deal_id"];
-        let deal_update = [self.deal_shares("OLD", -1), self.deal_shares("NEW", 1)].concat();
-        let owner_moved = [self.deal_stays("OLD", -1), self.deal_stays("NEW", 1)].concat();
-        let step_insert = [self.stay_share("NEW", 1), vec![self.reach_step("NEW")]].concat();
-        let step_update = [self.stay_share("OLD", -1), self.stay_share("NEW", 1)].concat();
-        let step_delete = self.stay_share("OLD", -1);
-        if self.postgres() {
-            return vec![
-                pg_function(
-                    "rollup_deals",
-                    &[
-                        ("TG_OP = 'INSERT'", self.deal_shares("NEW", 1)),
-                        ("TG_OP = 'UPDATE'", deal_update),
-                        ("TG_OP = 'DELETE'", self.deal_shares("OLD", -1)),
-                        (
-                            "TG_OP = 'UPDATE' AND OLD.owner_id IS DISTINCT FROM NEW.owner_id",
-                            owner_moved,
-                        ),
-                    ],
-                ),
-                pg_trigger(
-                    "rollup_deals_insert",
-                    "INSERT",
-                    "deals",
-                    "rollup_deals",
-                    None,
-                ),
-                pg_trigger(
-                    "rollup_deals_update",
-                    "UPDATE",
-                    "deals",
-                    "rollup_deals",
-                    Some(&distinct(&changed)),
-                ),
-                pg_trigger(
-                    "rollup_deals_delete",
-                    "DELETE",
-                    "deals",
-                    "rollup_deals",
-                    None,
-                ),
-                pg_function(
-                    "rollup_steps",
-                    &[
-                        ("TG_OP = 'INSERT'", step_insert),
-                        ("TG_OP = 'UPDATE'", step_update),
-                        ("TG_OP = 'DELETE'", step_delete),
-                    ],
-                ),
-                pg_trigger(
-                    "rollup_steps_insert",
-                    "INSERT",
-                    "stage_changes",
-                    "rollup_steps",
-                    None,
-                ),
-                pg_trigger(
-                    "rollup_steps_update",
-                    "UPDATE",
-                    "stage_changes",
-                    "rollup_steps",
-                    Some(&distinct(&step_changed)),
-                ),
-                pg_trigger(
-                    "rollup_steps_delete",
-                    "DELETE",
-                    "stage_changes",
-                    "rollup_steps",
-                    None,
-                ),
-            ];
-        }
-        vec![
-            sqlite_trigger(
-                "rollup_deals_insert",
-                "INSERT",
-                "deals",
-                None,
-                &self.deal_shares("NEW", 1),
-            ),
-            sqlite_trigger(
-                "rollup_deals_update",
-                "UPDATE",
-                "deals",
-                Some(&distinct(&changed)),
-                &deal_update,
-            ),
-            sqlite_trigger(
-                "rollup_deals_delete",
-                "DELETE",
-                "deals",
-                None,
-                &self.deal_shares("OLD", -1),
-            ),
-            sqlite_trigger(
-                "rollup_deals_owner",
-                "UPDATE OF owner_id",
-                "deals",
-                Some("OLD.owner_id IS NOT NEW.owner_id"),
-                &owner_moved,
-            ),
-            sqlite_trigger(
-                "rollup_steps_insert",
-                "INSERT",
-                "stage_changes",
-                None,
-                &step_insert,
-            ),
-            sqlite_trigger(
-                "rollup_steps_update",
-                "UPDATE",
-                "stage_changes",
-                Some(&distinct(&step_changed)),
-                &step_update,
-            ),
-            sqlite_trigger(
-                "rollup_steps_delete",
-                "DELETE",
-                "stage_changes",
-                None,
-                &step_delete,
-            ),
-        ]
+        triggers.iter().flat_map(|t| t.create(self)).collect()
     }
 }
 
@@ -637,38 +597,49 @@ fn distinct(columns: &[&str]) -> String {
         .join(" OR ")
 }
 
-fn sqlite_trigger(
-    name: &str,
-    event: &str,
-    table: &str,
-    when: Option<&str>,
-    body: &[String],
-) -> String {
-    let when = when.map_or_else(String::new, |w| {
-        format!(" WHEN {}", w.replace("IS DISTINCT FROM", "IS NOT"))
-    });
-    format!(
-        "CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} BEGIN {}; END",
-        body.join("; ")
-    )
+/// One trigger: SQLite runs its statements directly; PostgreSQL through a plpgsql
+/// function of the same name, which first takes the workspace's rollup lock so writers
+/// of one workspace update the shared rollup rows one after the other.
+struct Trigger {
+    name: &'static str,
+    timing: &'static str,
+    when: Option<String>,
+    body: Vec<String>,
 }
 
-/// A plpgsql trigger function running each group of statements when its test holds.
-/// It first takes the workspace's rollup lock, so two writers in one workspace update
-/// the shared rollup rows one after the other and never deadlock on them.
-fn pg_function(name: &str, branches: &[(&str, Vec<String>)]) -> String {
-    let body: String = branches
-        .iter()
-        .map(|(test, statements)| format!("IF {test} THEN {}; END IF; ", statements.join("; ")))
-        .collect();
-    format!(
-        "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN \
-         PERFORM pg_advisory_xact_lock(hashtext('rollups:' || \
-         COALESCE(NEW.workspace_id, OLD.workspace_id)::text)); {body}RETURN NULL; END $body$"
-    )
-}
-
-fn pg_trigger(name: &str, event: &str, table: &str, function: &str, when: Option<&str>) -> String {
-    let when = when.map_or_else(String::new, |w| format!(" WHEN ({w})"));
-    format!("CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} EXECUTE FUNCTION {function}()")
+impl Trigger {
+    fn create(&self, sql: Dialect) -> Vec<String> {
+        let Trigger {
+            name,
+            timing,
+            when,
+            body,
+        } = self;
+        let body = body.join("; ");
+        if !sql.postgres() {
+            let when = when.as_ref().map_or_else(String::new, |w| {
+                format!(" WHEN {}", w.replace("IS DISTINCT FROM", "IS NOT"))
+            });
+            return vec![format!(
+                "CREATE TRIGGER {name} {timing} FOR EACH ROW{when} BEGIN {body}; END"
+            )];
+        }
+        // A BEFORE trigger must hand the row back, or the delete would not happen.
+        let row = if timing.starts_with("BEFORE") {
+            "OLD"
+        } else {
+            "NULL"
+        };
+        let when = when
+            .as_ref()
+            .map_or_else(String::new, |w| format!(" WHEN ({w})"));
+        vec![
+            format!(
+                "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN \
+                 PERFORM pg_advisory_xact_lock(hashtext('rollups:' || \
+                 COALESCE(NEW.workspace_id, OLD.workspace_id)::text)); {body}; RETURN {row}; END $body$"
+            ),
+            format!("CREATE TRIGGER {name} {timing} FOR EACH ROW{when} EXECUTE FUNCTION {name}()"),
+        ]
+    }
 }
