@@ -98,17 +98,27 @@ impl Crm {
     ) -> Result<Aggregates, AppError> {
         let scope = scope(viewer, pipeline, owners);
         let stages = self.stage_facts(viewer, pipeline).await?;
-        let (closed, cycles, lost_reasons) = sql::closed(&self.db, &scope, &period).await?;
+        // Independent reads of the rollups: side by side on the pool's connections.
+        let db = &self.db;
+        let ((closed, cycles, lost_reasons), open, forecast, stays, reach, sources, new_deals) = tokio::try_join!(
+            sql::closed(db, &scope, &period),
+            sql::open(db, &scope),
+            sql::forecast(db, &scope, &period),
+            sql::stays(db, &scope, &stages, &period),
+            sql::reach(db, &scope, &stages, &period),
+            sql::sources(db, viewer.workspace_id.0, owners, &period),
+            sql::new_deals(db, &scope, &period),
+        )?;
         Ok(Aggregates {
             closed,
             cycles,
-            open: sql::open(&self.db, &scope).await?,
-            forecast: sql::forecast(&self.db, &scope, &period).await?,
+            open,
+            forecast,
             lost_reasons,
-            stays: sql::stays(&self.db, &scope, &stages, &period).await?,
-            reach: sql::reach(&self.db, &scope, &stages, &period).await?,
-            sources: sql::sources(&self.db, viewer.workspace_id.0, owners, &period).await?,
-            new_deals: sql::new_deals(&self.db, &scope, &period).await?,
+            stays,
+            reach,
+            sources,
+            new_deals,
         }
         .sorted())
     }
@@ -124,13 +134,16 @@ impl Crm {
         current: &Aggregates,
     ) -> Result<Aggregates, AppError> {
         let scope = scope(viewer, pipeline, owners);
-        let (closed, cycles, lost_reasons) = sql::closed(&self.db, &scope, &period).await?;
+        let ((closed, cycles, lost_reasons), new_deals) = tokio::try_join!(
+            sql::closed(&self.db, &scope, &period),
+            sql::new_deals(&self.db, &scope, &period),
+        )?;
         Ok(Aggregates {
             closed,
             cycles,
             open: current.open.clone(),
             lost_reasons,
-            new_deals: sql::new_deals(&self.db, &scope, &period).await?,
+            new_deals,
             ..Aggregates::default()
         }
         .sorted())
