@@ -96,6 +96,16 @@ impl Workspace {
     }
 }
 
+/// The sample's pipeline over all its dates.
+const SAMPLE_PERIOD: &[&str] = &[
+    "--pipeline",
+    "Hardware",
+    "--from",
+    "2016-10-01",
+    "--to",
+    "2017-12-31",
+];
+
 const SAMPLE_MAP: &[&str] = &[
     "--pipeline",
     "Hardware",
@@ -199,14 +209,7 @@ fn the_crm_sample_imports_and_its_figures_match_the_csv(ws: &Workspace) {
     assert!(out.contains("Imported 8800 deals."), "{out}");
 
     let expected = expected_from_csv();
-    let report = ws.report(&[
-        "--pipeline",
-        "Hardware",
-        "--from",
-        "2016-10-01",
-        "--to",
-        "2017-12-31",
-    ]);
+    let report = ws.report(SAMPLE_PERIOD);
     let now = &report["current"];
     assert_eq!(now["won_deals"], expected.won);
     assert_eq!(now["lost_deals"], expected.lost);
@@ -271,14 +274,7 @@ fn the_crm_sample_imports_and_its_figures_match_the_csv(ws: &Workspace) {
     let (ok, out, err) = ws.run(&["migrate", "--rebuild-rollups"]);
     assert!(ok, "{err}");
     assert!(out.contains("Dashboard rollups recounted."), "{out}");
-    let recounted = ws.report(&[
-        "--pipeline",
-        "Hardware",
-        "--from",
-        "2016-10-01",
-        "--to",
-        "2017-12-31",
-    ]);
+    let recounted = ws.report(SAMPLE_PERIOD);
     assert_eq!(recounted["current"], report["current"]);
     assert_eq!(recounted["leaderboard"], report["leaderboard"]);
     assert_eq!(recounted["conversion"], report["conversion"]);

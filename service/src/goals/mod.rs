@@ -77,7 +77,16 @@ impl Crm {
         .await
         .or_internal()?;
         let goal = stored(id, new, &names);
-        let event = goal_event(&txn, actor, id, None, Some(json!(goal))).await?;
+        let subject = format!("goal:{id}");
+        let event = log_change(
+            &txn,
+            actor,
+            EventKind::GoalChanged,
+            subject,
+            None,
+            Some(json!(goal)),
+        )
+        .await?;
         self.commit_and_publish(txn, vec![event]).await?;
         Ok(goal)
     }
@@ -100,7 +109,16 @@ impl Crm {
             .await
             .or_internal()?;
         let before = json!({ "measure": existing.measure, "target": existing.target });
-        let event = goal_event(&txn, actor, id, Some(before), None).await?;
+        let subject = format!("goal:{id}");
+        let event = log_change(
+            &txn,
+            actor,
+            EventKind::GoalChanged,
+            subject,
+            Some(before),
+            None,
+        )
+        .await?;
         self.commit_and_publish(txn, vec![event]).await
     }
 
@@ -269,11 +287,13 @@ async fn goal_owner_names<C: ConnectionTrait>(
     Ok(names)
 }
 
-/// The log entry for a goal set or removed (`goal:<id>`, which the dashboard listens for).
-async fn goal_event<C: ConnectionTrait>(
+/// The log entry for a goal or team set, changed or removed (`goal:<id>`, `team:<id>`:
+/// the dashboard and the teams page listen for both).
+pub(super) async fn log_change<C: ConnectionTrait>(
     conn: &C,
     actor: &CurrentUser,
-    id: Uuid,
+    kind: EventKind,
+    subject: String,
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> Result<domain::event::Event, AppError> {
@@ -282,8 +302,8 @@ async fn goal_event<C: ConnectionTrait>(
         Change {
             workspace_id: actor.workspace_id,
             actor: Some(actor.user_id),
-            kind: EventKind::GoalChanged,
-            subject: format!("goal:{id}"),
+            kind,
+            subject,
             before,
             after,
         },

@@ -1,6 +1,7 @@
 //! Sales teams: managers group reps so figures can be filtered by team and a team can
 //! share a goal. A rep is in at most one team (the membership row is keyed by rep).
 
+use super::log_change;
 use crate::{
     db::OrInternal,
     entity::{goal, sales_team, sales_team_member, user},
@@ -117,7 +118,15 @@ impl Crm {
         .insert(&txn)
         .await
         .map_err(name_taken)?;
-        let event = team_event(&txn, actor, id, None, Some(json!({ "name": name }))).await?;
+        let event = log_change(
+            &txn,
+            actor,
+            EventKind::SalesTeamsChanged,
+            format!("team:{id}"),
+            None,
+            Some(json!({ "name": name })),
+        )
+        .await?;
         self.commit_and_publish(txn, vec![event]).await?;
         Ok(SalesTeam {
             id,
@@ -146,10 +155,11 @@ impl Crm {
         let mut row: sales_team::ActiveModel = existing.into();
         row.name = Set(name.clone());
         row.update(&txn).await.map_err(name_taken)?;
-        let event = team_event(
+        let event = log_change(
             &txn,
             actor,
-            team,
+            EventKind::SalesTeamsChanged,
+            format!("team:{team}"),
             Some(before),
             Some(json!({ "name": name })),
         )
@@ -180,7 +190,15 @@ impl Crm {
             .await
             .or_internal()?;
         let before = json!({ "name": existing.name });
-        let event = team_event(&txn, actor, team, Some(before), None).await?;
+        let event = log_change(
+            &txn,
+            actor,
+            EventKind::SalesTeamsChanged,
+            format!("team:{team}"),
+            Some(before),
+            None,
+        )
+        .await?;
         self.commit_and_publish(txn, vec![event]).await
     }
 
@@ -295,25 +313,4 @@ pub(crate) fn may_organise(actor: &CurrentUser) -> Result<(), AppError> {
     } else {
         Err(AppError::Forbidden)
     }
-}
-
-async fn team_event<C: ConnectionTrait>(
-    conn: &C,
-    actor: &CurrentUser,
-    team: Uuid,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> Result<domain::event::Event, AppError> {
-    append(
-        conn,
-        Change {
-            workspace_id: actor.workspace_id,
-            actor: Some(actor.user_id),
-            kind: EventKind::SalesTeamsChanged,
-            subject: format!("team:{team}"),
-            before,
-            after,
-        },
-    )
-    .await
 }

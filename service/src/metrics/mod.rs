@@ -15,7 +15,7 @@ use domain::{
     account::CurrentUser,
     metrics::{
         Aggregates, Context, Dashboard, DealFact, DealState, LeadFact, MetricsFilter, Period,
-        StageChangeFact, StageFact, WON_REACH,
+        StageChangeFact, StageFact,
     },
     AppError,
 };
@@ -55,8 +55,9 @@ impl Crm {
         };
         let owners = filter.owners(&members);
         let stages = self.stage_facts(viewer, pipeline.id).await?;
+        let scope = scope(viewer, pipeline.id, owners.as_deref());
         let current = self
-            .metrics_aggregates(viewer, pipeline.id, owners.as_deref(), filter.period)
+            .aggregates(viewer, &scope, &stages, filter.period)
             .await?;
         let previous = self
             .headline_aggregates(
@@ -96,18 +97,30 @@ impl Crm {
         owners: Option<&[Uuid]>,
         period: Period,
     ) -> Result<Aggregates, AppError> {
-        let scope = scope(viewer, pipeline, owners);
         let stages = self.stage_facts(viewer, pipeline).await?;
+        self.aggregates(viewer, &scope(viewer, pipeline, owners), &stages, period)
+            .await
+    }
+
+    /// The aggregates of one period for a scope whose stages are already loaded.
+    async fn aggregates(
+        &self,
+        viewer: &CurrentUser,
+        scope: &DealScope,
+        stages: &[StageFact],
+        period: Period,
+    ) -> Result<Aggregates, AppError> {
+        let owners = scope.owners.as_deref();
         // Independent reads of the rollups: side by side on the pool's connections.
         let db = &self.db;
         let ((closed, cycles, lost_reasons), open, forecast, stays, reach, sources, new_deals) = tokio::try_join!(
-            sql::closed(db, &scope, &period),
-            sql::open(db, &scope),
-            sql::forecast(db, &scope, &period),
-            sql::stays(db, &scope, &stages, &period),
-            sql::reach(db, &scope, &stages, &period),
+            sql::closed(db, scope, &period),
+            sql::open(db, scope),
+            sql::forecast(db, scope, &period),
+            sql::stays(db, scope, stages, &period),
+            sql::reach(db, scope, stages, &period),
             sql::sources(db, viewer.workspace_id.0, owners, &period),
-            sql::new_deals(db, &scope, &period),
+            sql::new_deals(db, scope, &period),
         )?;
         Ok(Aggregates {
             closed,
@@ -279,10 +292,8 @@ pub(crate) async fn recompute_reach<C: ConnectionTrait>(
     pipeline: Uuid,
 ) -> Result<(), AppError> {
     let sql = Sql::new(&format!(
-        "UPDATE deals SET reach = COALESCE((SELECT MAX(CASE WHEN c.status = 'won' \
-         THEN {WON_REACH} ELSE s.position END) FROM stage_changes c \
-         JOIN stages s ON s.id = c.to_stage_id \
-         WHERE c.deal_id = deals.id AND s.pipeline_id = deals.pipeline_id), -1) WHERE"
+        "UPDATE deals SET reach = {} WHERE",
+        crate::migration::reach_of("deals")
     ))
     .bind(" pipeline_id = ?", pipeline);
     conn.execute_raw(sql.statement(conn.get_database_backend()))

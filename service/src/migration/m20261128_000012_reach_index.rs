@@ -1,5 +1,5 @@
-//! The funnel reads every step of each deal created in the period; a covering index on
-//! (deal, status, stage) answers it without touching the stage-history table itself.
+//! A covering index on each deal's steps (deal, status, stage). Written for the funnel's
+//! walk over the history; since the rollups (migration 13) it serves the reach recounts.
 
 use super::index;
 use sea_orm_migration::prelude::*;

@@ -31,11 +31,8 @@ impl MigrationTrait for Migration {
         let sql = Dialect(manager.get_database_backend());
         db.execute_unprepared("ALTER TABLE deals ADD COLUMN reach INTEGER NOT NULL DEFAULT -1")
             .await?;
-        db.execute_unprepared(&format!(
-            "UPDATE deals SET reach = {}",
-            sql.reach_of("deals")
-        ))
-        .await?;
+        db.execute_unprepared(&format!("UPDATE deals SET reach = {}", reach_of("deals")))
+            .await?;
         for statement in sql.tables() {
             db.execute_unprepared(&statement).await?;
         }
@@ -54,15 +51,23 @@ impl MigrationTrait for Migration {
 /// against a recount.
 pub(crate) fn rebuild(backend: DbBackend) -> Vec<String> {
     let sql = Dialect(backend);
-    let mut statements = vec![format!(
-        "UPDATE deals SET reach = {}",
-        sql.reach_of("deals")
-    )];
+    let mut statements = vec![format!("UPDATE deals SET reach = {}", reach_of("deals"))];
     let mut tables: Vec<&str> = sql.deal_rollups("d").iter().map(|r| r.table).collect();
     tables.push(sql.stay_rollup("c", String::new()).table);
     statements.extend(tables.iter().map(|t| format!("DELETE FROM {t}")));
     statements.extend(sql.backfill());
     statements
+}
+
+/// The furthest position the deal `d` reached in its own pipeline, from its history
+/// (the same words in both dialects): the backfill, the recount and
+/// `metrics::recompute_reach` after stages move.
+pub(crate) fn reach_of(d: &str) -> String {
+    format!(
+        "COALESCE((SELECT MAX(CASE WHEN c.status = 'won' THEN {WON_REACH} ELSE s.position END) \
+         FROM stage_changes c JOIN stages s ON s.id = c.to_stage_id \
+         WHERE c.deal_id = {d}.id AND s.pipeline_id = {d}.pipeline_id), -1)"
+    )
 }
 
 /// The same statements in SQLite's and PostgreSQL's words.
@@ -115,15 +120,6 @@ impl Dialect {
             }
         };
         format!("({} - {})", epoch(to), epoch(from))
-    }
-
-    /// The furthest position the deal `d` reached in its own pipeline, from its history.
-    fn reach_of(self, d: &str) -> String {
-        format!(
-            "COALESCE((SELECT MAX(CASE WHEN c.status = 'won' THEN {WON_REACH} ELSE s.position END) \
-             FROM stage_changes c JOIN stages s ON s.id = c.to_stage_id \
-             WHERE c.deal_id = {d}.id AND s.pipeline_id = {d}.pipeline_id), -1)"
-        )
     }
 
     /// The id the figures of all owners together are kept under, beside each owner's.
@@ -380,7 +376,7 @@ impl Dialect {
         let reach_again = |c: &str| {
             format!(
                 "UPDATE deals SET reach = {} WHERE id = {c}.deal_id",
-                self.reach_of("deals")
+                reach_of("deals")
             )
         };
         let triggers = [

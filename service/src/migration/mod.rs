@@ -16,7 +16,7 @@ mod m20261128_000011_goals_teams;
 mod m20261128_000012_reach_index;
 mod m20261128_000013_rollups;
 
-pub(crate) use m20261128_000013_rollups::rebuild as rebuild_rollups;
+pub(crate) use m20261128_000013_rollups::{reach_of, rebuild as rebuild_rollups};
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
 pub struct Migrator;
