@@ -71,7 +71,7 @@ pub fn App() -> impl IntoView {
     // and every page works before (or without) the WASM.
     let ssr = SsrMode::Async;
     view! {
-        <Title formatter=|page: String| format!("{page} · Pipewright") />
+        <Title formatter=page_title />
         <Router>
             <AuthProvider>
                 <Routes fallback=|| view! { <NotFound /> }>
@@ -102,6 +102,47 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </AuthProvider>
         </Router>
+    }
+}
+
+/// Every page's document title, "<page> · Pipewright": the one way text reaches the
+/// head. leptos_meta writes the server's `<title>` as given, unescaped, so on the server
+/// the text is escaped here (a deal named `</title><meta …>` stays a name); in the
+/// browser the same formatter feeds `document.title`, which takes plain text.
+pub fn page_title(page: String) -> String {
+    let title = format!("{page} · Pipewright");
+    #[cfg(feature = "ssr")]
+    let title = escape_html(&title);
+    title
+}
+
+/// Text made safe for HTML text and quoted attribute values.
+#[cfg(feature = "ssr")]
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod title_tests {
+    #[test]
+    fn a_hostile_name_stays_text_in_the_title() {
+        let title = super::page_title(
+            r#"</title><meta http-equiv="refresh" content="0;url=https://evil.example/">"#.into(),
+        );
+        assert!(!title.contains('<') && !title.contains('"'), "{title}");
+        assert!(title.starts_with("&lt;/title&gt;&lt;meta http-equiv=&quot;refresh&quot;"));
+        assert!(title.ends_with(" · Pipewright"));
     }
 }
 

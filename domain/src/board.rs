@@ -27,6 +27,17 @@ pub struct DealFilter {
     pub no_next_step: bool,
 }
 
+impl DealFilter {
+    /// Refuses search texts longer than the bound (`limits::SEARCH_MAX`).
+    ///
+    /// # Errors
+    /// `Validation` on `text` or `tag`.
+    pub fn check(&self) -> Result<(), crate::AppError> {
+        crate::limits::check_search("text", &self.text)?;
+        crate::limits::check_search("tag", &self.tag)
+    }
+}
+
 /// A stage as the board and the deal page need it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageInfo {

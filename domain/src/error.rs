@@ -20,6 +20,13 @@ pub enum AppError {
     Conflict(String),
     /// Too many attempts; try again later.
     RateLimited,
+    /// The request could not be read (a malformed id, a wrong type, missing JSON): the
+    /// text says what the parser stumbled on, never anything about the server.
+    Malformed(String),
+    /// The request body is larger than the server accepts.
+    TooLarge,
+    /// The request ran past the server's time budget, or the server is shutting down.
+    Unavailable,
     /// Something broke on the server; details are in its log.
     Internal,
     /// The browser could not reach the server or read its answer.
@@ -32,6 +39,17 @@ impl AppError {
         let mut errors = FieldErrors::default();
         errors.add(field, message);
         AppError::Validation(errors)
+    }
+
+    /// A malformed-request error whose detail is cut to a readable length (a parser may
+    /// quote a 60 KB input back).
+    pub fn malformed(detail: &str) -> Self {
+        const DETAIL_MAX: usize = 200;
+        let mut short: String = detail.chars().take(DETAIL_MAX).collect();
+        if short.len() < detail.len() {
+            short.push('…');
+        }
+        AppError::Malformed(short)
     }
 
     /// The message for `field` when this is a validation error about it.
@@ -51,6 +69,14 @@ impl AppError {
             AppError::Forbidden => "Your role does not allow this.".into(),
             AppError::Conflict(message) => message.clone(),
             AppError::RateLimited => "Too many attempts. Wait a few minutes and try again.".into(),
+            AppError::Malformed(detail) => format!("The request could not be read: {detail}"),
+            AppError::TooLarge => format!(
+                "Request too large: Pipewright accepts at most {} KiB per request.",
+                crate::limits::BODY_MAX_BYTES / 1024
+            ),
+            AppError::Unavailable => {
+                "Pipewright took too long to answer. Please try again in a moment.".into()
+            }
             AppError::Internal => "Something went wrong on our side. Please try again.".into(),
             AppError::Network(_) => "Could not reach Pipewright. Check your connection.".into(),
         }
@@ -77,6 +103,9 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::Conflict(_) => 409,
             AppError::RateLimited => 429,
+            AppError::Malformed(_) => 400,
+            AppError::TooLarge => 413,
+            AppError::Unavailable => 503,
             AppError::Internal => 500,
             AppError::Network(_) => 502,
         }
@@ -112,9 +141,11 @@ mod server_fn_bridge {
                 ServerFnErrorErr::Request(detail)
                 | ServerFnErrorErr::Response(detail)
                 | ServerFnErrorErr::Deserialization(detail) => AppError::Network(detail),
-                // Malformed arguments from a hand-made or broken form.
-                ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                    AppError::invalid("form", "The form was incomplete or malformed.")
+                // Malformed arguments from a hand-made or broken request: 400, with the
+                // parser's words about the input (never about the server), kept short.
+                ServerFnErrorErr::Args(detail) => AppError::malformed(&detail),
+                ServerFnErrorErr::MissingArg(name) => {
+                    AppError::malformed(&format!("missing argument `{name}`"))
                 }
                 _ => AppError::Internal,
             }

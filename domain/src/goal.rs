@@ -138,6 +138,11 @@ impl GoalDraft {
         };
         let starts = day(&mut errors, "starts_on", &self.starts_on);
         let ends = day(&mut errors, "ends_on", &self.ends_on);
+        for (field, date) in [("starts_on", starts), ("ends_on", ends)] {
+            if let Some(date) = date {
+                crate::limits::check_day(&mut errors, field, date);
+            }
+        }
         let period = match (starts, ends) {
             (Some(from), Some(to)) => match Period::new(from, to) {
                 Ok(period) if period.days() > GOAL_MAX_DAYS => {

@@ -143,6 +143,15 @@ impl InboxFilter {
     pub fn is_empty(&self) -> bool {
         *self == InboxFilter::default()
     }
+
+    /// Refuses search texts longer than the bound (`limits::SEARCH_MAX`).
+    ///
+    /// # Errors
+    /// `Validation` on `search` or `campaign`.
+    pub fn check(&self) -> Result<(), crate::AppError> {
+        crate::limits::check_search("search", &self.search)?;
+        crate::limits::check_search("campaign", &self.campaign)
+    }
 }
 
 /// One row of the marketing view: a source or a campaign and what its leads became.

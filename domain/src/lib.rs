@@ -15,6 +15,7 @@ pub mod import;
 pub mod lead;
 pub mod lead_form;
 pub mod lead_rules;
+pub mod limits;
 pub mod live;
 pub mod metrics;
 pub mod money;

@@ -4,6 +4,8 @@ import { newAccount, Pipewright } from "./fixtures/pipewright";
 // Next steps on a deal and My day, at the phone and desktop sizes.
 
 async function openNewDeal(page: Page, title: string) {
+  // "New deal" opens its dialog only once the board has hydrated.
+  await new Pipewright(page).expectHydrated();
   await page.getByRole("button", { name: "New deal" }).click();
   const dialog = page.getByRole("dialog", { name: "New deal" });
   await dialog.getByLabel("Title").fill(title);
@@ -54,6 +56,7 @@ test("a deal's next step is scheduled, completed with its outcome, and the next 
   // The board card shows the next step; a deal without one is marked.
   await page.goto("/pipeline");
   await expect(page.getByRole("link", { name: /^Acme renewal,.*next: Demo for the buying team/ })).toBeVisible();
+  await new Pipewright(page).expectHydrated();
   await page.getByRole("button", { name: "New deal" }).click();
   const dialog = page.getByRole("dialog", { name: "New deal" });
   await dialog.getByLabel("Title").fill("Bare deal");

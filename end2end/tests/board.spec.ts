@@ -6,6 +6,8 @@ const column = (page: Page, stage: string) => page.getByRole("region", { name: s
 const card = (page: Page, title: string) => page.getByRole("link", { name: new RegExp(`^${title},`) });
 
 async function newDeal(page: Page, title: string, value: string) {
+  // "New deal" opens its dialog only once the board has hydrated.
+  await new Pipewright(page).expectHydrated();
   await page.getByRole("button", { name: "New deal" }).click();
   const dialog = page.getByRole("dialog", { name: "New deal" });
   await dialog.getByLabel("Title").fill(title);

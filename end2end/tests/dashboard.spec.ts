@@ -7,6 +7,8 @@ import { joinAsTeammate, newAccount, Pipewright } from "./fixtures/pipewright";
 const figure = (page: Page, name: string) => page.getByRole("group", { name, exact: true });
 
 async function newDeal(page: Page, title: string, value: string) {
+  // "New deal" opens its dialog only once the board has hydrated.
+  await new Pipewright(page).expectHydrated();
   await page.getByRole("button", { name: "New deal" }).click();
   const dialog = page.getByRole("dialog", { name: "New deal" });
   await dialog.getByLabel("Title", { exact: true }).fill(title);
@@ -32,6 +34,8 @@ test("figures follow deals won and lost in another browser, without a reload", a
   await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
 
   await sam.page.goto("/pipeline");
+  // Hydrated first: the card then opens the deal in place, with working buttons.
+  await new Pipewright(sam.page).expectHydrated();
   await sam.page.getByRole("link", { name: /^Initech renewal,/ }).click();
   await sam.page.getByRole("button", { name: "Mark won" }).click();
   await expect(sam.page.getByRole("button", { name: "Reopen" })).toBeVisible();
@@ -42,6 +46,7 @@ test("figures follow deals won and lost in another browser, without a reload", a
   await expect(forecast.getByRole("table")).toContainText("$6,000");
 
   await sam.page.goto("/pipeline");
+  await new Pipewright(sam.page).expectHydrated();
   await sam.page.getByRole("link", { name: /^Globex pilot,/ }).click();
   await sam.page.getByRole("button", { name: "Mark lost" }).click();
   await sam.page.getByLabel("Why was it lost?").selectOption("Chose a competitor");

@@ -5,8 +5,11 @@ import { joinAsTeammate, newAccount, Pipewright } from "./fixtures/pipewright";
 // the dashboard, and the goal's bar fills as deals are won; the dashboard filters by team.
 
 test("a team goal fills as its members win deals, and the dashboard filters by team", async ({ page, browser }) => {
-  await new Pipewright(page).createWorkspace(newAccount());
+  const app = new Pipewright(page);
+  await app.createWorkspace(newAccount());
   await page.goto("/pipeline");
+  // "New deal" opens its dialog only once the board has hydrated.
+  await app.expectHydrated();
   await page.getByRole("button", { name: "New deal" }).click();
   const dialog = page.getByRole("dialog", { name: "New deal" });
   await dialog.getByLabel("Title", { exact: true }).fill("Umbrella expansion");
@@ -17,6 +20,7 @@ test("a team goal fills as its members win deals, and the dashboard filters by t
   // Sam is not in the team: his open deal counts for everyone, not for the team.
   const sam = await joinAsTeammate(page, browser, "Sam Okafor", "Manager");
   await sam.page.goto("/pipeline");
+  await new Pipewright(sam.page).expectHydrated();
   await sam.page.getByRole("button", { name: "New deal" }).click();
   const samsDialog = sam.page.getByRole("dialog", { name: "New deal" });
   await samsDialog.getByLabel("Title", { exact: true }).fill("Sam's pilot");
@@ -54,6 +58,8 @@ test("a team goal fills as its members win deals, and the dashboard filters by t
   await expect(goals).toContainText("0 deals of 2 deals");
 
   await page.goto("/pipeline");
+  // Hydrated first: the card then opens the deal in place, with working buttons.
+  await app.expectHydrated();
   await page.getByRole("link", { name: /^Umbrella expansion,/ }).click();
   await page.getByRole("button", { name: "Mark won" }).click();
   await expect(page.getByRole("button", { name: "Reopen" })).toBeVisible();

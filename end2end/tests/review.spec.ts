@@ -5,6 +5,8 @@ import { newAccount, Pipewright } from "./fixtures/pipewright";
 // reviewed with a comment; the next review shows what slipped since.
 
 async function newDeal(page: Page, title: string, value: string) {
+  // "New deal" opens its dialog only once the board has hydrated.
+  await new Pipewright(page).expectHydrated();
   await page.getByRole("button", { name: "New deal" }).click();
   const dialog = page.getByRole("dialog", { name: "New deal" });
   await dialog.getByLabel("Title", { exact: true }).fill(title);
@@ -16,6 +18,8 @@ async function newDeal(page: Page, title: string, value: string) {
 /** Opens the deal from the board and saves a new expected close date. */
 async function setCloseDate(page: Page, title: string, date: string) {
   await page.goto("/pipeline");
+  // Hydrated first: the card then opens the deal in place, where fields save on change.
+  await new Pipewright(page).expectHydrated();
   await page.getByRole("link", { name: new RegExp(`^${title},`) }).click();
   await page.getByLabel("Expected close date").fill(date);
   await page.getByLabel("Expected close date").press("Enter");

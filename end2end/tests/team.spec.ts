@@ -9,6 +9,7 @@ test("an admin invites a rep, who joins, signs in and cannot manage users", asyn
   await app.openSection("Settings");
   await page.getByRole("link", { name: "Manage users" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
+  await app.expectHydrated();
   const rep = newAccount("sam");
   await page.getByLabel("E-mail").fill(rep.email);
   await page.getByLabel("Role", { exact: true }).selectOption({ label: "Sales rep" });
@@ -46,7 +47,7 @@ test("an admin deactivates a teammate", async ({ page, browser }) => {
   await page.goto("/settings/users");
   // The invite link is shown by the hydrated page; a click before hydration posts the
   // plain form, which (on purpose) never puts the token in a URL.
-  await page.waitForLoadState("networkidle");
+  await app.expectHydrated();
   const rep = newAccount("lee");
   await page.getByLabel("E-mail").fill(rep.email);
   await page.getByRole("button", { name: "Create invite link" }).click();

@@ -5,6 +5,8 @@ import { joinAsTeammate, newAccount, Pipewright } from "./fixtures/pipewright";
 // "no next step" list and reminders, at the phone and desktop sizes.
 
 async function addDeal(page: Page, title: string) {
+  // "New deal" opens its dialog only once the board has hydrated.
+  await new Pipewright(page).expectHydrated();
   await page.getByRole("button", { name: "New deal" }).click();
   const dialog = page.getByRole("dialog", { name: "New deal" });
   await dialog.getByLabel("Title").fill(title);
@@ -89,7 +91,6 @@ test("winning a deal creates the pipeline's follow-up activities", async ({ page
   await expect(page.getByRole("status").filter({ hasText: "Follow-up plan saved." })).toBeVisible();
 
   await page.goto("/pipeline");
-  await page.waitForLoadState("networkidle");
   await openNewDeal(page, "Initech fleet");
   await page.getByRole("button", { name: "Mark won" }).click();
   const planned = page.getByRole("region", { name: "Activities" }).getByRole("list", { name: "Planned" });
@@ -99,7 +100,6 @@ test("winning a deal creates the pipeline's follow-up activities", async ({ page
 });
 
 test("deals without a next step are listed, and a reminder pops up when one comes due", async ({ page }) => {
-  await page.waitForLoadState("networkidle");
   await addDeal(page, "Idle deal");
   await openNewDeal(page, "Busy deal");
   const form = page.getByRole("form", { name: "Schedule an activity" });
@@ -124,7 +124,6 @@ test("deals without a next step are listed, and a reminder pops up when one come
 test("work handed to a teammate from My day reaches them live", async ({ page, browser }) => {
   const sam = await joinAsTeammate(page, browser, "Sam Okafor");
   await page.goto("/pipeline");
-  await page.waitForLoadState("networkidle");
   await openNewDeal(page, "Umbrella renewal");
   const form = page.getByRole("form", { name: "Schedule an activity" });
   await form.getByLabel("What's next").fill("Send the contract");

@@ -6,6 +6,7 @@
 //! per second, latency percentiles in ms and the rows written.
 //!
 //! Usage: form_bench [clients] [seconds]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test or tool may stop on a broken assumption
 
 use app::ssr::AppState;
 use domain::{
@@ -101,7 +102,7 @@ async fn main() -> Result<(), Failure> {
         secure_cookies: false,
         public_url: None,
     };
-    let router = server::router_with(state, u32::MAX);
+    let router = server::router_with(state, u32::MAX, server::live::Stopping::never());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {

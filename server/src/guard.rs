@@ -2,11 +2,10 @@
 //! security headers.
 
 use axum::{
-    body::Body,
     extract::Request,
     http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 
 /// Refuses state-changing requests that a browser marks as coming from another site.
@@ -22,11 +21,7 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
     );
     if !safe && !same_site(request.headers()) {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
-        return (
-            StatusCode::FORBIDDEN,
-            "Cross-site request refused: this action must come from Pipewright itself.",
-        )
-            .into_response();
+        return crate::edge::error_response(&domain::AppError::Forbidden);
     }
     let mut response = next.run(request).await;
     add_security_headers(response.headers_mut());
@@ -64,15 +59,12 @@ fn add_security_headers(headers: &mut HeaderMap) {
     );
 }
 
-/// Turns the body-limit layer's bare 413 into a sentence.
+/// Turns the body-limit layer's bare 413 (a declared length over the bound) into the
+/// one error shape.
 pub async fn explain_too_large(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            Body::from("Request too large: Pipewright accepts at most 64 KiB per request."),
-        )
-            .into_response();
+        return crate::edge::error_response(&domain::AppError::TooLarge);
     }
     response
 }

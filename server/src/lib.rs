@@ -1,6 +1,7 @@
 //! The `pipewright` server: configuration, the axum router and its guards.
 
 pub mod cli;
+pub mod edge;
 pub mod forms;
 pub mod guard;
 pub mod import;

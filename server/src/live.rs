@@ -22,8 +22,11 @@ use domain::{
 };
 use futures_util::{SinkExt, StreamExt};
 use service::{Crm, LiveHub, SessionToken, Subscription};
-use std::time::Duration;
-use tokio::{sync::broadcast::error::RecvError, time::timeout};
+use std::{sync::Arc, time::Duration};
+use tokio::{
+    sync::{broadcast::error::RecvError, watch},
+    time::timeout,
+};
 
 /// A client that has not taken a message within this long is too slow: it is dropped
 /// and catches up from the log when it reconnects.
@@ -34,16 +37,57 @@ const KEEPALIVE: Duration = Duration::from_secs(25);
 /// Client messages allowed per keepalive period before the socket counts as abusive.
 const CLIENT_MESSAGES_MAX: u32 = 60;
 
+/// Largest frame the transport reads. Larger than any message we accept, so a message
+/// over `CLIENT_MESSAGE_MAX` is read and answered with a policy close (1008) that says
+/// why; only beyond this does the transport itself give up (then 1009).
+const TRANSPORT_MESSAGE_MAX: usize = 64 * 1024;
+
 /// Close codes the browser acts on.
 const CLOSE_SIGNED_OUT: u16 = 4401;
 const CLOSE_TOO_SLOW: u16 = 4000;
 const CLOSE_POLICY: u16 = 1008;
+const CLOSE_TOO_BIG: u16 = 1009;
+const CLOSE_GOING_AWAY: u16 = 1001;
 
 /// What the live route needs.
 #[derive(Clone)]
 pub struct LiveState {
     pub crm: Crm,
     pub hub: LiveHub,
+    pub stopping: Stopping,
+}
+
+/// Turns true when the process begins to stop: every socket closes with 1001 so the
+/// browser reconnects (to another process, or this one restarted) and catches up.
+#[derive(Clone)]
+pub struct Stopping {
+    receiver: watch::Receiver<bool>,
+    /// `never()` keeps its own sender: a dropped sender would read as "stop now".
+    _sender: Option<Arc<watch::Sender<bool>>>,
+}
+
+impl Stopping {
+    /// The signal and its sender; send `true` to stop.
+    pub fn channel() -> (watch::Sender<bool>, Stopping) {
+        let (sender, receiver) = watch::channel(false);
+        let stopping = Stopping {
+            receiver,
+            _sender: None,
+        };
+        (sender, stopping)
+    }
+
+    /// A signal that never fires, for tests and tools.
+    pub fn never() -> Stopping {
+        let (sender, mut stopping) = Stopping::channel();
+        stopping._sender = Some(Arc::new(sender));
+        stopping
+    }
+
+    async fn fired(&mut self) {
+        // An error means the sender is gone: the process is going down too.
+        let _ = self.receiver.wait_for(|stopping| *stopping).await;
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -75,8 +119,8 @@ pub async fn socket(
         return unavailable();
     };
     upgrade
-        .max_message_size(CLIENT_MESSAGE_MAX)
-        .max_frame_size(CLIENT_MESSAGE_MAX)
+        .max_message_size(TRANSPORT_MESSAGE_MAX)
+        .max_frame_size(TRANSPORT_MESSAGE_MAX)
         .on_upgrade(move |socket| {
             serve(
                 socket,
@@ -130,11 +174,20 @@ async fn serve(socket: WebSocket, session: Session, subscription: Subscription) 
     let mut keepalive = tokio::time::interval(KEEPALIVE);
     keepalive.tick().await;
     let mut received = 0u32;
+    let mut stopping = session.live.stopping.clone();
     loop {
         tokio::select! {
+            () = stopping.fired() => {
+                end = End::Close(CLOSE_GOING_AWAY, "The server is restarting.");
+                break;
+            }
             incoming = stream.next() => match incoming {
                 Some(Ok(Message::Text(text))) => {
-                    received += 1;
+                    received = received.saturating_add(1);
+                    if text.len() > CLIENT_MESSAGE_MAX {
+                        end = End::Close(CLOSE_POLICY, "Message too long.");
+                        break;
+                    }
                     if received > CLIENT_MESSAGES_MAX {
                         end = End::Close(CLOSE_POLICY, "Too many messages.");
                         break;
@@ -149,7 +202,14 @@ async fn serve(socket: WebSocket, session: Session, subscription: Subscription) 
                     break;
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                Some(Err(error)) => {
+                    // Past the transport's bound the frame is not read at all.
+                    if error.to_string().contains("too long") || error.to_string().contains("too big") {
+                        end = End::Close(CLOSE_TOO_BIG, "Message too long.");
+                    }
+                    break;
+                }
+                Some(Ok(Message::Close(_))) | None => break,
             },
             outgoing = receiver.recv() => match outgoing {
                 Ok(message) => {

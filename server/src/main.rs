@@ -8,6 +8,7 @@ use server::{
         BackupArgs, Cli, Command, DatabaseArgs, DemoArgs, ImportCommand, MigrateArgs, ServeArgs,
         UserCommand, UserCreateArgs, WorkspaceCommand, WorkspaceCreateArgs,
     },
+    live::Stopping,
     router_with,
 };
 use service::{
@@ -15,7 +16,7 @@ use service::{
     demo::{DemoOptions, DEMO_PASSWORD},
     is_postgres, migrate, start_reminders, Crm, CrmSettings, Mailer,
 };
-use std::{net::SocketAddr, process::ExitCode};
+use std::{future::IntoFuture, net::SocketAddr, process::ExitCode};
 use tracing_subscriber::EnvFilter;
 
 type Failure = Box<dyn std::error::Error>;
@@ -127,15 +128,40 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     );
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     println!("Pipewright is running on http://{}", args.addr);
-    axum::serve(
+    let (stop, stopping) = Stopping::channel();
+    let mut stopped = stop.subscribe();
+    let server = axum::serve(
         listener,
-        router_with(state, args.form_posts_per_minute)
+        router_with(state, args.form_posts_per_minute, stopping)
             .into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        println!("Stopping: no new connections; live sockets told to reconnect.");
+        let _ = stop.send(true);
+    });
+    // On SIGTERM or Ctrl-C the server stops accepting and waits for requests in flight,
+    // but never longer than SHUTDOWN_GRACE: what still runs then is abandoned (its
+    // transaction rolls back) and the process exits.
+    let deadline = async move {
+        if stopped.wait_for(|stopping| *stopping).await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        served = server.into_future() => served?,
+        () = deadline => eprintln!(
+            "Stopped after {} s with requests still running; they were abandoned.",
+            SHUTDOWN_GRACE.as_secs()
+        ),
+    }
     Ok(())
 }
+
+/// Longest the server waits for requests in flight once told to stop.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();

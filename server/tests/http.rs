@@ -1,5 +1,6 @@
 //! The HTTP surface end to end, without a socket: sessions, CSRF refusal, tenancy,
 //! and bad input, through the real router.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test or tool may stop on a broken assumption
 
 mod common;
 
@@ -86,7 +87,7 @@ fn a_cross_site_post_to_a_server_function_is_refused() {
                 .unwrap();
             let (status, _, text) = send(&router, request).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {value}");
-            assert!(text.contains("Cross-site request refused"));
+            assert_eq!(text, "\"Forbidden\"", "the one error shape");
         }
         assert!(
             crm.team(&admin).await.unwrap().invites.is_empty(),
@@ -147,15 +148,15 @@ fn bad_requests_get_clear_answers_and_change_nothing() {
             .unwrap();
         let (status, _, text) = send(&router, oversized).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-        assert!(text.contains("64 KiB"));
+        assert_eq!(text, "\"TooLarge\"");
 
         let malformed = form_post("/api/sign_up")
             .body(Body::from("name=only"))
             .unwrap();
         let (status, _, text) = send(&router, malformed).await;
-        assert!(!status.is_success());
+        assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(
-            text.contains("malformed") || text.contains("Validation"),
+            text.contains("Malformed") && text.contains("workspace_name"),
             "{text}"
         );
 
@@ -379,7 +380,7 @@ fn notes_timelines_and_leads_check_the_session_the_workspace_and_the_size() {
         *request.body_mut() = Body::from(huge);
         let (status, _, body) = send(&router, request).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-        assert!(body.contains("64 KiB"), "{body}");
+        assert_eq!(body, "\"TooLarge\"");
 
         let of = serde_json::json!({ "of": { "Deal": deal }, "after": null });
         let (status, _, body) = send(&router, json_post("/api/timeline", &dana, of.clone())).await;

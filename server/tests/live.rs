@@ -1,6 +1,7 @@
 //! The live socket against real `pipewright serve` processes: a change made through one
 //! process reaches a client of another over PostgreSQL, and bad sockets are refused or
 //! closed on their own without disturbing anyone else.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test or tool may stop on a broken assumption
 
 use futures_util::{SinkExt, StreamExt};
 use sea_orm::{ConnectionTrait, Database};
@@ -292,4 +293,61 @@ fn bad_sockets_are_refused_or_closed_alone() {
         assert_eq!(event["after"]["title"], "Still live");
         let _ = std::fs::remove_file(&path);
     });
+}
+
+#[test]
+fn a_long_message_gets_a_policy_close_and_sigterm_closes_every_socket() {
+    runtime().block_on(async {
+        let path =
+            std::env::temp_dir().join(format!("pipewright-live-{}.db", uuid::Uuid::new_v4()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let crm = crm(&url).await;
+        let dana = session(&crm, "dana@acme.com").await;
+        let mut server = serve(&url).await;
+
+        let mut chatty = open_socket(&server.addr, Some(&dana), None)
+            .await
+            .expect("open");
+        assert_eq!(next_json(&mut chatty).await["t"], "hello");
+        let long = format!("{{\"t\":\"view\",\"view\":\"{}\"}}", "x".repeat(2048));
+        chatty.send(Message::text(long)).await.expect("send");
+        assert_eq!(close_code(&mut chatty).await, Some(CloseCode::Policy));
+
+        // SIGTERM: open sockets are told the server is going away, and the process
+        // exits within its grace period (10 s) even with a socket still open.
+        let mut staying = open_socket(&server.addr, Some(&dana), None)
+            .await
+            .expect("open");
+        assert_eq!(next_json(&mut staying).await["t"], "hello");
+        let started = std::time::Instant::now();
+        let signalled = Command::new("kill")
+            .args(["-TERM", &server.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(signalled.success());
+        assert_eq!(close_code(&mut staying).await, Some(CloseCode::Away));
+        loop {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                assert!(status.success(), "a clean exit: {status}");
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(12),
+                "stopped in time"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = std::fs::remove_file(&path);
+    });
+}
+
+/// Reads until the server's close frame; its code.
+async fn close_code(socket: &mut Socket) -> Option<CloseCode> {
+    loop {
+        match timeout(Duration::from_secs(5), socket.next()).await {
+            Ok(Some(Ok(Message::Close(frame)))) => return frame.map(|f| f.code),
+            Ok(Some(Ok(_))) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    }
 }

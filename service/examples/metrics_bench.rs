@@ -6,6 +6,7 @@
 //! that database instead. Prints percentiles in ms.
 //!
 //! Usage: metrics_bench [deals] [reads]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test or tool may stop on a broken assumption
 
 use chrono::{Duration, Utc};
 use domain::{

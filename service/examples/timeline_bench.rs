@@ -4,6 +4,7 @@
 //! and a page deep in its history. Prints percentiles in milliseconds.
 //!
 //! Usage: timeline_bench [events] [reads]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test or tool may stop on a broken assumption
 
 use domain::{
     activity::{ActivityKind, LoggedWork},

@@ -31,8 +31,6 @@ use uuid::Uuid;
 
 /// Picker results at most: a dropdown, not a report.
 const SEARCH_MAX: u64 = 50;
-/// Deep pages are refused rather than scanned: search narrows better than paging.
-const PAGE_MAX: u64 = 10_000;
 
 /// `LOWER(column) LIKE '%text%'`, with the user's `%` and `_` taken literally.
 pub(crate) fn contains<C: ColumnTrait>(column: C, text: &str) -> Expr {
@@ -55,12 +53,10 @@ pub(crate) fn by_name<E: EntityTrait, C: ColumnTrait>(
     query.order_by(Func::lower(column.into_simple_expr()), order)
 }
 
-/// The page's offset, refusing absurd page numbers.
+/// The page's offset, refusing page numbers past `limits::PAGE_MAX` (so the product
+/// cannot overflow).
 pub(crate) fn offset(page: u64) -> Result<u64, AppError> {
-    if page > PAGE_MAX {
-        return Err(AppError::NotFound);
-    }
-    Ok(page * PAGE_SIZE)
+    Ok(domain::limits::check_page(page)?.saturating_mul(PAGE_SIZE))
 }
 
 pub(crate) fn fields(row: &company::Model) -> CompanyFields {
@@ -134,6 +130,7 @@ impl Crm {
         text: &str,
         limit: u64,
     ) -> Result<Vec<(CompanyId, String)>, AppError> {
+        domain::limits::check_search("text", text)?;
         let query = company::Entity::find()
             .filter(company::Column::WorkspaceId.eq(viewer.workspace_id.0))
             .filter(contains(company::Column::Name, text));
@@ -151,7 +148,7 @@ impl Crm {
     /// One page of the workspace's companies matching `text` (name, domain or industry).
     ///
     /// # Errors
-    /// `NotFound` for an absurd page number; `Internal` on database failure.
+    /// `Validation` for a page or search past its bound; `Internal` on database failure.
     pub async fn list_companies(
         &self,
         viewer: &CurrentUser,
@@ -159,6 +156,7 @@ impl Crm {
         sort: ListSort,
         page: u64,
     ) -> Result<ListPage<CompanySummary>, AppError> {
+        domain::limits::check_search("text", text)?;
         let offset = offset(page)?;
         let mut query =
             company::Entity::find().filter(company::Column::WorkspaceId.eq(viewer.workspace_id.0));

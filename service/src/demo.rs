@@ -89,7 +89,13 @@ impl Crm {
         let now = Utc::now();
         let workspace_id = WorkspaceId(Uuid::new_v4());
         // From the new workspace's id, not the seeded generator: every run gets its own.
-        let suffix = workspace_id.0.simple().to_string()[..6].to_owned();
+        let suffix = workspace_id
+            .0
+            .simple()
+            .to_string()
+            .chars()
+            .take(6)
+            .collect::<String>();
         let mail_domain = if self.email_domain_free("northwind.example").await? {
             "northwind.example".to_owned()
         } else {

@@ -1,4 +1,5 @@
 //! Sign-up, sign-in, sessions and their limits, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test or tool may stop on a broken assumption
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Invitations, roles, deactivation and workspace isolation, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test or tool may stop on a broken assumption
 
 mod common;
 

@@ -20,6 +20,10 @@ pub use figures::{
     StageStep, StageTime,
 };
 
+use crate::{
+    limits::{check_day, PERIOD_MAX_DAYS},
+    FieldErrors,
+};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -43,6 +47,27 @@ impl Period {
         Ok(Period { from, to })
     }
 
+    /// Checks a period that arrived from outside (a request, a command line): it starts
+    /// no later than it ends, both days lie in 1970–2100, and it spans at most ten
+    /// years, so the figures' work and size stay bounded whatever was asked.
+    ///
+    /// # Errors
+    /// The problems, on the fields `from` and `to`.
+    pub fn check(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        check_day(&mut errors, "from", self.from);
+        check_day(&mut errors, "to", self.to);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if self.to < self.from {
+            errors.add("to", "The period must end on or after the day it starts.");
+        } else if self.days() > PERIOD_MAX_DAYS {
+            errors.add("to", "Choose a period of at most ten years.");
+        }
+        errors.into_result()
+    }
+
     /// The calendar quarter holding `day`: the dashboard's default.
     pub fn quarter_of(day: NaiveDate) -> Period {
         let first_month = (day.month0() / 3) * 3 + 1;
@@ -54,17 +79,23 @@ impl Period {
         }
     }
 
+    /// Days in the period, both ends included (`signed_duration_since` cannot overflow
+    /// for any two dates chrono can hold).
     pub fn days(&self) -> i64 {
-        (self.to - self.from).num_days() + 1
+        self.to
+            .signed_duration_since(self.from)
+            .num_days()
+            .saturating_add(1)
     }
 
-    /// The same number of days, ending the day before this period starts.
+    /// The same number of days, ending the day before this period starts; clamped to
+    /// the earliest date chrono holds rather than overflowing.
     pub fn previous(&self) -> Period {
-        let to = self.from - Duration::days(1);
-        Period {
-            from: to - Duration::days(self.days() - 1),
-            to,
-        }
+        let to = self.from.pred_opt().unwrap_or(self.from);
+        let from = Duration::try_days(self.days().saturating_sub(1))
+            .and_then(|span| to.checked_sub_signed(span))
+            .unwrap_or(NaiveDate::MIN);
+        Period { from, to }
     }
 
     pub fn contains(&self, day: NaiveDate) -> bool {
@@ -77,7 +108,10 @@ impl Period {
         let mut months = Vec::new();
         while month <= self.to {
             months.push(month.format("%Y-%m").to_string());
-            month = add_months(month, 1);
+            match month.checked_add_months(chrono::Months::new(1)) {
+                Some(next) => month = next,
+                None => break,
+            }
         }
         months
     }

@@ -19,6 +19,11 @@ use tower::ServiceExt;
 /// mode) once, before serving. Building routers while other tests render pages hung
 /// about one run in ten. The timeout turns any hang into a failure.
 pub fn run(test: impl std::future::Future<Output = ()>) {
+    run_within(std::time::Duration::from_secs(60), test);
+}
+
+/// `run` with another time limit, for a test whose length is chosen (the fuzzer's).
+pub fn run_within(limit: std::time::Duration, test: impl std::future::Future<Output = ()>) {
     static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _turn = ONE_AT_A_TIME
         .lock()
@@ -31,9 +36,9 @@ pub fn run(test: impl std::future::Future<Output = ()>) {
             .expect("test runtime")
     });
     RUNTIME.block_on(async {
-        tokio::time::timeout(std::time::Duration::from_secs(60), test)
+        tokio::time::timeout(limit, test)
             .await
-            .expect("test finished within 60 s");
+            .unwrap_or_else(|_| panic!("test finished within {} s", limit.as_secs()));
     });
 }
 
@@ -49,6 +54,36 @@ pub async fn crm() -> Crm {
             password_memory_kib: 1024,
         },
     )
+}
+
+/// A fresh PostgreSQL database, migrated, as the service tests make one: the server
+/// from `PIPEWRIGHT_TEST_POSTGRES` (default: the local trust-auth server). `None` only
+/// when `PIPEWRIGHT_SKIP_POSTGRES=1` asks to skip it; unreachable is a failure.
+pub async fn postgres_crm() -> Option<Crm> {
+    use sea_orm::{ConnectionTrait, Database};
+    if std::env::var("PIPEWRIGHT_SKIP_POSTGRES").as_deref() == Ok("1") {
+        eprintln!("PostgreSQL skipped: PIPEWRIGHT_SKIP_POSTGRES=1");
+        return None;
+    }
+    let server = std::env::var("PIPEWRIGHT_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned());
+    let admin = Database::connect(format!("{server}/postgres"))
+        .await
+        .unwrap_or_else(|err| panic!("PostgreSQL at {server} is required: {err}"));
+    let name = format!("pipewright_http_{}", uuid::Uuid::new_v4().simple());
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    admin.close().await.ok();
+    let db = connect(&format!("{server}/{name}")).await.unwrap();
+    migrate(&db).await.unwrap();
+    Some(Crm::new(
+        db,
+        CrmSettings {
+            password_memory_kib: 1024,
+        },
+    ))
 }
 
 pub fn router(crm: &Crm) -> Router {
@@ -75,7 +110,11 @@ fn state(crm: &Crm, public_url: Option<&str>) -> AppState {
 
 /// The router with a web-form rate limit of `per_minute` posts per address.
 pub fn router_limited(crm: &Crm, per_minute: u32) -> Router {
-    server::router_with(state(crm, None), per_minute)
+    server::router_with(
+        state(crm, None),
+        per_minute,
+        server::live::Stopping::never(),
+    )
 }
 
 pub const HOST: &str = "127.0.0.1:3000";

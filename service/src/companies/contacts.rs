@@ -149,6 +149,7 @@ impl Crm {
         text: &str,
         limit: u64,
     ) -> Result<Vec<(ContactId, String, Option<String>)>, AppError> {
+        domain::limits::check_search("text", text)?;
         let query = contact::Entity::find()
             .filter(contact::Column::WorkspaceId.eq(viewer.workspace_id.0))
             .filter(
@@ -168,7 +169,7 @@ impl Crm {
     /// One page of the workspace's contacts matching `text` (name, e-mail, phone or title).
     ///
     /// # Errors
-    /// `NotFound` for an absurd page number; `Internal` on database failure.
+    /// `Validation` for a page or search past its bound; `Internal` on database failure.
     pub async fn list_contacts(
         &self,
         viewer: &CurrentUser,
@@ -176,6 +177,7 @@ impl Crm {
         sort: ListSort,
         page: u64,
     ) -> Result<ListPage<ContactSummary>, AppError> {
+        domain::limits::check_search("text", text)?;
         let offset = offset(page)?;
         let mut query =
             contact::Entity::find().filter(contact::Column::WorkspaceId.eq(viewer.workspace_id.0));

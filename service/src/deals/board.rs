@@ -30,9 +30,6 @@ fn rotting_of(stages: &[stage::Model]) -> HashMap<Uuid, u16> {
         .collect()
 }
 
-/// The furthest into a column a page request may reach.
-const MAX_OFFSET: u64 = 1_000_000;
-
 /// `LIKE` treats `%` and `_` as wildcards; a search for "50%" means the text.
 fn like_pattern(text: &str) -> String {
     let escaped = text
@@ -125,6 +122,7 @@ impl Crm {
     /// # Errors
     /// `NotFound` for a pipeline of another workspace.
     pub async fn board(&self, viewer: &CurrentUser, filter: DealFilter) -> Result<Board, AppError> {
+        filter.check()?;
         let (pipelines, chosen) = self.pipeline_for(viewer, filter.pipeline).await?;
         let filter = DealFilter {
             pipeline: Some(PipelineId(chosen.id)),
@@ -197,6 +195,7 @@ impl Crm {
         viewer: &CurrentUser,
         filter: DealFilter,
     ) -> Result<Vec<(StageId, ColumnTotals)>, AppError> {
+        filter.check()?;
         let (_, chosen) = self.pipeline_for(viewer, filter.pipeline).await?;
         let filter = DealFilter {
             pipeline: Some(PipelineId(chosen.id)),
@@ -221,8 +220,8 @@ impl Crm {
         stage: StageId,
         offset: u64,
     ) -> Result<Vec<DealCard>, AppError> {
-        // Deeper than anyone scrolls; also keeps the bound OFFSET within i64.
-        let offset = Ord::min(offset, MAX_OFFSET);
+        filter.check()?;
+        let offset = domain::limits::check_offset(offset)?;
         let stage = super::rows::load_stage(&self.db, viewer, stage).await?;
         let stages = stages_of(&self.db, viewer, stage.pipeline_id).await?;
         let filter = DealFilter {

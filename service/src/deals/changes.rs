@@ -151,8 +151,14 @@ pub(super) async fn who_changed<C: ConnectionTrait>(
     }
     let who = match names.join(" and ") {
         none if none.is_empty() => "Someone".to_owned(),
-        // Sentence case when it starts with "you".
-        some => some[..1].to_uppercase() + &some[1..],
+        // Sentence case when it starts with "you" (by chars: a name may start with "É").
+        some => {
+            let mut chars = some.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
     };
     let what = if fields.is_empty() {
         "this deal".to_owned()

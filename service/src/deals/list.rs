@@ -24,15 +24,13 @@ use uuid::Uuid;
 
 /// Rows per page of the list, and the most deals one bulk change touches.
 pub const LIST_PAGE: u64 = 50;
-const BULK_MAX: usize = 200;
-/// Keeps the bound OFFSET within i64 whatever page a client asks for.
-const MAX_PAGE: u64 = 100_000;
+use domain::limits::BULK_MAX;
 
 impl Crm {
     /// One page of deals matching the filter, in the chosen order, with the total count.
     ///
     /// # Errors
-    /// Database failures only.
+    /// `Validation` for a page or search past its bound; database failures.
     pub async fn list_deals(
         &self,
         viewer: &CurrentUser,
@@ -40,6 +38,8 @@ impl Crm {
         sort: DealSort,
         page: u64,
     ) -> Result<DealPage, AppError> {
+        filter.check()?;
+        let page = domain::limits::check_page(page)?;
         let query = matching(viewer, &filter);
         let total = query.clone().count(&self.db).await.or_internal()?;
         let query = match sort {
@@ -60,7 +60,7 @@ impl Crm {
         };
         let rows = query
             .order_by_asc(deal::Column::Id)
-            .offset(page.min(MAX_PAGE).saturating_mul(LIST_PAGE))
+            .offset(page.saturating_mul(LIST_PAGE))
             .limit(LIST_PAGE)
             .all(&self.db)
             .await

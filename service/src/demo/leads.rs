@@ -35,7 +35,7 @@ pub(super) fn contact_form(workspace: Uuid, now: DateTime<Utc>) -> lead_form::Ac
     lead_form::ActiveModel {
         id: Set(Uuid::new_v4()),
         workspace_id: Set(workspace),
-        key: Set(crate::secrets::random_token()[..24].to_owned()),
+        key: Set(crate::secrets::random_token().chars().take(24).collect()),
         name: Set("Contact us".to_owned()),
         fields: Set("name,email,phone,company,message".to_owned()),
         campaign: Set(None),

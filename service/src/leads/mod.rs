@@ -185,12 +185,14 @@ impl Crm {
         filter: &InboxFilter,
         page: u64,
     ) -> Result<Vec<Lead>, AppError> {
+        filter.check()?;
+        let page = domain::limits::check_page(page)?;
         let now = Utc::now();
         let target = target_of(&self.db, viewer.workspace_id).await?;
         let rows = filtered(view_query(viewer, view, now, target), filter)
             .order_by_asc(lead::Column::CreatedAt)
             .order_by_asc(lead::Column::Id)
-            .offset(page * INBOX_PAGE)
+            .offset(page.saturating_mul(INBOX_PAGE))
             .limit(INBOX_PAGE)
             .all(&self.db)
             .await
@@ -207,6 +209,7 @@ impl Crm {
         viewer: &CurrentUser,
         filter: &InboxFilter,
     ) -> Result<InboxCounts, AppError> {
+        filter.check()?;
         let target = target_of(&self.db, viewer.workspace_id).await?;
         counts::view_counts(&self.db, viewer, filter, Utc::now(), target).await
     }

@@ -171,7 +171,7 @@ impl Crm {
             None => lead_form::ActiveModel {
                 id: Set(Uuid::new_v4()),
                 workspace_id: Set(viewer.workspace_id.0),
-                key: Set(random_token()[..24].to_owned()),
+                key: Set(random_token().chars().take(24).collect()),
                 name: Set(setup.name.trim().to_owned()),
                 fields: Set(fields.join(",")),
                 campaign: Set(campaign),

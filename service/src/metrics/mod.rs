@@ -38,12 +38,15 @@ impl Crm {
     /// Every dashboard figure for the filter, with the previous period's headline.
     ///
     /// # Errors
-    /// `NotFound` for a pipeline or owner outside the viewer's workspace.
+    /// `Validation` for a period outside 1970–2100 or longer than ten years; `NotFound`
+    /// for a pipeline or owner outside the viewer's workspace.
     pub async fn dashboard(
         &self,
         viewer: &CurrentUser,
         filter: MetricsFilter,
     ) -> Result<Dashboard, AppError> {
+        // First: the figures' work and size grow with the period's days and months.
+        filter.period.check()?;
         let pipeline = self.metrics_pipeline(viewer, filter.pipeline).await?;
         let names = self.owner_names(viewer).await?;
         if filter.owner.is_some_and(|o| !names.contains_key(&o)) {
@@ -97,6 +100,7 @@ impl Crm {
         owners: Option<&[Uuid]>,
         period: Period,
     ) -> Result<Aggregates, AppError> {
+        period.check()?;
         let stages = self.stage_facts(viewer, pipeline).await?;
         self.aggregates(viewer, &scope(viewer, pipeline, owners), &stages, period)
             .await

@@ -163,15 +163,23 @@ fn DealView(
     activities: Result<Vec<Activity>, AppError>,
     timeline: Result<TimelinePage, AppError>,
 ) -> impl IntoView {
+    // The tab title reads the deal through its `Arc`, not the arena. On the server
+    // leptos_meta calls it after the page has rendered, outside the request's sandboxed
+    // render: the worker's current arena may then be another request's, where an arena
+    // signal reads as disposed (a panic) or as that request's deal.
+    let detail = ArcRwSignal::new(detail);
+    let title = {
+        let detail = detail.clone();
+        move || detail.with(|d| d.title.clone())
+    };
     let state = DealState {
-        detail: RwSignal::new(detail),
+        detail: detail.into(),
         errors: RwSignal::new(FieldErrors::default()),
         banner: RwSignal::new(None),
         saved: RwSignal::new(None),
         conflict: RwSignal::new(None),
         live: use_live(),
     };
-    let title = move || state.detail.with(|d| d.title.clone());
     let here = state.live.map(|live| {
         let deal = state.id();
         let view = format!("deal:{deal}");
