@@ -63,6 +63,19 @@ pub async fn read_whole_body(request: Request, next: Next) -> Response {
         .await
 }
 
+/// The answer when a handler panics: the connection gets a 500 in the one error shape
+/// instead of being dropped, and the panic is logged as an error (tests and the load
+/// bench fail on it). A last line of defence; the lints keep panics out of our code.
+pub fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = %message, "a request handler panicked");
+    error_response(&AppError::Internal)
+}
+
 /// True when the body was cut off by a size limit (ours, or the limit layer's),
 /// rather than broken off by the client.
 fn is_length_limit(error: &(dyn std::error::Error + 'static)) -> bool {

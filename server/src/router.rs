@@ -1,7 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, static files, health check.
 
 use crate::{
-    edge::{api_status, read_whole_body, time_budget},
+    edge::{api_status, panicked, read_whole_body, time_budget},
     forms::{self, FORM_POSTS_PER_MINUTE},
     guard::{explain_too_large, refuse_cross_site},
     live::{socket, LiveState, Stopping},
@@ -10,7 +10,9 @@ use app::{shell, ssr::AppState, App};
 use axum::{middleware, routing::get, Router};
 use domain::limits::BODY_MAX_BYTES;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer};
+use tower_http::{
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
+};
 
 /// Builds the whole router and starts the process's live feed; tests drive it with
 /// `oneshot`. Call inside the Tokio runtime.
@@ -28,8 +30,9 @@ pub fn router_with(state: AppState, form_posts_per_minute: u32, stopping: Stoppi
         crm: state.crm.clone(),
         stopping,
     };
-    // Layers run outside in, from the last added: compression, the time budget, the
-    // body bound (a declared length first, then the bytes as they arrive), statuses.
+    // Layers run outside in, from the last added: compression, a panic's 500, the time
+    // budget, the body bound (a declared length first, then the bytes as they arrive),
+    // statuses.
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/live", get(socket).with_state(live))
@@ -43,6 +46,7 @@ pub fn router_with(state: AppState, form_posts_per_minute: u32, stopping: Stoppi
         .layer(RequestBodyLimitLayer::new(BODY_MAX_BYTES))
         .layer(middleware::from_fn(explain_too_large))
         .layer(middleware::from_fn(time_budget))
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
