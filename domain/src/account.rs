@@ -3,7 +3,9 @@
 use crate::{
     ids::{InviteId, UserId, WorkspaceId},
     role::Role,
-    validation::{check_email, check_name, check_new_password, FieldErrors},
+    validation::{
+        check_email, check_name, check_new_password, FieldErrors, EMAIL_MAX, PASSWORD_MAX,
+    },
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,6 +14,22 @@ use serde::{Deserialize, Serialize};
 pub const INVITE_VALID_DAYS: i64 = 7;
 /// Days a session lasts without being used.
 pub const SESSION_IDLE_DAYS: i64 = 30;
+/// Longest invitation token read: a real one is 64 hex characters.
+pub const INVITE_TOKEN_MAX: usize = 128;
+
+/// An invitation token from a link: refused unread when longer than any real one.
+///
+/// # Errors
+/// `Validation` on `token` for an overlong token.
+pub fn check_invite_token(token: &str) -> Result<(), crate::AppError> {
+    if token.trim().chars().count() > INVITE_TOKEN_MAX {
+        return Err(crate::AppError::invalid(
+            "token",
+            "This invitation link is not valid; ask your admin for a new one.",
+        ));
+    }
+    Ok(())
+}
 
 /// A visitor creating a new workspace; they become its first admin.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,17 +66,25 @@ pub struct SignIn {
 }
 
 impl SignIn {
-    /// Only presence is checked: the shape of a stored password is not a hint to give away.
+    /// Presence, and lengths no account can have (so an overlong password is never
+    /// hashed): the shape of a stored password is not a hint to give away.
     ///
     /// # Errors
-    /// Lists the empty fields.
+    /// Lists the empty and the overlong fields.
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::default();
         if self.email.trim().is_empty() {
             errors.add("email", "Enter your e-mail address.");
+        } else if self.email.trim().chars().count() > EMAIL_MAX {
+            errors.add("email", "That e-mail address is too long.");
         }
         if self.password.is_empty() {
             errors.add("password", "Enter your password.");
+        } else if self.password.chars().count() > PASSWORD_MAX {
+            errors.add(
+                "password",
+                format!("Passwords are at most {PASSWORD_MAX} characters long."),
+            );
         }
         errors.into_result()
     }
@@ -96,6 +122,8 @@ impl AcceptInvite {
         let mut errors = FieldErrors::default();
         if self.token.trim().is_empty() {
             errors.add("token", "This invitation link is incomplete.");
+        } else if let Err(crate::AppError::Validation(problems)) = check_invite_token(&self.token) {
+            errors.0.extend(problems.0);
         }
         check_name(&mut errors, "name", "your name", &self.name);
         check_new_password(&mut errors, "password", &self.password);
@@ -209,6 +237,47 @@ mod tests {
         let errors = member.validate().unwrap_err();
         assert_eq!(errors.0.len(), 1);
         assert!(errors.for_field("password").is_some());
+    }
+
+    #[test]
+    fn sign_in_refuses_lengths_no_account_has() {
+        let longest = SignIn {
+            email: format!("{}@acme.com", "a".repeat(EMAIL_MAX - 9)),
+            password: "p".repeat(PASSWORD_MAX),
+        };
+        assert!(
+            longest.validate().is_ok(),
+            "the limits themselves are accepted"
+        );
+        let over = SignIn {
+            email: format!("{}@acme.com", "a".repeat(EMAIL_MAX - 8)),
+            password: "p".repeat(PASSWORD_MAX + 1),
+        };
+        let errors = over.validate().unwrap_err();
+        assert_eq!(
+            errors.for_field("email"),
+            Some("That e-mail address is too long.")
+        );
+        assert_eq!(
+            errors.for_field("password"),
+            Some("Passwords are at most 128 characters long.")
+        );
+    }
+
+    #[test]
+    fn invitation_tokens_longer_than_any_real_one_are_refused() {
+        assert!(check_invite_token(&"f".repeat(INVITE_TOKEN_MAX)).is_ok());
+        let refused = check_invite_token(&"f".repeat(INVITE_TOKEN_MAX + 1)).unwrap_err();
+        assert_eq!(refused.status_code(), 422);
+        let accept = AcceptInvite {
+            token: "f".repeat(60_000),
+            name: "Dana".into(),
+            password: "correct horse battery".into(),
+        };
+        assert_eq!(
+            accept.validate().unwrap_err().for_field("token"),
+            Some("This invitation link is not valid; ask your admin for a new one.")
+        );
     }
 
     #[test]

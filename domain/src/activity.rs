@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 
 pub const SUBJECT_MAX: usize = 200;
 pub const OUTCOME_MAX: usize = 1000;
+/// Real UTC offsets run from UTC−12 to UTC+14; JavaScript reports them negated, in
+/// minutes (`getTimezoneOffset`): −840 to 720.
+pub const OFFSET_MIN_MINUTES: i32 = -14 * 60;
+pub const OFFSET_MAX_MINUTES: i32 = 12 * 60;
 /// A week: longer is not an activity but a project.
 pub const DURATION_MAX_MINUTES: i32 = 7 * 24 * 60;
 
@@ -156,10 +160,7 @@ pub fn parse_due(due: &LocalTime) -> Result<(DateTime<Utc>, String), String> {
     if !(2000..=2100).contains(&local.year()) {
         return Err("Pick a due date between the years 2000 and 2100.".into());
     }
-    // Real offsets run from UTC−12 to UTC+14.
-    if !(-14 * 60..=12 * 60).contains(&due.offset_minutes) {
-        return Err("That time zone offset does not exist.".into());
-    }
+    check_utc_offset(due.offset_minutes)?;
     let zone = due.time_zone.trim();
     let zone_ok = zone.len() <= 64
         && zone
@@ -170,6 +171,37 @@ pub fn parse_due(due: &LocalTime) -> Result<(DateTime<Utc>, String), String> {
     }
     let utc = local + Duration::minutes(i64::from(due.offset_minutes));
     Ok((utc.and_utc(), zone.to_owned()))
+}
+
+/// A browser's UTC offset in minutes, as `getTimezoneOffset` gives it.
+///
+/// # Errors
+/// A message for an offset no time zone has.
+pub fn check_utc_offset(offset_minutes: i32) -> Result<i32, String> {
+    if (OFFSET_MIN_MINUTES..=OFFSET_MAX_MINUTES).contains(&offset_minutes) {
+        Ok(offset_minutes)
+    } else {
+        Err("That time zone offset does not exist.".into())
+    }
+}
+
+/// What came of a call or meeting, trimmed: at most `OUTCOME_MAX` characters, line
+/// breaks and tabs allowed but no other control characters. Empty means none.
+///
+/// # Errors
+/// A message for a too-long outcome or one with control characters.
+pub fn parse_outcome(outcome: &str) -> Result<String, String> {
+    let outcome = outcome.trim();
+    if outcome.chars().count() > OUTCOME_MAX {
+        Err(format!("Keep the outcome under {OUTCOME_MAX} characters."))
+    } else if outcome
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        Err("Remove the control characters from the outcome.".into())
+    } else {
+        Ok(outcome.to_owned())
+    }
 }
 
 /// Minutes as typed; empty means none.
@@ -295,13 +327,9 @@ impl LoggedWork {
                 format!("Keep it under {SUBJECT_MAX} characters."),
             );
         }
-        let outcome = self.outcome.trim();
-        if outcome.chars().count() > OUTCOME_MAX {
-            errors.add(
-                "outcome",
-                format!("Keep the outcome under {OUTCOME_MAX} characters."),
-            );
-        }
+        let outcome = parse_outcome(&self.outcome)
+            .map_err(|message| errors.add("outcome", message))
+            .unwrap_or_default();
         let next = match &self.next {
             Some(next) => match next.validate() {
                 Ok(valid) => Some(valid),
@@ -315,7 +343,7 @@ impl LoggedWork {
             None => None,
         };
         if errors.is_empty() {
-            Ok((subject.to_owned(), outcome.to_owned(), next))
+            Ok((subject.to_owned(), outcome, next))
         } else {
             Err(errors)
         }
@@ -401,5 +429,48 @@ mod tests {
             .parse::<DateTime<Utc>>()
             .expect("time");
         assert_eq!(due_bucket(later, now, 0), Due::Later);
+    }
+
+    #[test]
+    fn offsets_are_those_of_real_time_zones() {
+        assert_eq!(check_utc_offset(OFFSET_MIN_MINUTES), Ok(-840));
+        assert_eq!(check_utc_offset(OFFSET_MAX_MINUTES), Ok(720));
+        for bad in [
+            i32::MIN,
+            OFFSET_MIN_MINUTES - 1,
+            OFFSET_MAX_MINUTES + 1,
+            i32::MAX,
+        ] {
+            assert_eq!(
+                check_utc_offset(bad),
+                Err("That time zone offset does not exist.".into())
+            );
+        }
+    }
+
+    #[test]
+    fn outcomes_are_bounded_and_plain() {
+        let longest = "é".repeat(OUTCOME_MAX);
+        assert_eq!(parse_outcome(&longest).as_deref(), Ok(longest.as_str()));
+        assert_eq!(
+            parse_outcome("Left a message\nCall back Monday "),
+            Ok("Left a message\nCall back Monday".into())
+        );
+        assert_eq!(
+            parse_outcome(&"x".repeat(OUTCOME_MAX + 1)),
+            Err("Keep the outcome under 1000 characters.".into())
+        );
+        assert_eq!(
+            parse_outcome("bell\u{7}"),
+            Err("Remove the control characters from the outcome.".into())
+        );
+        let work = LoggedWork {
+            deal: DealId(uuid::Uuid::nil()),
+            kind: ActivityKind::Call,
+            subject: "Call: connected".into(),
+            outcome: "x".repeat(OUTCOME_MAX + 1),
+            next: None,
+        };
+        assert!(work.validate().unwrap_err().for_field("outcome").is_some());
     }
 }

@@ -136,6 +136,20 @@ pub enum Outcome {
     Reopen,
 }
 
+impl Outcome {
+    /// A lost reason no longer than any reason a workspace may list.
+    ///
+    /// # Errors
+    /// `Validation` on `lost_reason` when it is too long.
+    pub fn check(&self) -> Result<(), crate::AppError> {
+        match self {
+            Outcome::Lost { reason } => crate::deal::check_lost_reason(reason)
+                .map_err(|message| crate::AppError::invalid("lost_reason", message)),
+            Outcome::Won | Outcome::Reopen => Ok(()),
+        }
+    }
+}
+
 /// A new deal; `changes` carries everything but the title.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewDeal {

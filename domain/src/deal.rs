@@ -24,6 +24,17 @@ pub const VALUE_MAX_CENTS: i64 = 100_000_000_000_000;
 /// Tags on one deal, and the length of each.
 pub const TAGS_MAX: usize = 10;
 pub const TAG_MAX: usize = 30;
+/// The tags as typed, commas and spaces included (the column holds 400).
+pub const TAGS_TEXT_MAX: usize = 400;
+/// Edits one request may make to a deal: every field once, plus a stage's checklist
+/// ticked item by item and a few contacts, with room to spare.
+pub const CHANGES_MAX: usize = 50;
+/// Items one stage's checklist may hold.
+pub const CHECKLIST_MAX: usize = 20;
+/// Items one deal may have ticked: every item of every stage of a full pipeline.
+pub const CHECKED_MAX: usize = crate::pipeline::STAGES_MAX * CHECKLIST_MAX;
+/// Contacts on one deal: a buying committee, not an address book.
+pub const DEAL_CONTACTS_MAX: u64 = 50;
 
 /// A deal field a stage can require before a deal may enter it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -336,6 +347,13 @@ impl DealChange {
 /// One message per bad field.
 pub fn validate_changes(changes: &[DealChange]) -> Result<Vec<ValidChange>, FieldErrors> {
     let mut errors = FieldErrors::default();
+    if changes.len() > CHANGES_MAX {
+        errors.add(
+            "changes",
+            format!("Make at most {CHANGES_MAX} changes to a deal at once."),
+        );
+        return Err(errors);
+    }
     let mut valid = Vec::with_capacity(changes.len());
     for change in changes {
         match change.parse() {
@@ -468,6 +486,11 @@ pub fn parse_text(text: &str, what: &str, max: usize) -> Result<Option<String>, 
 /// # Errors
 /// Too many, too long or containing control characters.
 pub fn parse_tags(tags: &str) -> Result<Vec<String>, String> {
+    if tags.chars().count() > TAGS_TEXT_MAX {
+        return Err(format!(
+            "Keep the tags to {TAGS_TEXT_MAX} characters or fewer."
+        ));
+    }
     let mut parsed: Vec<String> = Vec::new();
     for tag in tags.split(',').map(|t| t.trim().to_lowercase()) {
         if tag.is_empty() || parsed.contains(&tag) {
@@ -477,22 +500,59 @@ pub fn parse_tags(tags: &str) -> Result<Vec<String>, String> {
             return Err(format!("Keep each tag to {TAG_MAX} plain characters."));
         }
         parsed.push(tag);
-    }
-    if parsed.len() > TAGS_MAX {
-        return Err(format!("Use at most {TAGS_MAX} tags."));
+        if parsed.len() > TAGS_MAX {
+            return Err(format!("Use at most {TAGS_MAX} tags."));
+        }
     }
     Ok(parsed)
+}
+
+/// Ticks (`done`) or unticks `item` among a deal's ticked items.
+///
+/// # Errors
+/// Ticking one more item than `CHECKED_MAX` allows.
+pub fn tick(checked: &mut Vec<String>, item: String, done: bool) -> Result<(), String> {
+    checked.retain(|i| *i != item);
+    if done && !item.is_empty() {
+        if checked.len() >= CHECKED_MAX {
+            return Err(format!(
+                "A deal keeps at most {CHECKED_MAX} ticked checklist items; untick some first."
+            ));
+        }
+        checked.push(item);
+    }
+    Ok(())
+}
+
+/// Room for one more contact on a deal that has `existing` others.
+///
+/// # Errors
+/// A message when the deal already has `DEAL_CONTACTS_MAX` contacts.
+pub fn check_contact_room(existing: u64) -> Result<(), String> {
+    if existing >= DEAL_CONTACTS_MAX {
+        return Err(format!(
+            "A deal can have at most {DEAL_CONTACTS_MAX} contacts; remove one first."
+        ));
+    }
+    Ok(())
 }
 
 /// Most reasons a workspace may list, and the length of each (the column holds 120).
 pub const LOST_REASONS_MAX: usize = 30;
 pub const LOST_REASON_MAX: usize = 120;
+/// Lines the lost-reasons box may send, blank ones and repeats included.
+pub const LOST_REASON_LINES_MAX: usize = 100;
 
 /// The workspace's lost reasons, one per line: trimmed, blank lines dropped, each once.
 ///
 /// # Errors
-/// No reason left, too many, or one too long or with control characters.
+/// No reason left, too many lines or reasons, or one too long or with control characters.
 pub fn parse_lost_reasons(lines: &[String]) -> Result<Vec<String>, String> {
+    if lines.len() > LOST_REASON_LINES_MAX {
+        return Err(format!(
+            "Keep the list to {LOST_REASON_LINES_MAX} lines or fewer."
+        ));
+    }
     let mut reasons: Vec<String> = Vec::new();
     for line in lines {
         let Some(reason) = parse_text(line, "each reason", LOST_REASON_MAX)? else {
@@ -501,14 +561,29 @@ pub fn parse_lost_reasons(lines: &[String]) -> Result<Vec<String>, String> {
         if !reasons.iter().any(|r| r.eq_ignore_ascii_case(&reason)) {
             reasons.push(reason);
         }
+        if reasons.len() > LOST_REASONS_MAX {
+            return Err(format!("Keep it to {LOST_REASONS_MAX} reasons."));
+        }
     }
     if reasons.is_empty() {
         Err("Keep at least one reason: a lost deal needs one.".into())
-    } else if reasons.len() > LOST_REASONS_MAX {
-        Err(format!("Keep it to {LOST_REASONS_MAX} reasons."))
     } else {
         Ok(reasons)
     }
+}
+
+/// A lost reason as a close request names it: at most `LOST_REASON_MAX` characters
+/// (it must match one of the workspace's reasons, which are no longer).
+///
+/// # Errors
+/// A message when the reason is too long.
+pub fn check_lost_reason(reason: &str) -> Result<(), String> {
+    if reason.trim().chars().count() > LOST_REASON_MAX {
+        return Err(format!(
+            "Keep the reason to {LOST_REASON_MAX} characters or fewer."
+        ));
+    }
+    Ok(())
 }
 
 /// Whether a deal has gone untouched for longer than its stage allows.

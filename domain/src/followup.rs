@@ -28,6 +28,8 @@ pub fn validate_plan(steps: &[FollowUpStep]) -> Result<Vec<FollowUpStep>, FieldE
     let mut errors = FieldErrors::default();
     if steps.len() > PLAN_MAX {
         errors.add("plan", format!("A plan holds at most {PLAN_MAX} steps."));
+        // Nothing more is read: the list's length is the client's choice.
+        return Err(errors);
     }
     let mut plan = Vec::with_capacity(steps.len());
     for (index, step) in steps.iter().enumerate() {
@@ -37,6 +39,8 @@ pub fn validate_plan(steps: &[FollowUpStep]) -> Result<Vec<FollowUpStep>, FieldE
             errors.add(&field, "Say what the step is, e.g. \"Kickoff call\".");
         } else if subject.chars().count() > SUBJECT_MAX {
             errors.add(&field, format!("Keep it under {SUBJECT_MAX} characters."));
+        } else if subject.chars().any(char::is_control) {
+            errors.add(&field, "Remove the control characters from the step.");
         }
         if !(0..=DAY_MAX).contains(&step.day) {
             errors.add(
@@ -82,5 +86,25 @@ mod tests {
             validate_plan(&[step(-5, "Kickoff"), step(1, " "), step(9999, "x")]).unwrap_err();
         let fields: Vec<_> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["step-1", "step-2", "step-3"]);
+    }
+
+    #[test]
+    fn a_plan_is_bounded_in_steps_and_plain_in_subjects() {
+        let full: Vec<FollowUpStep> = (0..PLAN_MAX).map(|day| step(day as i32, "Call")).collect();
+        assert_eq!(validate_plan(&full).map(|p| p.len()), Ok(PLAN_MAX));
+        let over = vec![step(1, " "); PLAN_MAX + 1];
+        let errors = validate_plan(&over).unwrap_err();
+        assert_eq!(errors.0.len(), 1, "one message, not one per step");
+        assert_eq!(
+            errors.for_field("plan"),
+            Some("A plan holds at most 20 steps.")
+        );
+        let longest = "s".repeat(SUBJECT_MAX);
+        assert!(validate_plan(&[step(1, &longest)]).is_ok());
+        let errors = validate_plan(&[step(1, "Kick\u{7}off")]).unwrap_err();
+        assert_eq!(
+            errors.for_field("step-1"),
+            Some("Remove the control characters from the step.")
+        );
     }
 }

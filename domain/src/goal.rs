@@ -288,6 +288,24 @@ pub struct SalesTeam {
     pub members: Vec<Uuid>,
 }
 
+/// Longest team name (the column holds 60).
+pub const TEAM_NAME_MAX: usize = 60;
+/// Most sales teams a workspace may have: the dashboard's filter lists them all.
+pub const SALES_TEAMS_MAX: usize = 100;
+
+/// Room for another team in a workspace that has `existing`.
+///
+/// # Errors
+/// `Validation` on `name` when the workspace already has `SALES_TEAMS_MAX`.
+pub fn check_team_room(existing: u64) -> Result<(), crate::AppError> {
+    crate::limits::check_room(
+        "name",
+        existing,
+        SALES_TEAMS_MAX,
+        &format!("A workspace can have at most {SALES_TEAMS_MAX} teams."),
+    )
+}
+
 /// Trimmed, 1–60 characters, no control characters.
 ///
 /// # Errors
@@ -296,8 +314,8 @@ pub fn check_team_name(name: &str) -> Result<String, String> {
     let name = name.trim();
     if name.is_empty() {
         Err("Give the team a name.".into())
-    } else if name.chars().count() > 60 {
-        Err("Keep the team name to 60 characters.".into())
+    } else if name.chars().count() > TEAM_NAME_MAX {
+        Err(format!("Keep the team name to {TEAM_NAME_MAX} characters."))
     } else if name.chars().any(char::is_control) {
         Err("Remove the control characters from the name.".into())
     } else {

@@ -17,6 +17,13 @@ pub const TAG_MAX: usize = 200;
 pub const COUNTRY_MAX: usize = 100;
 /// What someone wrote in a form's message box.
 pub const MESSAGE_MAX: usize = 5_000;
+/// A lead's message after merging later submissions into it: past this, later
+/// messages stay in the submissions only.
+pub const MERGED_MESSAGE_MAX: usize = 20_000;
+/// The note on each qualification answer.
+pub const QUALIFICATION_NOTE_MAX: usize = 1_000;
+/// Why a lead was disqualified.
+pub const DISQUALIFY_REASON_MAX: usize = 200;
 
 /// Where a lead came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -355,7 +362,39 @@ impl Default for ScoreWeights {
     }
 }
 
+/// Free text a person typed into a box: line breaks and tabs allowed, no other
+/// control characters.
+fn plain_lines(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 impl Qualification {
+    /// Each note at most `QUALIFICATION_NOTE_MAX` characters of plain text.
+    ///
+    /// # Errors
+    /// A message on `need`, `budget`, `authority` or `timeline` for each bad note.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        for (field, (_, note)) in [
+            ("need", &self.need),
+            ("budget", &self.budget),
+            ("authority", &self.authority),
+            ("timeline", &self.timeline),
+        ] {
+            if note.trim().chars().count() > QUALIFICATION_NOTE_MAX {
+                errors.add(
+                    field,
+                    format!("Keep each note to {QUALIFICATION_NOTE_MAX} characters or fewer."),
+                );
+            } else if !plain_lines(note) {
+                errors.add(field, "Remove the control characters from the note.");
+            }
+        }
+        errors.into_result()
+    }
+
     /// 0–100: the weighted share of criteria met ("partly" counts half).
     pub fn score(&self, weights: ScoreWeights) -> u8 {
         let parts = [
@@ -411,6 +450,63 @@ mod tests {
     }
 
     #[test]
+    fn qualification_notes_are_bounded_and_plain() {
+        let longest = "é".repeat(QUALIFICATION_NOTE_MAX);
+        let mut q = Qualification {
+            need: (Answer::Yes, longest.clone()),
+            budget: (Answer::Partly, "Q3\n\tmaybe".into()),
+            ..Qualification::default()
+        };
+        assert!(q.validate().is_ok());
+        q.need.1.push('x');
+        q.timeline.1 = "soon\u{0}".into();
+        let errors = q.validate().unwrap_err();
+        assert_eq!(
+            errors.for_field("need"),
+            Some("Keep each note to 1000 characters or fewer.")
+        );
+        assert_eq!(
+            errors.for_field("timeline"),
+            Some("Remove the control characters from the note.")
+        );
+        assert!(errors.for_field("budget").is_none());
+    }
+
+    #[test]
+    fn a_disqualify_reason_is_required_and_bounded() {
+        let longest = "r".repeat(DISQUALIFY_REASON_MAX);
+        assert_eq!(
+            parse_disqualify_reason(&format!(" {longest} ")),
+            Ok(longest)
+        );
+        assert_eq!(
+            parse_disqualify_reason(&"r".repeat(DISQUALIFY_REASON_MAX + 1)),
+            Err("Keep the reason to 200 characters or fewer.".into())
+        );
+        assert!(parse_disqualify_reason("  ").is_err());
+        assert!(parse_disqualify_reason("Spam\u{1b}").is_err());
+    }
+
+    #[test]
+    fn merged_messages_stop_growing_at_their_bound() {
+        assert_eq!(merge_message(None, Some("hi")).as_deref(), Some("hi"));
+        assert_eq!(merge_message(Some("hi"), Some("hi")).as_deref(), Some("hi"));
+        assert_eq!(
+            merge_message(Some("a"), Some("b")).as_deref(),
+            Some("a\n\nb")
+        );
+        let had = "a".repeat(MERGED_MESSAGE_MAX - 3);
+        let merged = merge_message(Some(&had), Some("b")).unwrap();
+        assert_eq!(
+            merged.chars().count(),
+            MERGED_MESSAGE_MAX,
+            "the limit itself fits"
+        );
+        let full = merge_message(Some(&merged), Some("c")).unwrap();
+        assert_eq!(full, merged, "past the bound the lead keeps what it has");
+    }
+
+    #[test]
     fn the_score_weighs_each_criterion() {
         let mut q = Qualification::default();
         assert_eq!(q.score(ScoreWeights::default()), 0);
@@ -422,6 +518,42 @@ mod tests {
         q.timeline = (Answer::Yes, String::new());
         q.budget = (Answer::Yes, String::new());
         assert_eq!(q.score(ScoreWeights::default()), 100);
+    }
+}
+
+/// Why a lead is disqualified, trimmed.
+///
+/// # Errors
+/// A message for a missing or too-long reason, or one with control characters.
+pub fn parse_disqualify_reason(reason: &str) -> Result<String, String> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        Err("Say why the lead is disqualified, e.g. “No budget”.".into())
+    } else if reason.chars().count() > DISQUALIFY_REASON_MAX {
+        Err(format!(
+            "Keep the reason to {DISQUALIFY_REASON_MAX} characters or fewer."
+        ))
+    } else if reason.chars().any(char::is_control) {
+        Err("Remove the control characters from the reason.".into())
+    } else {
+        Ok(reason.to_owned())
+    }
+}
+
+/// An open lead's message after another submission from the same person: the new
+/// message is appended while the whole stays within `MERGED_MESSAGE_MAX` characters;
+/// past that the lead keeps what it has (every message is in its submissions).
+pub fn merge_message(had: Option<&str>, new: Option<&str>) -> Option<String> {
+    match (had, new) {
+        (Some(had), Some(new)) if had != new => {
+            let merged = format!("{had}\n\n{new}");
+            Some(if merged.chars().count() <= MERGED_MESSAGE_MAX {
+                merged
+            } else {
+                had.to_owned()
+            })
+        }
+        (had, new) => had.or(new).map(str::to_owned),
     }
 }
 

@@ -12,6 +12,24 @@ use serde::{Deserialize, Serialize};
 pub const HONEYPOT: &str = "website";
 /// Longest form name.
 pub const FORM_NAME_MAX: usize = 80;
+/// Most forms a workspace may publish.
+pub const LEAD_FORMS_MAX: usize = 100;
+/// Most fields one post may send: every form field, every tracking field and the
+/// honeypot, each once.
+pub const POST_FIELDS_MAX: usize = FormField::ALL.len() + TRACKING.len() + 1;
+
+/// Room for another form in a workspace that has `existing`.
+///
+/// # Errors
+/// `Validation` on `name` when the workspace already has `LEAD_FORMS_MAX`.
+pub fn check_form_room(existing: u64) -> Result<(), crate::AppError> {
+    crate::limits::check_room(
+        "name",
+        existing,
+        LEAD_FORMS_MAX,
+        &format!("A workspace can have at most {LEAD_FORMS_MAX} forms; remove one first."),
+    )
+}
 
 /// A field a form can ask for, by its HTML `name`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -129,8 +147,14 @@ impl FormSetup {
                 format!("Keep the name to {FORM_NAME_MAX} characters."),
             );
         }
-        if !self
-            .fields
+        let fields = &self.fields;
+        let repeated = fields
+            .iter()
+            .enumerate()
+            .any(|(i, f)| fields.iter().skip(i + 1).any(|other| other == f));
+        if fields.len() > FormField::ALL.len() || repeated {
+            errors.add("fields", "Ask for each field at most once.");
+        } else if !fields
             .iter()
             .any(|f| matches!(f, FormField::Email | FormField::Phone))
         {
@@ -143,6 +167,11 @@ impl FormSetup {
             errors.add(
                 "campaign",
                 format!("Keep the campaign to {TAG_MAX} characters."),
+            );
+        } else if self.campaign.chars().any(char::is_control) {
+            errors.add(
+                "campaign",
+                "Remove the control characters from the campaign.",
             );
         }
         errors.into_result()
@@ -162,17 +191,25 @@ pub enum Posted {
 /// instead of losing data silently.
 ///
 /// # Errors
-/// Unknown or repeated fields.
+/// More fields than any form sends, unknown or repeated fields.
 pub fn read_post(form: &LeadForm, pairs: &[(String, String)]) -> Result<Posted, FieldErrors> {
     let mut lead = NewLead {
         campaign: form.campaign.clone().unwrap_or_default(),
         ..NewLead::default()
     };
     let mut errors = FieldErrors::default();
+    if pairs.len() > POST_FIELDS_MAX {
+        errors.add(
+            "form",
+            format!("A form sends at most {POST_FIELDS_MAX} fields; this post had more."),
+        );
+        return Err(errors);
+    }
     let mut seen: Vec<&str> = Vec::new();
     for (name, value) in pairs {
         if seen.contains(&name.as_str()) {
-            errors.add(name, format!("\"{name}\" was sent twice."));
+            let name = shorten(name);
+            errors.add(&name, format!("\"{name}\" was sent twice."));
             continue;
         }
         seen.push(name);
@@ -341,6 +378,72 @@ mod tests {
         assert!(html.contains("name=\"website\""));
         assert!(html.contains("<textarea id=\"pw-message\" name=\"message\""));
         assert!(!html.contains("name=\"phone\""));
+    }
+
+    #[test]
+    fn a_post_sends_a_bounded_number_of_fields() {
+        let mut list: Vec<(String, String)> = FormField::ALL
+            .iter()
+            .map(|f| f.key())
+            .chain(TRACKING)
+            .chain([HONEYPOT])
+            .map(|name| (name.to_owned(), String::new()))
+            .collect();
+        let every = LeadForm {
+            fields: FormField::ALL.to_vec(),
+            ..form()
+        };
+        assert_eq!(list.len(), POST_FIELDS_MAX);
+        assert!(read_post(&every, &list).is_ok(), "the limit itself is read");
+        list.push(("name".into(), "again".into()));
+        let errors = read_post(&every, &list).unwrap_err();
+        assert_eq!(errors.0.len(), 1);
+        assert_eq!(
+            errors.for_field("form"),
+            Some("A form sends at most 16 fields; this post had more.")
+        );
+        let long = "n".repeat(1_000);
+        let errors = read_post(&every, &pairs(&[(&long, ""), (&long, "")])).unwrap_err();
+        assert!(errors.0.iter().all(|e| e.field.chars().count() <= 40));
+        assert!(errors.0.iter().all(|e| e.message.chars().count() <= 80));
+    }
+
+    #[test]
+    fn a_form_asks_for_each_field_once() {
+        let setup = FormSetup {
+            name: "Demo".into(),
+            fields: FormField::ALL.to_vec(),
+            campaign: "c".repeat(TAG_MAX),
+        };
+        assert!(setup.validate().is_ok());
+        let repeated = FormSetup {
+            fields: vec![FormField::Email; 1_000],
+            ..setup.clone()
+        };
+        assert_eq!(
+            repeated.validate().unwrap_err().for_field("fields"),
+            Some("Ask for each field at most once.")
+        );
+        let tabbed = FormSetup {
+            campaign: "Spring\twebinar".into(),
+            ..setup
+        };
+        assert_eq!(
+            tabbed.validate().unwrap_err().for_field("campaign"),
+            Some("Remove the control characters from the campaign.")
+        );
+    }
+
+    #[test]
+    fn forms_per_workspace_are_bounded() {
+        assert!(check_form_room(99).is_ok());
+        assert_eq!(
+            check_form_room(100)
+                .unwrap_err()
+                .field_message("name")
+                .as_deref(),
+            Some("A workspace can have at most 100 forms; remove one first.")
+        );
     }
 
     #[test]

@@ -10,6 +10,23 @@ use serde::{Deserialize, Serialize};
 
 /// The longest first-response target: a week.
 pub const RESPONSE_TARGET_MAX: u32 = 7 * 24 * 60;
+/// Most assignment rules a workspace may keep: every capture tries them in turn.
+pub const LEAD_RULES_MAX: usize = 100;
+/// Most people one rule hands leads to, in turn.
+pub const RULE_MEMBERS_MAX: usize = 50;
+
+/// Room for another rule in a workspace that has `existing`.
+///
+/// # Errors
+/// `Validation` on `value` when the workspace already has `LEAD_RULES_MAX`.
+pub fn check_rule_room(existing: u64) -> Result<(), crate::AppError> {
+    crate::limits::check_room(
+        "value",
+        existing,
+        LEAD_RULES_MAX,
+        &format!("A workspace can have at most {LEAD_RULES_MAX} rules; remove one first."),
+    )
+}
 
 /// A workspace's inbox settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,17 +129,37 @@ pub struct NewRule {
 
 impl NewRule {
     /// # Errors
-    /// An empty value, an unknown source, or nobody to hand leads to.
+    /// An empty, long or unknown value, or nobody (or too many people, or someone
+    /// twice) to hand leads to.
     pub fn validate(&self) -> Result<String, FieldErrors> {
         let mut errors = FieldErrors::default();
         let value = self.value.trim();
-        if value.is_empty() || value.chars().count() > TAG_MAX {
+        if value.is_empty() {
             errors.add("value", "Say which value the rule matches.");
+        } else if value.chars().count() > TAG_MAX {
+            errors.add(
+                "value",
+                format!("Keep the value to {TAG_MAX} characters or fewer."),
+            );
+        } else if value.chars().any(char::is_control) {
+            errors.add("value", "Remove the control characters from the value.");
         } else if self.field == RuleField::Source && LeadSource::parse(value).is_none() {
             errors.add("value", "Pick one of the lead sources.");
         }
-        if self.members.is_empty() {
+        let members = &self.members;
+        if members.is_empty() {
             errors.add("members", "Pick at least one person to get these leads.");
+        } else if members.len() > RULE_MEMBERS_MAX {
+            errors.add(
+                "members",
+                format!("Pick at most {RULE_MEMBERS_MAX} people for one rule."),
+            );
+        } else if members
+            .iter()
+            .enumerate()
+            .any(|(i, m)| members.iter().skip(i + 1).any(|other| other == m))
+        {
+            errors.add("members", "Pick each person once.");
         }
         errors.into_result().map(|()| value.to_owned())
     }
@@ -144,13 +181,21 @@ impl InboxFilter {
         *self == InboxFilter::default()
     }
 
-    /// Refuses search texts longer than the bound (`limits::SEARCH_MAX`).
+    /// Refuses search texts longer than the bound (`limits::SEARCH_MAX`) and scores
+    /// that no lead can have.
     ///
     /// # Errors
-    /// `Validation` on `search` or `campaign`.
+    /// `Validation` on `search`, `campaign` or `min_score`.
     pub fn check(&self) -> Result<(), crate::AppError> {
         crate::limits::check_search("search", &self.search)?;
-        crate::limits::check_search("campaign", &self.campaign)
+        crate::limits::check_search("campaign", &self.campaign)?;
+        if self.min_score.is_some_and(|score| score > 100) {
+            return Err(crate::AppError::invalid(
+                "min_score",
+                "Pick a score from 0 to 100.",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -169,20 +214,20 @@ pub struct SourceFigures {
 }
 
 impl SourceFigures {
-    /// Adds won value in one currency.
+    /// Adds won value in one currency (saturating: a sum never wraps round).
     pub fn add_won(&mut self, currency: crate::money::Currency, cents: i64) {
         match self.won_value.iter_mut().find(|(c, _)| *c == currency) {
-            Some((_, total)) => *total += cents,
+            Some((_, total)) => *total = total.saturating_add(cents),
             None => self.won_value.push((currency, cents)),
         }
     }
 
     /// Folds another row's figures into this one.
     pub fn absorb(&mut self, other: SourceFigures) {
-        self.leads += other.leads;
-        self.qualified += other.qualified;
-        self.converted += other.converted;
-        self.won_deals += other.won_deals;
+        self.leads = self.leads.saturating_add(other.leads);
+        self.qualified = self.qualified.saturating_add(other.qualified);
+        self.converted = self.converted.saturating_add(other.converted);
+        self.won_deals = self.won_deals.saturating_add(other.won_deals);
         for (currency, cents) in other.won_value {
             self.add_won(currency, cents);
         }
@@ -204,7 +249,8 @@ impl SourceFigures {
 impl SourceFigures {
     /// Whole percent of `part` in `whole`; `None` when there is nothing to divide.
     pub fn percent(part: u64, whole: u64) -> Option<u64> {
-        (whole > 0).then(|| (part * 100 + whole / 2) / whole)
+        let (part, whole) = (u128::from(part), u128::from(whole));
+        (whole > 0).then(|| u64::try_from((part * 100 + whole / 2) / whole).unwrap_or(u64::MAX))
     }
 }
 
@@ -279,9 +325,84 @@ mod tests {
     }
 
     #[test]
+    fn a_rule_names_a_short_plain_value_and_each_person_once() {
+        let person = |n: u128| UserId(uuid::Uuid::from_u128(n));
+        let rule = NewRule {
+            field: RuleField::Campaign,
+            value: "c".repeat(TAG_MAX),
+            members: (0..RULE_MEMBERS_MAX as u128).map(person).collect(),
+        };
+        assert!(
+            rule.validate().is_ok(),
+            "the limits themselves are accepted"
+        );
+        let long = NewRule {
+            value: "c".repeat(TAG_MAX + 1),
+            ..rule.clone()
+        };
+        assert_eq!(
+            long.validate().unwrap_err().for_field("value"),
+            Some("Keep the value to 200 characters or fewer.")
+        );
+        let crowded = NewRule {
+            members: (0..=RULE_MEMBERS_MAX as u128).map(person).collect(),
+            ..rule.clone()
+        };
+        assert_eq!(
+            crowded.validate().unwrap_err().for_field("members"),
+            Some("Pick at most 50 people for one rule.")
+        );
+        let twice = NewRule {
+            members: vec![person(1), person(1)],
+            ..rule
+        };
+        assert_eq!(
+            twice.validate().unwrap_err().for_field("members"),
+            Some("Pick each person once.")
+        );
+        assert!(check_rule_room(99).is_ok());
+        assert_eq!(
+            check_rule_room(100)
+                .unwrap_err()
+                .field_message("value")
+                .as_deref(),
+            Some("A workspace can have at most 100 rules; remove one first.")
+        );
+    }
+
+    #[test]
+    fn an_inbox_filter_asks_for_a_score_a_lead_can_have() {
+        let filter = InboxFilter {
+            min_score: Some(100),
+            ..InboxFilter::default()
+        };
+        assert!(filter.check().is_ok());
+        let refused = InboxFilter {
+            min_score: Some(101),
+            ..filter
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(
+            refused.field_message("min_score").as_deref(),
+            Some("Pick a score from 0 to 100.")
+        );
+    }
+
+    #[test]
     fn percentages_round_and_never_divide_by_zero() {
         assert_eq!(SourceFigures::percent(1, 3), Some(33));
         assert_eq!(SourceFigures::percent(2, 3), Some(67));
         assert_eq!(SourceFigures::percent(0, 0), None);
+        assert_eq!(SourceFigures::percent(u64::MAX, u64::MAX), Some(100));
+    }
+
+    #[test]
+    fn won_sums_saturate_instead_of_wrapping() {
+        let usd = crate::money::Currency::USD;
+        let mut row = SourceFigures::default();
+        row.add_won(usd, i64::MAX);
+        row.add_won(usd, 1);
+        assert_eq!(row.won_value, vec![(usd, i64::MAX)]);
     }
 }

@@ -94,9 +94,54 @@ pub fn check_search(field: &str, text: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A bulk change of `count` records, refused past `BULK_MAX`.
+///
+/// # Errors
+/// `Validation` on `deals` when too many are picked.
+pub fn check_bulk(count: usize) -> Result<(), AppError> {
+    if count > BULK_MAX {
+        return Err(AppError::invalid(
+            "deals",
+            format!("Pick at most {BULK_MAX} deals at once."),
+        ));
+    }
+    Ok(())
+}
+
+/// Room for one more record in a list a workspace keeps whole (pipelines, teams, forms,
+/// rules): refused once `existing` has reached `max`, with `message` on `field`.
+///
+/// # Errors
+/// `Validation` on `field` when the list is full.
+pub fn check_room(field: &str, existing: u64, max: usize, message: &str) -> Result<(), AppError> {
+    let max = u64::try_from(max).unwrap_or(u64::MAX);
+    if existing >= max {
+        return Err(AppError::invalid(field, message));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bulk_changes_stop_at_their_bound() {
+        assert!(check_bulk(BULK_MAX).is_ok());
+        let refused = check_bulk(BULK_MAX + 1).unwrap_err();
+        assert_eq!(refused.status_code(), 422);
+        assert_eq!(
+            refused.field_message("deals").as_deref(),
+            Some("Pick at most 200 deals at once.")
+        );
+    }
+
+    #[test]
+    fn a_full_list_has_no_room() {
+        assert!(check_room("name", 4, 5, "Full.").is_ok());
+        let refused = check_room("name", 5, 5, "Full.").unwrap_err();
+        assert_eq!(refused.field_message("name").as_deref(), Some("Full."));
+    }
 
     #[test]
     fn pages_and_offsets_stop_at_their_bounds() {

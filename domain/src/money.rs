@@ -13,6 +13,9 @@ MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR 
 SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS \
 UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG";
 
+/// Longest text a refused currency code is quoted back with.
+const CODE_ECHO_MAX: usize = 8;
+
 /// A three-letter ISO 4217 currency code, upper case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -32,7 +35,11 @@ impl Currency {
             [a, b, c] if ISO_4217.split(' ').any(|known| known == code) => {
                 Ok(Currency([*a, *b, *c]))
             }
-            _ => Err(format!("{code:?} is not an ISO 4217 currency code")),
+            // The input is quoted back only when short: a request chooses its length.
+            _ if code.chars().count() <= CODE_ECHO_MAX => {
+                Err(format!("{code:?} is not an ISO 4217 currency code"))
+            }
+            _ => Err("That is not an ISO 4217 currency code".into()),
         }
     }
 
@@ -85,6 +92,15 @@ mod tests {
         assert!(Currency::parse("U$D").is_err());
         assert!(Currency::parse("ÜSD").is_err());
         assert!(Currency::parse("ABC").is_err(), "unknown codes are refused");
+        assert_eq!(
+            Currency::parse("dollars"),
+            Err("\"DOLLARS\" is not an ISO 4217 currency code".into())
+        );
+        assert_eq!(
+            Currency::parse(&"x".repeat(60_000)),
+            Err("That is not an ISO 4217 currency code".into()),
+            "a long input is not quoted back"
+        );
         assert_eq!(
             Currency::parse(" jpy").map(|c| c.to_string()),
             Ok("JPY".into())

@@ -148,6 +148,23 @@ mod weighted_tests {
 
 /// Most stages a pipeline may have: more columns than this stop being a board.
 pub const STAGES_MAX: usize = 20;
+/// Most pipelines a workspace may keep: every page's toolbar lists them all.
+pub const PIPELINES_MAX: usize = 50;
+/// Longest rotting period a stage may set, in days (0 = never).
+pub const ROTTING_DAYS_MAX: u16 = 365;
+
+/// Room for another pipeline in a workspace that has `existing`.
+///
+/// # Errors
+/// `Validation` on `name` when the workspace already has `PIPELINES_MAX`.
+pub fn check_pipeline_room(existing: u64) -> Result<(), crate::AppError> {
+    crate::limits::check_room(
+        "name",
+        existing,
+        PIPELINES_MAX,
+        &format!("A workspace can have at most {PIPELINES_MAX} pipelines."),
+    )
+}
 
 /// A stage as edited in pipeline settings; `id` is `None` for a new stage.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -171,17 +188,28 @@ pub struct SavePipeline {
 }
 
 impl SavePipeline {
-    /// Field keys are `name` and `stage.<index>`.
+    /// Field keys are `name`, `stages`, `relocate` and `stage.<index>`.
     ///
     /// # Errors
-    /// Blank or duplicate names, out-of-range figures, no stages or too many.
+    /// Blank or duplicate names, out-of-range figures, no stages or too many, entry
+    /// criteria that repeat a field or hold too many or malformed checklist items.
     pub fn validate(&self) -> Result<(), crate::FieldErrors> {
         let mut errors = crate::FieldErrors::default();
         crate::validation::check_name(&mut errors, "name", "the pipeline's name", &self.name);
         if self.stages.is_empty() || self.stages.len() > STAGES_MAX {
             errors.add("stages", format!("Keep between 1 and {STAGES_MAX} stages."));
+            // Nothing more is read: the list's length is the client's choice.
+            return errors.into_result();
+        }
+        // A removed stage is one the pipeline had, and it has at most STAGES_MAX.
+        if self.relocate.len() > STAGES_MAX {
+            errors.add(
+                "relocate",
+                format!("Move the deals of at most {STAGES_MAX} removed stages."),
+            );
         }
         let mut seen: Vec<String> = Vec::new();
+        let mut ids: Vec<crate::ids::StageId> = Vec::new();
         for (index, stage) in self.stages.iter().enumerate() {
             let field = format!("stage.{index}");
             crate::validation::check_name(&mut errors, &field, "the stage's name", &stage.name);
@@ -190,24 +218,186 @@ impl SavePipeline {
                 errors.add(&field, "Two stages cannot share a name.");
             }
             seen.push(key);
+            if let Some(id) = stage.id {
+                if ids.contains(&id) {
+                    errors.add(&field, "Each stage can appear only once.");
+                }
+                ids.push(id);
+            }
             if stage.probability > 100 {
                 errors.add(&field, "Win probability is a percentage from 0 to 100.");
             }
-            if stage.rotting_days > 365 {
+            if stage.rotting_days > ROTTING_DAYS_MAX {
                 errors.add(
                     &field,
-                    "Use a rotting period of at most 365 days (0 = never).",
+                    format!("Use a rotting period of at most {ROTTING_DAYS_MAX} days (0 = never)."),
                 );
             }
-            if stage
-                .criteria
-                .checklist
-                .iter()
-                .any(|i| i.chars().count() > 120)
-            {
-                errors.add(&field, "Keep checklist items to 120 characters.");
-            }
+            check_criteria(&mut errors, &field, &stage.criteria);
         }
         errors.into_result()
+    }
+}
+
+/// A stage's entry criteria: each field at most once, and at most `CHECKLIST_MAX`
+/// checklist items, each named in plain text of at most `CHECK_MAX` characters (the
+/// same rule as ticking one on a deal, so every item can be ticked).
+fn check_criteria(
+    errors: &mut crate::FieldErrors,
+    field: &str,
+    criteria: &crate::deal::EntryCriteria,
+) {
+    use crate::deal::{parse_text, DealField, CHECKLIST_MAX, CHECK_MAX};
+    let fields = &criteria.fields;
+    let repeated = fields
+        .iter()
+        .enumerate()
+        .any(|(i, f)| fields.iter().skip(i + 1).any(|other| other == f));
+    if fields.len() > DealField::ALL.len() || repeated {
+        errors.add(field, "Require each field at most once.");
+    }
+    let checklist = &criteria.checklist;
+    if checklist.len() > CHECKLIST_MAX {
+        errors.add(
+            field,
+            format!("Keep the checklist to {CHECKLIST_MAX} items or fewer."),
+        );
+        return;
+    }
+    for item in checklist {
+        match parse_text(item, "checklist items", CHECK_MAX) {
+            Ok(Some(_)) => {}
+            Ok(None) => errors.add(field, "Name every checklist item."),
+            Err(message) => errors.add(field, message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod save_tests {
+    use super::*;
+    use crate::deal::{DealField, EntryCriteria, CHECKLIST_MAX, CHECK_MAX};
+    use crate::ids::{PipelineId, StageId};
+    use uuid::Uuid;
+
+    fn stage(name: &str) -> StageDraft {
+        StageDraft {
+            id: None,
+            name: name.into(),
+            probability: 50,
+            rotting_days: 14,
+            criteria: EntryCriteria::default(),
+        }
+    }
+
+    fn save(stages: Vec<StageDraft>) -> SavePipeline {
+        SavePipeline {
+            pipeline: PipelineId(Uuid::nil()),
+            name: "Sales".into(),
+            stages,
+            relocate: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn too_many_stages_are_refused_before_any_is_read() {
+        let stages: Vec<StageDraft> = (0..STAGES_MAX).map(|i| stage(&format!("S{i}"))).collect();
+        assert!(save(stages).validate().is_ok());
+        let errors = save(vec![stage("Same"); STAGES_MAX + 1])
+            .validate()
+            .unwrap_err();
+        assert_eq!(errors.0.len(), 1);
+        assert_eq!(
+            errors.for_field("stages"),
+            Some("Keep between 1 and 20 stages.")
+        );
+    }
+
+    #[test]
+    fn relocations_are_bounded_by_the_stages_a_pipeline_can_have() {
+        let pair = (StageId(Uuid::nil()), StageId(Uuid::nil()));
+        let mut command = save(vec![stage("Open")]);
+        command.relocate = vec![pair; STAGES_MAX];
+        assert!(command.validate().is_ok());
+        command.relocate.push(pair);
+        assert_eq!(
+            command.validate().unwrap_err().for_field("relocate"),
+            Some("Move the deals of at most 20 removed stages.")
+        );
+    }
+
+    #[test]
+    fn a_stage_appears_once() {
+        let id = Some(StageId(Uuid::from_u128(7)));
+        let (mut a, mut b) = (stage("A"), stage("B"));
+        a.id = id;
+        b.id = id;
+        let errors = save(vec![a, b]).validate().unwrap_err();
+        assert_eq!(
+            errors.for_field("stage.1"),
+            Some("Each stage can appear only once.")
+        );
+    }
+
+    #[test]
+    fn criteria_name_each_field_once_and_keep_checklists_short_and_plain() {
+        let mut every = stage("Every");
+        every.criteria.fields = DealField::ALL.to_vec();
+        every.criteria.checklist = (0..CHECKLIST_MAX).map(|i| format!("Item {i}")).collect();
+        every.criteria.checklist[0] = "x".repeat(CHECK_MAX);
+        assert!(save(vec![every.clone()]).validate().is_ok());
+
+        let mut repeated = stage("Repeated");
+        repeated.criteria.fields = vec![DealField::Value; 1_000];
+        assert_eq!(
+            save(vec![repeated])
+                .validate()
+                .unwrap_err()
+                .for_field("stage.0"),
+            Some("Require each field at most once.")
+        );
+
+        let mut long = every.clone();
+        long.criteria.checklist.push("One too many".into());
+        assert_eq!(
+            save(vec![long])
+                .validate()
+                .unwrap_err()
+                .for_field("stage.0"),
+            Some("Keep the checklist to 20 items or fewer.")
+        );
+
+        let mut wide = every.clone();
+        wide.criteria.checklist[0] = "x".repeat(CHECK_MAX + 1);
+        assert_eq!(
+            save(vec![wide])
+                .validate()
+                .unwrap_err()
+                .for_field("stage.0"),
+            Some("Keep checklist items to 120 characters or fewer.")
+        );
+
+        let mut broken = every;
+        broken.criteria.checklist[1] = "Budget\nconfirmed".into();
+        broken.criteria.checklist[2] = "  ".into();
+        let errors = save(vec![broken]).validate().unwrap_err();
+        let messages: Vec<&str> = errors.0.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "Remove the control characters from checklist items.",
+                "Name every checklist item."
+            ]
+        );
+    }
+
+    #[test]
+    fn pipelines_per_workspace_are_bounded() {
+        assert!(check_pipeline_room(49).is_ok());
+        let refused = check_pipeline_room(50).unwrap_err();
+        assert_eq!(
+            refused.field_message("name").as_deref(),
+            Some("A workspace can have at most 50 pipelines.")
+        );
     }
 }

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 /// Entries per page.
 pub const TIMELINE_PAGE: usize = 25;
+/// Longest cursor key: the keys the server hands out are at most 37 characters.
+pub const CURSOR_KEY_MAX: usize = 64;
 
 /// One field's change, as it read before and after.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,6 +109,20 @@ pub struct TimelineCursor {
 }
 
 impl TimelineCursor {
+    /// A cursor as a request sends it back: its key no longer than any key handed out.
+    ///
+    /// # Errors
+    /// `Validation` on `after` for an overlong key.
+    pub fn check(&self) -> Result<(), crate::AppError> {
+        if self.key.chars().count() > CURSOR_KEY_MAX {
+            return Err(crate::AppError::invalid(
+                "after",
+                "That page of the timeline does not exist; reload the page.",
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether `item` comes after the cursor, i.e. belongs on a later page.
     pub fn admits(&self, item: &TimelineItem) -> bool {
         item.at < self.at || (item.at == self.at && item.key < self.key)
@@ -157,6 +173,23 @@ mod tests {
             who: None,
             entry: Entry::Won,
         }
+    }
+
+    #[test]
+    fn cursor_keys_are_bounded() {
+        let cursor = |key: String| TimelineCursor {
+            at: Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap(),
+            key,
+        };
+        assert!(cursor("a".repeat(CURSOR_KEY_MAX)).check().is_ok());
+        let refused = cursor("a".repeat(CURSOR_KEY_MAX + 1)).check().unwrap_err();
+        assert_eq!(refused.status_code(), 422);
+        assert_eq!(
+            refused.field_message("after").as_deref(),
+            Some("That page of the timeline does not exist; reload the page.")
+        );
+        let longest = format!("a{}", uuid::Uuid::nil());
+        assert!(longest.len() <= CURSOR_KEY_MAX, "every real key fits");
     }
 
     #[test]

@@ -79,7 +79,12 @@ fn page_numbers_and_search_texts_past_their_bounds_are_422() {
         let long = "%_".repeat(30_000);
         let body = json!({ "view": "Unassigned", "filter": filter(&long), "page": 0 });
         let (status, _, text) = send(&router, json_post("/api/inbox", &cookie, body)).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", &text[..80]);
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            text.chars().take(80).collect::<String>()
+        );
         assert!(text.contains("at most 200 characters"), "{text}");
 
         let search = common::form_post("/api/search_companies")

@@ -217,8 +217,10 @@ impl Crm {
     /// What an invitation link offers, for the page that accepts it.
     ///
     /// # Errors
-    /// `NotFound` for an unknown or revoked link; `Conflict` for a used or expired one.
+    /// `Validation` for a token longer than any real one; `NotFound` for an unknown or
+    /// revoked link; `Conflict` for a used or expired one.
     pub async fn invite_details(&self, token: &str) -> Result<InviteDetails, AppError> {
+        domain::account::check_invite_token(token)?;
         let found = usable_invite(&self.db, token).await?;
         let home = workspace::Entity::find_by_id(found.workspace_id)
             .one(&self.db)

@@ -27,38 +27,66 @@ use uuid::Uuid;
 /// becomes `#`.
 const SAFE_LINKS: [&str; 6] = ["https://", "http://", "mailto:", "tel:", "/", "#"];
 
+/// Quotes, lists and list items open at once before deeper ones are rendered flat:
+/// every level a note may write (`note::NESTING_MAX`, a list level being a list and an
+/// item), so only notes stored before that bound lose structure, never their text.
+const RENDER_DEPTH_MAX: usize = 2 * domain::note::NESTING_MAX;
+
+fn is_container(tag: &Tag<'_>) -> bool {
+    matches!(tag, Tag::BlockQuote(_) | Tag::List(_) | Tag::Item)
+}
+
+fn ends_container(tag: &TagEnd) -> bool {
+    matches!(tag, TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item)
+}
+
 /// Renders a note's Markdown to HTML that is safe to insert into a page.
 pub fn render_markdown(body: &str) -> String {
     let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let events = Parser::new_ext(body, options).map(|event| match event {
-        // Raw HTML is shown as the text it is, never parsed by the browser.
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: safe_link(dest_url),
-            title,
-            id,
-        }),
-        // Images would load from anywhere (tracking pixels): show them as links.
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: safe_link(dest_url),
-            title,
-            id,
-        }),
-        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
-        other => other,
-    });
+    // Containers open now; those past `RENDER_DEPTH_MAX` are dropped with their ends.
+    let mut depth = 0_usize;
+    let events = Parser::new_ext(body, options)
+        .filter_map(move |event| match &event {
+            Event::Start(tag) if is_container(tag) => {
+                depth += 1;
+                (depth <= RENDER_DEPTH_MAX).then_some(event)
+            }
+            Event::End(tag) if ends_container(tag) => {
+                let shown = depth <= RENDER_DEPTH_MAX;
+                depth = depth.saturating_sub(1);
+                shown.then_some(event)
+            }
+            _ => Some(event),
+        })
+        .map(|event| match event {
+            // Raw HTML is shown as the text it is, never parsed by the browser.
+            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: safe_link(dest_url),
+                title,
+                id,
+            }),
+            // Images would load from anywhere (tracking pixels): show them as links.
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: safe_link(dest_url),
+                title,
+                id,
+            }),
+            Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
+            other => other,
+        });
     let mut out = String::with_capacity(body.len() * 5 / 4);
     html::push_html(&mut out, events);
     out
@@ -190,7 +218,27 @@ impl Crm {
 
 #[cfg(test)]
 mod tests {
-    use super::render_markdown;
+    use super::{render_markdown, RENDER_DEPTH_MAX};
+
+    #[test]
+    fn nesting_past_the_bound_renders_flat_but_keeps_the_text() {
+        let html = render_markdown(&format!("{}deep words", ">".repeat(20_000)));
+        assert_eq!(html.matches("<blockquote>").count(), RENDER_DEPTH_MAX);
+        assert_eq!(html.matches("</blockquote>").count(), RENDER_DEPTH_MAX);
+        assert!(html.contains("deep words"));
+        let lists = render_markdown(&format!("{}item", "- ".repeat(5_000)));
+        assert_eq!(
+            lists.matches("<ul>").count() + lists.matches("<li>").count(),
+            RENDER_DEPTH_MAX
+        );
+        assert!(lists.contains("item"));
+        let allowed = render_markdown(&format!("{}text", "> ".repeat(16)));
+        assert_eq!(
+            allowed.matches("<blockquote>").count(),
+            16,
+            "within the bound, as written"
+        );
+    }
 
     #[test]
     fn markdown_formats_but_raw_html_stays_text() {

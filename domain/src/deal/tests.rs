@@ -125,3 +125,98 @@ fn rotting_starts_after_the_stage_allowance() {
     assert!(is_rotting(15, 14));
     assert!(!is_rotting(400, 0), "0 days means the stage never rots");
 }
+
+#[test]
+fn a_request_makes_at_most_changes_max_edits() {
+    let at_limit = vec![DealChange::NextStep("Call".into()); CHANGES_MAX];
+    assert!(validate_changes(&at_limit).is_ok());
+    let over = vec![DealChange::NextStep("Call".into()); CHANGES_MAX + 1];
+    let errors = validate_changes(&over).unwrap_err();
+    assert_eq!(errors.0.len(), 1, "one message, not one per change");
+    assert_eq!(
+        errors.for_field("changes"),
+        Some("Make at most 50 changes to a deal at once.")
+    );
+}
+
+#[test]
+fn tags_are_bounded_as_typed_and_stop_at_the_first_extra_tag() {
+    let ten: Vec<String> = (0..TAGS_MAX).map(|i| format!("tag{i}")).collect();
+    assert_eq!(parse_tags(&ten.join(", ")).map(|t| t.len()), Ok(TAGS_MAX));
+    let eleven: Vec<String> = (0..=TAGS_MAX).map(|i| format!("t{i}")).collect();
+    assert_eq!(
+        parse_tags(&eleven.join(",")),
+        Err("Use at most 10 tags.".into())
+    );
+    assert!(
+        parse_tags(&"a".repeat(TAGS_TEXT_MAX)).is_err(),
+        "one tag too long"
+    );
+    assert!(parse_tags(&",".repeat(TAGS_TEXT_MAX)).is_ok());
+    assert_eq!(
+        parse_tags(&",".repeat(TAGS_TEXT_MAX + 1)),
+        Err("Keep the tags to 400 characters or fewer.".into())
+    );
+}
+
+#[test]
+fn lost_reason_lists_are_bounded_in_lines_and_reasons() {
+    let mut lines = vec![String::new(); LOST_REASON_LINES_MAX - 1];
+    lines.push("Price".into());
+    assert_eq!(parse_lost_reasons(&lines), Ok(vec!["Price".to_owned()]));
+    lines.push("Timing".into());
+    assert_eq!(
+        parse_lost_reasons(&lines),
+        Err("Keep the list to 100 lines or fewer.".into())
+    );
+    let thirty: Vec<String> = (0..LOST_REASONS_MAX).map(|i| format!("R{i}")).collect();
+    assert_eq!(parse_lost_reasons(&thirty).map(|r| r.len()), Ok(30));
+    let thirty_one: Vec<String> = (0..=LOST_REASONS_MAX).map(|i| format!("R{i}")).collect();
+    assert_eq!(
+        parse_lost_reasons(&thirty_one),
+        Err("Keep it to 30 reasons.".into())
+    );
+}
+
+#[test]
+fn a_lost_reason_in_a_close_request_is_bounded() {
+    assert!(check_lost_reason(&"r".repeat(LOST_REASON_MAX)).is_ok());
+    assert_eq!(
+        check_lost_reason(&"r".repeat(LOST_REASON_MAX + 1)),
+        Err("Keep the reason to 120 characters or fewer.".into())
+    );
+    let lost = crate::board::Outcome::Lost {
+        reason: "é".repeat(LOST_REASON_MAX + 1),
+    };
+    let refused = lost.check().unwrap_err();
+    assert_eq!(refused.status_code(), 422);
+    assert!(refused.field_message("lost_reason").is_some());
+    assert!(crate::board::Outcome::Won.check().is_ok());
+}
+
+#[test]
+fn a_deal_keeps_a_bounded_number_of_ticked_items() {
+    let mut checked: Vec<String> = (1..CHECKED_MAX).map(|i| format!("item {i}")).collect();
+    assert_eq!(tick(&mut checked, "last".into(), true), Ok(()));
+    assert_eq!(checked.len(), CHECKED_MAX);
+    assert_eq!(
+        tick(&mut checked, "one more".into(), true),
+        Err("A deal keeps at most 400 ticked checklist items; untick some first.".into())
+    );
+    assert_eq!(
+        tick(&mut checked, "last".into(), true),
+        Ok(()),
+        "re-ticking"
+    );
+    assert_eq!(tick(&mut checked, "last".into(), false), Ok(()));
+    assert_eq!(checked.len(), CHECKED_MAX - 1);
+}
+
+#[test]
+fn a_deal_has_a_bounded_number_of_contacts() {
+    assert!(check_contact_room(DEAL_CONTACTS_MAX - 1).is_ok());
+    assert_eq!(
+        check_contact_room(DEAL_CONTACTS_MAX),
+        Err("A deal can have at most 50 contacts; remove one first.".into())
+    );
+}

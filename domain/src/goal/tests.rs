@@ -138,3 +138,21 @@ fn team_names_are_trimmed_and_checked() {
     assert!(check_team_name(&"x".repeat(61)).is_err());
     assert!(check_team_name("a\u{7}b").is_err());
 }
+
+#[test]
+fn team_names_and_teams_are_bounded() {
+    let longest = "t".repeat(TEAM_NAME_MAX);
+    assert_eq!(check_team_name(&longest), Ok(longest));
+    assert_eq!(
+        check_team_name(&"t".repeat(TEAM_NAME_MAX + 1)),
+        Err("Keep the team name to 60 characters.".into())
+    );
+    assert!(check_team_room(99).is_ok());
+    assert_eq!(
+        check_team_room(100)
+            .unwrap_err()
+            .field_message("name")
+            .as_deref(),
+        Some("A workspace can have at most 100 teams.")
+    );
+}

@@ -284,8 +284,15 @@ pub fn read_row(
     let state = outcome.or(stage_outcome).unwrap_or(DealState::Open);
     let stage = stage_cell
         .filter(|_| stage_outcome.is_none())
-        .map(str::to_owned);
-    if stage.is_none() && state == DealState::Open {
+        .and_then(|cell| {
+            note(
+                &mut errors,
+                "stage",
+                parse_text(cell, "the stage name", crate::validation::NAME_MAX),
+            )
+            .flatten()
+        });
+    if stage_cell.is_none() && state == DealState::Open {
         errors.push("stage: an open deal needs a stage".into());
     }
     let mut date = |field: ImportField| {
@@ -299,10 +306,12 @@ pub fn read_row(
         let cell = map.cell(field, row).unwrap_or("");
         note(&mut errors, field.key(), parse_text(cell, field.key(), max)).flatten()
     };
-    let owner = text(ImportField::Owner, 120);
-    let company = text(ImportField::Company, 200);
-    let lost_reason = text(ImportField::LostReason, 200);
-    let source = text(ImportField::Source, 120);
+    // The widths of the records they become: a member's name, a company's name, a
+    // deal's lost reason and source.
+    let owner = text(ImportField::Owner, crate::validation::NAME_MAX);
+    let company = text(ImportField::Company, crate::company::COMPANY_NAME_MAX);
+    let lost_reason = text(ImportField::LostReason, crate::deal::LOST_REASON_MAX);
+    let source = text(ImportField::Source, crate::deal::SOURCE_MAX);
     if state != DealState::Open
         && closed_on.is_none()
         && map.cell(ImportField::Closed, row).is_none()

@@ -174,3 +174,34 @@ fn a_separate_outcome_column_wins_and_mapping_errors_name_the_column() {
     let missing = ColumnMap::resolve(&[], &strings(&["Amount"])).expect_err("refused");
     assert!(missing.iter().any(|e| e.contains("Map a title")));
 }
+
+#[test]
+fn imported_text_is_bounded_by_the_records_it_becomes() {
+    let row = |stage: &str, owner: &str, company: &str| {
+        strings(&["X", owner, "Deal", company, stage, "", "", ""])
+    };
+    let name = "n".repeat(crate::validation::NAME_MAX);
+    let company = "c".repeat(crate::company::COMPANY_NAME_MAX);
+    let draft = read_row(
+        &maven_map(),
+        &row(&name, &name, &company),
+        DateOrder::MonthFirst,
+    )
+    .expect("the limits themselves are accepted");
+    assert_eq!(draft.stage.as_deref(), Some(name.as_str()));
+    let long = format!("{name}n");
+    let reasons = read_row(
+        &maven_map(),
+        &row(&long, &long, &format!("{company}c")),
+        DateOrder::MonthFirst,
+    )
+    .expect_err("refused");
+    assert_eq!(
+        reasons,
+        [
+            "stage: Keep the stage name to 80 characters or fewer.",
+            "owner: Keep owner to 80 characters or fewer.",
+            "company: Keep company to 160 characters or fewer.",
+        ]
+    );
+}

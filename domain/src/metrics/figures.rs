@@ -189,11 +189,13 @@ pub struct Context<'a> {
     pub names: &'a HashMap<Uuid, String>,
 }
 
-/// Adds amounts up per currency, sorted by currency code.
+/// Adds amounts up per currency, sorted by currency code. Sums saturate rather than
+/// wrap: stored values are bounded per deal, not in number.
 fn per_currency(items: impl IntoIterator<Item = (String, i64)>) -> Vec<Amount> {
     let mut sums: BTreeMap<String, i64> = BTreeMap::new();
     for (currency, cents) in items {
-        *sums.entry(currency).or_default() += cents;
+        let sum = sums.entry(currency).or_default();
+        *sum = sum.saturating_add(cents);
     }
     sums.into_iter()
         .map(|(currency, cents)| Amount { currency, cents })
@@ -275,9 +277,10 @@ fn headline(aggregates: &Aggregates, probability: &HashMap<Uuid, u8>) -> Headlin
     let mut by_stage: BTreeMap<(Uuid, String), i64> = BTreeMap::new();
     let mut open_count: BTreeMap<String, u64> = BTreeMap::new();
     for group in &aggregates.open {
-        *by_stage
+        let sum = by_stage
             .entry((group.stage, group.currency.clone()))
-            .or_default() += group.value_cents;
+            .or_default();
+        *sum = sum.saturating_add(group.value_cents);
         *open_count.entry(group.currency.clone()).or_default() += group.deals;
     }
     let weighted_value = per_currency(by_stage.into_iter().map(|((stage, currency), cents)| {
@@ -496,4 +499,23 @@ fn rep<'a>(
         open_deals: 0,
         open_value: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod sum_tests {
+    use super::per_currency;
+
+    #[test]
+    fn sums_per_currency_saturate_instead_of_wrapping() {
+        let sums = per_currency([
+            ("USD".to_owned(), i64::MAX),
+            ("USD".to_owned(), 1),
+            ("EUR".to_owned(), 5),
+        ]);
+        let cents: Vec<(&str, i64)> = sums
+            .iter()
+            .map(|a| (a.currency.as_str(), a.cents))
+            .collect();
+        assert_eq!(cents, [("EUR", 5), ("USD", i64::MAX)]);
+    }
 }

@@ -65,15 +65,16 @@ impl Aggregates {
                         .entry((deal.stage, deal.owner, deal.currency.clone()))
                         .or_default();
                     group.0 += 1;
-                    group.1 += deal.value_cents;
+                    group.1 = group.1.saturating_add(deal.value_cents);
                     if let Some(month) = deal
                         .expected_close_on
                         .map(|d| d.format("%Y-%m").to_string())
                     {
                         if months.contains(&month) {
-                            *forecast
+                            let sum = forecast
                                 .entry((month, Some(deal.stage), deal.currency.clone()))
-                                .or_default() += deal.value_cents;
+                                .or_default();
+                            *sum = sum.saturating_add(deal.value_cents);
                         }
                     }
                 }
@@ -84,14 +85,15 @@ impl Aggregates {
                         .entry((deal.owner, won, deal.currency.clone()))
                         .or_default();
                     group.0 += 1;
-                    group.1 += deal.value_cents;
+                    group.1 = group.1.saturating_add(deal.value_cents);
                     group.2 += days;
                     if won {
                         *cycles.entry(days).or_default() += 1;
                         let month = closed_on.format("%Y-%m").to_string();
-                        *forecast
+                        let sum = forecast
                             .entry((month, None, deal.currency.clone()))
-                            .or_default() += deal.value_cents;
+                            .or_default();
+                        *sum = sum.saturating_add(deal.value_cents);
                     } else {
                         *lost.entry(deal.lost_reason.clone()).or_default() += 1;
                     }

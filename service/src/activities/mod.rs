@@ -15,8 +15,8 @@ use chrono::{Duration, Utc};
 use domain::{
     account::CurrentUser,
     activity::{
-        due_bucket, parse_due, Activity, ActivityKind, Completed, Due, LocalTime, MyDay,
-        NewActivity, ValidActivity, OUTCOME_MAX,
+        check_utc_offset, due_bucket, parse_due, parse_outcome, Activity, ActivityKind, Completed,
+        Due, LocalTime, MyDay, NewActivity, ValidActivity,
     },
     event::{Event, EventKind},
     ids::{CompanyId, ContactId, DealId},
@@ -75,13 +75,8 @@ impl Crm {
         version: i32,
         outcome: String,
     ) -> Result<Completed, AppError> {
-        let outcome = outcome.trim().to_owned();
-        if outcome.chars().count() > OUTCOME_MAX {
-            return Err(AppError::invalid(
-                "outcome",
-                format!("Keep the outcome under {OUTCOME_MAX} characters."),
-            ));
-        }
+        let outcome =
+            parse_outcome(&outcome).map_err(|message| AppError::invalid("outcome", message))?;
         let txn = self.begin_write().await?;
         let row = locked(&txn, viewer, id, version).await?;
         if row.done {
@@ -183,14 +178,15 @@ impl Crm {
     /// managers and admins; others always see their own.
     ///
     /// # Errors
-    /// Database failure.
+    /// `Validation` for an offset no time zone has; database failure.
     pub async fn my_day(
         &self,
         viewer: &CurrentUser,
         offset_minutes: i32,
         team: bool,
     ) -> Result<MyDay, AppError> {
-        let offset = offset_minutes.clamp(-14 * 60, 12 * 60);
+        let offset = check_utc_offset(offset_minutes)
+            .map_err(|message| AppError::invalid("offset_minutes", message))?;
         let now = Utc::now();
         let mut query = activity::Entity::find()
             .filter(activity::Column::WorkspaceId.eq(viewer.workspace_id.0))

@@ -242,6 +242,7 @@ impl Crm {
         filter: DealFilter,
         deal: domain::ids::DealId,
     ) -> Result<Option<(DealCard, StageId)>, AppError> {
+        filter.check()?;
         let Some(row) = matching(viewer, &filter)
             .filter(deal::Column::Id.eq(deal.0))
             .filter(deal::Column::Status.eq("open"))

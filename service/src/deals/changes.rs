@@ -10,7 +10,7 @@ use crate::{
 };
 use domain::{
     account::CurrentUser,
-    deal::{split_lines, DealFacts, ValidChange},
+    deal::{check_contact_room, split_lines, tick, DealFacts, ValidChange},
     AppError,
 };
 use sea_orm::{
@@ -74,6 +74,14 @@ pub(super) async fn apply_changes<C: ConnectionTrait>(
                 if found == 0 {
                     return Err(AppError::invalid("contact", "That contact does not exist."));
                 }
+                let others = deal_contact::Entity::find()
+                    .filter(deal_contact::Column::DealId.eq(row.id))
+                    .filter(deal_contact::Column::ContactId.ne(contact.0))
+                    .count(conn)
+                    .await
+                    .or_internal()?;
+                check_contact_room(others)
+                    .map_err(|message| AppError::invalid("contact", message))?;
                 deal_contact::Entity::delete_many()
                     .filter(deal_contact::Column::DealId.eq(row.id))
                     .filter(deal_contact::Column::ContactId.eq(contact.0))
@@ -100,10 +108,8 @@ pub(super) async fn apply_changes<C: ConnectionTrait>(
             }
             ValidChange::Check(item, done) => {
                 let mut checked = split_lines(&row.checked);
-                checked.retain(|i| *i != item);
-                if done && !item.is_empty() {
-                    checked.push(item);
-                }
+                tick(&mut checked, item, done)
+                    .map_err(|message| AppError::invalid("checklist", message))?;
                 row.checked = checked.join("\n");
             }
         }

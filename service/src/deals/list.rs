@@ -22,9 +22,8 @@ use sea_orm::{
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Rows per page of the list, and the most deals one bulk change touches.
+/// Rows per page of the list (a bulk change touches at most `limits::BULK_MAX` deals).
 pub const LIST_PAGE: u64 = 50;
-use domain::limits::BULK_MAX;
 
 impl Crm {
     /// One page of deals matching the filter, in the chosen order, with the total count.
@@ -114,11 +113,7 @@ impl Crm {
         deals: Vec<(DealId, i32)>,
         change: BulkChange,
     ) -> Result<BulkResult, AppError> {
-        if deals.len() > BULK_MAX {
-            let mut errors = domain::FieldErrors::default();
-            errors.add("deals", format!("Pick at most {BULK_MAX} deals at once."));
-            return Err(AppError::Validation(errors));
-        }
+        domain::limits::check_bulk(deals.len())?;
         let mut result = BulkResult::default();
         for (deal, version) in deals {
             let outcome = match &change {

@@ -437,6 +437,7 @@ impl Crm {
         version: i32,
         outcome: Outcome,
     ) -> Result<Saved, AppError> {
+        outcome.check()?;
         let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
         let mut row = lock_deal(&txn, viewer, id).await?;
         self.merge_or_refuse(&txn, viewer, &row, version, &["status"])

@@ -341,6 +341,7 @@ impl Crm {
             .count(&txn)
             .await
             .or_internal()?;
+        domain::pipeline::check_pipeline_room(count)?;
         let seeded = crate::pipelines::add_pipeline(
             &txn,
             viewer.workspace_id,

@@ -16,7 +16,8 @@ use domain::{
     AppError,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -107,6 +108,12 @@ impl Crm {
         may_organise(actor)?;
         let name = check_team_name(name).map_err(|m| AppError::invalid("name", m))?;
         let txn = self.begin_write().await?;
+        let teams = sales_team::Entity::find()
+            .filter(sales_team::Column::WorkspaceId.eq(actor.workspace_id.0))
+            .count(&txn)
+            .await
+            .or_internal()?;
+        domain::goal::check_team_room(teams)?;
         self.name_is_free(&txn, actor, &name, None).await?;
         let id = Uuid::new_v4();
         sales_team::ActiveModel {

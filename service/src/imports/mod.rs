@@ -21,6 +21,7 @@ use domain::{
     import::DealDraft,
     metrics::DealState,
     money::Currency,
+    pipeline::STAGES_MAX,
     AppError,
 };
 use names::{Companies, Owners};
@@ -122,8 +123,20 @@ impl Crm {
                 .stage_order
                 .iter()
                 .chain(rows.iter().filter_map(|r| r.draft.stage.as_ref()));
+            // A pipeline holds at most `STAGES_MAX` stages (or the ones it has already).
+            let room = STAGES_MAX.max(stages.len());
             for name in named {
+                domain::deal::parse_text(name, "the stage name", domain::validation::NAME_MAX)
+                    .map_err(|message| AppError::invalid("stage", message))?;
                 add_stage(&mut stages, name);
+                if stages.len() > room {
+                    return Err(AppError::invalid(
+                        "stage",
+                        format!(
+                            "A pipeline holds at most {STAGES_MAX} stages; the import names more."
+                        ),
+                    ));
+                }
             }
         }
         let mut placed = Vec::with_capacity(rows.len());

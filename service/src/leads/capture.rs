@@ -11,7 +11,7 @@ use crate::{
 use chrono::Utc;
 use domain::{
     event::EventKind,
-    lead::{Captured, LeadSource, LeadStatus, NewLead, ValidLead},
+    lead::{merge_message, Captured, LeadSource, LeadStatus, NewLead, ValidLead},
     lead_form::{read_post, Posted},
     AppError, UserId, WorkspaceId,
 };
@@ -186,11 +186,9 @@ fn merge(open: lead::Model, valid: &ValidLead, now: chrono::DateTime<Utc>) -> le
     row.company_size = open.company_size.or(valid.company_size);
     row.campaign = fill(&open.campaign, &valid.campaign);
     row.country = fill(&open.country, &valid.country);
-    row.message = match (&open.message, &valid.message) {
-        (Some(had), Some(new)) if had != new => Some(format!("{had}\n\n{new}")),
-        (had, new) => fill(had, new),
-    };
-    row.submissions += 1;
+    // Bounded: past `MERGED_MESSAGE_MAX` later messages stay in the submissions only.
+    row.message = merge_message(open.message.as_deref(), valid.message.as_deref());
+    row.submissions = row.submissions.saturating_add(1);
     // Someone writing again is worth a look now, whatever the snooze said.
     row.snoozed_until = None;
     row.updated_at = now;

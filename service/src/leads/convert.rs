@@ -13,7 +13,7 @@ use chrono::Utc;
 use domain::{
     account::CurrentUser,
     board::NewDeal,
-    deal::{ContactRole, DealChange},
+    deal::{ContactRole, DealChange, SOURCE_MAX},
     event::{Event, EventKind},
     ids::{CompanyId, ContactId, DealId},
     lead::{Answer, ConvertLead, Converted, LeadSource, LeadStatus, Qualification},
@@ -50,10 +50,14 @@ impl Crm {
         };
         let answers: Qualification = serde_json::from_str(&row.qualification).unwrap_or_default();
         let source = LeadSource::parse(&row.source).map_or("Other", LeadSource::label);
+        // A campaign may be longer than a deal's source holds: keep what fits.
         let mut changes = vec![DealChange::Source(
             row.campaign
                 .as_ref()
-                .map_or_else(|| source.to_owned(), |c| format!("{source} · {c}")),
+                .map_or_else(|| source.to_owned(), |c| format!("{source} · {c}"))
+                .chars()
+                .take(SOURCE_MAX)
+                .collect(),
         )];
         if !to.value.trim().is_empty() {
             changes.push(DealChange::Value(to.value.clone()));

@@ -21,7 +21,10 @@ use chrono::{DateTime, Duration, Utc};
 use domain::{
     account::CurrentUser,
     event::{Event, EventKind},
-    lead::{InboxCounts, InboxView, Lead, LeadSource, LeadStatus, Qualification},
+    lead::{
+        parse_disqualify_reason, InboxCounts, InboxView, Lead, LeadSource, LeadStatus,
+        Qualification,
+    },
     lead_rules::InboxFilter,
     AppError, Role, UserId, WorkspaceId,
 };
@@ -36,8 +39,6 @@ use uuid::Uuid;
 
 /// Leads one view page shows.
 pub const INBOX_PAGE: u64 = 50;
-/// Longest disqualification reason.
-const REASON_MAX: usize = 200;
 
 pub(crate) async fn lead_event<C: ConnectionTrait>(
     conn: &C,
@@ -240,7 +241,8 @@ impl Crm {
     /// marketing-qualified; anyone in sales makes it sales-qualified.
     ///
     /// # Errors
-    /// `Validation` for a closed lead or notes over 1,000 characters; `Conflict` when stale.
+    /// `Validation` for a closed lead or a note over `QUALIFICATION_NOTE_MAX` characters;
+    /// `Conflict` when stale.
     pub async fn qualify_lead(
         &self,
         viewer: &CurrentUser,
@@ -248,18 +250,7 @@ impl Crm {
         version: i32,
         answers: Qualification,
     ) -> Result<Lead, AppError> {
-        let notes = [
-            &answers.need.1,
-            &answers.budget.1,
-            &answers.authority.1,
-            &answers.timeline.1,
-        ];
-        if notes.iter().any(|note| note.chars().count() > 1000) {
-            return Err(AppError::invalid(
-                "qualification",
-                "Keep each note under 1,000 characters.",
-            ));
-        }
+        answers.validate().map_err(AppError::Validation)?;
         let txn = self.begin_write().await?;
         let mut row = locked(&txn, viewer, id, version).await?;
         still_open(&row)?;
@@ -292,13 +283,8 @@ impl Crm {
         version: i32,
         reason: String,
     ) -> Result<Lead, AppError> {
-        let reason = reason.trim().to_owned();
-        if reason.is_empty() || reason.chars().count() > REASON_MAX {
-            return Err(AppError::invalid(
-                "reason",
-                format!("Say why, in at most {REASON_MAX} characters."),
-            ));
-        }
+        let reason = parse_disqualify_reason(&reason)
+            .map_err(|message| AppError::invalid("reason", message))?;
         let txn = self.begin_write().await?;
         let mut row = locked(&txn, viewer, id, version).await?;
         still_open(&row)?;

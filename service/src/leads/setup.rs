@@ -15,13 +15,13 @@ use chrono::Utc;
 use domain::{
     account::CurrentUser,
     event::EventKind,
-    lead_form::{FormField, FormSetup, LeadForm},
-    lead_rules::{AssignmentRule, LeadSettings, NewRule, RuleField},
+    lead_form::{check_form_room, FormField, FormSetup, LeadForm},
+    lead_rules::{check_rule_room, AssignmentRule, LeadSettings, NewRule, RuleField},
     AppError, Role, UserId, WorkspaceId,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -167,6 +167,14 @@ impl Crm {
         }
         let campaign = Some(setup.campaign.trim().to_owned()).filter(|c| !c.is_empty());
         let txn = self.begin_write().await?;
+        if id.is_none() {
+            let forms = lead_form::Entity::find()
+                .filter(lead_form::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                .count(&txn)
+                .await
+                .or_internal()?;
+            check_form_room(forms)?;
+        }
         let row = match id {
             None => lead_form::ActiveModel {
                 id: Set(Uuid::new_v4()),
@@ -285,6 +293,13 @@ impl Crm {
         may_edit_routing(viewer)?;
         let value = rule.validate().map_err(AppError::Validation)?;
         let txn = self.begin_write().await?;
+        let rules = lead_rule::Entity::find()
+            .filter(lead_rule::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .count(&txn)
+            .await
+            .or_internal()?;
+        check_rule_room(rules)?;
+        // At most `RULE_MEMBERS_MAX` lookups: the rule's validation bounds the list.
         for member in &rule.members {
             active_member(&txn, viewer, *member, "members").await?;
         }

@@ -40,6 +40,9 @@ impl Crm {
         of: RecordRef,
         after: Option<TimelineCursor>,
     ) -> Result<TimelinePage, AppError> {
+        if let Some(cursor) = &after {
+            cursor.check()?;
+        }
         record_title(&self.db, viewer, of).await?;
         let events = self.timeline_events(viewer, of, after.as_ref()).await?;
         let notes = notes_of(of, after.as_ref())
