@@ -42,12 +42,13 @@ fn trusted_from_url(error: AppError) -> AppError {
         {
             AppError::Validation(errors)
         }
-        AppError::Validation(_) | AppError::Conflict(_) | AppError::Network(_) => {
-            AppError::invalid(
-                "form",
-                "That did not work. Please check the form and try again.",
-            )
-        }
+        AppError::Validation(_)
+        | AppError::Conflict(_)
+        | AppError::Network(_)
+        | AppError::Malformed(_) => AppError::invalid(
+            "form",
+            "That did not work. Please check the form and try again.",
+        ),
         local => local,
     }
 }

@@ -13,8 +13,10 @@ use crate::{
     },
 };
 use domain::company::{self as rules, ContactDetails, ContactSummary, ListSort};
+use domain::ids::CompanyId;
 use domain::note::RecordRef;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -31,17 +33,23 @@ const SORTS: &[ListSort] = &[
 fn CompanyPicker(value: String, server_error: Signal<Option<String>>) -> impl IntoView {
     let text = RwSignal::new(value.clone());
     let touched = RwSignal::new(false);
-    // Runs in the browser only, and only once someone types: no request on page load.
-    let suggestions = LocalResource::new(move || {
+    // Filled in the browser only, once someone types: an effect never runs on the
+    // server, so the page renders with no lookup and nothing pending. (A LocalResource
+    // read here left the server's render waiting on it: the page came back as its
+    // loading placeholder, or panicked reading it after its owner was gone.)
+    let suggestions = RwSignal::new(Vec::<(CompanyId, String)>::new());
+    Effect::new(move |_| {
         let typed = text.get();
-        let wanted = touched.get();
-        async move {
-            if wanted {
-                search_companies(typed).await.unwrap_or_default()
-            } else {
-                Vec::new()
-            }
+        if !touched.get() {
+            return;
         }
+        spawn_local(async move {
+            let found = search_companies(typed.clone()).await.unwrap_or_default();
+            // Only the answer for what the field still says: typing outruns answers.
+            if text.try_get_untracked().as_ref() == Some(&typed) {
+                suggestions.try_set(found);
+            }
+        });
     });
     let error = Signal::derive(move || {
         touched
@@ -67,7 +75,7 @@ fn CompanyPicker(value: String, server_error: Signal<Option<String>>) -> impl In
                 }
             />
             <datalist id="company-suggestions">
-                {move || suggestions.get().unwrap_or_default().into_iter().map(|(_, name)| view! {
+                {move || suggestions.get().into_iter().map(|(_, name)| view! {
                     <option value=name></option>
                 }).collect_view()}
             </datalist>

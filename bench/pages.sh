@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Every page under load: seeds a fresh SQLite file with `pipewright demo --size N`
+# (default 10000), starts the release server with its log in a file, and runs
+# bench/pages.mjs: CLIENTS concurrent clients (default 10) on each page for DURATION
+# seconds (default 20). Fails on any panic in the log, request without an answer, or
+# page served without its content; the log is kept then. Prints the server's peak RSS.
+# Usage: [CLIENTS=10] [DURATION=20] [PAGES=/deals/:id,/contacts] bench/pages.sh [size]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+BIN="$TARGET_DIR/release/pipewright"
+PORT="${PORT:-3197}"
+[ -x "$BIN" ] || { echo "no release build at $BIN (cargo leptos build --release)" >&2; exit 2; }
+WORK=$(mktemp -d)
+URL="sqlite://$WORK/pages.db?mode=rwc"
+"$BIN" demo --size "${1:-10000}" --database-url "$URL" >"$WORK/demo.txt"
+head -1 "$WORK/demo.txt"
+# The demo prints its password and logins; the first admin's ("  Admin     alex…") is used.
+EMAIL=$(awk '$1 == "Admin" { print $2; exit }' "$WORK/demo.txt")
+PASSWORD=$(sed -n 's/.*(password: \(.*\)):.*/\1/p' "$WORK/demo.txt")
+LEPTOS_SITE_ROOT=target/site "$BIN" serve --addr "127.0.0.1:$PORT" --database-url "$URL" \
+  >"$WORK/server.log" 2>&1 &
+PID=$!
+finish() {
+  local status=$?
+  kill "$PID" 2>/dev/null || true
+  wait "$PID" 2>/dev/null || true
+  if [ "$status" -eq 0 ]; then rm -rf "$WORK"; else echo "server log kept in $WORK/server.log" >&2; fi
+}
+trap finish EXIT
+for _ in $(seq 1 40); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.25; done
+curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null
+status=0
+PIPEWRIGHT_URL="http://127.0.0.1:$PORT" SERVER_LOG="$WORK/server.log" LOGIN_EMAIL="$EMAIL" \
+  LOGIN_PASSWORD="$PASSWORD" node bench/pages.mjs || status=$?
+awk '/VmHWM/ { printf "server peak RSS %.1f MiB\n", $2 / 1024 }' "/proc/$PID/status"
+exit "$status"
