@@ -44,12 +44,7 @@ impl AppError {
     /// A malformed-request error whose detail is cut to a readable length (a parser may
     /// quote a 60 KB input back).
     pub fn malformed(detail: &str) -> Self {
-        const DETAIL_MAX: usize = 200;
-        let mut short: String = detail.chars().take(DETAIL_MAX).collect();
-        if short.len() < detail.len() {
-            short.push('…');
-        }
-        AppError::Malformed(short)
+        AppError::Malformed(shorten(detail))
     }
 
     /// The message for `field` when this is a validation error about it.
@@ -112,6 +107,16 @@ impl AppError {
     }
 }
 
+/// A parser's message cut to a readable length (200 characters and an ellipsis).
+fn shorten(detail: &str) -> String {
+    const DETAIL_MAX: usize = 200;
+    let mut short: String = detail.chars().take(DETAIL_MAX).collect();
+    if short.len() < detail.len() {
+        short.push('…');
+    }
+    short
+}
+
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> Self {
         AppError::Validation(errors)
@@ -138,9 +143,12 @@ mod server_fn_bridge {
         fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
             match value {
                 // The request never produced an answer from our code.
+                // Cut short: serde quotes a bad value whole (a 60 KB string) in its message.
                 ServerFnErrorErr::Request(detail)
                 | ServerFnErrorErr::Response(detail)
-                | ServerFnErrorErr::Deserialization(detail) => AppError::Network(detail),
+                | ServerFnErrorErr::Deserialization(detail) => {
+                    AppError::Network(super::shorten(&detail))
+                }
                 // Malformed arguments from a hand-made or broken request: 400, with the
                 // parser's words about the input (never about the server), kept short.
                 ServerFnErrorErr::Args(detail) => AppError::malformed(&detail),

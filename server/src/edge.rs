@@ -59,8 +59,58 @@ pub async fn read_whole_body(request: Request, next: Next) -> Response {
             };
         }
     };
+    let encoding = if parts.headers.get(header::CONTENT_TYPE).is_some_and(|t| {
+        t.as_bytes()
+            .starts_with(b"application/x-www-form-urlencoded")
+    }) {
+        Written::Percent
+    } else {
+        Written::Json
+    };
+    if carries_nul(parts.uri.path().as_bytes(), Written::Percent)
+        || parts
+            .uri
+            .query()
+            .is_some_and(|q| carries_nul(q.as_bytes(), Written::Percent))
+        || carries_nul(&bytes, encoding)
+    {
+        return error_response(&AppError::malformed(
+            "the request holds a NUL character, which no text may contain",
+        ));
+    }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// How a request's text is written, so a NUL is looked for in its encoded form.
+#[derive(Clone, Copy)]
+enum Written {
+    /// URLs and form posts: `%00`.
+    Percent,
+    /// JSON (and anything else): `\u0000`.
+    Json,
+}
+
+/// True when a request's bytes hold a NUL character in any of the ways a client can
+/// send one: raw, percent-encoded (`%00`) or JSON-escaped (`\u0000`, not an escaped
+/// backslash followed by "u0000"). No CRM text holds one; PostgreSQL refuses to store
+/// it (a 500 before this check), SQLite would store it silently.
+fn carries_nul(bytes: &[u8], written: Written) -> bool {
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(at, byte)| match (byte, written) {
+            (0, _) => true,
+            (b'%', Written::Percent) => bytes.get(at + 1..at + 3).is_some_and(|hex| hex == b"00"),
+            (b'u', Written::Json) => {
+                let escaped = bytes.get(at + 1..at + 5) == Some(b"0000");
+                let backslashes = bytes.get(..at).map_or(0, |before| {
+                    before.iter().rev().take_while(|b| **b == b'\\').count()
+                });
+                escaped && backslashes % 2 == 1
+            }
+            _ => false,
+        })
 }
 
 /// The answer when a handler panics: the connection gets a 500 in the one error shape
@@ -156,6 +206,23 @@ pub async fn api_status(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_is_found_however_it_is_written() {
+        use Written::{Json, Percent};
+        assert!(carries_nul(b"name=a%00b", Percent));
+        assert!(carries_nul(br#"{"text":"a\u0000b"}"#, Json));
+        assert!(carries_nul(b"a\0b", Json));
+        assert!(
+            !carries_nul(br#"{"text":"a\\u0000b"}"#, Json),
+            "an escaped backslash"
+        );
+        assert!(!carries_nul(b"name=100%25&x=%0A", Percent));
+        assert!(
+            !carries_nul(br#"{"title":"Save 100%00"}"#, Json),
+            "text, not a NUL"
+        );
+    }
 
     #[test]
     fn every_error_answers_with_its_own_status_and_json() {

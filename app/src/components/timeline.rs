@@ -193,7 +193,9 @@ fn Item(item: TimelineItem, offset: RwSignal<i32>) -> impl IntoView {
         <li class=format!("tl-item tl-{kind}")>
             <p class="tl-head">
                 <span class="tl-what">{headline}</span>
-                <time datetime=at.to_rfc3339()>{move || show_due(at, offset.get())}</time>
+                // `try_get`: on the server the offset is 0 (effects never run there), and a
+                // row rendered for a view the server threw away must not panic reading it.
+                <time datetime=at.to_rfc3339()>{move || show_due(at, offset.try_get().unwrap_or(0))}</time>
             </p>
             {detail}
         </li>
