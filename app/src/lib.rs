@@ -9,33 +9,23 @@ pub mod auth;
 pub mod components;
 pub mod live;
 pub mod pages;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 use auth::AuthProvider;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
-use pages::{
-    activities::ActivitiesPage,
-    auth::{AcceptInvitePage, HomeRedirect, SignInPage, SignUpPage},
-    board::BoardPage,
-    companies::{CompaniesPage, CompanyPage},
-    contacts::{ContactPage, ContactsPage},
-    dashboard::{DashboardPage, ReviewPage},
-    deal::DealPage,
-    deal_list::DealListPage,
-    inbox::{InboxPage, LeadPage, MarketingPage},
-    lead_settings::LeadSettingsPage,
-    not_found::NotFound,
-    pipeline_settings::PipelineSettingsPage,
-    settings::{SettingsPage, UsersPage},
-    shell::AppShell,
-    teams::TeamsPage,
-};
+use pages::{auth::HomeRedirect, not_found::NotFound, shell::AppShell};
+use routes::*;
+
+/// Retries a page chunk that failed to download and reloads a tab that outlived a
+/// release; runs before the hydration script so it wraps every chunk fetch.
+const CHUNK_GUARD: &str = include_str!("js/chunk_guard.js");
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,9 +40,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#17324d" />
                 <meta name="description" content="Pipewright: the sales pipeline your team keeps current." />
                 <AutoReload options=options.clone() />
+                <script nonce=leptos::nonce::use_nonce()>{CHUNK_GUARD}</script>
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
-                <link rel="stylesheet" id="leptos" href="/pkg/pipewright.css" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
             </head>
@@ -76,28 +67,28 @@ pub fn App() -> impl IntoView {
             <AuthProvider>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomeRedirect ssr=ssr.clone() />
-                    <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone() />
-                    <Route path=path!("/sign-up") view=SignUpPage ssr=ssr.clone() />
-                    <Route path=path!("/invite/:token") view=AcceptInvitePage ssr=ssr.clone() />
+                    <Route path=path!("/sign-in") view=Lazy::<SignInRoute>::new() ssr=ssr.clone() />
+                    <Route path=path!("/sign-up") view=Lazy::<SignUpRoute>::new() ssr=ssr.clone() />
+                    <Route path=path!("/invite/:token") view=Lazy::<AcceptInviteRoute>::new() ssr=ssr.clone() />
                     <ParentRoute path=path!("") view=AppShell ssr=ssr.clone()>
-                        <Route path=path!("/pipeline") view=BoardPage ssr=ssr.clone() />
-                        <Route path=path!("/deals") view=DealListPage ssr=ssr.clone() />
-                        <Route path=path!("/deals/:id") view=DealPage ssr=ssr.clone() />
-                        <Route path=path!("/inbox") view=InboxPage ssr=ssr.clone() />
-                        <Route path=path!("/inbox/:id") view=LeadPage ssr=ssr.clone() />
-                        <Route path=path!("/marketing") view=MarketingPage ssr=ssr.clone() />
-                        <Route path=path!("/activities") view=ActivitiesPage ssr=ssr.clone() />
-                        <Route path=path!("/contacts") view=ContactsPage ssr=ssr.clone() />
-                        <Route path=path!("/contacts/:id") view=ContactPage ssr=ssr.clone() />
-                        <Route path=path!("/companies") view=CompaniesPage ssr=ssr.clone() />
-                        <Route path=path!("/companies/:id") view=CompanyPage ssr=ssr.clone() />
-                        <Route path=path!("/dashboard") view=DashboardPage ssr=ssr.clone() />
-                        <Route path=path!("/review") view=ReviewPage ssr=ssr.clone() />
-                        <Route path=path!("/settings") view=SettingsPage ssr=ssr.clone() />
-                        <Route path=path!("/settings/users") view=UsersPage ssr=ssr.clone() />
-                        <Route path=path!("/settings/teams") view=TeamsPage ssr=ssr.clone() />
-                        <Route path=path!("/settings/pipeline") view=PipelineSettingsPage ssr=ssr.clone() />
-                        <Route path=path!("/settings/leads") view=LeadSettingsPage ssr=ssr.clone() />
+                        <Route path=path!("/pipeline") view=Lazy::<BoardRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/deals") view=Lazy::<DealListRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/deals/:id") view=Lazy::<DealRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/inbox") view=Lazy::<InboxRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/inbox/:id") view=Lazy::<LeadRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/marketing") view=Lazy::<MarketingRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/activities") view=Lazy::<ActivitiesRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/contacts") view=Lazy::<ContactsRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/contacts/:id") view=Lazy::<ContactRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/companies") view=Lazy::<CompaniesRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/companies/:id") view=Lazy::<CompanyRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/dashboard") view=Lazy::<DashboardRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/review") view=Lazy::<ReviewRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/settings") view=Lazy::<SettingsRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/settings/users") view=Lazy::<UsersRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/settings/teams") view=Lazy::<TeamsRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/settings/pipeline") view=Lazy::<PipelineSettingsRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/settings/leads") view=Lazy::<LeadSettingsRoute>::new() ssr=ssr.clone() />
                     </ParentRoute>
                 </Routes>
             </AuthProvider>

@@ -89,6 +89,15 @@ fn sqlite_path(url: &str) -> Option<String> {
     (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
 }
 
+/// A release build with `hash-files` leaves `hash.txt` (the content hashes in the
+/// asset names) beside the binary; Leptos reads it to link the right files.
+fn release_is_fingerprinted() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|file| file.is_file())
+}
+
 async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let crm = open(&args.database).await?;
     if args.demo {
@@ -103,6 +112,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         .site_root(args.site_root.clone())
         .site_pkg_dir("pkg")
         .site_addr(args.addr)
+        .hash_files(release_is_fingerprinted())
         .build();
     let served_over_https = args
         .public_url

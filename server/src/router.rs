@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, static files, health check.
 
 use crate::{
+    assets::{self, Assets},
     edge::{api_status, panicked, read_whole_body, time_budget},
     forms::{self, FORM_POSTS_PER_MINUTE},
     guard::{explain_too_large, refuse_cross_site},
@@ -25,12 +26,18 @@ pub fn router(state: AppState) -> Router {
 pub fn router_with(state: AppState, form_posts_per_minute: u32, stopping: Stopping) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let files = Assets::load(
+        std::path::Path::new(options.site_root.as_ref()),
+        &options.site_pkg_dir,
+        options.hash_files,
+    );
     let live = LiveState {
         hub: service::LiveHub::start(&state.crm),
         crm: state.crm.clone(),
         stopping,
     };
-    // Layers run outside in, from the last added: compression, a panic's 500, the time
+    // Layers run outside in, from the last added: compression (skipped for static files,
+    // which come precompressed), static files from memory, a panic's 500, the time
     // budget, the body bound (a declared length first, then the bytes as they arrive),
     // statuses.
     Router::new()
@@ -47,6 +54,7 @@ pub fn router_with(state: AppState, form_posts_per_minute: u32, stopping: Stoppi
         .layer(middleware::from_fn(explain_too_large))
         .layer(middleware::from_fn(time_budget))
         .layer(CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn_with_state(files, assets::serve))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

@@ -44,7 +44,7 @@ pub fn ActivitiesPage() -> impl IntoView {
             <h1>"Activities"</h1>
             {manages.then(|| view! {
                 <label class="switch">
-                    <input type="checkbox" prop:checked=move || team.get()
+                    <input type="checkbox" checked=team.get_untracked() prop:checked=move || team.get()
                         on:change=move |e| team.set(event_target_checked(&e)) />
                     "Whole team"
                 </label>

@@ -34,7 +34,7 @@ pub fn Input(
                 id=id
                 type=kind
                 inputmode=inputmode
-                prop:value=move || value.get()
+                value=value.get_untracked() prop:value=move || value.get()
                 aria-invalid=move || message().is_some().then_some("true")
                 on:input=move |e| value.set(event_target_value(&e))
             />

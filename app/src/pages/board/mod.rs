@@ -91,7 +91,7 @@ fn Toolbar(
     view! {
         <div class="board-toolbar">
             <input type="search" class="search" aria-label="Search deals" placeholder="Search deals"
-                prop:value=move || filter.with_untracked(|f| f.text.clone()) on:input=on_search />
+                value=filter.with_untracked(|f| f.text.clone()) prop:value=move || filter.with_untracked(|f| f.text.clone()) on:input=on_search />
             <button type="button" class="primary" on:click=move |_| new_deal.set(true)>"New deal"</button>
             <div class="toolbar-filters">
             {(pipelines.len() > 1).then(|| view! {
@@ -115,10 +115,10 @@ fn Toolbar(
                 }).collect_view()}
             </select>
             <input class="tag" aria-label="Tag" placeholder="Tag"
-                prop:value=move || filter.with_untracked(|f| f.tag.clone())
+                value=filter.with_untracked(|f| f.tag.clone()) prop:value=move || filter.with_untracked(|f| f.tag.clone())
                 on:change=move |e| { let tag = event_target_value(&e); filter.update(|f| f.tag = tag); } />
             <label class="switch">
-                <input type="checkbox" prop:checked=move || filter.with_untracked(|f| f.mine)
+                <input type="checkbox" checked=filter.with_untracked(|f| f.mine) prop:checked=move || filter.with_untracked(|f| f.mine)
                     on:change=move |e| { let mine = event_target_checked(&e); filter.update(|f| f.mine = mine); } />
                 "My deals"
             </label>

@@ -182,7 +182,7 @@ fn DealToReview(
                     <form class="review-form" on:submit=submit>
                         <label for=input_id.clone()>{format!("Comment on {title}")}</label>
                         <input id=input_id type="text" maxlength="1000" placeholder="Agreed next step, risk, help needed…"
-                            prop:value=move || comment.get() on:input=move |e| comment.set(event_target_value(&e)) />
+                            value=comment.get_untracked() prop:value=move || comment.get() on:input=move |e| comment.set(event_target_value(&e)) />
                         <button type="submit" class="secondary">"Mark reviewed"</button>
                         {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
                     </form>

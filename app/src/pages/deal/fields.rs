@@ -33,7 +33,7 @@ pub fn TitleField(state: DealState) -> impl IntoView {
         <header class="deal-header">
             <label for="deal-title" class="visually-hidden">"Title"</label>
             <input id="deal-title" class="title-input"
-                prop:value=title
+                value=title.get_untracked() prop:value=title
                 on:change=move |e| state.save(vec![DealChange::Title(event_target_value(&e))], "the title") />
             <p class="field-error" aria-live="polite">{error}</p>
             <p class="deal-value">{value}</p>
@@ -59,7 +59,7 @@ fn Editable(
         <div class="field" class:invalid=move || error.get().is_some()>
             <label for=id>{label}</label>
             <input id=id type=kind inputmode=inputmode
-                prop:value=shown
+                value=shown.get_untracked() prop:value=shown
                 aria-invalid=move || error.get().is_some().then_some("true")
                 on:change=move |e| state.save(vec![change(event_target_value(&e))], label) />
             <p class="field-error" aria-live="polite">{error}</p>

@@ -219,15 +219,15 @@ fn ScheduleForm(
                 </select>
                 <label class="visually-hidden" for=field_id("subject")>"What's next"</label>
                 <input id=field_id("subject") placeholder="Next step, e.g. Call Bill about pricing"
-                    prop:value=move || subject.get() on:input=move |e| subject.set(event_target_value(&e)) />
+                    value=subject.get_untracked() prop:value=move || subject.get() on:input=move |e| subject.set(event_target_value(&e)) />
             </div>
             <p class="field-error" aria-live="polite">{error("subject")}</p>
             <div class="schedule-row">
                 <label for=field_id("due")>"Due"</label>
-                <input id=field_id("due") type="datetime-local" prop:value=move || due.get()
+                <input id=field_id("due") type="datetime-local" value=due.get_untracked() prop:value=move || due.get()
                     on:input=move |e| due.set(event_target_value(&e)) />
                 <label for=field_id("duration")>"Minutes"</label>
-                <input id=field_id("duration") class="short" inputmode="numeric" prop:value=move || duration.get()
+                <input id=field_id("duration") class="short" inputmode="numeric" value=duration.get_untracked() prop:value=move || duration.get()
                     on:input=move |e| duration.set(event_target_value(&e)) />
                 <button type="submit" class="primary">"Schedule"</button>
             </div>

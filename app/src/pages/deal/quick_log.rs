@@ -117,7 +117,7 @@ pub fn QuickLog(
                 <fieldset>
                     <legend>"Next step"</legend>
                     <label class="visually-hidden" for="quick-log-next">"Next step"</label>
-                    <input id="quick-log-next" prop:value=move || next_subject.get()
+                    <input id="quick-log-next" value=next_subject.get_untracked() prop:value=move || next_subject.get()
                         on:input=move |e| next_subject.set(event_target_value(&e)) />
                     <div class="chips">
                         {WHEN.iter().enumerate().map(|(index, (label, _))| view! {

@@ -185,7 +185,7 @@ fn QuickAdd(reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl Int
         view! {
             <div class="field">
                 <label for=id>{label}</label>
-                <input id=id type=kind prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
+                <input id=id type=kind value=value.get_untracked() prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
             </div>
         }
     };

@@ -261,7 +261,7 @@ fn DisqualifyForm(
         <form class="lead-form" aria-label="Disqualify" on:submit=save>
             <label for=format!("why-{id}")>"Why?"</label>
             <input id=format!("why-{id}") placeholder="e.g. No budget, student, spam"
-                prop:value=move || reason.get() on:input=move |e| reason.set(event_target_value(&e)) />
+                value=reason.get_untracked() prop:value=move || reason.get() on:input=move |e| reason.set(event_target_value(&e)) />
             <button type="submit" class="danger" disabled=move || busy.get()>"Disqualify"</button>
         </form>
     }
@@ -362,11 +362,11 @@ fn ConvertForm(
     view! {
         <form class="lead-form" aria-label="Convert to a deal" on:submit=save>
             <label for=format!("deal-title-{id}")>"Deal title"</label>
-            <input id=format!("deal-title-{id}") prop:value=move || title.get()
+            <input id=format!("deal-title-{id}") value=title.get_untracked() prop:value=move || title.get()
                 on:input=move |e| title.set(event_target_value(&e)) />
             <label for=format!("deal-value-{id}")>"Value"</label>
             <input id=format!("deal-value-{id}") inputmode="decimal" placeholder="e.g. 12,500"
-                prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
+                value=value.get_untracked() prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
             <label for=format!("deal-pipeline-{id}")>"Pipeline"</label>
             <select id=format!("deal-pipeline-{id}") on:change=move |e| {
                 pipeline.set(event_target_value(&e).parse().ok().map(PipelineId));

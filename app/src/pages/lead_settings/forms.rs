@@ -146,20 +146,20 @@ fn NewForm(forms: RwSignal<Vec<LeadForm>>, notice: RwSignal<Option<String>>) -> 
             <h3>"New form"</h3>
             <div class="field">
                 <label for="form-name">"Form name"</label>
-                <input id="form-name" placeholder="e.g. Contact us" prop:value=move || name.get()
+                <input id="form-name" placeholder="e.g. Contact us" value=name.get_untracked() prop:value=move || name.get()
                     on:input=move |e| name.set(event_target_value(&e)) />
                 <p class="field-error">{move || message("name")}</p>
             </div>
             <div class="field">
                 <label for="form-campaign">"Campaign (optional)"</label>
-                <input id="form-campaign" placeholder="e.g. Spring webinar" prop:value=move || campaign.get()
+                <input id="form-campaign" placeholder="e.g. Spring webinar" value=campaign.get_untracked() prop:value=move || campaign.get()
                     on:input=move |e| campaign.set(event_target_value(&e)) />
             </div>
             <fieldset class="field-choices">
                 <legend>"Fields"</legend>
                 {chosen.into_iter().map(|(field, on)| view! {
                     <label class="choice">
-                        <input type="checkbox" prop:checked=move || on.get()
+                        <input type="checkbox" checked=on.get_untracked() prop:checked=move || on.get()
                             on:change=move |e| on.set(event_target_checked(&e)) />
                         {field.label()}
                     </label>

@@ -145,7 +145,7 @@ fn NewRuleForm(
                 } else {
                     view! {
                         <input id="rule-value" placeholder=move || if field.get() == RuleField::Country { "e.g. Germany" } else { "e.g. Spring webinar" }
-                            prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
+                            value=value.get_untracked() prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
                     }.into_any()
                 }}
                 <p class="field-error">{move || message("value")}</p>
@@ -154,7 +154,7 @@ fn NewRuleForm(
                 <legend>"go to"</legend>
                 {picked.into_iter().map(|(member, on)| view! {
                     <label class="choice">
-                        <input type="checkbox" prop:checked=move || on.get() on:change=move |e| on.set(event_target_checked(&e)) />
+                        <input type="checkbox" checked=on.get_untracked() prop:checked=move || on.get() on:change=move |e| on.set(event_target_checked(&e)) />
                         {member.name}
                     </label>
                 }).collect_view()}
@@ -219,7 +219,7 @@ pub fn InboxSettings(
                 <div class="field">
                     <label for="first-response">"First response within (minutes)"</label>
                     <input id="first-response" type="number" min="1" inputmode="numeric" disabled=!editable
-                        prop:value=move || minutes.get() on:input=move |e| minutes.set(event_target_value(&e)) />
+                        value=minutes.get_untracked() prop:value=move || minutes.get() on:input=move |e| minutes.set(event_target_value(&e)) />
                     <p class="hint">"New leads nobody has answered by then are marked and listed under Response overdue."</p>
                 </div>
                 <fieldset class="weights">
@@ -228,7 +228,7 @@ pub fn InboxSettings(
                         <label class="weight">
                             <span>{label}</span>
                             <input type="number" min="0" max="100" inputmode="numeric" disabled=!editable
-                                prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
+                                value=value.get_untracked() prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
                         </label>
                     }).collect_view()}
                 </fieldset>

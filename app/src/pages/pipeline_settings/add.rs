@@ -61,7 +61,7 @@ pub fn AddPipeline(notice: RwSignal<Option<String>>) -> impl IntoView {
                     <input id="new-pipeline-name" autocomplete="off" maxlength="80"
                         aria-invalid=move || error.with(Option::is_some).then_some("true")
                         aria-describedby="new-pipeline-error"
-                        prop:value=move || name.get()
+                        value=name.get_untracked() prop:value=move || name.get()
                         on:input=move |e| name.set(event_target_value(&e)) />
                     <p class="field-error" id="new-pipeline-error" aria-live="polite">{move || error.get()}</p>
                 </div>

@@ -128,7 +128,7 @@ fn PlanEditor(
                             <label class="visually-hidden" for=format!("plan-day-{}", row.key)>{format!("Day of step {n}")}</label>
                             <span aria-hidden="true">"Day"</span>
                             <input id=format!("plan-day-{}", row.key) class="short" inputmode="numeric"
-                                prop:value=move || row.day.get() on:input=move |e| row.day.set(event_target_value(&e)) />
+                                value=row.day.get_untracked() prop:value=move || row.day.get() on:input=move |e| row.day.set(event_target_value(&e)) />
                             <label class="visually-hidden" for=format!("plan-kind-{}", row.key)>{format!("Kind of step {n}")}</label>
                             <select id=format!("plan-kind-{}", row.key) prop:value=move || row.kind.get().key()
                                 on:change=move |e| {
@@ -140,7 +140,7 @@ fn PlanEditor(
                             </select>
                             <label class="visually-hidden" for=format!("plan-subject-{}", row.key)>{format!("Activity of step {n}")}</label>
                             <input id=format!("plan-subject-{}", row.key) placeholder="e.g. Kickoff call"
-                                prop:value=move || row.subject.get() on:input=move |e| row.subject.set(event_target_value(&e)) />
+                                value=row.subject.get_untracked() prop:value=move || row.subject.get() on:input=move |e| row.subject.set(event_target_value(&e)) />
                             <button type="button" class="link" aria-label=format!("Remove step {n}")
                                 on:click=move |_| rows.update(|all| all.retain(|r| r.key != row.key))>"Remove"</button>
                             <p class="field-error" aria-live="polite">{move || message(field.clone())}</p>
