@@ -6,10 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 COLD=$(mktemp -d)
 start=$(date +%s)
-CARGO_TARGET_DIR="$COLD" cargo leptos build --release >/dev/null 2>&1
+CARGO_TARGET_DIR="$COLD" ./scripts/build.sh >/dev/null 2>&1
 echo "cold release build: $(( $(date +%s) - start )) s"
 touch app/src/pages/placeholders.rs
 start=$(date +%s)
-CARGO_TARGET_DIR="$COLD" cargo leptos build --release >/dev/null 2>&1
+CARGO_TARGET_DIR="$COLD" ./scripts/build.sh >/dev/null 2>&1
 echo "warm release build (one component touched): $(( $(date +%s) - start )) s"
 rm -rf "$COLD"

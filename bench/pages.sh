@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 BIN="$TARGET_DIR/release/pipewright"
 PORT="${PORT:-3197}"
-[ -x "$BIN" ] || { echo "no release build at $BIN (cargo leptos build --release)" >&2; exit 2; }
+[ -x "$BIN" ] || { echo "no release build at $BIN (./scripts/build.sh)" >&2; exit 2; }
 WORK=$(mktemp -d)
 URL="sqlite://$WORK/pages.db?mode=rwc"
 "$BIN" demo --size "${1:-10000}" --database-url "$URL" >"$WORK/demo.txt"

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Size of the browser bundle after `cargo leptos build --release`: raw and brotli (q11).
+# Every file of the browser bundle after ./scripts/build.sh: raw, and the brotli copy
+# the server sends (written by --precompress). The main module, its JS and the CSS are
+# loaded by every page; each page's chunk (and chunks shared by pages) on first use.
+# The budget for what a page loads before it is usable is checked by the test command
+# (end2end/tests/bundle-budget.spec.ts, figures in bundle-budget.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for file in target/site/pkg/pipewright.wasm target/site/pkg/pipewright.js target/site/pkg/pipewright.css; do
-  node -e '
-    const fs = require("fs"), zlib = require("zlib");
-    const data = fs.readFileSync(process.argv[1]);
-    const br = zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
-    console.log(`${process.argv[1]}: ${(data.length / 1024).toFixed(1)} KiB raw, ${(br.length / 1024).toFixed(1)} KiB brotli`);
-  ' "$file"
-done
+PKG="${LEPTOS_SITE_ROOT:-target/site}/pkg"
+printf '%-58s %10s %10s\n' file raw brotli
+for file in "$PKG"/*; do
+  case "$file" in *.br|*.gz) continue ;; esac
+  raw=$(stat -c %s "$file")
+  br=$( [[ -f "$file.br" ]] && stat -c %s "$file.br" || node -e '
+    const zlib = require("zlib");
+    const data = require("fs").readFileSync(process.argv[1]);
+    console.log(zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length);' "$file")
+  printf '%-58s %10s %10s\n' "$(basename "$file")" "$raw" "$br"
+done | sort -k3 -n -r

@@ -44,8 +44,9 @@ export default defineConfig({
   projects: [
     { name: "desktop", use: desktop },
     { name: "phone", use: phone },
-    // Progressive enhancement: the sign-in flow must work before (or without) the WASM.
-    { name: "desktop-no-js", use: { ...desktop, javaScriptEnabled: false }, testMatch: /auth\.spec\.ts/ },
-    { name: "phone-no-js", use: { ...phone, javaScriptEnabled: false }, testMatch: /auth\.spec\.ts/ },
+    // Progressive enhancement: the sign-in flow works, and every page shows its records'
+    // values, before (or without) the WASM.
+    { name: "desktop-no-js", use: { ...desktop, javaScriptEnabled: false }, testMatch: /(auth|server-rendered)\.spec\.ts/ },
+    { name: "phone-no-js", use: { ...phone, javaScriptEnabled: false }, testMatch: /(auth|server-rendered)\.spec\.ts/ },
   ],
 });

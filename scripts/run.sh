@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-cargo leptos build --release
+./scripts/build.sh
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 exec "$TARGET_DIR/release/pipewright" serve --demo "$@"

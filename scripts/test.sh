@@ -26,7 +26,7 @@ timeout 20m cargo test -p app --features ssr
 timeout 20m cargo test -p server
 
 say "release build"
-cargo leptos build --release
+./scripts/build.sh
 
 say "end-to-end tests (Playwright, headless Chromium)"
 timeout 20m ./scripts/e2e.sh

@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=page_title />
         <Router>
+            <PrefetchNext />
             <AuthProvider>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomeRedirect ssr=ssr.clone() />

@@ -41,6 +41,9 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> AnyView {
+                // Runs once this page's view has hydrated (or mounted, after a
+                // client-side navigation).
+                Effect::new(|_| mark_hydrated());
                 view! { <$page /> }.into_any()
             }
         }
@@ -69,6 +72,36 @@ lazy_page! {
     TeamsRoute => TeamsPage,
     PipelineSettingsRoute => PipelineSettingsPage,
     LeadSettingsRoute => LeadSettingsPage,
+}
+
+/// How long after a page is shown the next page's chunk is fetched: after the page's
+/// own data and the live socket's first messages, so it never competes with them.
+#[cfg(feature = "hydrate")]
+const PREFETCH_AFTER_MS: u32 = 1_500;
+
+/// `<html data-hydrated>` once the opened page answers clicks: the end-to-end tests and
+/// the mobile benchmark (bench/mobile.mjs) wait for it.
+fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
+}
+
+/// Prefetches the likely next page's chunk a moment after each page is shown.
+#[component]
+pub fn PrefetchNext() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = leptos_router::hooks::use_location();
+        Effect::new(move |_| {
+            let path = location.pathname.get();
+            leptos::task::spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(PREFETCH_AFTER_MS).await;
+                prefetch_next(&path).await;
+            });
+        });
+    }
 }
 
 /// Loads, while the browser is idle, the chunks a person on `path` most likely opens

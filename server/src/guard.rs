@@ -48,6 +48,18 @@ pub fn same_site(headers: &HeaderMap) -> bool {
 }
 
 fn add_security_headers(headers: &mut HeaderMap) {
+    // Pages carry the signed-in person's data: a shared cache (a proxy, a CDN) must
+    // never keep one, and the browser asks again each time (its back button aside).
+    let is_page = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_page && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+    }
     headers.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),

@@ -108,6 +108,18 @@ fn state(crm: &Crm, public_url: Option<&str>) -> AppState {
     }
 }
 
+/// The router serving the built site at `site_root` (`fingerprinted`: as a release
+/// built with `hash-files`).
+pub fn router_for_site(crm: &Crm, site_root: &str, fingerprinted: bool) -> Router {
+    let mut state = state(crm, None);
+    state.leptos_options = LeptosOptions::builder()
+        .output_name("pipewright")
+        .site_root(site_root.to_owned())
+        .hash_files(fingerprinted)
+        .build();
+    server::router(state)
+}
+
 /// The router with a web-form rate limit of `per_minute` posts per address.
 pub fn router_limited(crm: &Crm, per_minute: u32) -> Router {
     server::router_with(

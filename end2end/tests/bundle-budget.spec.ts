@@ -1,0 +1,67 @@
+import { expect, test, type Page } from "@playwright/test";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { newAccount, Pipewright } from "./fixtures/pipewright";
+
+// The size budget (bundle-budget.json at the repository's root): everything a page
+// downloads from /pkg/ before it is usable, counted as the brotli copies the server
+// sends. Deterministic for a given build, so it is enforced here, not benchmarked.
+const root = resolve(__dirname, "..", "..");
+const site = resolve(root, process.env.LEPTOS_SITE_ROOT ?? "target/site");
+const budget = JSON.parse(readFileSync(join(root, "bundle-budget.json"), "utf8")) as {
+  pipeline: number;
+  any_page: number;
+};
+
+test.beforeEach(({ javaScriptEnabled }, testInfo) => {
+  test.skip(!javaScriptEnabled || testInfo.project.name !== "desktop", "one measurement per build");
+});
+
+/** Loads `path` with an empty cache and sums the brotli size of every /pkg/ file it fetched until hydrated. */
+async function initialBytes(page: Page, path: string) {
+  const files = new Set<string>();
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith("/pkg/")) files.add(url.pathname);
+  });
+  await page.goto(path);
+  await expect(page.locator("html[data-hydrated]")).toBeAttached();
+  let total = 0;
+  const listing: string[] = [];
+  for (const file of files) {
+    const compressed = join(site, `${file}.br`);
+    expect(existsSync(compressed), `${compressed} missing: build with ./scripts/build.sh (--precompress)`).toBe(true);
+    const size = statSync(compressed).size;
+    total += size;
+    listing.push(`${file}: ${size}`);
+  }
+  page.removeAllListeners("request");
+  return { total, listing: listing.join("\n") };
+}
+
+test("the board is usable after at most the budgeted bytes of code", async ({ page, browser }) => {
+  await new Pipewright(page).createWorkspace(newAccount());
+  // The same session in a new context: an empty cache, as on a first visit.
+  const fresh = await browser.newContext({ storageState: await page.context().storageState() });
+  const board = await fresh.newPage();
+  const { total, listing } = await initialBytes(board, "/pipeline");
+  console.log(`/pipeline initial bundle: ${total} bytes brotli\n${listing}`);
+  expect(total, `/pipeline loads ${total} bytes, budget ${budget.pipeline}:\n${listing}`).toBeLessThanOrEqual(budget.pipeline);
+  await fresh.close();
+});
+
+test("no page needs more than the budgeted bytes of code before it is usable", async ({ page, browser }) => {
+  test.slow();
+  await new Pipewright(page).createWorkspace(newAccount());
+  const state = await page.context().storageState();
+  const paths = ["/sign-in", "/deals", "/inbox", "/marketing", "/activities", "/contacts", "/companies",
+    "/dashboard", "/review", "/settings", "/settings/users", "/settings/teams", "/settings/pipeline", "/settings/leads"];
+  for (const path of paths) {
+    // A new context per page: an empty cache, as on a first visit.
+    const context = await browser.newContext(path === "/sign-in" ? {} : { storageState: state });
+    const { total, listing } = await initialBytes(await context.newPage(), path);
+    console.log(`${path} initial bundle: ${total} bytes brotli`);
+    expect(total, `${path} loads ${total} bytes, budget ${budget.any_page}:\n${listing}`).toBeLessThanOrEqual(budget.any_page);
+    await context.close();
+  }
+});
