@@ -27,10 +27,11 @@ twiggy top -n 1000000 -f json "$WASM" | node -e '
     };
     const crate = (name) => {
       // "<T as tachys::view::Render>::build" is tachys code instantiated for some T.
-      const generic = /^<+[A-Z][A-Za-z0-9_]* as ([a-z_][a-z0-9_]*)::/.exec(name);
+      const generic = /^<+[^<>]*? as ([a-z_][a-z0-9_]*)(\[[0-9a-f]+\])?::/.exec(name);
       if (generic) return generic[1];
       const bare = name.replace(/^<+/, "").replace(/^(&mut |&|\*const |\*mut )/, "");
-      if (/^[a-z_][a-z0-9_]*::/.test(bare)) return bare.split("::")[0];
+      // Standard-library paths carry a hash: "core[c5930c85a12de822]::fmt::write".
+      if (/^[a-z_][a-z0-9_]*(\[[0-9a-f]+\])?::/.test(bare)) return bare.split("::")[0].replace(/\[.*$/, "");
       return /^data|rodata/.test(name) ? "(data)" : "(other)";
     };
     // The method a function implements: "…::hydrate_async::{{closure}}::h12" -> hydrate_async.

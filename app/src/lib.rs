@@ -6,6 +6,8 @@
 
 pub mod api;
 pub mod auth;
+#[cfg(feature = "ssr")]
+mod chunks;
 pub mod components;
 pub mod live;
 pub mod pages;
@@ -68,28 +70,28 @@ pub fn App() -> impl IntoView {
             <AuthProvider>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomeRedirect ssr=ssr.clone() />
-                    <Route path=path!("/sign-in") view=Lazy::<SignInRoute>::new() ssr=ssr.clone() />
-                    <Route path=path!("/sign-up") view=Lazy::<SignUpRoute>::new() ssr=ssr.clone() />
-                    <Route path=path!("/invite/:token") view=Lazy::<AcceptInviteRoute>::new() ssr=ssr.clone() />
+                    <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/sign-up") view={Lazy::<SignUpRoute>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/invite/:token") view={Lazy::<AcceptInviteRoute>::new()} ssr=ssr.clone() />
                     <ParentRoute path=path!("") view=AppShell ssr=ssr.clone()>
-                        <Route path=path!("/pipeline") view=Lazy::<BoardRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/deals") view=Lazy::<DealListRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/deals/:id") view=Lazy::<DealRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/inbox") view=Lazy::<InboxRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/inbox/:id") view=Lazy::<LeadRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/marketing") view=Lazy::<MarketingRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/activities") view=Lazy::<ActivitiesRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/contacts") view=Lazy::<ContactsRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/contacts/:id") view=Lazy::<ContactRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/companies") view=Lazy::<CompaniesRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/companies/:id") view=Lazy::<CompanyRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/dashboard") view=Lazy::<DashboardRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/review") view=Lazy::<ReviewRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/settings") view=Lazy::<SettingsRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/settings/users") view=Lazy::<UsersRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/settings/teams") view=Lazy::<TeamsRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/settings/pipeline") view=Lazy::<PipelineSettingsRoute>::new() ssr=ssr.clone() />
-                        <Route path=path!("/settings/leads") view=Lazy::<LeadSettingsRoute>::new() ssr=ssr.clone() />
+                        <Route path=path!("/pipeline") view={Lazy::<BoardRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/deals") view={Lazy::<DealListRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/deals/:id") view={Lazy::<DealRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/inbox/:id") view={Lazy::<LeadRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/marketing") view={Lazy::<MarketingRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/activities") view={Lazy::<ActivitiesRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/contacts") view={Lazy::<ContactsRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/contacts/:id") view={Lazy::<ContactRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/companies") view={Lazy::<CompaniesRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/companies/:id") view={Lazy::<CompanyRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/settings/users") view={Lazy::<UsersRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/settings/teams") view={Lazy::<TeamsRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/settings/pipeline") view={Lazy::<PipelineSettingsRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/settings/leads") view={Lazy::<LeadSettingsRoute>::new()} ssr=ssr.clone() />
                     </ParentRoute>
                 </Routes>
             </AuthProvider>

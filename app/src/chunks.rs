@@ -1,0 +1,75 @@
+//! Server side of the lazy chunks (`routes`): the page being rendered names its group's
+//! chunks in `<link rel=preload>` tags, so the browser fetches them beside the main
+//! bundle instead of after it has started (one round trip saved, 150 ms on slow 4G).
+//!
+//! The chunk names come from the splitter's manifest (`pkg/__wasm_split_manifest.*.json`,
+//! keyed `<group>_<hash>`), read once. Leptos has the same mechanism built in, but in
+//! 0.8.23 its links never reach the page (the manifest is looked up outside the
+//! render's reactive owner), so it is done here.
+
+use crate::ssr::AppState;
+use leptos::prelude::*;
+use leptos_meta::Link;
+use std::{collections::HashMap, path::Path, sync::OnceLock};
+
+/// What the splitter wrote: each group's chunk files, and the loader script.
+struct SplitManifest {
+    chunks: HashMap<String, Vec<String>>,
+    loader: Option<String>,
+}
+
+static MANIFEST: OnceLock<Option<SplitManifest>> = OnceLock::new();
+
+fn manifest(options: &LeptosOptions) -> Option<&'static SplitManifest> {
+    MANIFEST
+        .get_or_init(|| {
+            let pkg = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+            let mut manifest = None;
+            let mut loader = None;
+            for entry in std::fs::read_dir(pkg).ok()?.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with("__wasm_split_manifest") && name.ends_with(".json") {
+                    manifest = Some(entry.path());
+                } else if name.starts_with("__wasm_split.") && name.ends_with(".js") {
+                    loader = Some(name);
+                }
+            }
+            let text = std::fs::read_to_string(manifest?).ok()?;
+            let chunks = serde_json::from_str(&text).ok()?;
+            Some(SplitManifest { chunks, loader })
+        })
+        .as_ref()
+}
+
+/// Adds the preload links for the chunks of `group` (its `#[lazy]` function's name) to
+/// the page's head. Without a split build there is no manifest and nothing is added.
+pub fn preload_group(group: &str) {
+    let Some(state) = use_context::<AppState>() else {
+        return;
+    };
+    let Some(manifest) = manifest(&state.leptos_options) else {
+        return;
+    };
+    let pkg = state.leptos_options.site_pkg_dir.clone();
+    let prefix = format!("{group}_");
+    let files = manifest
+        .chunks
+        .iter()
+        .filter(|(key, _)| {
+            key.strip_prefix(&prefix)
+                .is_some_and(|hash| !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .flat_map(|(_, files)| files);
+    // `to_html` registers a head tag with the meta context without rendering it in
+    // the body, so the browser's hydration sees nothing of it.
+    for file in files {
+        let _ = view! {
+            <Link rel="preload" href=format!("/{pkg}/{file}.wasm") as_="fetch"
+                type_="application/wasm" crossorigin="anonymous" />
+        }
+        .to_html();
+    }
+    if let Some(loader) = &manifest.loader {
+        let _ = view! { <Link rel="modulepreload" href=format!("/{pkg}/{loader}") /> }.to_html();
+    }
+}
