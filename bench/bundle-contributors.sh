@@ -26,6 +26,8 @@ twiggy top -n 1000000 -f json "$WASM" | node -e '
       return [...sums].sort((a, b) => b[1] - a[1]).slice(0, Number(process.argv[1]));
     };
     const crate = (name) => {
+      // wasm-bindgen reads these to write the JS glue, then deletes them.
+      if (/__wbindgen_describe/.test(name)) return "(wasm-bindgen describe, removed)";
       // "<T as tachys::view::Render>::build" is tachys code instantiated for some T.
       const generic = /^<+[^<>]*? as ([a-z_][a-z0-9_]*)(\[[0-9a-f]+\])?::/.exec(name);
       if (generic) return generic[1];

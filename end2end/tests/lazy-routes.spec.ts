@@ -53,6 +53,7 @@ test("every lazy page opens by client-side navigation and its main control works
   await form.getByLabel("Name").fill("Tess Tour");
   await form.getByLabel("E-mail").fill("tess@tour.example");
   await form.getByRole("button", { name: "Add lead" }).click();
+  await page.getByRole("link", { name: /^Mine/ }).click();
   await follow(page, "Tess Tour", "Tess Tour");
   await app.openSection("Inbox");
   await follow(page, "Sources report", "Sources report");
@@ -122,7 +123,7 @@ test("a tab left open across a release reloads when it asks for a chunk that is 
   // As after a deploy: the server no longer has this release's chunk names.
   await page.route(/\/pkg\/.*\.wasm$/, (route) => route.fulfill({ status: 404, body: "gone" }), { times: 1 });
   await page.getByRole("link", { name: "Dashboard", exact: true }).first().click();
-  // The loader reloads the tab, which gets the page (and the current release) whole.
+  // The loader loads the page that was being opened from the server, whole and current.
   await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
   await expect(page).toHaveURL(/\/dashboard$/);
   expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBeUndefined();

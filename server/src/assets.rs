@@ -109,10 +109,9 @@ impl Assets {
             let body = body.unwrap_or_else(|| asset.identity.clone());
             let mut response = plain(StatusCode::OK, Body::from(body));
             if encoding != "identity" {
-                response.headers_mut().insert(
-                    header::CONTENT_ENCODING,
-                    HeaderValue::from_static(encoding),
-                );
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
             }
             response
                 .headers_mut()
@@ -123,7 +122,10 @@ impl Assets {
         headers.insert(header::ETAG, asset.etag.clone());
         headers.insert(header::CACHE_CONTROL, asset.cache_control.clone());
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-        headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+        headers.insert(
+            "x-content-type-options",
+            HeaderValue::from_static("nosniff"),
+        );
         Some(response)
     }
 }
@@ -171,7 +173,9 @@ fn collect(dir: &Path, url: &str, depth: usize, found: &mut dyn FnMut(String, &P
         };
         let url = format!("{url}/{name}");
         match entry.file_type() {
-            Ok(kind) if kind.is_dir() && depth < MAX_DEPTH => collect(&path, &url, depth + 1, found),
+            Ok(kind) if kind.is_dir() && depth < MAX_DEPTH => {
+                collect(&path, &url, depth + 1, found)
+            }
             Ok(kind) if kind.is_file() && !name.ends_with(".br") && !name.ends_with(".gz") => {
                 found(url, &path)
             }
@@ -283,6 +287,9 @@ mod tests {
             HeaderValue::from_str(&format!("\"other\", W/{value}")).unwrap(),
         );
         assert!(not_modified(&map, &tag));
-        assert!(!not_modified(&headers(&[("if-none-match", "\"other\"")]), &tag));
+        assert!(!not_modified(
+            &headers(&[("if-none-match", "\"other\"")]),
+            &tag
+        ));
     }
 }

@@ -30,14 +30,26 @@ fn site() -> String {
     root.to_string_lossy().into_owned()
 }
 
-async fn get(router: &axum::Router, path: &str, headers: &[(&str, &str)]) -> (StatusCode, HeaderMap, Vec<u8>) {
+async fn get(
+    router: &axum::Router,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, HeaderMap, Vec<u8>) {
     let mut request = Request::get(path).header(header::HOST, HOST);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let response = router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let (parts, body) = response.into_parts();
-    (parts.status, parts.headers, body.collect().await.unwrap().to_bytes().to_vec())
+    (
+        parts.status,
+        parts.headers,
+        body.collect().await.unwrap().to_bytes().to_vec(),
+    )
 }
 
 #[test]
@@ -47,22 +59,33 @@ fn a_chunk_comes_precompressed_and_cached_for_good() {
         let router = router_for_site(&crm, &site(), true);
         let chunk = "/pkg/board.Xy12.wasm";
 
-        let (status, headers, body) = get(&router, chunk, &[("accept-encoding", "gzip, deflate, br")]).await;
+        let (status, headers, body) =
+            get(&router, chunk, &[("accept-encoding", "gzip, deflate, br")]).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body, WASM_BR, "the build's brotli copy, as it is");
         assert_eq!(headers[header::CONTENT_ENCODING], "br");
         assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
-        assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert_eq!(
+            headers[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
         assert_eq!(headers[header::VARY], "accept-encoding");
         let etag = headers[header::ETAG].to_str().unwrap().to_owned();
         assert!(etag.starts_with('"') && etag.len() > 10, "{etag}");
 
         let (_, headers, body) = get(&router, chunk, &[("accept-encoding", "gzip")]).await;
-        assert_eq!((body.as_slice(), &headers[header::CONTENT_ENCODING]), (WASM_GZ, &"gzip".parse().unwrap()));
+        assert_eq!(
+            (body.as_slice(), &headers[header::CONTENT_ENCODING]),
+            (WASM_GZ, &"gzip".parse().unwrap())
+        );
         let (_, headers, body) = get(&router, chunk, &[]).await;
         assert_eq!(body, WASM);
         assert!(headers.get(header::CONTENT_ENCODING).is_none());
-        assert_eq!(headers[header::ETAG].to_str().unwrap(), etag, "one tag for every encoding");
+        assert_eq!(
+            headers[header::ETAG].to_str().unwrap(),
+            etag,
+            "one tag for every encoding"
+        );
 
         let (status, headers, body) = get(&router, chunk, &[("if-none-match", &etag)]).await;
         assert_eq!(status, StatusCode::NOT_MODIFIED);
@@ -79,7 +102,9 @@ fn a_chunk_of_another_release_is_a_plain_404_and_names_that_last_are_revalidated
         let (status, headers, body) = get(&router, "/pkg/board.OLD1.wasm", &[]).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(headers[header::CACHE_CONTROL], "no-store");
-        assert!(String::from_utf8(body).unwrap().contains("not part of the running release"));
+        assert!(String::from_utf8(body)
+            .unwrap()
+            .contains("not part of the running release"));
 
         let (status, headers, body) = get(&router, "/favicon.svg", &[]).await;
         assert_eq!(status, StatusCode::OK);

@@ -3,8 +3,14 @@
 // - a network failure is retried with growing pauses (and when the phone is back
 //   online), and after three tries the page says so in words, still retrying;
 // - a 404 means the tab outlived a release (the server only has the new names):
-//   reload once to get the new page; if that already happened a minute ago, say so.
+//   load the page the person was opening (the last link they followed) from the
+//   server, whole and current; if that already happened a minute ago, say so.
 (() => {
+  let intent = null;
+  document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (link && link.origin === location.origin) intent = { href: link.href, at: Date.now() };
+  }, true);
   const fetchOnce = window.fetch.bind(window);
   const isChunk = (input) => {
     try {
@@ -41,7 +47,8 @@
     const last = Number(sessionStorage.getItem(key) || 0);
     if (Date.now() - last > 60000) {
       sessionStorage.setItem(key, String(Date.now()));
-      location.reload();
+      const recent = intent && Date.now() - intent.at < 30000;
+      location.assign(recent ? intent.href : location.href);
     } else {
       say("Pipewright was updated and this page could not load the new version. Reload to continue.");
     }
