@@ -39,6 +39,8 @@ use leptos_router::LazyRoute;
 /// (`__preload_` + the group's name).
 macro_rules! lazy_group {
     ($group:ident, $preload:ident, $pages:ident { $($route:ident => $page:ident),+ $(,)? }) => {
+        // Variants are named after their routes, which all end in "Route".
+        #[allow(clippy::enum_variant_names)]
         #[derive(Clone, Copy)]
         enum $pages {
             $($route),+
