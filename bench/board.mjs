@@ -2,25 +2,14 @@
 // until the board is interactive in headless Chromium, and the longest main-thread
 // task while scrolling a long column. Run by bench/board.sh against a seeded server.
 import { chromium } from "@playwright/test";
+import { signIn } from "./session.mjs";
 
 const base = process.env.PIPEWRIGHT_URL ?? "http://127.0.0.1:3198";
-const login = { email: "alex.morgan@northwind.example", password: "pipewright-demo" };
 const runs = Number(process.env.RUNS ?? 200);
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 const ms = (value) => `${value.toFixed(1)} ms`;
 
-async function signIn() {
-  const response = await fetch(`${base}/api/sign_in`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(login),
-    redirect: "manual",
-  });
-  const cookie = response.headers.get("set-cookie")?.split(";")[0];
-  if (!cookie) throw new Error(`sign-in failed: ${response.status}`);
-  return cookie;
-}
 
 async function timeCalls(cookie, path, body) {
   const times = [];
@@ -40,7 +29,7 @@ async function timeCalls(cookie, path, body) {
   return { p50: percentile(times, 50), p99: percentile(times, 99), last };
 }
 
-const cookie = await signIn();
+const cookie = await signIn(base);
 const filter = { pipeline: null, owner: null, mine: false, tag: "", text: "" };
 const board = await timeCalls(cookie, "/api/board", { filter });
 const open = board.last.columns.reduce((sum, c) => sum + c.totals.deals, 0);

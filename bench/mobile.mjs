@@ -6,24 +6,13 @@
 // taken), Largest Contentful Paint, Total Blocking Time and bytes transferred (all, and
 // the code under /pkg/). Run by bench/mobile.sh against a seeded release server.
 import { chromium } from "@playwright/test";
+import { signIn } from "./session.mjs";
 
 const base = process.env.PIPEWRIGHT_URL ?? "http://127.0.0.1:3197";
-const login = { email: "alex.morgan@northwind.example", password: "pipewright-demo" };
 const runs = Number(process.env.RUNS ?? 3);
 const viewports = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } };
 const network = { offline: false, latency: 150, downloadThroughput: 200_000, uploadThroughput: 93_750 };
 
-async function signIn() {
-  const response = await fetch(`${base}/api/sign_in`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(login),
-    redirect: "manual",
-  });
-  const cookie = response.headers.get("set-cookie")?.split(";")[0];
-  if (!cookie) throw new Error(`sign-in failed: ${response.status}`);
-  return cookie;
-}
 
 async function firstDeal(cookie) {
   const response = await fetch(`${base}/api/board`, {
@@ -90,7 +79,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 const s = (ms) => (Number.isNaN(ms) ? "n/a" : `${(ms / 1000).toFixed(2)} s`);
 
-const cookie = await signIn();
+const cookie = await signIn(base);
 const deal = await firstDeal(cookie);
 const pages = [
   ["/sign-in", false],
