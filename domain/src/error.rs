@@ -14,8 +14,8 @@ pub enum AppError {
     NotFound,
     /// No valid session: sign in first.
     Unauthorized,
-    /// Signed in, but this role may not do this.
-    Forbidden,
+    /// Signed in, but this role may not do this; the text says why, in words.
+    Forbidden(String),
     /// The record changed or already exists; the message says what to do.
     Conflict(String),
     /// Too many attempts; try again later.
@@ -61,7 +61,7 @@ impl AppError {
             AppError::Validation(_) => "Please correct the highlighted fields.".into(),
             AppError::NotFound => "That record does not exist or is not yours to see.".into(),
             AppError::Unauthorized => "Please sign in to continue.".into(),
-            AppError::Forbidden => "Your role does not allow this.".into(),
+            AppError::Forbidden(reason) => reason.clone(),
             AppError::Conflict(message) => message.clone(),
             AppError::RateLimited => "Too many attempts. Wait a few minutes and try again.".into(),
             AppError::Malformed(detail) => format!("The request could not be read: {detail}"),
@@ -95,7 +95,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::NotFound => 404,
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden(_) => 403,
             AppError::Conflict(_) => 409,
             AppError::RateLimited => 429,
             AppError::Malformed(_) => 400,

@@ -20,6 +20,7 @@ pub mod live;
 pub mod metrics;
 pub mod money;
 pub mod note;
+pub mod permission;
 pub mod pipeline;
 pub mod review;
 pub mod role;

@@ -41,6 +41,16 @@ impl Role {
         }
     }
 
+    /// The role's people, for sentences such as "Marketers can't close deals."
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admins",
+            Role::Manager => "Managers",
+            Role::Rep => "Sales reps",
+            Role::Marketer => "Marketers",
+        }
+    }
+
     /// Parses the stable name; `None` for anything else.
     pub fn parse(value: &str) -> Option<Role> {
         Role::ALL
@@ -48,14 +58,10 @@ impl Role {
             .find(|role| role.as_str().eq_ignore_ascii_case(value.trim()))
     }
 
-    /// Inviting, deactivating and re-roling members is an admin's job.
-    pub fn can_manage_members(self) -> bool {
-        self == Role::Admin
-    }
-
-    /// Workspace settings (pipelines, stages, forms) are for admins and managers.
-    pub fn can_change_settings(self) -> bool {
-        matches!(self, Role::Admin | Role::Manager)
+    /// True when this role may do `action` to some records: asks the one table in
+    /// `permission`, for the browser's controls and the service's checks alike.
+    pub fn may(self, action: crate::permission::Action) -> bool {
+        crate::permission::may(self, action)
     }
 }
 
@@ -76,14 +82,5 @@ mod tests {
         }
         assert_eq!(Role::parse(" Admin "), Some(Role::Admin));
         assert_eq!(Role::parse("owner"), None);
-    }
-
-    #[test]
-    fn only_admins_manage_members() {
-        assert!(Role::Admin.can_manage_members());
-        assert!(!Role::Manager.can_manage_members());
-        assert!(!Role::Rep.can_manage_members());
-        assert!(Role::Manager.can_change_settings());
-        assert!(!Role::Marketer.can_change_settings());
     }
 }

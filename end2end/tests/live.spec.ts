@@ -77,7 +77,8 @@ let samNetwork: Awaited<ReturnType<typeof controllableNetwork>>;
 test.beforeEach(async ({ page, browser }) => {
   dana = page;
   await new Pipewright(dana).createWorkspace(newAccount());
-  const teammate = await joinAsTeammate(dana, browser, "Sam Okafor");
+  // A manager: Sam edits Dana's deals here, which a rep may do only to their own.
+  const teammate = await joinAsTeammate(dana, browser, "Sam Okafor", "Manager");
   sam = teammate.page;
   samContext = teammate.context;
   samNetwork = await controllableNetwork(samContext);

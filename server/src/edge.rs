@@ -229,7 +229,10 @@ mod tests {
         for (error, status) in [
             (AppError::malformed("expected u64"), 400),
             (AppError::Unauthorized, 401),
-            (AppError::Forbidden, 403),
+            (
+                AppError::Forbidden("Marketers can't close deals.".into()),
+                403,
+            ),
             (AppError::NotFound, 404),
             (AppError::Conflict("stale".into()), 409),
             (AppError::TooLarge, 413),

@@ -21,7 +21,9 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
     );
     if !safe && !same_site(request.headers()) {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
-        return crate::edge::error_response(&domain::AppError::Forbidden);
+        return crate::edge::error_response(&domain::AppError::Forbidden(
+            "Refused: this change came from another site. Use Pipewright's own pages.".into(),
+        ));
     }
     let mut response = next.run(request).await;
     add_security_headers(response.headers_mut());

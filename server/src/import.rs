@@ -90,7 +90,6 @@ pub async fn import_deals(crm: &Crm, args: &ImportDealsArgs) -> Result<(), Failu
                 .map(|e| e.message.clone())
                 .collect::<Vec<_>>()
                 .join("; "),
-            AppError::Forbidden => "the acting admin may not import".to_owned(),
             other => other.message(),
         })?;
     bar.finish();

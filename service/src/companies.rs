@@ -244,6 +244,7 @@ impl Crm {
         input: CompanyInput,
     ) -> Result<CompanyId, AppError> {
         let fields = input.validate()?;
+        crate::permissions::permit(actor, domain::permission::Action::EditRecords)?;
         let txn = self.begin_write().await?;
         // Serialises creations per workspace on PostgreSQL, so two people adding the same
         // domain at once cannot both pass the check (SQLite writers are serial already).
@@ -290,6 +291,7 @@ impl Crm {
         input: CompanyInput,
     ) -> Result<(), AppError> {
         let fields = input.validate()?;
+        crate::permissions::permit(actor, domain::permission::Action::EditRecords)?;
         let txn = self.begin_write().await?;
         lock_workspace(&txn, actor.workspace_id.0).await?;
         let row = find_company(&txn, actor.workspace_id, id).await?;

@@ -62,9 +62,7 @@ impl Crm {
         pipeline_id: PipelineId,
         steps: Vec<FollowUpStep>,
     ) -> Result<Vec<FollowUpStep>, AppError> {
-        if !viewer.role.can_change_settings() {
-            return Err(AppError::Forbidden);
-        }
+        crate::permissions::permit(viewer, domain::permission::Action::EditPipelines)?;
         let plan = validate_plan(&steps).map_err(AppError::Validation)?;
         let txn = self.begin_write().await?;
         let name = own_pipeline(&txn, viewer, pipeline_id).await?;

@@ -30,6 +30,7 @@ mod migration;
 mod notes;
 pub use notes::render_markdown;
 mod overview;
+mod permissions;
 mod pipelines;
 mod raw;
 mod reminders;

@@ -34,14 +34,6 @@ pub struct Team {
     pub invites: Vec<PendingInvite>,
 }
 
-fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
-    if actor.role.can_manage_members() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 pub(crate) fn to_member(row: user::Model) -> Option<Member> {
     Some(Member {
         id: UserId(row.id),
@@ -93,7 +85,7 @@ impl Crm {
     /// # Errors
     /// `Forbidden` for anyone but an admin.
     pub async fn team(&self, actor: &CurrentUser) -> Result<Team, AppError> {
-        require_admin(actor)?;
+        crate::permissions::permit(actor, domain::permission::Action::ManageMembers)?;
         let members = user::Entity::find()
             .filter(user::Column::WorkspaceId.eq(actor.workspace_id.0))
             .order_by_asc(user::Column::Name)
@@ -124,7 +116,7 @@ impl Crm {
         actor: &CurrentUser,
         command: InviteTeammate,
     ) -> Result<IssuedInvite, AppError> {
-        require_admin(actor)?;
+        crate::permissions::permit(actor, domain::permission::Action::ManageMembers)?;
         command.validate()?;
         let email = normalize_email(&command.email);
         let token = random_token();
@@ -184,7 +176,7 @@ impl Crm {
         actor: &CurrentUser,
         invite_id: InviteId,
     ) -> Result<(), AppError> {
-        require_admin(actor)?;
+        crate::permissions::permit(actor, domain::permission::Action::ManageMembers)?;
         let txn = self.begin_write().await?;
         let row = invite::Entity::find_by_id(invite_id.0)
             .filter(invite::Column::WorkspaceId.eq(actor.workspace_id.0))
@@ -297,7 +289,7 @@ impl Crm {
         member_id: UserId,
         role: Role,
     ) -> Result<Member, AppError> {
-        require_admin(actor)?;
+        crate::permissions::permit(actor, domain::permission::Action::ManageMembers)?;
         let txn = self.begin_write().await?;
         crate::db::lock_workspace(&txn, actor.workspace_id.0).await?;
         let row = find_member(&txn, actor.workspace_id, member_id).await?;
@@ -341,7 +333,7 @@ impl Crm {
         member_id: UserId,
         active: bool,
     ) -> Result<Member, AppError> {
-        require_admin(actor)?;
+        crate::permissions::permit(actor, domain::permission::Action::ManageMembers)?;
         if !active && member_id == actor.user_id {
             return Err(AppError::Conflict(
                 "You cannot deactivate your own account.".into(),

@@ -177,6 +177,7 @@ impl Crm {
         new: NewNote,
     ) -> Result<TimelineItem, AppError> {
         let body = new.validate().map_err(AppError::Validation)?;
+        crate::permissions::permit(viewer, domain::permission::Action::AddNote)?;
         let txn = self.begin_write().await?;
         let title = record_title(&txn, viewer, new.on).await?;
         let (deal_id, contact_id, company_id, lead_id) = match new.on {

@@ -45,9 +45,7 @@ impl Crm {
         viewer: &CurrentUser,
         pipeline: Option<Uuid>,
     ) -> Result<Uuid, AppError> {
-        if !viewer.role.can_change_settings() {
-            return Err(AppError::Forbidden);
-        }
+        crate::permissions::permit(viewer, domain::permission::Action::RunReviews)?;
         let pipeline = self.metrics_pipeline(viewer, pipeline).await?;
         let txn = self.begin_write().await?;
         let id = Uuid::new_v4();
@@ -146,7 +144,7 @@ impl Crm {
             current: history.first().cloned(),
             sections,
             history,
-            can_review: viewer.role.can_change_settings(),
+            can_review: viewer.role.may(domain::permission::Action::RunReviews),
         })
     }
 
@@ -162,9 +160,7 @@ impl Crm {
         deal_id: DealId,
         comment: &str,
     ) -> Result<ReviewMark, AppError> {
-        if !viewer.role.can_change_settings() {
-            return Err(AppError::Forbidden);
-        }
+        crate::permissions::permit(viewer, domain::permission::Action::RunReviews)?;
         let comment = parse_comment(comment).map_err(|m| AppError::invalid("comment", m))?;
         let txn = self.begin_write().await?;
         let kept = pipeline_review::Entity::find_by_id(review)

@@ -27,7 +27,8 @@ fn conflict_message(error: AppError) -> String {
 async fn different_fields_merge_and_the_same_field_is_a_conflict(crm: Crm) {
     let dana = workspace(&crm, "dana@acme.com").await;
     let sam = rep(&crm, &dana).await;
-    let saved = new_deal(&crm, &dana, "Umbrella", vec![]).await;
+    // Sam's deal: a rep changes only their own, the admin anyone's.
+    let saved = new_deal(&crm, &sam, "Umbrella", vec![]).await;
     let id = saved.card.id;
     // Both opened version 1. Sam saves the value first.
     crm.update_deal(&sam, id, 1, vec![DealChange::Value("900".into())])
@@ -91,7 +92,7 @@ async fn undo_reverts_ones_own_recent_change_as_a_new_event(crm: Crm) {
         stage(&stages, "Qualified"),
         stage(&stages, "Initial contact"),
     );
-    let saved = new_deal(&crm, &dana, "Initech", vec![]).await;
+    let saved = new_deal(&crm, &sam, "Initech", vec![]).await;
     let id = saved.card.id;
 
     let moved = crm

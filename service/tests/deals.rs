@@ -520,7 +520,10 @@ async fn stages_are_edited_and_removing_one_relocates_its_deals(crm: Crm) {
 
     let as_rep = rep(&crm, &dana).await;
     let forbidden = crm.create_pipeline(&as_rep, "Mine").await;
-    assert_eq!(forbidden.unwrap_err(), AppError::Forbidden);
+    assert_eq!(
+        forbidden.unwrap_err(),
+        AppError::Forbidden("Sales reps can't change pipelines.".into())
+    );
 }
 
 async fn managers_edit_the_lost_reasons_and_new_losses_pick_from_them(crm: Crm) {
@@ -573,7 +576,10 @@ async fn managers_edit_the_lost_reasons_and_new_losses_pick_from_them(crm: Crm) 
         ..dana.clone()
     };
     let forbidden = crm.save_lost_reasons(&rep, vec!["Mine".into()]).await;
-    assert_eq!(forbidden.unwrap_err(), AppError::Forbidden);
+    assert_eq!(
+        forbidden.unwrap_err(),
+        AppError::Forbidden("Sales reps can't change pipelines.".into())
+    );
     assert_eq!(
         board(&crm, &dana).await.lost_reasons,
         ["Went with Globex", "Budget cut"]

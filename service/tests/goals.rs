@@ -259,14 +259,19 @@ async fn reps_read_goals_but_do_not_set_them(crm: Crm) {
     let refused = crm
         .set_goal(&sam, &draft(GoalOwner::Workspace, "won_deals", "", "5"))
         .await;
-    assert_eq!(refused, Err(AppError::Forbidden));
+    assert_eq!(
+        refused,
+        Err(AppError::Forbidden("Sales reps can't set goals.".into()))
+    );
     assert_eq!(
         crm.create_sales_team(&sam, "Sam's crew").await,
-        Err(AppError::Forbidden)
+        Err(AppError::Forbidden(
+            "Sales reps can't organise sales teams.".into()
+        ))
     );
     assert_eq!(
         crm.remove_goal(&sam, goal.id).await,
-        Err(AppError::Forbidden)
+        Err(AppError::Forbidden("Sales reps can't set goals.".into()))
     );
     let query = GoalQuery {
         period: q1(),

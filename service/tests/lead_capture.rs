@@ -135,7 +135,10 @@ async fn a_web_form_takes_posts_from_anywhere_and_refuses_what_it_does_not_ask_f
         .save_lead_form(&rep, None, setup("Mine", ""))
         .await
         .unwrap_err();
-    assert_eq!(refused, AppError::Forbidden);
+    assert_eq!(
+        refused,
+        AppError::Forbidden("Sales reps can't change web forms.".into())
+    );
     crm.delete_lead_form(&dana, form.id).await.unwrap();
     let gone = crm
         .post_form(&form.key, &pairs(&[("email", "late@x.org")]))
@@ -175,7 +178,10 @@ async fn rules_route_by_country_campaign_and_source_before_the_reps_take_turns(c
         .add_lead_rule(&jonas, rule(RuleField::Campaign, "x", vec![jonas.user_id]))
         .await
         .unwrap_err();
-    assert_eq!(refused, AppError::Forbidden);
+    assert_eq!(
+        refused,
+        AppError::Forbidden("Sales reps can't change lead routing.".into())
+    );
 
     let german = |n: usize| NewLead {
         email: format!("kunde{n}@beispiel.de"),
@@ -276,7 +282,7 @@ async fn the_workspace_sets_the_response_target_and_weights_and_marketing_qualif
     };
     assert_eq!(
         crm.save_lead_settings(&mo, settings).await.unwrap_err(),
-        AppError::Forbidden
+        AppError::Forbidden("Marketers can't change lead routing.".into())
     );
     let bad = LeadSettings {
         first_response_minutes: 0,

@@ -135,18 +135,21 @@ async fn only_admins_manage_the_team(crm: Crm) {
         .accept_invite(accept(&issued.token, "Sam Okafor"))
         .await
         .unwrap();
-    assert_eq!(crm.team(&rep).await.unwrap_err(), AppError::Forbidden);
+    assert_eq!(
+        crm.team(&rep).await.unwrap_err(),
+        AppError::Forbidden("Sales reps can't manage users.".into())
+    );
     assert_eq!(
         crm.invite_teammate(&rep, invite("x@acme.com", Role::Admin))
             .await
             .unwrap_err(),
-        AppError::Forbidden
+        AppError::Forbidden("Sales reps can't manage users.".into())
     );
     assert_eq!(
         crm.change_role(&rep, rep.user_id, Role::Admin)
             .await
             .unwrap_err(),
-        AppError::Forbidden
+        AppError::Forbidden("Sales reps can't manage users.".into())
     );
     let team = crm.team(&admin).await.unwrap();
     assert_eq!(team.members.len(), 2);

@@ -142,11 +142,18 @@ async fn only_managers_review_and_only_their_own_workspace(crm: Crm) {
     let dana = workspace(&crm, "dana@acme.example").await;
     let sam = rep(&crm, &dana).await;
     let deal = new_deal(&crm, &dana, "Acme renewal", vec![]).await;
-    assert_eq!(crm.start_review(&sam, None).await, Err(AppError::Forbidden));
+    assert_eq!(
+        crm.start_review(&sam, None).await,
+        Err(AppError::Forbidden(
+            "Sales reps can't run pipeline reviews.".into()
+        ))
+    );
     let review = crm.start_review(&dana, None).await.expect("review");
     assert_eq!(
         crm.mark_reviewed(&sam, review, deal.card.id, "ok").await,
-        Err(AppError::Forbidden)
+        Err(AppError::Forbidden(
+            "Sales reps can't run pipeline reviews.".into()
+        ))
     );
     assert!(
         !crm.pipeline_review(&sam, None)

@@ -213,7 +213,10 @@ async fn a_won_deal_gets_its_pipelines_follow_up_plan_and_undo_withdraws_it(crm:
         .set_followup_plan(&sam, pipeline, plan.clone())
         .await
         .unwrap_err();
-    assert_eq!(refused, AppError::Forbidden);
+    assert_eq!(
+        refused,
+        AppError::Forbidden("Sales reps can't change pipelines.".into())
+    );
     let bad = vec![FollowUpStep {
         day: -5,
         kind: ActivityKind::Call,

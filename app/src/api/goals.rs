@@ -85,7 +85,7 @@ pub async fn get_sales_teams() -> Result<TeamsView, AppError> {
                     active: m.active,
                 })
                 .collect(),
-            can_organise: viewer.role.can_change_settings(),
+            can_organise: viewer.role.may(domain::permission::Action::OrganiseTeams),
         })
     }
     .await;

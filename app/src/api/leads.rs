@@ -34,13 +34,7 @@ pub async fn add_lead(lead: NewLead) -> Result<domain::lead::Captured, AppError>
     let context = crate::ssr::server_context()?;
     let result = async {
         let viewer = context.require_user().await?;
-        let by = service::CaptureBy {
-            workspace: viewer.workspace_id,
-            member: Some(viewer.user_id),
-            source: domain::lead::LeadSource::Manual,
-            form: None,
-        };
-        context.crm.capture_lead(by, lead).await
+        context.crm.add_lead(&viewer, lead).await
     }
     .await;
     context.answer(result)

@@ -42,7 +42,7 @@ pub async fn get_dashboard(filter: MetricsFilter) -> Result<DashboardView, AppEr
                 .into_iter()
                 .map(|t| (t.id, t.name))
                 .collect(),
-            can_set_goals: viewer.role.can_change_settings(),
+            can_set_goals: viewer.role.may(domain::permission::Action::SetGoals),
         })
     }
     .await;

@@ -5,7 +5,7 @@ use crate::{
     components::{field::server_message, form_outcome, FormBanner, TextField},
     pages::shell::use_current_user,
 };
-use domain::{account::Member, Role};
+use domain::{account::Member, permission::Action, Role};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 
@@ -13,8 +13,8 @@ use leptos_meta::Title;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let user = use_current_user();
-    let is_admin = user.role.can_manage_members();
-    let can_edit_pipelines = user.role.can_change_settings();
+    let is_admin = user.role.may(Action::ManageMembers);
+    let can_edit_pipelines = user.role.may(Action::EditPipelines);
     view! {
         <Title text="Settings" />
         <header class="page-header"><h1>"Settings"</h1></header>
@@ -58,7 +58,7 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let user = use_current_user();
-    if !user.role.can_manage_members() {
+    if !user.role.may(Action::ManageMembers) {
         #[cfg(feature = "ssr")]
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(http::StatusCode::FORBIDDEN);

@@ -27,7 +27,14 @@ impl Crm {
     ) -> Result<Logged, AppError> {
         let (subject, outcome, next) = work.validate().map_err(AppError::Validation)?;
         let txn = self.begin_write().await?;
-        crate::deals::load_deal(&txn, viewer, work.deal).await?;
+        let deal = crate::deals::load_deal(&txn, viewer, work.deal).await?;
+        crate::permissions::permit_on(
+            &txn,
+            viewer,
+            domain::permission::Action::WorkActivity,
+            deal.owner_id,
+        )
+        .await?;
         let now = Utc::now();
         let row = activity::ActiveModel {
             id: Set(Uuid::new_v4()),

@@ -3,6 +3,7 @@
 
 mod log;
 
+use crate::permissions::{permit, permit_on};
 use crate::{
     db::{names_by_id, require_version, OrInternal},
     entity::{activity, company, contact, deal, user},
@@ -12,6 +13,7 @@ use crate::{
     Crm,
 };
 use chrono::{Duration, Utc};
+use domain::permission::Action;
 use domain::{
     account::CurrentUser,
     activity::{
@@ -52,6 +54,7 @@ impl Crm {
         new: NewActivity,
     ) -> Result<Activity, AppError> {
         let valid = new.validate().map_err(AppError::Validation)?;
+        permit(viewer, Action::WorkActivity)?;
         let txn = self.begin_write().await?;
         let row = insert_activity(&txn, viewer, &new, valid).await?;
         let event = activity_event(&txn, viewer, EventKind::ActivityScheduled, &row).await?;
@@ -300,6 +303,13 @@ async fn locked<C: ConnectionTrait>(
         .await
         .or_internal()?
         .ok_or(AppError::NotFound)?;
+    // An activity is its assignee's, and also its planner's until it is done.
+    let owner = if row.created_by == Some(viewer.user_id.0) {
+        row.created_by
+    } else {
+        row.assignee_id
+    };
+    permit_on(conn, viewer, Action::WorkActivity, owner).await?;
     require_version(row.version, version, "activity")?;
     Ok(row)
 }

@@ -263,6 +263,7 @@ impl Crm {
         input: ContactInput,
     ) -> Result<ContactId, AppError> {
         let fields = input.validate()?;
+        crate::permissions::permit(actor, domain::permission::Action::EditRecords)?;
         let txn = self.begin_write().await?;
         // See `create_company`: one duplicate check at a time per workspace.
         lock_workspace(&txn, actor.workspace_id.0).await?;
@@ -309,6 +310,7 @@ impl Crm {
         input: ContactInput,
     ) -> Result<(), AppError> {
         let fields = input.validate()?;
+        crate::permissions::permit(actor, domain::permission::Action::EditRecords)?;
         let txn = self.begin_write().await?;
         lock_workspace(&txn, actor.workspace_id.0).await?;
         let row = find_contact(&txn, actor.workspace_id, id).await?;

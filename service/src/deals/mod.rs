@@ -18,6 +18,7 @@ use crate::{
 };
 use changes::{apply_changes, conflict, who_changed};
 use chrono::{DateTime, Utc};
+use domain::permission::Action;
 use domain::{
     account::CurrentUser,
     board::{MoveDeal, NewDeal, Outcome, Saved},
@@ -216,6 +217,7 @@ impl Crm {
             (Err(error), _) => return Err(error),
             (_, Err(errors)) => return Err(AppError::Validation(errors)),
         };
+        crate::permissions::permit(viewer, Action::CreateDeal)?;
         let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
         let (saved, event) = self.insert_deal(&txn, viewer, &new, title, changes).await?;
         self.commit_and_publish(txn, vec![event]).await?;
@@ -333,7 +335,7 @@ impl Crm {
         let changes = domain::deal::validate_changes(&edits).map_err(AppError::Validation)?;
         let changed: Vec<&str> = edits.iter().map(DealChange::field).collect();
         let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
-        let mut row = lock_deal(&txn, viewer, id).await?;
+        let mut row = lock_deal(&txn, viewer, id, Action::EditDeal).await?;
         self.merge_or_refuse(&txn, viewer, &row, version, &changed)
             .await?;
         let before = Snapshot::before(&row, &contacts_of(&txn, row.id).await?, &edits);
@@ -380,7 +382,7 @@ impl Crm {
         let mut changed: Vec<&str> = command.changes.iter().map(DealChange::field).collect();
         changed.push("stage");
         let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
-        let mut row = lock_deal(&txn, viewer, command.deal).await?;
+        let mut row = lock_deal(&txn, viewer, command.deal, Action::MoveDeal).await?;
         self.merge_or_refuse(&txn, viewer, &row, command.version, &changed)
             .await?;
         let before = Snapshot::before(&row, &contacts_of(&txn, row.id).await?, &command.changes);
@@ -439,7 +441,7 @@ impl Crm {
     ) -> Result<Saved, AppError> {
         outcome.check()?;
         let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
-        let mut row = lock_deal(&txn, viewer, id).await?;
+        let mut row = lock_deal(&txn, viewer, id, Action::CloseDeal).await?;
         self.merge_or_refuse(&txn, viewer, &row, version, &["status"])
             .await?;
         let before = Snapshot::before(&row, &[], &[]);
@@ -634,7 +636,7 @@ impl Crm {
             .and_then(|a| a.get("version"))
             .and_then(serde_json::Value::as_i64)
             .unwrap_or(0);
-        let mut row = lock_deal(&txn, viewer, DealId(deal_id)).await?;
+        let mut row = lock_deal(&txn, viewer, DealId(deal_id), Action::EditDeal).await?;
         if i64::from(row.version) != version {
             let since =
                 changed_since(&txn, viewer, row.id, row.version.min(based_on_i32(version))).await?;

@@ -1,11 +1,13 @@
 //! Loading deals and stages inside the viewer's workspace, and turning rows into the
 //! shapes the browser reads.
 
+use crate::permissions::permit_on;
 use crate::{
     db::OrInternal,
     entity::{company, deal, deal_contact, stage, user},
 };
 use chrono::{DateTime, Utc};
+use domain::permission::Action;
 use domain::{
     account::CurrentUser,
     activity::ActivityKind,
@@ -42,13 +44,16 @@ pub(crate) async fn lock_deal<C: ConnectionTrait>(
     conn: &C,
     viewer: &CurrentUser,
     id: DealId,
+    action: Action,
 ) -> Result<deal::Model, AppError> {
-    in_workspace(viewer, id)
+    let row = in_workspace(viewer, id)
         .lock_exclusive()
         .one(conn)
         .await
         .or_internal()?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    permit_on(conn, viewer, action, row.owner_id).await?;
+    Ok(row)
 }
 
 /// A stage of the viewer's workspace.

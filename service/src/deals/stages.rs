@@ -108,9 +108,7 @@ impl Crm {
         viewer: &CurrentUser,
         command: SavePipeline,
     ) -> Result<(), AppError> {
-        if !viewer.role.can_change_settings() {
-            return Err(AppError::Forbidden);
-        }
+        crate::permissions::permit(viewer, domain::permission::Action::EditPipelines)?;
         command.validate().map_err(AppError::Validation)?;
         let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
         let found = pipeline::Entity::find_by_id(command.pipeline.0)
@@ -280,9 +278,7 @@ impl Crm {
         viewer: &CurrentUser,
         lines: Vec<String>,
     ) -> Result<Vec<String>, AppError> {
-        if !viewer.role.can_change_settings() {
-            return Err(AppError::Forbidden);
-        }
+        crate::permissions::permit(viewer, domain::permission::Action::EditPipelines)?;
         let reasons =
             parse_lost_reasons(&lines).map_err(|m| AppError::invalid("lost_reasons", m))?;
         let txn = self.begin_write().await?;
@@ -329,9 +325,7 @@ impl Crm {
         viewer: &CurrentUser,
         name: &str,
     ) -> Result<PipelineId, AppError> {
-        if !viewer.role.can_change_settings() {
-            return Err(AppError::Forbidden);
-        }
+        crate::permissions::permit(viewer, domain::permission::Action::EditPipelines)?;
         let mut errors = FieldErrors::default();
         domain::validation::check_name(&mut errors, "name", "the pipeline's name", name);
         errors.into_result().map_err(AppError::Validation)?;

@@ -24,7 +24,6 @@ use sea_orm::{
 };
 use serde_json::json;
 use std::collections::HashMap;
-use teams::may_organise;
 use uuid::Uuid;
 
 /// Which goals the dashboard shows: those overlapping the period, for the owner or
@@ -43,7 +42,7 @@ impl Crm {
     /// `Forbidden` below manager; `Validation` per bad field; `NotFound` for a rep or
     /// team of another workspace.
     pub async fn set_goal(&self, actor: &CurrentUser, draft: &GoalDraft) -> Result<Goal, AppError> {
-        may_organise(actor)?;
+        crate::permissions::permit(actor, domain::permission::Action::SetGoals)?;
         let new = draft.validate().map_err(AppError::Validation)?;
         // Checked inside the write: a team removed meanwhile cannot get a goal.
         let txn = self.begin_write().await?;
@@ -96,7 +95,7 @@ impl Crm {
     /// # Errors
     /// `Forbidden` below manager; `NotFound` for a goal of another workspace.
     pub async fn remove_goal(&self, actor: &CurrentUser, id: Uuid) -> Result<(), AppError> {
-        may_organise(actor)?;
+        crate::permissions::permit(actor, domain::permission::Action::SetGoals)?;
         let txn = self.begin_write().await?;
         let existing = goal::Entity::find_by_id(id)
             .filter(goal::Column::WorkspaceId.eq(actor.workspace_id.0))

@@ -105,7 +105,7 @@ impl Crm {
         actor: &CurrentUser,
         name: &str,
     ) -> Result<SalesTeam, AppError> {
-        may_organise(actor)?;
+        crate::permissions::permit(actor, domain::permission::Action::OrganiseTeams)?;
         let name = check_team_name(name).map_err(|m| AppError::invalid("name", m))?;
         let txn = self.begin_write().await?;
         let teams = sales_team::Entity::find()
@@ -153,7 +153,7 @@ impl Crm {
         team: Uuid,
         name: &str,
     ) -> Result<(), AppError> {
-        may_organise(actor)?;
+        crate::permissions::permit(actor, domain::permission::Action::OrganiseTeams)?;
         let name = check_team_name(name).map_err(|m| AppError::invalid("name", m))?;
         let txn = self.begin_write().await?;
         let existing = self.own_team(&txn, actor, team).await?;
@@ -179,7 +179,7 @@ impl Crm {
     /// # Errors
     /// `Forbidden` below manager; `NotFound` for a foreign team.
     pub async fn remove_sales_team(&self, actor: &CurrentUser, team: Uuid) -> Result<(), AppError> {
-        may_organise(actor)?;
+        crate::permissions::permit(actor, domain::permission::Action::OrganiseTeams)?;
         let txn = self.begin_write().await?;
         let existing = self.own_team(&txn, actor, team).await?;
         sales_team_member::Entity::delete_many()
@@ -219,7 +219,7 @@ impl Crm {
         member: Uuid,
         team: Option<Uuid>,
     ) -> Result<(), AppError> {
-        may_organise(actor)?;
+        crate::permissions::permit(actor, domain::permission::Action::OrganiseTeams)?;
         let txn = self.begin_write().await?;
         let person = user::Entity::find_by_id(member)
             .filter(user::Column::WorkspaceId.eq(actor.workspace_id.0))
@@ -310,14 +310,5 @@ fn name_taken(error: sea_orm::DbErr) -> AppError {
             tracing::error!(error = %error, "database operation failed");
             AppError::Internal
         }
-    }
-}
-
-/// Managers and admins organise teams and set goals; reps and marketers read them.
-pub(crate) fn may_organise(actor: &CurrentUser) -> Result<(), AppError> {
-    if actor.role.can_change_settings() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
     }
 }

@@ -100,9 +100,7 @@ impl Crm {
         options: &ImportOptions,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport, AppError> {
-        if !viewer.role.can_change_settings() {
-            return Err(AppError::Forbidden);
-        }
+        crate::permissions::permit(viewer, domain::permission::Action::ImportDeals)?;
         let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
         let workspace = crate::entity::workspace::Entity::find_by_id(viewer.workspace_id.0)
             .one(&txn)

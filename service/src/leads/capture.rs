@@ -10,6 +10,7 @@ use crate::{
 };
 use chrono::Utc;
 use domain::{
+    account::CurrentUser,
     event::EventKind,
     lead::{merge_message, Captured, LeadSource, LeadStatus, NewLead, ValidLead},
     lead_form::{read_post, Posted},
@@ -64,6 +65,21 @@ impl Crm {
             form: Some(form.id),
         };
         self.capture_lead(by, lead).await.map(FormPost::Captured)
+    }
+
+    /// A lead typed in by a member, from the inbox: they own it.
+    ///
+    /// # Errors
+    /// `Forbidden` for a role that may not add leads; `Validation` for bad fields.
+    pub async fn add_lead(&self, viewer: &CurrentUser, new: NewLead) -> Result<Captured, AppError> {
+        crate::permissions::permit(viewer, domain::permission::Action::AddLead)?;
+        let by = CaptureBy {
+            workspace: viewer.workspace_id,
+            member: Some(viewer.user_id),
+            source: LeadSource::Manual,
+            form: None,
+        };
+        self.capture_lead(by, new).await
     }
 
     /// Adds a lead to the inbox, or merges it into the open lead of the same person

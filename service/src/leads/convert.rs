@@ -10,6 +10,7 @@ use crate::{
     Crm,
 };
 use chrono::Utc;
+use domain::permission::Action;
 use domain::{
     account::CurrentUser,
     board::NewDeal,
@@ -37,7 +38,7 @@ impl Crm {
         to: ConvertLead,
     ) -> Result<Converted, AppError> {
         let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
-        let mut row = locked(&txn, viewer, id, version).await?;
+        let mut row = locked(&txn, viewer, (id, version), Action::ConvertLead).await?;
         still_open(&row)?;
         let mut events = Vec::new();
         let company = match (&row.company, &row.domain) {

@@ -10,6 +10,7 @@ mod setup;
 
 pub use capture::{CaptureBy, FormPost};
 
+use crate::permissions::permit_on;
 use crate::{
     db::{names_by_id, require_version, OrInternal},
     entity::{lead, user},
@@ -18,6 +19,7 @@ use crate::{
     Crm,
 };
 use chrono::{DateTime, Duration, Utc};
+use domain::permission::Action;
 use domain::{
     account::CurrentUser,
     event::{Event, EventKind},
@@ -227,7 +229,7 @@ impl Crm {
         owner: Option<UserId>,
     ) -> Result<Lead, AppError> {
         let txn = self.begin_write().await?;
-        let mut row = locked(&txn, viewer, id, version).await?;
+        let mut row = locked(&txn, viewer, (id, version), Action::WorkLead).await?;
         if let Some(owner) = owner {
             active_member(&txn, viewer, owner, "owner").await?;
         }
@@ -252,7 +254,7 @@ impl Crm {
     ) -> Result<Lead, AppError> {
         answers.validate().map_err(AppError::Validation)?;
         let txn = self.begin_write().await?;
-        let mut row = locked(&txn, viewer, id, version).await?;
+        let mut row = locked(&txn, viewer, (id, version), Action::WorkLead).await?;
         still_open(&row)?;
         let weights = settings_of(&txn, viewer.workspace_id).await?.weights;
         row.score = i32::from(answers.score(weights));
@@ -286,7 +288,7 @@ impl Crm {
         let reason = parse_disqualify_reason(&reason)
             .map_err(|message| AppError::invalid("reason", message))?;
         let txn = self.begin_write().await?;
-        let mut row = locked(&txn, viewer, id, version).await?;
+        let mut row = locked(&txn, viewer, (id, version), Action::WorkLead).await?;
         still_open(&row)?;
         row.status = LeadStatus::Disqualified.key().to_owned();
         row.disqualify_reason = Some(reason);
@@ -317,7 +319,7 @@ impl Crm {
             }
         }
         let txn = self.begin_write().await?;
-        let mut row = locked(&txn, viewer, id, version).await?;
+        let mut row = locked(&txn, viewer, (id, version), Action::WorkLead).await?;
         still_open(&row)?;
         row.snoozed_until = until;
         self.save_lead(txn, viewer, row, EventKind::LeadSnoozed)
@@ -369,11 +371,12 @@ fn still_open(row: &lead::Model) -> Result<(), AppError> {
     }
 }
 
+/// A lead of the viewer's workspace at `version`, locked, that the viewer may `action`.
 async fn locked<C: ConnectionTrait>(
     conn: &C,
     viewer: &CurrentUser,
-    id: Uuid,
-    version: i32,
+    (id, version): (Uuid, i32),
+    action: Action,
 ) -> Result<lead::Model, AppError> {
     let row = lead::Entity::find_by_id(id)
         .filter(lead::Column::WorkspaceId.eq(viewer.workspace_id.0))
@@ -382,6 +385,7 @@ async fn locked<C: ConnectionTrait>(
         .await
         .or_internal()?
         .ok_or(AppError::NotFound)?;
+    permit_on(conn, viewer, action, row.owner_id).await?;
     require_version(row.version, version, "lead")?;
     Ok(row)
 }

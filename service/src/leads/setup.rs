@@ -17,7 +17,7 @@ use domain::{
     event::EventKind,
     lead_form::{check_form_room, FormField, FormSetup, LeadForm},
     lead_rules::{check_rule_room, AssignmentRule, LeadSettings, NewRule, RuleField},
-    AppError, Role, UserId, WorkspaceId,
+    AppError, UserId, WorkspaceId,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -25,23 +25,6 @@ use sea_orm::{
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
-
-/// Forms are marketing's; rules and settings belong with pipeline settings.
-fn may_edit_forms(viewer: &CurrentUser) -> Result<(), AppError> {
-    if viewer.role.can_change_settings() || viewer.role == Role::Marketer {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-fn may_edit_routing(viewer: &CurrentUser) -> Result<(), AppError> {
-    if viewer.role.can_change_settings() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 /// A workspace's inbox settings, the defaults when never saved.
 pub(crate) async fn settings_of<C: ConnectionTrait>(
@@ -86,7 +69,7 @@ impl Crm {
         viewer: &CurrentUser,
         settings: LeadSettings,
     ) -> Result<LeadSettings, AppError> {
-        may_edit_routing(viewer)?;
+        crate::permissions::permit(viewer, domain::permission::Action::EditLeadRouting)?;
         settings.validate().map_err(AppError::Validation)?;
         let txn = self.begin_write().await?;
         let had = lead_settings::Entity::find_by_id(viewer.workspace_id.0)
@@ -157,7 +140,7 @@ impl Crm {
         id: Option<Uuid>,
         setup: FormSetup,
     ) -> Result<LeadForm, AppError> {
-        may_edit_forms(viewer)?;
+        crate::permissions::permit(viewer, domain::permission::Action::EditLeadForms)?;
         setup.validate().map_err(AppError::Validation)?;
         let mut fields: Vec<&str> = Vec::new();
         for field in FormField::ALL {
@@ -213,7 +196,7 @@ impl Crm {
     /// # Errors
     /// `Forbidden` for reps; `NotFound` for a foreign form.
     pub async fn delete_lead_form(&self, viewer: &CurrentUser, id: Uuid) -> Result<(), AppError> {
-        may_edit_forms(viewer)?;
+        crate::permissions::permit(viewer, domain::permission::Action::EditLeadForms)?;
         let txn = self.begin_write().await?;
         let gone = lead_form::Entity::delete_many()
             .filter(lead_form::Column::Id.eq(id))
@@ -290,7 +273,7 @@ impl Crm {
         viewer: &CurrentUser,
         rule: NewRule,
     ) -> Result<Vec<AssignmentRule>, AppError> {
-        may_edit_routing(viewer)?;
+        crate::permissions::permit(viewer, domain::permission::Action::EditLeadRouting)?;
         let value = rule.validate().map_err(AppError::Validation)?;
         let txn = self.begin_write().await?;
         let rules = lead_rule::Entity::find()
@@ -340,7 +323,7 @@ impl Crm {
         viewer: &CurrentUser,
         id: Uuid,
     ) -> Result<Vec<AssignmentRule>, AppError> {
-        may_edit_routing(viewer)?;
+        crate::permissions::permit(viewer, domain::permission::Action::EditLeadRouting)?;
         let txn = self.begin_write().await?;
         let gone = lead_rule::Entity::delete_many()
             .filter(lead_rule::Column::Id.eq(id))

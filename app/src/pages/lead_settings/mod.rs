@@ -12,7 +12,7 @@ use crate::{
     },
     pages::shell::use_current_user,
 };
-use domain::{board::Owner, Role};
+use domain::{board::Owner, permission::Action, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -42,8 +42,8 @@ pub fn LeadSettingsPage() -> impl IntoView {
 #[component]
 fn Sections(setup: LeadSetup, members: Vec<Owner>) -> impl IntoView {
     let role = use_current_user().role;
-    let forms_editable = role.can_change_settings() || role == Role::Marketer;
-    let routing_editable = role.can_change_settings();
+    let forms_editable = role.may(Action::EditLeadForms);
+    let routing_editable = role.may(Action::EditLeadRouting);
     let notice = RwSignal::new(None::<String>);
     let LeadSetup {
         settings,

@@ -39,7 +39,7 @@ use stage::StageCard;
 #[component]
 pub fn PipelineSettingsPage() -> impl IntoView {
     let user = use_current_user();
-    if !user.role.can_change_settings() {
+    if !user.role.may(domain::permission::Action::EditPipelines) {
         #[cfg(feature = "ssr")]
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(http::StatusCode::FORBIDDEN);

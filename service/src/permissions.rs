@@ -1,0 +1,50 @@
+//! The service's side of `domain::permission`: works out whose a record is, then asks
+//! the one table. Commands call these before they change anything.
+
+use crate::{db::OrInternal, entity::sales_team_member};
+use domain::{
+    account::CurrentUser,
+    permission::{self, Action, Reach, Whose},
+    AppError,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+/// Refuses an action on the workspace itself (a setting, or a record the viewer will own).
+pub(crate) fn permit(viewer: &CurrentUser, action: Action) -> Result<(), AppError> {
+    permission::permit(viewer.role, action, Whose::Workspace)
+}
+
+/// Refuses an action on a record owned by `owner` (`None`: nobody yet) unless the
+/// viewer's role reaches it. Team membership is looked up only when it decides.
+pub(crate) async fn permit_on<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    action: Action,
+    owner: Option<Uuid>,
+) -> Result<(), AppError> {
+    let whose = match owner {
+        None => Whose::Nobodys,
+        Some(owner) if owner == viewer.user_id.0 => Whose::Mine,
+        Some(owner) => {
+            if permission::reach(viewer.role, action) == Reach::Team
+                && same_team(conn, viewer.user_id.0, owner).await?
+            {
+                Whose::Teammates
+            } else {
+                Whose::Others
+            }
+        }
+    };
+    permission::permit(viewer.role, action, whose)
+}
+
+/// True when both people are in the same sales team.
+async fn same_team<C: ConnectionTrait>(conn: &C, a: Uuid, b: Uuid) -> Result<bool, AppError> {
+    let rows = sales_team_member::Entity::find()
+        .filter(sales_team_member::Column::UserId.is_in([a, b]))
+        .all(conn)
+        .await
+        .or_internal()?;
+    Ok(matches!(rows.as_slice(), [x, y] if x.team_id == y.team_id))
+}
