@@ -64,6 +64,8 @@ pub struct DealCard {
     pub title: String,
     pub company: Option<String>,
     pub owner: Option<String>,
+    /// Who owns it, for what the viewer may do to it (`permission`).
+    pub owner_id: Option<UserId>,
     pub value_cents: i64,
     pub currency: Currency,
     pub days_in_stage: i64,

@@ -137,6 +137,18 @@ pub enum Whose {
     Workspace,
 }
 
+impl Whose {
+    /// Whose a record owned by `owner` is for `viewer`, without team membership: what
+    /// the browser can tell on its own (no default role's reach depends on teams).
+    pub fn of(viewer: crate::UserId, owner: Option<crate::UserId>) -> Whose {
+        match owner {
+            None => Whose::Nobodys,
+            Some(owner) if owner == viewer => Whose::Mine,
+            Some(_) => Whose::Others,
+        }
+    }
+}
+
 /// The table. Admins do everything; managers everything but users; reps their own
 /// deals, leads and activities and may read the rest; marketers leads, forms and
 /// records, and read deals only.

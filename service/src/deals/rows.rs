@@ -15,7 +15,7 @@ use domain::{
     deal::{is_rotting, split_lines, ContactRole, DealFacts, EntryCriteria},
     ids::{DealId, StageId},
     money::Currency,
-    AppError,
+    AppError, UserId,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
@@ -192,6 +192,7 @@ pub(crate) async fn cards<C: ConnectionTrait>(
                 version: row.version,
                 company: row.company_id.and_then(|id| companies.get(&id).cloned()),
                 owner: row.owner_id.and_then(|id| owners.get(&id).cloned()),
+                owner_id: row.owner_id.map(UserId),
                 value_cents: row.value_cents,
                 currency: Currency::parse(&row.currency).unwrap_or(Currency::USD),
                 days_in_stage: (now - row.stage_entered_at).num_days().max(0),

@@ -9,6 +9,7 @@ use domain::{
     board::{ColumnTotals, DealCard},
     ids::StageId,
     money::format_whole,
+    permission::{allows, Action, Whose},
 };
 use leptos::{ev, prelude::*};
 
@@ -116,6 +117,14 @@ fn initials(name: &str) -> String {
 #[component]
 fn Card(state: BoardState, pointer: Pointer, card: DealCard, from: StageId) -> impl IntoView {
     let href = format!("/deals/{}", card.id);
+    // Cards the viewer may not move (a marketer's board, a colleague's deal for a rep)
+    // are links only: no lifting by pointer or keyboard, and not announced as draggable.
+    let viewer = crate::pages::shell::use_current_user();
+    let movable = allows(
+        viewer.role,
+        Action::MoveDeal,
+        Whose::of(viewer.user_id, card.owner_id),
+    );
     let value = format_whole(card.value_cents, card.currency);
     // Title first, so the card reads (and is found) by its title, then the rest of
     // what the card shows.
@@ -150,11 +159,15 @@ fn Card(state: BoardState, pointer: Pointer, card: DealCard, from: StageId) -> i
             draggable="false"
             data-deal=id.to_string()
             aria-label=label
-            aria-roledescription="draggable deal"
-            aria-describedby="board-drag-help"
-            on:pointerdown=move |e| pointer.down(state, for_down.clone(), from, &e)
+            aria-roledescription=movable.then_some("draggable deal")
+            aria-describedby=movable.then_some("board-drag-help")
+            on:pointerdown=move |e| {
+                if movable {
+                    pointer.down(state, for_down.clone(), from, &e);
+                }
+            }
             on:keydown=move |e| {
-                if key(state, &for_key, from, &e.key()) {
+                if movable && key(state, &for_key, from, &e.key()) {
                     e.prevent_default();
                 }
             }

@@ -92,7 +92,9 @@ fn Toolbar(
         <div class="board-toolbar">
             <input type="search" class="search" aria-label="Search deals" placeholder="Search deals"
                 value=filter.with_untracked(|f| f.text.clone()) prop:value=move || filter.with_untracked(|f| f.text.clone()) on:input=on_search />
-            <button type="button" class="primary" on:click=move |_| new_deal.set(true)>"New deal"</button>
+            {crate::pages::shell::use_current_user().role.may(domain::permission::Action::CreateDeal).then(|| view! {
+                <button type="button" class="primary" on:click=move |_| new_deal.set(true)>"New deal"</button>
+            })}
             <div class="toolbar-filters">
             {(pipelines.len() > 1).then(|| view! {
                 <select aria-label="Pipeline" on:change=move |e| {

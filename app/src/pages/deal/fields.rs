@@ -6,6 +6,7 @@ use domain::{
     deal::{ContactRole, DealChange},
     ids::{CompanyId, ContactId, UserId},
     money::format_whole,
+    permission::Action,
 };
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -34,6 +35,7 @@ pub fn TitleField(state: DealState) -> impl IntoView {
             <label for="deal-title" class="visually-hidden">"Title"</label>
             <input id="deal-title" class="title-input"
                 value=title.get_untracked() prop:value=title
+                readonly=move || !state.may(Action::EditDeal)
                 on:change=move |e| state.save(vec![DealChange::Title(event_target_value(&e))], "the title") />
             <p class="field-error" aria-live="polite">{error}</p>
             <p class="deal-value">{value}</p>
@@ -83,6 +85,8 @@ pub fn DealFields(state: DealState) -> impl IntoView {
     view! {
         <section class="panel deal-fields" aria-labelledby="fields-title">
             <h2 id="fields-title">"Details"</h2>
+            // Read-only for whoever the permission table does not let edit this deal.
+            <fieldset class="bare" disabled=move || !state.may(Action::EditDeal)>
             <div class="field-pair">
                 <Editable state id="deal-value" label="Value" field="value" inputmode="decimal"
                     current=|d| decimal(d.value_cents) change=DealChange::Value />
@@ -124,6 +128,7 @@ pub fn DealFields(state: DealState) -> impl IntoView {
                 current=|d| d.source.clone().unwrap_or_default() change=DealChange::Source />
             <Editable state id="deal-tags" label="Tags" field="tags"
                 current=|d| d.tags.join(", ") change=DealChange::Tags />
+            </fieldset>
         </section>
     }
 }

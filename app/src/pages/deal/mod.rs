@@ -22,7 +22,8 @@ use domain::{
     board::{DealDetail, Saved},
     deal::{validate_changes, DealChange},
     ids::DealId,
-    AppError, FieldErrors,
+    permission::{allows, Action, Whose},
+    AppError, FieldErrors, Role, UserId,
 };
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
@@ -39,9 +40,19 @@ pub struct DealState {
     /// Someone else saved the same field first: theirs is shown, yours waits here.
     pub conflict: RwSignal<Option<Conflict>>,
     pub live: Option<Live>,
+    /// Who is looking, for what the permission table lets them do to this deal.
+    pub viewer: (Role, UserId),
 }
 
 impl DealState {
+    /// True when the viewer may `action` this deal by the one permission table; the
+    /// server checks the same table again on every save.
+    pub fn may(&self, action: Action) -> bool {
+        let (role, me) = self.viewer;
+        let owner = self.detail.with(|d| d.owner);
+        allows(role, action, Whose::of(me, owner))
+    }
+
     pub fn id(&self) -> DealId {
         self.detail.with_untracked(|d| d.id)
     }
@@ -179,6 +190,10 @@ fn DealView(
         saved: RwSignal::new(None),
         conflict: RwSignal::new(None),
         live: use_live(),
+        viewer: {
+            let user = crate::pages::shell::use_current_user();
+            (user.role, user.user_id)
+        },
     };
     let here = state.live.map(|live| {
         let deal = state.id();

@@ -5,6 +5,7 @@ use crate::api::deals::{close_deal, move_deal};
 use domain::{
     board::{MoveDeal, Outcome, StageInfo},
     deal::{describe_missing, missing_for_entry, DealChange},
+    permission::{permit, Action, Whose},
 };
 use leptos::{prelude::*, task::spawn_local};
 
@@ -94,7 +95,7 @@ pub fn StagePath(state: DealState) -> impl IntoView {
                         view! {
                             <li class:done=index < at class:current=here>
                                 <button type="button" aria-current=here.then_some("step")
-                                    disabled=move || !open() || here
+                                    disabled=move || !open() || here || !state.may(Action::MoveDeal)
                                     on:click=move |_| state.move_to(stage.clone())>
                                     {name}
                                 </button>
@@ -105,6 +106,9 @@ pub fn StagePath(state: DealState) -> impl IntoView {
             </ol>
             <div class="outcome">
                 {move || match status().as_str() {
+                    _ if !state.may(Action::CloseDeal) => view! {
+                        <p class="hint">{read_only_reason(state)}</p>
+                    }.into_any(),
                     "open" => view! {
                         <p class="hint">{next_needs}</p>
                         <button type="button" class="won" on:click=move |_| state.close(Outcome::Won)>"Mark won"</button>
@@ -173,4 +177,14 @@ pub fn Checklist(state: DealState) -> impl IntoView {
             </section>
         </Show>
     }
+}
+
+/// Why the outcome buttons are missing, in the table's own words.
+fn read_only_reason(state: DealState) -> String {
+    let (role, me) = state.viewer;
+    let owner = state.detail.with(|d| d.owner);
+    permit(role, Action::CloseDeal, Whose::of(me, owner))
+        .err()
+        .map(|refusal| refusal.message())
+        .unwrap_or_default()
 }

@@ -12,7 +12,7 @@ use crate::{
     },
     pages::shell::use_current_user,
 };
-use domain::{board::Owner, permission::Action, Role};
+use domain::{board::Owner, permission::Action};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
