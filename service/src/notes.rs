@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 /// Link targets a note may point at; everything else (javascript:, data:, vbscript:…)
 /// becomes `#`.
-const SAFE_LINKS: [&str; 6] = ["https://", "http://", "mailto:", "tel:", "/", "#"];
+const SAFE_SCHEMES: [&str; 4] = ["https://", "http://", "mailto:", "tel:"];
 
 /// Quotes, lists and list items open at once before deeper ones are rendered flat:
 /// every level a note may write (`note::NESTING_MAX`, a list level being a list and an
@@ -93,8 +93,23 @@ pub fn render_markdown(body: &str) -> String {
 }
 
 fn safe_link(url: CowStr<'_>) -> CowStr<'_> {
-    let lower = url.to_ascii_lowercase();
-    if SAFE_LINKS.iter().any(|prefix| lower.starts_with(prefix)) {
+    // Check the address a browser will follow: it drops tabs and line breaks anywhere
+    // in a URL and skips leading spaces and control characters.
+    let followed: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect::<String>()
+        .trim_start_matches(|c: char| c <= ' ')
+        .to_ascii_lowercase();
+    // A path on this site, but not "//host" or "/\host", which browsers read as
+    // another site.
+    let on_this_site = followed
+        .strip_prefix('/')
+        .is_some_and(|rest| !rest.starts_with(['/', '\\']));
+    if on_this_site
+        || followed.starts_with('#')
+        || SAFE_SCHEMES.iter().any(|scheme| followed.starts_with(scheme))
+    {
         url
     } else {
         CowStr::Borrowed("#")
@@ -258,6 +273,12 @@ mod tests {
         assert!(html.contains("href=\"mailto:a@b.example\""));
         assert!(!html.to_ascii_lowercase().contains("javascript"));
         let image = render_markdown("![pixel](https://tracker.example/p.gif)");
+        for off_site in ["//evil.example", "/\\evil.example", "/\t/evil.example"] {
+            let html = render_markdown(&format!("[x](<{off_site}>)"));
+            assert!(html.contains("href=\"#\""), "{off_site}: {html}");
+        }
+        let here = render_markdown("[deal](/deals/1) [top](#top)");
+        assert!(here.contains("href=\"/deals/1\"") && here.contains("href=\"#top\""), "{here}");
         assert!(!image.contains("<img"));
         assert!(image.contains("<a href=\"https://tracker.example/p.gif\">pixel</a>"));
     }

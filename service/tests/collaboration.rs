@@ -24,6 +24,41 @@ fn conflict_message(error: AppError) -> String {
     }
 }
 
+async fn a_conflict_names_a_colleague_whose_name_starts_with_an_accent(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let elodie = crm
+        .create_member(
+            Some("Acme Sales"),
+            domain::account::NewMember {
+                name: "Élodie Durand".into(),
+                email: "elodie@acme.com".into(),
+                password: "member password 123".into(),
+                role: domain::Role::Manager,
+            },
+        )
+        .await
+        .unwrap();
+    let elodie = domain::account::CurrentUser {
+        user_id: elodie.id,
+        name: "Élodie Durand".into(),
+        role: domain::Role::Manager,
+        ..dana.clone()
+    };
+    let saved = new_deal(&crm, &dana, "Umbrella", vec![]).await;
+    crm.update_deal(&elodie, saved.card.id, 1, vec![DealChange::Value("900".into())])
+        .await
+        .unwrap();
+    let stale = crm
+        .update_deal(&dana, saved.card.id, 1, vec![DealChange::Value("500".into())])
+        .await
+        .unwrap_err();
+    let message = conflict_message(stale);
+    assert!(
+        message.starts_with("Élodie Durand changed value since you opened"),
+        "{message}"
+    );
+}
+
 async fn different_fields_merge_and_the_same_field_is_a_conflict(crm: Crm) {
     let dana = workspace(&crm, "dana@acme.com").await;
     let sam = rep(&crm, &dana).await;
@@ -293,6 +328,7 @@ async fn a_client_that_stops_reading_is_cut_off_and_a_long_absence_resyncs(crm: 
 }
 
 on_both_databases!(
+    a_conflict_names_a_colleague_whose_name_starts_with_an_accent,
     a_client_that_stops_reading_is_cut_off_and_a_long_absence_resyncs,
     different_fields_merge_and_the_same_field_is_a_conflict,
     undo_reverts_ones_own_recent_change_as_a_new_event,

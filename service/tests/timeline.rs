@@ -21,7 +21,7 @@ use domain::{
     AppError,
 };
 use sea_orm::{ConnectionTrait, Statement};
-use service::{Crm, Mailer};
+use service::{ActivityChange, Crm, Mailer};
 
 fn note(deal: DealId, body: &str) -> NewNote {
     NewNote {
@@ -364,7 +364,50 @@ async fn reminders_go_out_once_and_skip_long_overdue_work(crm: Crm) {
     assert_eq!(row.try_get::<i64>("", "n").unwrap(), 1);
 }
 
+async fn rescheduling_or_handing_over_work_arms_its_reminder_again(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let sam = rep(&crm, &dana).await;
+    let deal = new_deal(&crm, &dana, "Acme renewal", vec![]).await.card.id;
+    let in_minutes = |minutes: i64| LocalTime {
+        local: (Utc::now() + Duration::minutes(minutes))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+        offset_minutes: 0,
+        time_zone: "UTC".into(),
+    };
+    let call = crm
+        .schedule_activity(&dana, call_on(deal, "Call Bill", in_minutes(10)))
+        .await
+        .unwrap();
+    let remind = || crm.send_due_reminders(Utc::now(), &Mailer::Log);
+    assert_eq!(remind().await.unwrap(), 1);
+    assert_eq!(remind().await.unwrap(), 0, "once per due time");
+    // Moved to a new time that is due soon again: reminded again.
+    let moved = crm
+        .change_activity(
+            &dana,
+            call.id,
+            call.version,
+            ActivityChange::Reschedule(in_minutes(5)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(remind().await.unwrap(), 1, "rescheduled");
+    // Handed to Sam: Sam is reminded.
+    crm.change_activity(
+        &dana,
+        moved.id,
+        moved.version,
+        ActivityChange::Reassign(sam.user_id),
+    )
+    .await
+    .unwrap();
+    assert_eq!(remind().await.unwrap(), 1, "handed over");
+    assert_eq!(remind().await.unwrap(), 0);
+}
+
 on_both_databases!(
+    rescheduling_or_handing_over_work_arms_its_reminder_again,
     the_timeline_merges_everything_newest_first_and_pages_without_gaps,
     notes_are_checked_and_stay_in_their_workspace,
     a_won_deal_gets_its_pipelines_follow_up_plan_and_undo_withdraws_it,

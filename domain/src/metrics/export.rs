@@ -1,8 +1,9 @@
 //! Dashboard tables as CSV files people open in a spreadsheet.
 
 /// RFC 4180 CSV: fields with commas, quotes or line breaks are quoted. A cell a
-/// spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) gets a leading `'`,
-/// so a deal named `=HYPERLINK(…)` stays text.
+/// spreadsheet would run as a formula (`=`, `+`, `-`, `@` first, or a tab or carriage
+/// return, which some spreadsheets skip before reading a formula) gets a leading `'`, so
+/// a deal named `=HYPERLINK(…)` stays text.
 pub fn to_csv(rows: &[Vec<String>]) -> String {
     let mut out = String::new();
     for row in rows {
@@ -15,7 +16,7 @@ pub fn to_csv(rows: &[Vec<String>]) -> String {
 
 fn quote(cell: &str) -> String {
     let numeric = cell.parse::<f64>().is_ok();
-    let cell = if !numeric && cell.starts_with(['=', '+', '-', '@']) {
+    let cell = if !numeric && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {
         cell.to_owned()
@@ -42,6 +43,15 @@ mod tests {
         assert_eq!(
             to_csv(&rows),
             "Stage,Deals\r\n\"Needs, assessment\",3\r\n\"Say \"\"hi\"\"\",-2.5\r\n\"'=HYPERLINK(\"\"x\"\")\",'@sum\r\n"
+        );
+    }
+
+    #[test]
+    fn a_leading_tab_or_carriage_return_is_defused_too() {
+        let rows = vec![vec!["\t=cmd|' /C calc'!A0".to_owned(), "\r=1+1".to_owned()]];
+        assert_eq!(
+            to_csv(&rows),
+            "'\t=cmd|' /C calc'!A0,\"'\r=1+1\"\r\n"
         );
     }
 }

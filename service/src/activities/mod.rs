@@ -127,6 +127,8 @@ impl Crm {
                 row.assignee_id = Some(assignee.0);
             }
         }
+        // A new time or a new person: the reminder is due again (for them, at the new time).
+        row.reminded_at = None;
         row.version += 1;
         let row = activity::ActiveModel::from(row)
             .reset_all()
