@@ -29,11 +29,44 @@ pub struct AppState {
     pub public_url: Option<String>,
 }
 
+/// Runs a server function for a signed-in member: resolves the session (401 without
+/// one), runs `work` with the request and the member, and answers a failure with its
+/// own HTTP status (403, 404, 409, 422…). Every protected endpoint is this one call.
+///
+/// # Errors
+/// Whatever `work` returns, or `Unauthorized`.
+pub async fn as_member<T>(
+    work: impl AsyncFnOnce(&ServerContext, CurrentUser) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let context = server_context()?;
+    let result = match context.require_user().await {
+        Ok(viewer) => work(&context, viewer).await,
+        Err(error) => Err(error),
+    };
+    context.answer(result)
+}
+
+/// Runs a public server function (signing in, a session check, an invitation) and
+/// answers a failure with its own HTTP status.
+///
+/// # Errors
+/// Whatever `work` returns.
+pub async fn as_visitor<T>(
+    work: impl AsyncFnOnce(&ServerContext) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let context = server_context()?;
+    let result = work(&context).await;
+    context.answer(result)
+}
+
 /// What one server-function call knows about its request.
 pub struct ServerContext {
     pub crm: Crm,
     session: Option<SessionToken>,
     response: Option<ResponseOptions>,
+    /// A plain form post (JavaScript off): its answer must stay Leptos's redirect back
+    /// to the form, whatever the outcome.
+    plain_form_post: bool,
     secure_cookies: bool,
     client_ip: String,
     origin: String,
@@ -73,6 +106,11 @@ pub fn server_context() -> Result<ServerContext, AppError> {
         crm: state.crm,
         session,
         response: use_context::<ResponseOptions>(),
+        plain_form_post: parts
+            .as_ref()
+            .and_then(|p| p.headers.get(header::ACCEPT))
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html")),
         secure_cookies: state.secure_cookies,
         client_ip,
     })
@@ -114,6 +152,9 @@ impl ServerContext {
     /// Gives a failed call the HTTP status of its error (422, 404, 409…) so API clients
     /// can branch on it. JSON endpoints only: a no-JS form post must keep its redirect.
     pub fn answer<T>(&self, result: Result<T, AppError>) -> Result<T, AppError> {
+        if self.plain_form_post {
+            return result;
+        }
         if let (Err(error), Some(response)) = (&result, &self.response) {
             if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {
                 response.set_status(status);

@@ -108,7 +108,9 @@ fn safe_link(url: CowStr<'_>) -> CowStr<'_> {
         .is_some_and(|rest| !rest.starts_with(['/', '\\']));
     if on_this_site
         || followed.starts_with('#')
-        || SAFE_SCHEMES.iter().any(|scheme| followed.starts_with(scheme))
+        || SAFE_SCHEMES
+            .iter()
+            .any(|scheme| followed.starts_with(scheme))
     {
         url
     } else {
@@ -278,7 +280,10 @@ mod tests {
             assert!(html.contains("href=\"#\""), "{off_site}: {html}");
         }
         let here = render_markdown("[deal](/deals/1) [top](#top)");
-        assert!(here.contains("href=\"/deals/1\"") && here.contains("href=\"#top\""), "{here}");
+        assert!(
+            here.contains("href=\"/deals/1\"") && here.contains("href=\"#top\""),
+            "{here}"
+        );
         assert!(!image.contains("<img"));
         assert!(image.contains("<a href=\"https://tracker.example/p.gif\">pixel</a>"));
     }

@@ -45,11 +45,21 @@ async fn a_conflict_names_a_colleague_whose_name_starts_with_an_accent(crm: Crm)
         ..dana.clone()
     };
     let saved = new_deal(&crm, &dana, "Umbrella", vec![]).await;
-    crm.update_deal(&elodie, saved.card.id, 1, vec![DealChange::Value("900".into())])
-        .await
-        .unwrap();
+    crm.update_deal(
+        &elodie,
+        saved.card.id,
+        1,
+        vec![DealChange::Value("900".into())],
+    )
+    .await
+    .unwrap();
     let stale = crm
-        .update_deal(&dana, saved.card.id, 1, vec![DealChange::Value("500".into())])
+        .update_deal(
+            &dana,
+            saved.card.id,
+            1,
+            vec![DealChange::Value("500".into())],
+        )
         .await
         .unwrap_err();
     let message = conflict_message(stale);

@@ -20,13 +20,10 @@ pub enum Change {
 
 #[server(prefix = "/api", endpoint = "schedule_activity", input = Json)]
 pub async fn schedule_activity(activity: NewActivity) -> Result<Activity, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.schedule_activity(&viewer, activity).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "complete_activity", input = Json)]
@@ -35,23 +32,18 @@ pub async fn complete_activity(
     version: i32,
     outcome: String,
 ) -> Result<Completed, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context
             .crm
             .complete_activity(&viewer, id, version, outcome)
             .await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "change_activity", input = Json)]
 pub async fn change_activity(id: Uuid, version: i32, change: Change) -> Result<Activity, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         let change = match change {
             Change::Reschedule(due) => ActivityChange::Reschedule(due),
             Change::Reassign(member) => ActivityChange::Reassign(member),
@@ -60,30 +52,23 @@ pub async fn change_activity(id: Uuid, version: i32, change: Change) -> Result<A
             .crm
             .change_activity(&viewer, id, version, change)
             .await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "deal_activities", input = Json)]
 pub async fn deal_activities(deal: DealId) -> Result<Vec<Activity>, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.deal_activities(&viewer, deal).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// Overdue, today and the coming week, judged in the browser's own day.
 #[server(prefix = "/api", endpoint = "my_day", input = Json)]
 pub async fn get_my_day(offset_minutes: i32, team: bool) -> Result<MyDay, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.my_day(&viewer, offset_minutes, team).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }

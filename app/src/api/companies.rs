@@ -20,12 +20,13 @@ fn parse_id<T: std::str::FromStr>(value: &str) -> Result<T, AppError> {
 /// Companies whose name contains `text`, for deal and contact pickers.
 #[server(prefix = "/api", endpoint = "search_companies")]
 pub async fn search_companies(text: String) -> Result<Vec<(CompanyId, String)>, AppError> {
-    let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context
-        .crm
-        .search_companies(&viewer, &text, PICKER_ROWS)
-        .await
+    crate::ssr::as_member(async move |context, viewer| {
+        context
+            .crm
+            .search_companies(&viewer, &text, PICKER_ROWS)
+            .await
+    })
+    .await
 }
 
 /// Contacts whose name or e-mail contains `text`: (id, name, e-mail).
@@ -33,12 +34,13 @@ pub async fn search_companies(text: String) -> Result<Vec<(CompanyId, String)>, 
 pub async fn search_contacts(
     text: String,
 ) -> Result<Vec<(ContactId, String, Option<String>)>, AppError> {
-    let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    context
-        .crm
-        .search_contacts(&viewer, &text, PICKER_ROWS)
-        .await
+    crate::ssr::as_member(async move |context, viewer| {
+        context
+            .crm
+            .search_contacts(&viewer, &text, PICKER_ROWS)
+            .await
+    })
+    .await
 }
 
 /// One page of companies; `sort` is a `ListSort` key, `page` zero-based.
@@ -48,19 +50,21 @@ pub async fn list_companies(
     sort: String,
     page: u64,
 ) -> Result<ListPage<CompanySummary>, AppError> {
-    let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    let sort = domain::company::ListSort::parse(&sort);
-    context.crm.list_companies(&viewer, &text, sort, page).await
+    crate::ssr::as_member(async move |context, viewer| {
+        let sort = domain::company::ListSort::parse(&sort);
+        context.crm.list_companies(&viewer, &text, sort, page).await
+    })
+    .await
 }
 
 /// A company's page.
 #[server(prefix = "/api", endpoint = "company")]
 pub async fn get_company(id: String) -> Result<CompanyDetails, AppError> {
-    let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    let id = parse_id(&id)?;
-    context.crm.company_details(&viewer, id).await
+    crate::ssr::as_member(async move |context, viewer| {
+        let id = parse_id(&id)?;
+        context.crm.company_details(&viewer, id).await
+    })
+    .await
 }
 
 /// Creates a company (empty `id`) or edits one, then opens its page.
@@ -73,24 +77,25 @@ pub async fn save_company(
     employees: String,
     address: String,
 ) -> Result<CompanyId, AppError> {
-    let context = crate::ssr::server_context()?;
-    let actor = context.require_user().await?;
-    let input = domain::company::CompanyInput {
-        name,
-        domain,
-        industry,
-        employees,
-        address,
-    };
-    let saved = if id.trim().is_empty() {
-        context.crm.create_company(&actor, input).await?
-    } else {
-        let id = parse_id(&id)?;
-        context.crm.update_company(&actor, id, input).await?;
-        id
-    };
-    leptos_axum::redirect(&format!("/companies/{saved}"));
-    Ok(saved)
+    crate::ssr::as_member(async move |context, actor| {
+        let input = domain::company::CompanyInput {
+            name,
+            domain,
+            industry,
+            employees,
+            address,
+        };
+        let saved = if id.trim().is_empty() {
+            context.crm.create_company(&actor, input).await?
+        } else {
+            let id = parse_id(&id)?;
+            context.crm.update_company(&actor, id, input).await?;
+            id
+        };
+        leptos_axum::redirect(&format!("/companies/{saved}"));
+        Ok(saved)
+    })
+    .await
 }
 
 /// One page of contacts; `sort` is a `ListSort` key, `page` zero-based.
@@ -100,19 +105,21 @@ pub async fn list_contacts(
     sort: String,
     page: u64,
 ) -> Result<ListPage<ContactSummary>, AppError> {
-    let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    let sort = domain::company::ListSort::parse(&sort);
-    context.crm.list_contacts(&viewer, &text, sort, page).await
+    crate::ssr::as_member(async move |context, viewer| {
+        let sort = domain::company::ListSort::parse(&sort);
+        context.crm.list_contacts(&viewer, &text, sort, page).await
+    })
+    .await
 }
 
 /// A contact's page.
 #[server(prefix = "/api", endpoint = "contact")]
 pub async fn get_contact(id: String) -> Result<ContactDetails, AppError> {
-    let context = crate::ssr::server_context()?;
-    let viewer = context.require_user().await?;
-    let id = parse_id(&id)?;
-    context.crm.contact_details(&viewer, id).await
+    crate::ssr::as_member(async move |context, viewer| {
+        let id = parse_id(&id)?;
+        context.crm.contact_details(&viewer, id).await
+    })
+    .await
 }
 
 /// Creates a contact (empty `id`) or edits one, then opens their page. `company` is a
@@ -126,22 +133,23 @@ pub async fn save_contact(
     title: String,
     company: String,
 ) -> Result<ContactId, AppError> {
-    let context = crate::ssr::server_context()?;
-    let actor = context.require_user().await?;
-    let input = domain::company::ContactInput {
-        name,
-        email,
-        phone,
-        title,
-        company,
-    };
-    let saved = if id.trim().is_empty() {
-        context.crm.create_contact(&actor, input).await?
-    } else {
-        let id = parse_id(&id)?;
-        context.crm.update_contact(&actor, id, input).await?;
-        id
-    };
-    leptos_axum::redirect(&format!("/contacts/{saved}"));
-    Ok(saved)
+    crate::ssr::as_member(async move |context, actor| {
+        let input = domain::company::ContactInput {
+            name,
+            email,
+            phone,
+            title,
+            company,
+        };
+        let saved = if id.trim().is_empty() {
+            context.crm.create_contact(&actor, input).await?
+        } else {
+            let id = parse_id(&id)?;
+            context.crm.update_contact(&actor, id, input).await?;
+            id
+        };
+        leptos_axum::redirect(&format!("/contacts/{saved}"));
+        Ok(saved)
+    })
+    .await
 }

@@ -18,25 +18,15 @@ use leptos::server_fn::codec::Json;
 /// The board for a filter: stages, exact totals, first page of each column.
 #[server(prefix = "/api", endpoint = "board", input = Json)]
 pub async fn get_board(filter: DealFilter) -> Result<Board, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
-        context.crm.board(&viewer, filter).await
-    }
-    .await;
-    context.answer(result)
+    crate::ssr::as_member(async move |context, viewer| context.crm.board(&viewer, filter).await)
+        .await
 }
 
 /// Pipelines and owners for the toolbar.
 #[server(prefix = "/api", endpoint = "board_options")]
 pub async fn get_board_options() -> Result<BoardOptions, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
-        context.crm.board_options(&viewer).await
-    }
-    .await;
-    context.answer(result)
+    crate::ssr::as_member(async move |context, viewer| context.crm.board_options(&viewer).await)
+        .await
 }
 
 /// More cards of one column.
@@ -46,16 +36,13 @@ pub async fn get_board_column(
     stage: StageId,
     offset: u64,
 ) -> Result<Vec<DealCard>, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context
             .crm
             .board_column(&viewer, filter, stage, offset)
             .await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// Column totals, refreshed after a move.
@@ -63,13 +50,10 @@ pub async fn get_board_column(
 pub async fn get_board_totals(
     filter: DealFilter,
 ) -> Result<Vec<(StageId, ColumnTotals)>, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.board_totals(&viewer, filter).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// One deal's card under the board's filter (`None`: it left the board), for live updates.
@@ -78,48 +62,34 @@ pub async fn get_board_card(
     filter: DealFilter,
     deal: DealId,
 ) -> Result<Option<(DealCard, StageId)>, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.board_card(&viewer, filter, deal).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// Reverts the caller's own recent change (the event a write returned) as a new change.
 #[server(prefix = "/api", endpoint = "undo_change", input = Json)]
 pub async fn undo_change(event: i64) -> Result<Saved, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.undo_deal_change(&viewer, event).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "create_deal", input = Json)]
 pub async fn create_deal(deal: NewDeal) -> Result<Saved, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
-        context.crm.create_deal(&viewer, deal).await
-    }
-    .await;
-    context.answer(result)
+    crate::ssr::as_member(async move |context, viewer| context.crm.create_deal(&viewer, deal).await)
+        .await
 }
 
 /// Moves a deal, applying the inline form's fields first; one request, one transaction.
 #[server(prefix = "/api", endpoint = "move_deal", input = Json)]
 pub async fn move_deal(command: board::MoveDeal) -> Result<Saved, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.move_deal(&viewer, command).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "update_deal", input = Json)]
@@ -128,44 +98,35 @@ pub async fn update_deal(
     version: i32,
     changes: Vec<DealChange>,
 ) -> Result<Saved, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context
             .crm
             .update_deal(&viewer, deal, version, changes)
             .await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// Won, lost (with a reason) or reopened.
 #[server(prefix = "/api", endpoint = "close_deal", input = Json)]
 pub async fn close_deal(deal: DealId, version: i32, outcome: Outcome) -> Result<Saved, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context
             .crm
             .close_deal(&viewer, deal, version, outcome)
             .await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// The deal page; a malformed id is simply not found.
 #[server(prefix = "/api", endpoint = "deal")]
 pub async fn get_deal(id: String) -> Result<DealDetail, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         let id: DealId = id.trim().parse().map_err(|_| AppError::NotFound)?;
         context.crm.deal_detail(&viewer, id).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "deals", input = Json)]
@@ -174,13 +135,10 @@ pub async fn list_deals(
     sort: DealSort,
     page: u64,
 ) -> Result<DealPage, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.list_deals(&viewer, filter, sort, page).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// One stage or owner change for many deals; says which did not move and why.
@@ -189,13 +147,10 @@ pub async fn bulk_change(
     deals: Vec<(DealId, i32)>,
     change: board::BulkChange,
 ) -> Result<BulkResult, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.bulk_change(&viewer, deals, change).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// A pipeline's name and stages, for settings.
@@ -203,45 +158,33 @@ pub async fn bulk_change(
 pub async fn get_pipeline_stages(
     pipeline: PipelineId,
 ) -> Result<(String, Vec<StageInfo>), AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.pipeline_stages(&viewer, pipeline).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "save_pipeline", input = Json)]
 pub async fn save_pipeline(command: pipeline::SavePipeline) -> Result<(), AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.save_pipeline(&viewer, command).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "create_pipeline", input = Json)]
 pub async fn create_pipeline(name: String) -> Result<PipelineId, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.create_pipeline(&viewer, &name).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// Replaces the workspace's lost reasons; returns the list as saved.
 #[server(prefix = "/api", endpoint = "save_lost_reasons", input = Json)]
 pub async fn save_lost_reasons(reasons: Vec<String>) -> Result<Vec<String>, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.save_lost_reasons(&viewer, reasons).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }

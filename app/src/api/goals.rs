@@ -39,9 +39,7 @@ pub async fn set_goal(
     ends_on: String,
     target: String,
 ) -> Result<Goal, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         let draft = domain::goal::GoalDraft {
             owner,
             measure,
@@ -51,27 +49,21 @@ pub async fn set_goal(
             target,
         };
         context.crm.set_goal(&viewer, &draft).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "remove_goal")]
 pub async fn remove_goal(goal_id: String) -> Result<(), AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.remove_goal(&viewer, parse_id(&goal_id)?).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "sales_teams")]
 pub async fn get_sales_teams() -> Result<TeamsView, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         Ok(TeamsView {
             teams: context.crm.sales_teams(&viewer).await?,
             people: context
@@ -87,54 +79,42 @@ pub async fn get_sales_teams() -> Result<TeamsView, AppError> {
                 .collect(),
             can_organise: viewer.role.may(domain::permission::Action::OrganiseTeams),
         })
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "create_sales_team")]
 pub async fn create_sales_team(name: String) -> Result<SalesTeam, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.create_sales_team(&viewer, &name).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "rename_sales_team")]
 pub async fn rename_sales_team(team_id: String, name: String) -> Result<(), AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         let team = parse_id(&team_id)?;
         context.crm.rename_sales_team(&viewer, team, &name).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "remove_sales_team")]
 pub async fn remove_sales_team(team_id: String) -> Result<(), AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context
             .crm
             .remove_sales_team(&viewer, parse_id(&team_id)?)
             .await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// Puts a member in a team; an empty `team_id` takes them out of any.
 #[server(prefix = "/api", endpoint = "assign_sales_team")]
 pub async fn assign_sales_team(member_id: String, team_id: String) -> Result<(), AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         let team = match team_id.trim() {
             "" => None,
             id => Some(parse_id(id)?),
@@ -143,7 +123,6 @@ pub async fn assign_sales_team(member_id: String, team_id: String) -> Result<(),
             .crm
             .assign_sales_team(&viewer, parse_id(&member_id)?, team)
             .await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }

@@ -23,71 +23,53 @@ pub struct LeadSetup {
 
 #[server(prefix = "/api", endpoint = "lead_setup", input = Json)]
 pub async fn get_lead_setup() -> Result<LeadSetup, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         Ok(LeadSetup {
             settings: context.crm.lead_settings(&viewer).await?,
             forms: context.crm.lead_forms(&viewer).await?,
             rules: context.crm.lead_rules(&viewer).await?,
             base_url: context.site_origin().to_owned(),
         })
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "save_lead_settings", input = Json)]
 pub async fn save_lead_settings(settings: LeadSettings) -> Result<LeadSettings, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.save_lead_settings(&viewer, settings).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "save_lead_form", input = Json)]
 pub async fn save_lead_form(id: Option<Uuid>, setup: FormSetup) -> Result<LeadForm, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.save_lead_form(&viewer, id, setup).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "delete_lead_form", input = Json)]
 pub async fn delete_lead_form(id: Uuid) -> Result<(), AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.delete_lead_form(&viewer, id).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "add_lead_rule", input = Json)]
 pub async fn add_lead_rule(rule: NewRule) -> Result<Vec<AssignmentRule>, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.add_lead_rule(&viewer, rule).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "remove_lead_rule", input = Json)]
 pub async fn remove_lead_rule(id: Uuid) -> Result<Vec<AssignmentRule>, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.remove_lead_rule(&viewer, id).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }

@@ -16,39 +16,28 @@ pub async fn get_inbox(
     filter: InboxFilter,
     page: u64,
 ) -> Result<InboxPage, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         Ok(InboxPage {
             leads: context.crm.inbox(&viewer, view, &filter, page).await?,
             counts: context.crm.inbox_counts(&viewer, &filter).await?,
         })
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// A lead typed in from the inbox: the person adding it owns it.
 #[server(prefix = "/api", endpoint = "add_lead", input = Json)]
 pub async fn add_lead(lead: NewLead) -> Result<domain::lead::Captured, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
-        context.crm.add_lead(&viewer, lead).await
-    }
-    .await;
-    context.answer(result)
+    crate::ssr::as_member(async move |context, viewer| context.crm.add_lead(&viewer, lead).await)
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "assign_lead", input = Json)]
 pub async fn assign_lead(id: Uuid, version: i32, owner: Option<UserId>) -> Result<Lead, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.assign_lead(&viewer, id, version, owner).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "qualify_lead", input = Json)]
@@ -57,30 +46,24 @@ pub async fn qualify_lead(
     version: i32,
     answers: Qualification,
 ) -> Result<Lead, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context
             .crm
             .qualify_lead(&viewer, id, version, answers)
             .await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "disqualify_lead", input = Json)]
 pub async fn disqualify_lead(id: Uuid, version: i32, reason: String) -> Result<Lead, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context
             .crm
             .disqualify_lead(&viewer, id, version, reason)
             .await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "convert_lead", input = Json)]
@@ -89,13 +72,10 @@ pub async fn convert_lead_to_deal(
     version: i32,
     to: ConvertLead,
 ) -> Result<Converted, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.convert_lead(&viewer, id, version, to).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// Puts a lead aside until `until`; `None` wakes it.
@@ -105,33 +85,20 @@ pub async fn snooze_lead(
     version: i32,
     until: Option<DateTime<Utc>>,
 ) -> Result<Lead, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.snooze_lead(&viewer, id, version, until).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "lead", input = Json)]
 pub async fn get_lead(id: Uuid) -> Result<LeadDetail, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
-        context.crm.lead_detail(&viewer, id).await
-    }
-    .await;
-    context.answer(result)
+    crate::ssr::as_member(async move |context, viewer| context.crm.lead_detail(&viewer, id).await)
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "marketing", input = Json)]
 pub async fn get_marketing_report() -> Result<MarketingReport, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
-        context.crm.marketing_report(&viewer).await
-    }
-    .await;
-    context.answer(result)
+    crate::ssr::as_member(async move |context, viewer| context.crm.marketing_report(&viewer).await)
+        .await
 }

@@ -22,9 +22,7 @@ pub struct DashboardView {
 
 #[server(prefix = "/api", endpoint = "dashboard", input = Json)]
 pub async fn get_dashboard(filter: MetricsFilter) -> Result<DashboardView, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         Ok(DashboardView {
             dashboard: context.crm.dashboard(&viewer, filter).await?,
             options: context.crm.board_options(&viewer).await?,
@@ -44,33 +42,26 @@ pub async fn get_dashboard(filter: MetricsFilter) -> Result<DashboardView, AppEr
                 .collect(),
             can_set_goals: viewer.role.may(domain::permission::Action::SetGoals),
         })
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "pipeline_review", input = Json)]
 pub async fn get_pipeline_review(
     pipeline: Option<uuid::Uuid>,
 ) -> Result<domain::review::PipelineReview, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.pipeline_review(&viewer, pipeline).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "start_review", input = Json)]
 pub async fn start_review(pipeline: Option<uuid::Uuid>) -> Result<uuid::Uuid, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.start_review(&viewer, pipeline).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "mark_reviewed", input = Json)]
@@ -79,14 +70,11 @@ pub async fn mark_reviewed(
     deal: domain::ids::DealId,
     comment: String,
 ) -> Result<domain::review::ReviewMark, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context
             .crm
             .mark_reviewed(&viewer, review, deal, &comment)
             .await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }

@@ -21,21 +21,23 @@ pub struct SessionInfo {
 /// The visitor's session, if any.
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn get_session() -> Result<SessionInfo, AppError> {
-    let context = crate::ssr::server_context()?;
-    let user = context.signed_in_user().await?;
-    let fresh_install = match user {
-        Some(_) => false,
-        None => context.crm.is_empty().await?,
-    };
-    let live_head = match &user {
-        Some(viewer) => Some(context.crm.event_head(viewer).await?),
-        None => None,
-    };
-    Ok(SessionInfo {
-        user,
-        fresh_install,
-        live_head,
+    crate::ssr::as_visitor(async move |context| {
+        let user = context.signed_in_user().await?;
+        let fresh_install = match user {
+            Some(_) => false,
+            None => context.crm.is_empty().await?,
+        };
+        let live_head = match &user {
+            Some(viewer) => Some(context.crm.event_head(viewer).await?),
+            None => None,
+        };
+        Ok(SessionInfo {
+            user,
+            fresh_install,
+            live_head,
+        })
     })
+    .await
 }
 
 /// Creates a workspace and signs its first admin in.
@@ -46,62 +48,67 @@ pub async fn create_workspace(
     email: String,
     password: String,
 ) -> Result<(), AppError> {
-    let context = crate::ssr::server_context()?;
-    let command = domain::account::SignUp {
-        workspace_name,
-        name,
-        email,
-        password,
-    };
-    let (_, token) = context.crm.sign_up(command).await?;
-    open_pipeline(&context, &token)
+    crate::ssr::as_visitor(async move |context| {
+        let command = domain::account::SignUp {
+            workspace_name,
+            name,
+            email,
+            password,
+        };
+        let (_, token) = context.crm.sign_up(command).await?;
+        open_pipeline(&context, &token)
+    })
+    .await
 }
 
 /// Signs in with e-mail and password.
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
-    let context = crate::ssr::server_context()?;
-    let origin = service::SignInOrigin {
-        ip: context.client_ip().to_owned(),
-        previous_session: context.session(),
-    };
-    let command = domain::account::SignIn { email, password };
-    let (_, token) = context.crm.sign_in(command, origin).await?;
-    open_pipeline(&context, &token)
+    crate::ssr::as_visitor(async move |context| {
+        let origin = service::SignInOrigin {
+            ip: context.client_ip().to_owned(),
+            previous_session: context.session(),
+        };
+        let command = domain::account::SignIn { email, password };
+        let (_, token) = context.crm.sign_in(command, origin).await?;
+        open_pipeline(&context, &token)
+    })
+    .await
 }
 
 /// Ends the current session.
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    let context = crate::ssr::server_context()?;
-    if let Some(token) = context.session() {
-        context.crm.sign_out(&token).await?;
-    }
-    context.clear_session_cookie()?;
-    leptos_axum::redirect("/sign-in");
-    Ok(())
+    crate::ssr::as_visitor(async move |context| {
+        if let Some(token) = context.session() {
+            context.crm.sign_out(&token).await?;
+        }
+        context.clear_session_cookie()?;
+        leptos_axum::redirect("/sign-in");
+        Ok(())
+    })
+    .await
 }
 
 /// What an invitation link offers.
 #[server(prefix = "/api", endpoint = "invite_details")]
 pub async fn get_invite(token: String) -> Result<InviteDetails, AppError> {
-    crate::ssr::server_context()?
-        .crm
-        .invite_details(&token)
-        .await
+    crate::ssr::as_visitor(async move |context| context.crm.invite_details(&token).await).await
 }
 
 /// Accepts an invitation: creates the account and signs it in.
 #[server(prefix = "/api", endpoint = "accept_invite")]
 pub async fn accept_invite(token: String, name: String, password: String) -> Result<(), AppError> {
-    let context = crate::ssr::server_context()?;
-    let command = domain::account::AcceptInvite {
-        token,
-        name,
-        password,
-    };
-    let (_, token) = context.crm.accept_invite(command).await?;
-    open_pipeline(&context, &token)
+    crate::ssr::as_visitor(async move |context| {
+        let command = domain::account::AcceptInvite {
+            token,
+            name,
+            password,
+        };
+        let (_, token) = context.crm.accept_invite(command).await?;
+        open_pipeline(&context, &token)
+    })
+    .await
 }
 
 /// Hands the new session to the browser and sends it to the pipeline: the last step of

@@ -35,66 +35,71 @@ fn parse_id<T: std::str::FromStr>(value: &str) -> Result<T, AppError> {
 /// The team, for admins.
 #[server(prefix = "/api", endpoint = "team")]
 pub async fn get_team() -> Result<TeamView, AppError> {
-    let context = crate::ssr::server_context()?;
-    let admin = context.require_user().await?;
-    let team = context.crm.team(&admin).await?;
-    Ok(TeamView {
-        members: team.members,
-        invites: team.invites,
+    crate::ssr::as_member(async move |context, admin| {
+        let team = context.crm.team(&admin).await?;
+        Ok(TeamView {
+            members: team.members,
+            invites: team.invites,
+        })
     })
+    .await
 }
 
 /// Invites a teammate; returns the one-time link to pass on.
 #[server(prefix = "/api", endpoint = "invite_teammate")]
 pub async fn invite_teammate(email: String, role: String) -> Result<InviteLink, AppError> {
-    let context = crate::ssr::server_context()?;
-    let admin = context.require_user().await?;
-    let command = domain::account::InviteTeammate {
-        email,
-        role: parse_role(&role)?,
-    };
-    let issued = context.crm.invite_teammate(&admin, command).await?;
-    let link = format!("{}/invite/{}", context.site_origin(), issued.token);
-    Ok(InviteLink {
-        email: issued.invite.email,
-        link,
+    crate::ssr::as_member(async move |context, admin| {
+        let command = domain::account::InviteTeammate {
+            email,
+            role: parse_role(&role)?,
+        };
+        let issued = context.crm.invite_teammate(&admin, command).await?;
+        let link = format!("{}/invite/{}", context.site_origin(), issued.token);
+        Ok(InviteLink {
+            email: issued.invite.email,
+            link,
+        })
     })
+    .await
 }
 
 /// Withdraws a pending invitation.
 #[server(prefix = "/api", endpoint = "revoke_invite")]
 pub async fn revoke_invite(invite_id: String) -> Result<(), AppError> {
-    let context = crate::ssr::server_context()?;
-    let admin = context.require_user().await?;
-    context
-        .crm
-        .revoke_invite(&admin, parse_id(&invite_id)?)
-        .await
+    crate::ssr::as_member(async move |context, admin| {
+        context
+            .crm
+            .revoke_invite(&admin, parse_id(&invite_id)?)
+            .await
+    })
+    .await
 }
 
 /// Gives a member another role.
 #[server(prefix = "/api", endpoint = "change_role")]
 pub async fn change_role(member_id: String, role: String) -> Result<(), AppError> {
-    let context = crate::ssr::server_context()?;
-    let admin = context.require_user().await?;
-    let (member, role) = (parse_id(&member_id)?, parse_role(&role)?);
-    context
-        .crm
-        .change_role(&admin, member, role)
-        .await
-        .map(|_| ())
+    crate::ssr::as_member(async move |context, admin| {
+        let (member, role) = (parse_id(&member_id)?, parse_role(&role)?);
+        context
+            .crm
+            .change_role(&admin, member, role)
+            .await
+            .map(|_| ())
+    })
+    .await
 }
 
 /// Deactivates or reactivates a member (`active` is "true" or "false").
 #[server(prefix = "/api", endpoint = "set_member_active")]
 pub async fn set_member_active(member_id: String, active: String) -> Result<(), AppError> {
-    let context = crate::ssr::server_context()?;
-    let admin = context.require_user().await?;
-    let active = active == "true";
-    let member = parse_id(&member_id)?;
-    context
-        .crm
-        .set_member_active(&admin, member, active)
-        .await
-        .map(|_| ())
+    crate::ssr::as_member(async move |context, admin| {
+        let active = active == "true";
+        let member = parse_id(&member_id)?;
+        context
+            .crm
+            .set_member_active(&admin, member, active)
+            .await
+            .map(|_| ())
+    })
+    .await
 }

@@ -13,13 +13,8 @@ use leptos::server_fn::codec::Json;
 
 #[server(prefix = "/api", endpoint = "add_note", input = Json)]
 pub async fn add_note(note: NewNote) -> Result<TimelineItem, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
-        context.crm.add_note(&viewer, note).await
-    }
-    .await;
-    context.answer(result)
+    crate::ssr::as_member(async move |context, viewer| context.crm.add_note(&viewer, note).await)
+        .await
 }
 
 /// A page of a record's timeline; `after` is the previous page's `next`.
@@ -28,25 +23,19 @@ pub async fn get_timeline(
     of: RecordRef,
     after: Option<TimelineCursor>,
 ) -> Result<TimelinePage, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.timeline(&viewer, of, after).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// Work just done on a deal (a call, from the phone) and the next step, in one go.
 #[server(prefix = "/api", endpoint = "log_activity", input = Json)]
 pub async fn log_activity(work: LoggedWork) -> Result<Logged, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.log_activity(&viewer, work).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 /// A pipeline's plan; `None`: the first pipeline's (as the board opens with).
@@ -54,13 +43,10 @@ pub async fn log_activity(work: LoggedWork) -> Result<Logged, AppError> {
 pub async fn get_followup_plan(
     pipeline: Option<PipelineId>,
 ) -> Result<Vec<FollowUpStep>, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context.crm.followup_plan(&viewer, pipeline).await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "save_followup_plan", input = Json)]
@@ -68,14 +54,11 @@ pub async fn save_followup_plan(
     pipeline: PipelineId,
     steps: Vec<FollowUpStep>,
 ) -> Result<Vec<FollowUpStep>, AppError> {
-    let context = crate::ssr::server_context()?;
-    let result = async {
-        let viewer = context.require_user().await?;
+    crate::ssr::as_member(async move |context, viewer| {
         context
             .crm
             .set_followup_plan(&viewer, pipeline, steps)
             .await
-    }
-    .await;
-    context.answer(result)
+    })
+    .await
 }

@@ -49,9 +49,6 @@ mod tests {
     #[test]
     fn a_leading_tab_or_carriage_return_is_defused_too() {
         let rows = vec![vec!["\t=cmd|' /C calc'!A0".to_owned(), "\r=1+1".to_owned()]];
-        assert_eq!(
-            to_csv(&rows),
-            "'\t=cmd|' /C calc'!A0,\"'\r=1+1\"\r\n"
-        );
+        assert_eq!(to_csv(&rows), "'\t=cmd|' /C calc'!A0,\"'\r=1+1\"\r\n");
     }
 }
