@@ -1,9 +1,10 @@
 //! Creating a workspace and signing in.
 
+use crate::write::Lock;
 use crate::{
     db::OrInternal,
     entity::{session, sign_in_failure, user, workspace},
-    event_log::{append, Change},
+    event_log::Change,
     pipelines::seed_default_pipeline,
     secrets::{hash_password, verify_password, SessionToken},
     sessions::{current_user, open_session},
@@ -74,45 +75,43 @@ impl Crm {
         command.validate()?;
         let email = normalize_email(&command.email);
         let password_hash = self.hash_password(&command.password).await?;
-        let txn = self.begin_write().await?;
-        ensure_email_free(&txn, &email).await?;
-        let now = Utc::now();
-        let home = workspace::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            name: Set(command.workspace_name.trim().to_owned()),
-            default_currency: Set(Currency::USD.to_string()),
-            created_at: Set(now),
-        }
-        .insert(&txn)
-        .await
-        .or_internal()?;
-        let workspace_id = WorkspaceId(home.id);
-        let admin = insert_user(
-            &txn,
-            workspace_id,
-            &email,
-            command.name.trim(),
-            password_hash,
-            Role::Admin,
-        )
-        .await?;
-        seed_default_pipeline(&txn, workspace_id).await?;
-        let event = append(
-            &txn,
-            Change {
+        self.write(Lock::Rows, async |txn| {
+            ensure_email_free(txn, &email).await?;
+            let now = Utc::now();
+            let home = workspace::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                name: Set(command.workspace_name.trim().to_owned()),
+                default_currency: Set(Currency::USD.to_string()),
+                created_at: Set(now),
+            }
+            .insert(txn)
+            .await
+            .or_internal()?;
+            let workspace_id = WorkspaceId(home.id);
+            let admin = insert_user(
+                txn,
+                workspace_id,
+                &email,
+                command.name.trim(),
+                password_hash,
+                Role::Admin,
+            )
+            .await?;
+            seed_default_pipeline(txn, workspace_id).await?;
+            txn.append(Change {
                 workspace_id,
                 actor: Some(UserId(admin.id)),
                 kind: EventKind::WorkspaceCreated,
                 subject: format!("workspace:{}", home.id),
                 before: None,
                 after: Some(json!({ "name": home.name, "admin": admin.email })),
-            },
-        )
-        .await?;
-        let token = open_session(&txn, UserId(admin.id), workspace_id).await?;
-        let signed_in = current_user(admin, home)?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok((signed_in, token))
+            })
+            .await?;
+            let token = open_session(txn, UserId(admin.id), workspace_id).await?;
+            let signed_in = current_user(admin, home)?;
+            Ok((signed_in, token))
+        })
+        .await
     }
 
     /// Signs a person in with e-mail and password, rotating any session they carried.
@@ -162,21 +161,22 @@ impl Crm {
             .await
             .or_internal()?
             .ok_or(AppError::Internal)?;
-        let txn = self.begin_write().await?;
-        if let Some(previous) = &origin.previous_session {
-            session::Entity::delete_by_id(previous.hash())
-                .exec(&txn)
+        self.write(Lock::Rows, async |txn| {
+            if let Some(previous) = &origin.previous_session {
+                session::Entity::delete_by_id(previous.hash())
+                    .exec(txn)
+                    .await
+                    .or_internal()?;
+            }
+            sign_in_failure::Entity::delete_many()
+                .filter(sign_in_failure::Column::Email.eq(email.as_str()))
+                .exec(txn)
                 .await
                 .or_internal()?;
-        }
-        sign_in_failure::Entity::delete_many()
-            .filter(sign_in_failure::Column::Email.eq(email.as_str()))
-            .exec(&txn)
-            .await
-            .or_internal()?;
-        let token = open_session(&txn, UserId(member.id), WorkspaceId(home.id)).await?;
-        txn.commit().await.or_internal()?;
-        Ok((current_user(member, home)?, token))
+            let token = open_session(txn, UserId(member.id), WorkspaceId(home.id)).await?;
+            Ok((current_user(member, home)?, token))
+        })
+        .await
     }
 
     async fn check_sign_in_rate(&self, email: &str, ip: &str) -> Result<(), AppError> {
@@ -201,25 +201,26 @@ impl Crm {
     }
 
     async fn record_sign_in_attempt(&self, email: &str, ip: &str) -> Result<i64, AppError> {
-        let txn = self.begin_write().await?;
-        // Old failures no longer count; trimming here keeps the table small without a job.
-        let expired = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-        sign_in_failure::Entity::delete_many()
-            .filter(sign_in_failure::Column::At.lt(expired))
-            .exec(&txn)
+        self.write(Lock::Rows, async |txn| {
+            // Old failures no longer count; trimming here keeps the table small without a job.
+            let expired = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+            sign_in_failure::Entity::delete_many()
+                .filter(sign_in_failure::Column::At.lt(expired))
+                .exec(txn)
+                .await
+                .or_internal()?;
+            let attempt = sign_in_failure::ActiveModel {
+                email: Set(email.chars().take(254).collect()),
+                ip: Set(ip.chars().take(64).collect()),
+                at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(txn)
             .await
             .or_internal()?;
-        let attempt = sign_in_failure::ActiveModel {
-            email: Set(email.chars().take(254).collect()),
-            ip: Set(ip.chars().take(64).collect()),
-            at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
+            Ok(attempt.id)
+        })
         .await
-        .or_internal()?;
-        txn.commit().await.or_internal()?;
-        Ok(attempt.id)
     }
 
     async fn forget_sign_in_attempt(&self, attempt: i64) -> Result<(), AppError> {

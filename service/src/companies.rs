@@ -4,10 +4,11 @@
 mod contacts;
 mod related;
 
+use crate::write::Lock;
 use crate::{
-    db::{lock_workspace, OrInternal},
+    db::OrInternal,
     entity::{company, contact},
-    event_log::{append, Change},
+    event_log::Change,
     Crm,
 };
 use chrono::Utc;
@@ -245,39 +246,36 @@ impl Crm {
     ) -> Result<CompanyId, AppError> {
         let fields = input.validate()?;
         crate::permissions::permit(actor, domain::permission::Action::EditRecords)?;
-        let txn = self.begin_write().await?;
-        // Serialises creations per workspace on PostgreSQL, so two people adding the same
-        // domain at once cannot both pass the check (SQLite writers are serial already).
-        lock_workspace(&txn, actor.workspace_id.0).await?;
-        ensure_domain_free(&txn, actor.workspace_id, fields.domain.as_deref(), None).await?;
-        let id = Uuid::new_v4();
-        company::ActiveModel {
-            id: Set(id),
-            workspace_id: Set(actor.workspace_id.0),
-            name: Set(fields.name.clone()),
-            domain: Set(fields.domain.clone()),
-            industry: Set(fields.industry.clone()),
-            employees: Set(fields.employees),
-            address: Set(fields.address.clone()),
-            created_at: Set(Utc::now()),
-        }
-        .insert(&txn)
-        .await
-        .or_internal()?;
-        let event = append(
-            &txn,
-            Change {
+        self.write(Lock::Workspace(actor.workspace_id), async |txn| {
+            // Serialises creations per workspace on PostgreSQL, so two people adding the same
+            // domain at once cannot both pass the check (SQLite writers are serial already).
+            ensure_domain_free(txn, actor.workspace_id, fields.domain.as_deref(), None).await?;
+            let id = Uuid::new_v4();
+            company::ActiveModel {
+                id: Set(id),
+                workspace_id: Set(actor.workspace_id.0),
+                name: Set(fields.name.clone()),
+                domain: Set(fields.domain.clone()),
+                industry: Set(fields.industry.clone()),
+                employees: Set(fields.employees),
+                address: Set(fields.address.clone()),
+                created_at: Set(Utc::now()),
+            }
+            .insert(txn)
+            .await
+            .or_internal()?;
+            txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
                 kind: EventKind::CompanySaved,
                 subject: format!("company:{id}"),
                 before: None,
                 after: Some(json!(fields)),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(CompanyId(id))
+            })
+            .await?;
+            Ok(CompanyId(id))
+        })
+        .await
     }
 
     /// Changes a company's fields; the domain guard applies as on creation.
@@ -292,39 +290,37 @@ impl Crm {
     ) -> Result<(), AppError> {
         let fields = input.validate()?;
         crate::permissions::permit(actor, domain::permission::Action::EditRecords)?;
-        let txn = self.begin_write().await?;
-        lock_workspace(&txn, actor.workspace_id.0).await?;
-        let row = find_company(&txn, actor.workspace_id, id).await?;
-        ensure_domain_free(
-            &txn,
-            actor.workspace_id,
-            fields.domain.as_deref(),
-            Some(id.0),
-        )
-        .await?;
-        let before = self::fields(&row);
-        if before == fields {
-            return Ok(());
-        }
-        let mut change: company::ActiveModel = row.into();
-        change.name = Set(fields.name.clone());
-        change.domain = Set(fields.domain.clone());
-        change.industry = Set(fields.industry.clone());
-        change.employees = Set(fields.employees);
-        change.address = Set(fields.address.clone());
-        change.update(&txn).await.or_internal()?;
-        let event = append(
-            &txn,
-            Change {
+        self.write(Lock::Workspace(actor.workspace_id), async |txn| {
+            let row = find_company(txn, actor.workspace_id, id).await?;
+            ensure_domain_free(
+                txn,
+                actor.workspace_id,
+                fields.domain.as_deref(),
+                Some(id.0),
+            )
+            .await?;
+            let before = self::fields(&row);
+            if before == fields {
+                return Ok(());
+            }
+            let mut change: company::ActiveModel = row.into();
+            change.name = Set(fields.name.clone());
+            change.domain = Set(fields.domain.clone());
+            change.industry = Set(fields.industry.clone());
+            change.employees = Set(fields.employees);
+            change.address = Set(fields.address.clone());
+            change.update(txn).await.or_internal()?;
+            txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
                 kind: EventKind::CompanySaved,
                 subject: format!("company:{id}"),
                 before: Some(json!(before)),
                 after: Some(json!(fields)),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await
+            })
+            .await?;
+            Ok(())
+        })
+        .await
     }
 }

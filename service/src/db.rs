@@ -1,11 +1,8 @@
 //! Connecting, migrating, and the one transaction shape every write uses.
 
-use crate::{event_log::EventBus, migration::Migrator};
+use crate::{event_log::EventBus, migration::Migrator, write::Lock};
 use domain::AppError;
-use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
-};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -82,91 +79,15 @@ impl Crm {
     /// `Internal` when the database fails.
     pub async fn rebuild_rollups(&self) -> Result<(), AppError> {
         use sea_orm::ConnectionTrait;
-        let txn = self.begin_write().await?;
-        if txn.get_database_backend() == DbBackend::Postgres {
-            // Every workspace's rollup lock, in one order, before touching a row: deal
-            // writers wait at their first step until the recount is committed, and no
-            // workspace can appear half-way through it.
-            txn.execute_unprepared(
-                "LOCK TABLE workspaces IN SHARE MODE; \
-                 SELECT pg_advisory_xact_lock(hashtext('rollups:' || w.id::text)) \
-                 FROM (SELECT id FROM workspaces ORDER BY id) w",
-            )
-            .await
-            .or_internal()?;
-        }
-        for statement in crate::migration::rebuild_rollups(self.db.get_database_backend()) {
-            txn.execute_unprepared(&statement).await.or_internal()?;
-        }
-        txn.commit().await.or_internal()
+        let backend = self.db.get_database_backend();
+        self.write(Lock::EveryWorkspace, async |txn| {
+            for statement in crate::migration::rebuild_rollups(backend) {
+                txn.execute_unprepared(&statement).await.or_internal()?;
+            }
+            Ok(())
+        })
+        .await
     }
-
-    /// Starts a write transaction. On SQLite it is IMMEDIATE: the write lock is taken up
-    /// front, so two writers queue on busy_timeout instead of failing mid-transaction.
-    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, AppError> {
-        self.db
-            .begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..TransactionOptions::default()
-            })
-            .await
-            .or_internal()
-    }
-
-    /// Starts a write that touches deals or their stage history. On PostgreSQL it first
-    /// takes the workspace's rollup lock, the one the rollup triggers take: deal writers
-    /// of a workspace then queue before locking any row, and never deadlock on each
-    /// other's deal rows or rollup rows.
-    pub(crate) async fn begin_deal_write(
-        &self,
-        workspace: uuid::Uuid,
-    ) -> Result<DatabaseTransaction, AppError> {
-        use sea_orm::{ConnectionTrait, Statement};
-        let txn = self.begin_write().await?;
-        if txn.get_database_backend() == DbBackend::Postgres {
-            txn.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT pg_advisory_xact_lock(hashtext('rollups:' || $1::text))",
-                [workspace.into()],
-            ))
-            .await
-            .or_internal()?;
-        }
-        Ok(txn)
-    }
-
-    /// Commits a write transaction, then publishes its events: only committed changes
-    /// reach live clients.
-    pub(crate) async fn commit_and_publish(
-        &self,
-        txn: DatabaseTransaction,
-        events: Vec<domain::event::Event>,
-    ) -> Result<(), AppError> {
-        txn.commit().await.or_internal()?;
-        self.events.publish(events);
-        Ok(())
-    }
-}
-
-/// Serialises member-management writes of one workspace on PostgreSQL, so two admins
-/// demoting each other at once cannot leave the workspace without an admin. SQLite
-/// write transactions are already serial (IMMEDIATE).
-pub(crate) async fn lock_workspace(
-    txn: &DatabaseTransaction,
-    workspace_id: uuid::Uuid,
-) -> Result<(), AppError> {
-    use sea_orm::{ConnectionTrait, Statement};
-    if txn.get_database_backend() != DbBackend::Postgres {
-        return Ok(());
-    }
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT id FROM workspaces WHERE id = $1 FOR UPDATE",
-        [workspace_id.into()],
-    ))
-    .await
-    .or_internal()?;
-    Ok(())
 }
 
 /// Opens a pool for `url` (`sqlite://path?mode=rwc` or `postgres://…`).

@@ -10,8 +10,9 @@ use crate::{
     accounts::insert_user,
     db::OrInternal,
     entity::{company, contact, deal, deal_contact, user, workspace},
-    event_log::{append, Change},
+    event_log::Change,
     pipelines::seed_default_pipeline,
+    write::Lock,
     Crm,
 };
 use chrono::{DateTime, Duration, Utc};
@@ -108,40 +109,44 @@ impl Crm {
         };
         let password_hash = self.hash_password(DEMO_PASSWORD).await?;
 
-        let txn = self.begin_write().await?;
-        workspace::ActiveModel {
-            id: Set(workspace_id.0),
-            name: Set(name.clone()),
-            default_currency: Set(Currency::USD.to_string()),
-            created_at: Set(now - Duration::days(540)),
-        }
-        .insert(&txn)
-        .await
-        .or_internal()?;
-        let pipeline = seed_default_pipeline(&txn, workspace_id).await?;
-        let mut logins = Vec::new();
-        let mut owners = Vec::new();
-        let rep_count = (options.deals / 300).clamp(4, 40);
-        let team = names::team(&mut rng, rep_count);
-        for (person, role) in team {
-            let email = format!("{}@{mail_domain}", names::mailbox(&person));
-            let member = insert_user(
-                &txn,
-                workspace_id,
-                &email,
-                &person,
-                password_hash.clone(),
-                role,
-            )
+        // The workspace, its pipeline and its people, in one write.
+        let (pipeline, logins, owners) = self
+            .write(Lock::Rows, async |txn| {
+                workspace::ActiveModel {
+                    id: Set(workspace_id.0),
+                    name: Set(name.clone()),
+                    default_currency: Set(Currency::USD.to_string()),
+                    created_at: Set(now - Duration::days(540)),
+                }
+                .insert(txn)
+                .await
+                .or_internal()?;
+                let pipeline = seed_default_pipeline(txn, workspace_id).await?;
+                let mut logins = Vec::new();
+                let mut owners = Vec::new();
+                let rep_count = (options.deals / 300).clamp(4, 40);
+                let team = names::team(&mut rng, rep_count);
+                for (person, role) in team {
+                    let email = format!("{}@{mail_domain}", names::mailbox(&person));
+                    let member = insert_user(
+                        txn,
+                        workspace_id,
+                        &email,
+                        &person,
+                        password_hash.clone(),
+                        role,
+                    )
+                    .await?;
+                    if matches!(role, Role::Rep | Role::Manager) {
+                        owners.push(member.id);
+                    }
+                    if logins.iter().all(|l: &DemoLogin| l.role != role) {
+                        logins.push(DemoLogin { email, role });
+                    }
+                }
+                Ok((pipeline, logins, owners))
+            })
             .await?;
-            if matches!(role, Role::Rep | Role::Manager) {
-                owners.push(member.id);
-            }
-            if logins.iter().all(|l: &DemoLogin| l.role != role) {
-                logins.push(DemoLogin { email, role });
-            }
-        }
-        txn.commit().await.or_internal()?;
 
         let company_count = (options.deals / 8).clamp(12, 50_000);
         let companies: Vec<company::ActiveModel> = (0..company_count)
@@ -284,20 +289,18 @@ impl Crm {
         self.insert_batches(submissions).await?;
         progress(written);
 
-        let txn = self.begin_write().await?;
-        let event = append(
-            &txn,
-            Change {
+        self.write(Lock::Rows, async |txn| {
+            txn.append(Change {
                 workspace_id,
                 actor: None,
                 kind: EventKind::DemoSeeded,
                 subject: format!("workspace:{workspace_id}"),
                 before: None,
                 after: Some(json!({ "deals": written, "companies": company_count, "contacts": contact_count })),
-            },
-        )
+            })
+            .await
+        })
         .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
         Ok(DemoWorkspace {
             workspace_id,
             name,
@@ -325,18 +328,20 @@ impl Crm {
     {
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
-            let txn = self.begin_write().await?;
-            for _ in 0..20 {
-                let chunk: Vec<A> = rows.by_ref().take(BATCH).collect();
-                if chunk.is_empty() {
-                    break;
+            self.write(Lock::Rows, async |txn| {
+                for _ in 0..20 {
+                    let chunk: Vec<A> = rows.by_ref().take(BATCH).collect();
+                    if chunk.is_empty() {
+                        break;
+                    }
+                    A::Entity::insert_many(chunk)
+                        .exec(txn)
+                        .await
+                        .or_internal()?;
                 }
-                A::Entity::insert_many(chunk)
-                    .exec(&txn)
-                    .await
-                    .or_internal()?;
-            }
-            txn.commit().await.or_internal()?;
+                Ok(())
+            })
+            .await?;
         }
         Ok(())
     }

@@ -1,12 +1,11 @@
 //! The event log: appended inside each write transaction, published after commit.
 
 use crate::{db::OrInternal, entity::event};
-use chrono::Utc;
 use domain::{
     event::{Event, EventKind},
     AppError, UserId, WorkspaceId,
 };
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, Set, Statement};
+
 use tokio::sync::broadcast;
 
 /// How many events a slow live subscriber may fall behind before it is told to resync.
@@ -46,66 +45,6 @@ pub(crate) struct Change {
     pub subject: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
-}
-
-/// Appends one event in the caller's transaction and returns it with its id.
-pub(crate) async fn append<C: ConnectionTrait>(
-    conn: &C,
-    change: Change,
-) -> Result<Event, AppError> {
-    serialize_workspace_events(conn, change.workspace_id).await?;
-    let at = Utc::now();
-    let row = event::ActiveModel {
-        workspace_id: Set(change.workspace_id.0),
-        actor_id: Set(change.actor.map(|actor| actor.0)),
-        kind: Set(change.kind.as_str().to_owned()),
-        subject: Set(change.subject.clone()),
-        before: Set(change.before.clone()),
-        after: Set(change.after.clone()),
-        at: Set(at),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await
-    .or_internal()?;
-    Ok(Event {
-        id: row.id,
-        workspace_id: change.workspace_id,
-        actor: change.actor,
-        kind: change.kind,
-        subject: change.subject,
-        before: change.before,
-        after: change.after,
-        at,
-    })
-}
-
-/// On PostgreSQL, makes a workspace's events commit in id order and wakes every process.
-///
-/// Ids come from a sequence, so two transactions can take 10 and 11 and commit 11 first;
-/// a live client that saw 11 and then reconnected "after 11" would miss 10. Holding a
-/// per-workspace lock from taking the id until commit rules that out. Writes append their
-/// event last, just before committing, so the lock is short and never waits on a row
-/// lock. The NOTIFY is queued in the transaction and sent only if it commits.
-/// SQLite needs neither: its write transactions already run one at a time.
-async fn serialize_workspace_events<C: ConnectionTrait>(
-    conn: &C,
-    workspace: WorkspaceId,
-) -> Result<(), AppError> {
-    if conn.get_database_backend() != DbBackend::Postgres {
-        return Ok(());
-    }
-    conn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0)), pg_notify($2, $1)",
-        [
-            workspace.0.to_string().into(),
-            crate::live::EVENTS_CHANNEL.into(),
-        ],
-    ))
-    .await
-    .or_internal()?;
-    Ok(())
 }
 
 impl crate::Crm {

@@ -2,10 +2,11 @@
 //! owner in the same transaction that marks the deal won; undoing or reopening the win
 //! withdraws the ones not yet done.
 
+use crate::write::{Lock, Write};
 use crate::{
     db::OrInternal,
     entity::{activity, followup_step, pipeline},
-    event_log::{append, Change},
+    event_log::Change,
     Crm,
 };
 use chrono::{DateTime, Duration, Utc};
@@ -64,41 +65,39 @@ impl Crm {
     ) -> Result<Vec<FollowUpStep>, AppError> {
         crate::permissions::permit(viewer, domain::permission::Action::EditPipelines)?;
         let plan = validate_plan(&steps).map_err(AppError::Validation)?;
-        let txn = self.begin_write().await?;
-        let name = own_pipeline(&txn, viewer, pipeline_id).await?;
-        followup_step::Entity::delete_many()
-            .filter(followup_step::Column::PipelineId.eq(pipeline_id.0))
-            .exec(&txn)
-            .await
-            .or_internal()?;
-        for (position, step) in (0..).zip(&plan) {
-            followup_step::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                workspace_id: Set(viewer.workspace_id.0),
-                pipeline_id: Set(pipeline_id.0),
-                position: Set(position),
-                day: Set(step.day),
-                kind: Set(step.kind.key().to_owned()),
-                subject: Set(step.subject.clone()),
+        self.write(Lock::Rows, async |txn| {
+            let name = own_pipeline(txn, viewer, pipeline_id).await?;
+            followup_step::Entity::delete_many()
+                .filter(followup_step::Column::PipelineId.eq(pipeline_id.0))
+                .exec(txn)
+                .await
+                .or_internal()?;
+            for (position, step) in (0..).zip(&plan) {
+                followup_step::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    workspace_id: Set(viewer.workspace_id.0),
+                    pipeline_id: Set(pipeline_id.0),
+                    position: Set(position),
+                    day: Set(step.day),
+                    kind: Set(step.kind.key().to_owned()),
+                    subject: Set(step.subject.clone()),
+                }
+                .insert(txn)
+                .await
+                .or_internal()?;
             }
-            .insert(&txn)
-            .await
-            .or_internal()?;
-        }
-        let event = append(
-            &txn,
-            Change {
+            txn.append(Change {
                 workspace_id: viewer.workspace_id,
                 actor: Some(viewer.user_id),
                 kind: EventKind::FollowUpPlanChanged,
                 subject: format!("pipeline:{}", pipeline_id.0),
                 before: None,
                 after: Some(json!({ "title": name, "steps": plan.len() })),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(plan)
+            })
+            .await?;
+            Ok(plan)
+        })
+        .await
     }
 }
 
@@ -131,8 +130,8 @@ async fn steps_of<C: ConnectionTrait>(
 
 /// A deal whose status just changed from `was` to its current one: a fresh win gets
 /// its pipeline's follow-up activities; a win taken back loses the open ones.
-pub(crate) async fn on_status_change<C: ConnectionTrait>(
-    conn: &C,
+pub(crate) async fn on_status_change(
+    conn: &Write,
     viewer: &CurrentUser,
     deal: &crate::entity::deal::Model,
     was: &str,
@@ -153,8 +152,8 @@ pub(crate) async fn on_status_change<C: ConnectionTrait>(
     Ok(Vec::new())
 }
 
-async fn schedule_plan<C: ConnectionTrait>(
-    conn: &C,
+async fn schedule_plan(
+    conn: &Write,
     viewer: &CurrentUser,
     deal: &crate::entity::deal::Model,
     won_at: DateTime<Utc>,

@@ -39,6 +39,7 @@ pub use reminders::{start_reminders, REMIND_AHEAD_MINUTES};
 mod secrets;
 mod sessions;
 mod timeline;
+mod write;
 
 pub use accounts::SignInOrigin;
 pub use db::{backup_sqlite, connect, is_postgres, migrate, Crm, CrmSettings};

@@ -1,10 +1,11 @@
 //! The people of a workspace: invitations, roles, deactivation.
 
+use crate::write::Lock;
 use crate::{
     accounts::{ensure_email_free, insert_user},
     db::OrInternal,
     entity::{invite, user, workspace},
-    event_log::{append, Change},
+    event_log::Change,
     secrets::{random_token, token_hash, SessionToken},
     sessions::{close_all_sessions, current_user, open_session},
     Crm,
@@ -121,50 +122,48 @@ impl Crm {
         let email = normalize_email(&command.email);
         let token = random_token();
         let now = Utc::now();
-        let txn = self.begin_write().await?;
-        ensure_email_free(&txn, &email).await?;
-        invite::Entity::update_many()
-            .col_expr(
-                invite::Column::RevokedAt,
-                sea_orm::sea_query::Expr::value(now),
-            )
-            .filter(invite::Column::WorkspaceId.eq(actor.workspace_id.0))
-            .filter(invite::Column::Email.eq(email.as_str()))
-            .filter(invite::Column::AcceptedAt.is_null())
-            .filter(invite::Column::RevokedAt.is_null())
-            .exec(&txn)
+        self.write(Lock::Rows, async |txn| {
+            ensure_email_free(txn, &email).await?;
+            invite::Entity::update_many()
+                .col_expr(
+                    invite::Column::RevokedAt,
+                    sea_orm::sea_query::Expr::value(now),
+                )
+                .filter(invite::Column::WorkspaceId.eq(actor.workspace_id.0))
+                .filter(invite::Column::Email.eq(email.as_str()))
+                .filter(invite::Column::AcceptedAt.is_null())
+                .filter(invite::Column::RevokedAt.is_null())
+                .exec(txn)
+                .await
+                .or_internal()?;
+            let row = invite::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                workspace_id: Set(actor.workspace_id.0),
+                email: Set(email.clone()),
+                role: Set(command.role.as_str().to_owned()),
+                token_hash: Set(token_hash(&token)),
+                invited_by: Set(actor.user_id.0),
+                created_at: Set(now),
+                expires_at: Set(now + Duration::days(INVITE_VALID_DAYS)),
+                accepted_at: Set(None),
+                revoked_at: Set(None),
+            }
+            .insert(txn)
             .await
             .or_internal()?;
-        let row = invite::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            workspace_id: Set(actor.workspace_id.0),
-            email: Set(email.clone()),
-            role: Set(command.role.as_str().to_owned()),
-            token_hash: Set(token_hash(&token)),
-            invited_by: Set(actor.user_id.0),
-            created_at: Set(now),
-            expires_at: Set(now + Duration::days(INVITE_VALID_DAYS)),
-            accepted_at: Set(None),
-            revoked_at: Set(None),
-        }
-        .insert(&txn)
-        .await
-        .or_internal()?;
-        let event = append(
-            &txn,
-            Change {
+            txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
                 kind: EventKind::MemberInvited,
                 subject: format!("invite:{}", row.id),
                 before: None,
                 after: Some(json!({ "email": email, "role": command.role })),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        let invite = to_pending(row).ok_or(AppError::Internal)?;
-        Ok(IssuedInvite { invite, token })
+            })
+            .await?;
+            let invite = to_pending(row).ok_or(AppError::Internal)?;
+            Ok(IssuedInvite { invite, token })
+        })
+        .await
     }
 
     /// Withdraws a pending invitation.
@@ -177,33 +176,31 @@ impl Crm {
         invite_id: InviteId,
     ) -> Result<(), AppError> {
         crate::permissions::permit(actor, domain::permission::Action::ManageMembers)?;
-        let txn = self.begin_write().await?;
-        let row = invite::Entity::find_by_id(invite_id.0)
-            .filter(invite::Column::WorkspaceId.eq(actor.workspace_id.0))
-            .filter(invite::Column::AcceptedAt.is_null())
-            .filter(invite::Column::RevokedAt.is_null())
-            .one(&txn)
-            .await
-            .or_internal()?
-            .ok_or(AppError::NotFound)?;
-        let email = row.email.clone();
-        let mut active: invite::ActiveModel = row.into();
-        active.revoked_at = Set(Some(Utc::now()));
-        active.update(&txn).await.or_internal()?;
-        let event = append(
-            &txn,
-            Change {
+        self.write(Lock::Rows, async |txn| {
+            let row = invite::Entity::find_by_id(invite_id.0)
+                .filter(invite::Column::WorkspaceId.eq(actor.workspace_id.0))
+                .filter(invite::Column::AcceptedAt.is_null())
+                .filter(invite::Column::RevokedAt.is_null())
+                .one(txn)
+                .await
+                .or_internal()?
+                .ok_or(AppError::NotFound)?;
+            let email = row.email.clone();
+            let mut active: invite::ActiveModel = row.into();
+            active.revoked_at = Set(Some(Utc::now()));
+            active.update(txn).await.or_internal()?;
+            txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
                 kind: EventKind::InviteRevoked,
                 subject: format!("invite:{invite_id}"),
                 before: Some(json!({ "email": email })),
                 after: None,
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(())
+            })
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// What an invitation link offers, for the page that accepts it.
@@ -238,45 +235,44 @@ impl Crm {
         // Check the link before the deliberately slow hash, so junk tokens cost nothing.
         usable_invite(&self.db, &command.token).await?;
         let password_hash = self.hash_password(&command.password).await?;
-        let txn = self.begin_write().await?;
-        let found = usable_invite(&txn, &command.token).await?;
-        ensure_email_free(&txn, &found.email).await?;
-        let workspace_id = WorkspaceId(found.workspace_id);
-        let role = Role::parse(&found.role).ok_or(AppError::Internal)?;
-        let member = insert_user(
-            &txn,
-            workspace_id,
-            &found.email,
-            command.name.trim(),
-            password_hash,
-            role,
-        )
-        .await?;
-        let invite_id = found.id;
-        let mut used: invite::ActiveModel = found.into();
-        used.accepted_at = Set(Some(Utc::now()));
-        used.update(&txn).await.or_internal()?;
-        let event = append(
-            &txn,
-            Change {
+        self.write(Lock::Rows, async |txn| {
+            let found = usable_invite(txn, &command.token).await?;
+            ensure_email_free(txn, &found.email).await?;
+            let workspace_id = WorkspaceId(found.workspace_id);
+            let role = Role::parse(&found.role).ok_or(AppError::Internal)?;
+            let member = insert_user(
+                txn,
                 workspace_id,
-                actor: Some(UserId(member.id)),
-                kind: EventKind::MemberJoined,
-                subject: format!("user:{}", member.id),
-                before: None,
-                after: Some(json!({ "name": member.name, "email": member.email, "role": role, "invite": invite_id })),
-            },
-        )
-        .await?;
-        let token = open_session(&txn, UserId(member.id), workspace_id).await?;
-        let home = workspace::Entity::find_by_id(workspace_id.0)
-            .one(&txn)
-            .await
-            .or_internal()?
-            .ok_or(AppError::Internal)?;
-        let signed_in = current_user(member, home)?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok((signed_in, token))
+                &found.email,
+                command.name.trim(),
+                password_hash,
+                role,
+            )
+            .await?;
+            let invite_id = found.id;
+            let mut used: invite::ActiveModel = found.into();
+            used.accepted_at = Set(Some(Utc::now()));
+            used.update(txn).await.or_internal()?;
+            txn.append(Change {
+                    workspace_id,
+                    actor: Some(UserId(member.id)),
+                    kind: EventKind::MemberJoined,
+                    subject: format!("user:{}", member.id),
+                    before: None,
+                    after: Some(json!({ "name": member.name, "email": member.email, "role": role, "invite": invite_id })),
+                },
+            )
+            .await?;
+            let token = open_session(txn, UserId(member.id), workspace_id).await?;
+            let home = workspace::Entity::find_by_id(workspace_id.0)
+                .one(txn)
+                .await
+                .or_internal()?
+                .ok_or(AppError::Internal)?;
+            let signed_in = current_user(member, home)?;
+            Ok((signed_in, token))
+        })
+        .await
     }
 
     /// Gives a member another role. The last active admin cannot be demoted.
@@ -290,36 +286,33 @@ impl Crm {
         role: Role,
     ) -> Result<Member, AppError> {
         crate::permissions::permit(actor, domain::permission::Action::ManageMembers)?;
-        let txn = self.begin_write().await?;
-        crate::db::lock_workspace(&txn, actor.workspace_id.0).await?;
-        let row = find_member(&txn, actor.workspace_id, member_id).await?;
-        let before = row.role.clone();
-        if before == role.as_str() {
-            return to_member(row).ok_or(AppError::Internal);
-        }
-        if before == Role::Admin.as_str() && row.active {
-            ensure_another_admin(&txn, actor.workspace_id, member_id).await?;
-        }
-        let version = row.version;
-        let mut active: user::ActiveModel = row.into();
-        active.role = Set(role.as_str().to_owned());
-        active.updated_at = Set(Utc::now());
-        active.version = Set(version + 1);
-        let updated = active.update(&txn).await.or_internal()?;
-        let event = append(
-            &txn,
-            Change {
+        self.write(Lock::Workspace(actor.workspace_id), async |txn| {
+            let row = find_member(txn, actor.workspace_id, member_id).await?;
+            let before = row.role.clone();
+            if before == role.as_str() {
+                return to_member(row).ok_or(AppError::Internal);
+            }
+            if before == Role::Admin.as_str() && row.active {
+                ensure_another_admin(txn, actor.workspace_id, member_id).await?;
+            }
+            let version = row.version;
+            let mut active: user::ActiveModel = row.into();
+            active.role = Set(role.as_str().to_owned());
+            active.updated_at = Set(Utc::now());
+            active.version = Set(version + 1);
+            let updated = active.update(txn).await.or_internal()?;
+            txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
                 kind: EventKind::MemberRoleChanged,
                 subject: format!("user:{member_id}"),
                 before: Some(json!({ "role": before })),
                 after: Some(json!({ "role": role })),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        to_member(updated).ok_or(AppError::Internal)
+            })
+            .await?;
+            to_member(updated).ok_or(AppError::Internal)
+        })
+        .await
     }
 
     /// Deactivates (signing them out everywhere) or reactivates a member.
@@ -339,27 +332,24 @@ impl Crm {
                 "You cannot deactivate your own account.".into(),
             ));
         }
-        let txn = self.begin_write().await?;
-        crate::db::lock_workspace(&txn, actor.workspace_id.0).await?;
-        let row = find_member(&txn, actor.workspace_id, member_id).await?;
-        if row.active == active {
-            return to_member(row).ok_or(AppError::Internal);
-        }
-        if !active && row.role == Role::Admin.as_str() {
-            ensure_another_admin(&txn, actor.workspace_id, member_id).await?;
-        }
-        let version = row.version;
-        let mut change: user::ActiveModel = row.into();
-        change.active = Set(active);
-        change.updated_at = Set(Utc::now());
-        change.version = Set(version + 1);
-        let updated = change.update(&txn).await.or_internal()?;
-        if !active {
-            close_all_sessions(&txn, member_id).await?;
-        }
-        let event = append(
-            &txn,
-            Change {
+        self.write(Lock::Workspace(actor.workspace_id), async |txn| {
+            let row = find_member(txn, actor.workspace_id, member_id).await?;
+            if row.active == active {
+                return to_member(row).ok_or(AppError::Internal);
+            }
+            if !active && row.role == Role::Admin.as_str() {
+                ensure_another_admin(txn, actor.workspace_id, member_id).await?;
+            }
+            let version = row.version;
+            let mut change: user::ActiveModel = row.into();
+            change.active = Set(active);
+            change.updated_at = Set(Utc::now());
+            change.version = Set(version + 1);
+            let updated = change.update(txn).await.or_internal()?;
+            if !active {
+                close_all_sessions(txn, member_id).await?;
+            }
+            txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
                 kind: if active {
@@ -370,11 +360,11 @@ impl Crm {
                 subject: format!("user:{member_id}"),
                 before: Some(json!({ "active": !active })),
                 after: Some(json!({ "active": active })),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        to_member(updated).ok_or(AppError::Internal)
+            })
+            .await?;
+            to_member(updated).ok_or(AppError::Internal)
+        })
+        .await
     }
 
     /// Creates a member directly (the CLI's `user create`), in the only workspace or the named one.
@@ -396,24 +386,23 @@ impl Crm {
         let home = self.single_workspace(workspace_name).await?;
         let workspace_id = WorkspaceId(home.id);
         let password_hash = self.hash_password(password).await?;
-        let txn = self.begin_write().await?;
-        ensure_email_free(&txn, &email).await?;
-        let member =
-            insert_user(&txn, workspace_id, &email, name.trim(), password_hash, role).await?;
-        let event = append(
-            &txn,
-            Change {
-                workspace_id,
-                actor: None,
-                kind: EventKind::MemberJoined,
-                subject: format!("user:{}", member.id),
-                before: None,
-                after: Some(json!({ "name": member.name, "email": member.email, "role": role, "via": "cli" })),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        to_member(member).ok_or(AppError::Internal)
+        self.write(Lock::Rows, async |txn| {
+            ensure_email_free(txn, &email).await?;
+            let member =
+                insert_user(txn, workspace_id, &email, name.trim(), password_hash, role).await?;
+            txn.append(Change {
+                    workspace_id,
+                    actor: None,
+                    kind: EventKind::MemberJoined,
+                    subject: format!("user:{}", member.id),
+                    before: None,
+                    after: Some(json!({ "name": member.name, "email": member.email, "role": role, "via": "cli" })),
+                },
+            )
+            .await?;
+            to_member(member).ok_or(AppError::Internal)
+        })
+        .await
     }
 }
 

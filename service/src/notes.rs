@@ -4,10 +4,11 @@
 //! text and any link that is not http(s), mailto or tel into a dead `#`, so a note can
 //! never run script in a teammate's browser.
 
+use crate::write::Lock;
 use crate::{
     db::{name_in_workspace, OrInternal},
     entity::{company, contact, deal, lead, note},
-    event_log::{append, Change},
+    event_log::Change,
     Crm,
 };
 use chrono::Utc;
@@ -195,42 +196,40 @@ impl Crm {
     ) -> Result<TimelineItem, AppError> {
         let body = new.validate().map_err(AppError::Validation)?;
         crate::permissions::permit(viewer, domain::permission::Action::AddNote)?;
-        let txn = self.begin_write().await?;
-        let title = record_title(&txn, viewer, new.on).await?;
-        let (deal_id, contact_id, company_id, lead_id) = match new.on {
-            RecordRef::Deal(id) => (Some(id.0), None, None, None),
-            RecordRef::Contact(id) => (None, Some(id.0), None, None),
-            RecordRef::Company(id) => (None, None, Some(id.0), None),
-            RecordRef::Lead(id) => (None, None, None, Some(id)),
-        };
-        let row = note::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            workspace_id: Set(viewer.workspace_id.0),
-            body: Set(body),
-            author_id: Set(Some(viewer.user_id.0)),
-            deal_id: Set(deal_id),
-            contact_id: Set(contact_id),
-            company_id: Set(company_id),
-            lead_id: Set(lead_id),
-            created_at: Set(Utc::now()),
-        }
-        .insert(&txn)
-        .await
-        .or_internal()?;
-        let event = append(
-            &txn,
-            Change {
+        self.write(Lock::Rows, async |txn| {
+            let title = record_title(txn, viewer, new.on).await?;
+            let (deal_id, contact_id, company_id, lead_id) = match new.on {
+                RecordRef::Deal(id) => (Some(id.0), None, None, None),
+                RecordRef::Contact(id) => (None, Some(id.0), None, None),
+                RecordRef::Company(id) => (None, None, Some(id.0), None),
+                RecordRef::Lead(id) => (None, None, None, Some(id)),
+            };
+            let row = note::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                workspace_id: Set(viewer.workspace_id.0),
+                body: Set(body),
+                author_id: Set(Some(viewer.user_id.0)),
+                deal_id: Set(deal_id),
+                contact_id: Set(contact_id),
+                company_id: Set(company_id),
+                lead_id: Set(lead_id),
+                created_at: Set(Utc::now()),
+            }
+            .insert(txn)
+            .await
+            .or_internal()?;
+            txn.append(Change {
                 workspace_id: viewer.workspace_id,
                 actor: Some(viewer.user_id),
                 kind: EventKind::NoteAdded,
                 subject: format!("note:{}", row.id),
                 before: None,
                 after: Some(json!({ "record": new.on.subject(), "title": title })),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(note_item(&row, Some(viewer.name.clone())))
+            })
+            .await?;
+            Ok(note_item(&row, Some(viewer.name.clone())))
+        })
+        .await
     }
 }
 

@@ -3,10 +3,11 @@
 //! e-mail. A sweep runs every minute; each reminder is claimed with a conditional update,
 //! so several server processes never send one twice.
 
+use crate::write::Lock;
 use crate::{
     db::OrInternal,
     entity::{activity, deal, user},
-    event_log::{append, Change},
+    event_log::Change,
     mail::{Mail, Mailer},
     Crm,
 };
@@ -44,50 +45,54 @@ impl Crm {
             .or_internal()?;
         let mut announced = 0;
         for row in due {
-            let txn = self.begin_write().await?;
-            let claimed = activity::Entity::update_many()
-                .col_expr(activity::Column::RemindedAt, now.into())
-                .filter(activity::Column::Id.eq(row.id))
-                .filter(activity::Column::RemindedAt.is_null())
-                .exec(&txn)
-                .await
-                .or_internal()?;
-            if claimed.rows_affected == 0 || row.due_at < now - Duration::days(1) {
-                txn.commit().await.or_internal()?;
+            // Claim it and announce it in one write; a reminder someone else claimed
+            // first, or one long overdue, is only marked.
+            let announcement = self
+                .write(Lock::Rows, async |txn| {
+                    let claimed = activity::Entity::update_many()
+                        .col_expr(activity::Column::RemindedAt, now.into())
+                        .filter(activity::Column::Id.eq(row.id))
+                        .filter(activity::Column::RemindedAt.is_null())
+                        .exec(txn)
+                        .await
+                        .or_internal()?;
+                    if claimed.rows_affected == 0 || row.due_at < now - Duration::days(1) {
+                        return Ok(None);
+                    }
+                    let deal_title = match row.deal_id {
+                        Some(id) => deal::Entity::find_by_id(id)
+                            .one(txn)
+                            .await
+                            .or_internal()?
+                            .map(|d| d.title),
+                        None => None,
+                    };
+                    txn.append(Change {
+                        workspace_id: WorkspaceId(row.workspace_id),
+                        actor: None,
+                        kind: EventKind::ActivityDue,
+                        subject: format!("activity:{}", row.id),
+                        before: None,
+                        after: Some(json!({
+                            "title": row.subject,
+                            "kind": row.kind,
+                            "assignee": row.assignee_id,
+                            "due_at": row.due_at,
+                            "deal": row.deal_id,
+                            "deal_title": deal_title,
+                        })),
+                    })
+                    .await?;
+                    let assignee = match row.assignee_id {
+                        Some(id) => user::Entity::find_by_id(id).one(txn).await.or_internal()?,
+                        None => None,
+                    };
+                    Ok(Some((deal_title, assignee)))
+                })
+                .await?;
+            let Some((deal_title, assignee)) = announcement else {
                 continue;
-            }
-            let deal_title = match row.deal_id {
-                Some(id) => deal::Entity::find_by_id(id)
-                    .one(&txn)
-                    .await
-                    .or_internal()?
-                    .map(|d| d.title),
-                None => None,
             };
-            let event = append(
-                &txn,
-                Change {
-                    workspace_id: WorkspaceId(row.workspace_id),
-                    actor: None,
-                    kind: EventKind::ActivityDue,
-                    subject: format!("activity:{}", row.id),
-                    before: None,
-                    after: Some(json!({
-                        "title": row.subject,
-                        "kind": row.kind,
-                        "assignee": row.assignee_id,
-                        "due_at": row.due_at,
-                        "deal": row.deal_id,
-                        "deal_title": deal_title,
-                    })),
-                },
-            )
-            .await?;
-            let assignee = match row.assignee_id {
-                Some(id) => user::Entity::find_by_id(id).one(&txn).await.or_internal()?,
-                None => None,
-            };
-            self.commit_and_publish(txn, vec![event]).await?;
             announced += 1;
             if let Some(person) = assignee.filter(|p| p.active) {
                 let about = deal_title.map(|t| format!(" ({t})")).unwrap_or_default();

@@ -2,10 +2,11 @@
 //! deals; the guided view lists deals that need a word, comparing with the previous
 //! review's snapshot; a manager marks each reviewed with a comment.
 
+use crate::write::Lock;
 use crate::{
     db::OrInternal,
     entity::{deal, pipeline_review, review_item, review_mark, stage, user},
-    event_log::{append, Change},
+    event_log::Change,
     raw::{count, get, rows, Sql},
     Crm,
 };
@@ -47,42 +48,41 @@ impl Crm {
     ) -> Result<Uuid, AppError> {
         crate::permissions::permit(viewer, domain::permission::Action::RunReviews)?;
         let pipeline = self.metrics_pipeline(viewer, pipeline).await?;
-        let txn = self.begin_write().await?;
-        let id = Uuid::new_v4();
-        pipeline_review::ActiveModel {
-            id: Set(id),
-            workspace_id: Set(viewer.workspace_id.0),
-            pipeline_id: Set(pipeline.id),
-            started_by: Set(viewer.user_id.0),
-            started_at: Set(Utc::now()),
-        }
-        .insert(&txn)
-        .await
-        .or_internal()?;
-        let snapshot = Sql::new(
-            "INSERT INTO review_items (review_id, deal_id, workspace_id, stage_id, value_cents, currency, expected_close_on) SELECT",
-        )
-        .bind(" ?, id, workspace_id, stage_id, value_cents, currency, expected_close_on FROM deals", id)
-        .bind(" WHERE workspace_id = ?", viewer.workspace_id.0)
-        .bind(" AND pipeline_id = ?", pipeline.id)
-        .push(" AND status = 'open'");
-        txn.execute_raw(snapshot.statement(txn.get_database_backend()))
+        self.write(Lock::Rows, async |txn| {
+            let id = Uuid::new_v4();
+            pipeline_review::ActiveModel {
+                id: Set(id),
+                workspace_id: Set(viewer.workspace_id.0),
+                pipeline_id: Set(pipeline.id),
+                started_by: Set(viewer.user_id.0),
+                started_at: Set(Utc::now()),
+            }
+            .insert(txn)
             .await
             .or_internal()?;
-        let event = append(
-            &txn,
-            Change {
-                workspace_id: viewer.workspace_id,
-                actor: Some(viewer.user_id),
-                kind: EventKind::ReviewStarted,
-                subject: format!("pipeline:{}", pipeline.id),
-                before: None,
-                after: Some(json!({ "review": id, "title": pipeline.name })),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(id)
+            let snapshot = Sql::new(
+                "INSERT INTO review_items (review_id, deal_id, workspace_id, stage_id, value_cents, currency, expected_close_on) SELECT",
+            )
+            .bind(" ?, id, workspace_id, stage_id, value_cents, currency, expected_close_on FROM deals", id)
+            .bind(" WHERE workspace_id = ?", viewer.workspace_id.0)
+            .bind(" AND pipeline_id = ?", pipeline.id)
+            .push(" AND status = 'open'");
+            txn.execute_raw(snapshot.statement(txn.get_database_backend()))
+                .await
+                .or_internal()?;
+            txn.append(Change {
+                    workspace_id: viewer.workspace_id,
+                    actor: Some(viewer.user_id),
+                    kind: EventKind::ReviewStarted,
+                    subject: format!("pipeline:{}", pipeline.id),
+                    before: None,
+                    after: Some(json!({ "review": id, "title": pipeline.name })),
+                },
+            )
+            .await?;
+            Ok(id)
+        })
+        .await
     }
 
     /// The guided review of a pipeline: sections of deals, the current review's marks,
@@ -162,56 +162,54 @@ impl Crm {
     ) -> Result<ReviewMark, AppError> {
         crate::permissions::permit(viewer, domain::permission::Action::RunReviews)?;
         let comment = parse_comment(comment).map_err(|m| AppError::invalid("comment", m))?;
-        let txn = self.begin_write().await?;
-        let kept = pipeline_review::Entity::find_by_id(review)
-            .filter(pipeline_review::Column::WorkspaceId.eq(viewer.workspace_id.0))
-            .one(&txn)
-            .await
-            .or_internal()?
-            .ok_or(AppError::NotFound)?;
-        let row = deal::Entity::find_by_id(deal_id.0)
-            .filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0))
-            .filter(deal::Column::PipelineId.eq(kept.pipeline_id))
-            .one(&txn)
-            .await
-            .or_internal()?
-            .ok_or(AppError::NotFound)?;
-        review_mark::Entity::delete_many()
-            .filter(review_mark::Column::ReviewId.eq(review))
-            .filter(review_mark::Column::DealId.eq(row.id))
-            .exec(&txn)
+        self.write(Lock::Rows, async |txn| {
+            let kept = pipeline_review::Entity::find_by_id(review)
+                .filter(pipeline_review::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                .one(txn)
+                .await
+                .or_internal()?
+                .ok_or(AppError::NotFound)?;
+            let row = deal::Entity::find_by_id(deal_id.0)
+                .filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                .filter(deal::Column::PipelineId.eq(kept.pipeline_id))
+                .one(txn)
+                .await
+                .or_internal()?
+                .ok_or(AppError::NotFound)?;
+            review_mark::Entity::delete_many()
+                .filter(review_mark::Column::ReviewId.eq(review))
+                .filter(review_mark::Column::DealId.eq(row.id))
+                .exec(txn)
+                .await
+                .or_internal()?;
+            let at = Utc::now();
+            review_mark::ActiveModel {
+                review_id: Set(review),
+                deal_id: Set(row.id),
+                workspace_id: Set(viewer.workspace_id.0),
+                reviewer_id: Set(viewer.user_id.0),
+                comment: Set(comment.clone()),
+                at: Set(at),
+            }
+            .insert(txn)
             .await
             .or_internal()?;
-        let at = Utc::now();
-        review_mark::ActiveModel {
-            review_id: Set(review),
-            deal_id: Set(row.id),
-            workspace_id: Set(viewer.workspace_id.0),
-            reviewer_id: Set(viewer.user_id.0),
-            comment: Set(comment.clone()),
-            at: Set(at),
-        }
-        .insert(&txn)
-        .await
-        .or_internal()?;
-        let event = append(
-            &txn,
-            Change {
+            txn.append(Change {
                 workspace_id: viewer.workspace_id,
                 actor: Some(viewer.user_id),
                 kind: EventKind::DealReviewed,
                 subject: format!("deal:{}", row.id),
                 before: None,
                 after: Some(json!({ "review": review, "title": row.title, "comment": comment })),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(ReviewMark {
-            by: viewer.name.clone(),
-            comment,
-            at,
+            })
+            .await?;
+            Ok(ReviewMark {
+                by: viewer.name.clone(),
+                comment,
+                at,
+            })
         })
+        .await
     }
 
     /// The ids of the deals one section lists, most valuable (or most changed) first.

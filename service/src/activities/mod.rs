@@ -4,10 +4,11 @@
 mod log;
 
 use crate::permissions::{permit, permit_on};
+use crate::write::{Lock, Write};
 use crate::{
     db::{names_by_id, require_version, OrInternal},
     entity::{activity, company, contact, deal, user},
-    event_log::{append, Change},
+    event_log::Change,
     members::active_member,
     notes::record_title,
     Crm,
@@ -55,15 +56,16 @@ impl Crm {
     ) -> Result<Activity, AppError> {
         let valid = new.validate().map_err(AppError::Validation)?;
         permit(viewer, Action::WorkActivity)?;
-        let txn = self.begin_write().await?;
-        let row = insert_activity(&txn, viewer, &new, valid).await?;
-        let event = activity_event(&txn, viewer, EventKind::ActivityScheduled, &row).await?;
-        let shown = shape(&txn, vec![row])
-            .await?
-            .pop()
-            .ok_or(AppError::Internal)?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(shown)
+        self.write(Lock::Rows, async |txn| {
+            let row = insert_activity(txn, viewer, &new, valid).await?;
+            activity_event(txn, viewer, EventKind::ActivityScheduled, &row).await?;
+            let shown = shape(txn, vec![row])
+                .await?
+                .pop()
+                .ok_or(AppError::Internal)?;
+            Ok(shown)
+        })
+        .await
     }
 
     /// Marks an activity done with its outcome, and touches its deal (it is being worked).
@@ -80,23 +82,24 @@ impl Crm {
     ) -> Result<Completed, AppError> {
         let outcome =
             parse_outcome(&outcome).map_err(|message| AppError::invalid("outcome", message))?;
-        let txn = self.begin_write().await?;
-        let row = locked(&txn, viewer, id, version).await?;
-        if row.done {
-            return Err(AppError::invalid("done", "This activity is already done."));
-        }
-        let (row, open_left_on_deal) =
-            finish(&txn, row, (!outcome.is_empty()).then_some(outcome)).await?;
-        let event = activity_event(&txn, viewer, EventKind::ActivityCompleted, &row).await?;
-        let activity = shape(&txn, vec![row])
-            .await?
-            .pop()
-            .ok_or(AppError::Internal)?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(Completed {
-            activity,
-            open_left_on_deal,
+        self.write(Lock::Rows, async |txn| {
+            let row = locked(txn, viewer, id, version).await?;
+            if row.done {
+                return Err(AppError::invalid("done", "This activity is already done."));
+            }
+            let (row, open_left_on_deal) =
+                finish(txn, row, (!outcome.is_empty()).then_some(outcome)).await?;
+            activity_event(txn, viewer, EventKind::ActivityCompleted, &row).await?;
+            let activity = shape(txn, vec![row])
+                .await?
+                .pop()
+                .ok_or(AppError::Internal)?;
+            Ok(Completed {
+                activity,
+                open_left_on_deal,
+            })
         })
+        .await
     }
 
     /// Reschedules or reassigns an open activity.
@@ -110,38 +113,39 @@ impl Crm {
         version: i32,
         change: ActivityChange,
     ) -> Result<Activity, AppError> {
-        let txn = self.begin_write().await?;
-        let mut row = locked(&txn, viewer, id, version).await?;
-        if row.done {
-            return Err(AppError::invalid("done", "This activity is already done."));
-        }
-        match change {
-            ActivityChange::Reschedule(due) => {
-                let (due_at, zone) =
-                    parse_due(&due).map_err(|message| AppError::invalid("due", message))?;
-                row.due_at = due_at;
-                row.time_zone = zone;
+        self.write(Lock::Rows, async |txn| {
+            let mut row = locked(txn, viewer, id, version).await?;
+            if row.done {
+                return Err(AppError::invalid("done", "This activity is already done."));
             }
-            ActivityChange::Reassign(assignee) => {
-                active_member(&txn, viewer, assignee, "assignee").await?;
-                row.assignee_id = Some(assignee.0);
+            match change {
+                ActivityChange::Reschedule(due) => {
+                    let (due_at, zone) =
+                        parse_due(&due).map_err(|message| AppError::invalid("due", message))?;
+                    row.due_at = due_at;
+                    row.time_zone = zone;
+                }
+                ActivityChange::Reassign(assignee) => {
+                    active_member(txn, viewer, assignee, "assignee").await?;
+                    row.assignee_id = Some(assignee.0);
+                }
             }
-        }
-        // A new time or a new person: the reminder is due again (for them, at the new time).
-        row.reminded_at = None;
-        row.version += 1;
-        let row = activity::ActiveModel::from(row)
-            .reset_all()
-            .update(&txn)
-            .await
-            .or_internal()?;
-        let event = activity_event(&txn, viewer, EventKind::ActivityUpdated, &row).await?;
-        let shown = shape(&txn, vec![row])
-            .await?
-            .pop()
-            .ok_or(AppError::Internal)?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(shown)
+            // A new time or a new person: the reminder is due again (for them, at the new time).
+            row.reminded_at = None;
+            row.version += 1;
+            let row = activity::ActiveModel::from(row)
+                .reset_all()
+                .update(txn)
+                .await
+                .or_internal()?;
+            activity_event(txn, viewer, EventKind::ActivityUpdated, &row).await?;
+            let shown = shape(txn, vec![row])
+                .await?
+                .pop()
+                .ok_or(AppError::Internal)?;
+            Ok(shown)
+        })
+        .await
     }
 
     /// A deal's activities: open ones by due time, then the latest done ones.
@@ -344,30 +348,27 @@ async fn check_links<C: ConnectionTrait>(
     Ok(())
 }
 
-pub(crate) async fn activity_event<C: ConnectionTrait>(
-    conn: &C,
+pub(crate) async fn activity_event(
+    conn: &Write,
     viewer: &CurrentUser,
     kind: EventKind,
     row: &activity::Model,
 ) -> Result<Event, AppError> {
-    append(
-        conn,
-        Change {
-            workspace_id: viewer.workspace_id,
-            actor: Some(viewer.user_id),
-            kind,
-            subject: format!("activity:{}", row.id),
-            before: None,
-            after: Some(json!({
-                "version": row.version,
-                "title": row.subject,
-                "deal": row.deal_id,
-                "assignee": row.assignee_id,
-                "due_at": row.due_at,
-                "done": row.done,
-            })),
-        },
-    )
+    conn.append(Change {
+        workspace_id: viewer.workspace_id,
+        actor: Some(viewer.user_id),
+        kind,
+        subject: format!("activity:{}", row.id),
+        before: None,
+        after: Some(json!({
+            "version": row.version,
+            "title": row.subject,
+            "deal": row.deal_id,
+            "assignee": row.assignee_id,
+            "due_at": row.due_at,
+            "done": row.done,
+        })),
+    })
     .await
 }
 

@@ -1,10 +1,11 @@
 //! Contacts: the people at companies. One e-mail address, one contact per workspace.
 
 use super::{by_name, contains, find_company, offset, related, SEARCH_MAX};
+use crate::write::Lock;
 use crate::{
-    db::{lock_workspace, OrInternal},
+    db::OrInternal,
     entity::{company, contact},
-    event_log::{append, Change},
+    event_log::Change,
     Crm,
 };
 use chrono::Utc;
@@ -264,39 +265,37 @@ impl Crm {
     ) -> Result<ContactId, AppError> {
         let fields = input.validate()?;
         crate::permissions::permit(actor, domain::permission::Action::EditRecords)?;
-        let txn = self.begin_write().await?;
-        // See `create_company`: one duplicate check at a time per workspace.
-        lock_workspace(&txn, actor.workspace_id.0).await?;
-        ensure_email_free(&txn, actor.workspace_id, fields.email.as_deref(), None).await?;
-        let company_id = company_named(&txn, actor.workspace_id, fields.company.as_deref()).await?;
-        let id = Uuid::new_v4();
-        contact::ActiveModel {
-            id: Set(id),
-            workspace_id: Set(actor.workspace_id.0),
-            company_id: Set(company_id),
-            name: Set(fields.name.clone()),
-            email: Set(fields.email.clone()),
-            phone: Set(fields.phone.clone()),
-            title: Set(fields.title.clone()),
-            created_at: Set(Utc::now()),
-        }
-        .insert(&txn)
-        .await
-        .or_internal()?;
-        let event = append(
-            &txn,
-            Change {
+        self.write(Lock::Workspace(actor.workspace_id), async |txn| {
+            // See `create_company`: one duplicate check at a time per workspace.
+            ensure_email_free(txn, actor.workspace_id, fields.email.as_deref(), None).await?;
+            let company_id =
+                company_named(txn, actor.workspace_id, fields.company.as_deref()).await?;
+            let id = Uuid::new_v4();
+            contact::ActiveModel {
+                id: Set(id),
+                workspace_id: Set(actor.workspace_id.0),
+                company_id: Set(company_id),
+                name: Set(fields.name.clone()),
+                email: Set(fields.email.clone()),
+                phone: Set(fields.phone.clone()),
+                title: Set(fields.title.clone()),
+                created_at: Set(Utc::now()),
+            }
+            .insert(txn)
+            .await
+            .or_internal()?;
+            txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
                 kind: EventKind::ContactSaved,
                 subject: format!("contact:{id}"),
                 before: None,
                 after: Some(logged(&fields, company_id)),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(ContactId(id))
+            })
+            .await?;
+            Ok(ContactId(id))
+        })
+        .await
     }
 
     /// Changes a contact's fields; the e-mail guard applies as on creation.
@@ -311,48 +310,41 @@ impl Crm {
     ) -> Result<(), AppError> {
         let fields = input.validate()?;
         crate::permissions::permit(actor, domain::permission::Action::EditRecords)?;
-        let txn = self.begin_write().await?;
-        lock_workspace(&txn, actor.workspace_id.0).await?;
-        let row = find_contact(&txn, actor.workspace_id, id).await?;
-        ensure_email_free(
-            &txn,
-            actor.workspace_id,
-            fields.email.as_deref(),
-            Some(id.0),
-        )
-        .await?;
-        let company_id = company_named(&txn, actor.workspace_id, fields.company.as_deref()).await?;
-        let before = ContactFields {
-            name: row.name.clone(),
-            email: row.email.clone(),
-            phone: row.phone.clone(),
-            title: row.title.clone(),
-            company: None,
-        };
-        let before = logged(&before, row.company_id);
-        let after = logged(&fields, company_id);
-        if before == after {
-            return Ok(());
-        }
-        let mut change: contact::ActiveModel = row.into();
-        change.name = Set(fields.name.clone());
-        change.email = Set(fields.email.clone());
-        change.phone = Set(fields.phone.clone());
-        change.title = Set(fields.title.clone());
-        change.company_id = Set(company_id);
-        change.update(&txn).await.or_internal()?;
-        let event = append(
-            &txn,
-            Change {
+        self.write(Lock::Workspace(actor.workspace_id), async |txn| {
+            let row = find_contact(txn, actor.workspace_id, id).await?;
+            ensure_email_free(txn, actor.workspace_id, fields.email.as_deref(), Some(id.0)).await?;
+            let company_id =
+                company_named(txn, actor.workspace_id, fields.company.as_deref()).await?;
+            let before = ContactFields {
+                name: row.name.clone(),
+                email: row.email.clone(),
+                phone: row.phone.clone(),
+                title: row.title.clone(),
+                company: None,
+            };
+            let before = logged(&before, row.company_id);
+            let after = logged(&fields, company_id);
+            if before == after {
+                return Ok(());
+            }
+            let mut change: contact::ActiveModel = row.into();
+            change.name = Set(fields.name.clone());
+            change.email = Set(fields.email.clone());
+            change.phone = Set(fields.phone.clone());
+            change.title = Set(fields.title.clone());
+            change.company_id = Set(company_id);
+            change.update(txn).await.or_internal()?;
+            txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
                 kind: EventKind::ContactSaved,
                 subject: format!("contact:{id}"),
                 before: Some(before),
                 after: Some(after),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await
+            })
+            .await?;
+            Ok(())
+        })
+        .await
     }
 }

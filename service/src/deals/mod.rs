@@ -10,10 +10,11 @@ mod shown;
 mod stages;
 mod undo;
 
+use crate::write::{Lock, Write};
 use crate::{
     db::OrInternal,
     entity::{deal, stage, stage_change, user},
-    event_log::{append, Change},
+    event_log::Change,
     Crm,
 };
 use changes::{apply_changes, conflict, who_changed};
@@ -31,8 +32,8 @@ use domain::{
 pub(crate) use rows::stage_info;
 use rows::{cards, contact_facts, facts_of, load_stage, lock_deal};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, Set,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -101,7 +102,7 @@ async fn record_stage_change<C: ConnectionTrait>(
 
 /// Writes the new row only if nobody else has since: the version is the lock.
 async fn save_versioned(
-    txn: &DatabaseTransaction,
+    txn: &Write,
     viewer: &CurrentUser,
     mut row: deal::Model,
     based_on: i32,
@@ -135,8 +136,8 @@ struct Written<'a> {
     undo_of: Option<i64>,
 }
 
-async fn deal_event<C: ConnectionTrait>(
-    conn: &C,
+async fn deal_event(
+    conn: &Write,
     viewer: &CurrentUser,
     row: &deal::Model,
     written: Written<'_>,
@@ -148,28 +149,25 @@ async fn deal_event<C: ConnectionTrait>(
         .or_internal()?
         .map(|s| s.name);
     let fields = shown::field_changes(conn, written.before.as_ref(), row).await?;
-    append(
-        conn,
-        Change {
-            workspace_id: viewer.workspace_id,
-            actor: Some(viewer.user_id),
-            kind: written.kind,
-            subject: format!("deal:{}", row.id),
-            before: written.before.and_then(|b| serde_json::to_value(b).ok()),
-            after: Some(json!({
-                "version": row.version,
-                "changed": written.changed,
-                "stage": row.stage_id,
-                "stage_name": stage_name,
-                "status": row.status,
-                "pipeline": row.pipeline_id,
-                "title": row.title,
-                "undo_of": written.undo_of,
-                "fields": fields,
-                "lost_reason": row.lost_reason,
-            })),
-        },
-    )
+    conn.append(Change {
+        workspace_id: viewer.workspace_id,
+        actor: Some(viewer.user_id),
+        kind: written.kind,
+        subject: format!("deal:{}", row.id),
+        before: written.before.and_then(|b| serde_json::to_value(b).ok()),
+        after: Some(json!({
+            "version": row.version,
+            "changed": written.changed,
+            "stage": row.stage_id,
+            "stage_name": stage_name,
+            "status": row.status,
+            "pipeline": row.pipeline_id,
+            "title": row.title,
+            "undo_of": written.undo_of,
+            "fields": fields,
+            "lost_reason": row.lost_reason,
+        })),
+    })
     .await
 }
 
@@ -218,17 +216,18 @@ impl Crm {
             (_, Err(errors)) => return Err(AppError::Validation(errors)),
         };
         crate::permissions::permit(viewer, Action::CreateDeal)?;
-        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
-        let (saved, event) = self.insert_deal(&txn, viewer, &new, title, changes).await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(saved)
+        self.write(Lock::Deals(viewer.workspace_id), async |txn| {
+            let (saved, _event) = self.insert_deal(txn, viewer, &new, title, changes).await?;
+            Ok(saved)
+        })
+        .await
     }
 
     /// Creates a checked deal inside the caller's transaction (a lead's conversion makes
     /// its contact, company and deal in one).
     pub(crate) async fn insert_deal(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &Write,
         viewer: &CurrentUser,
         new: &NewDeal,
         title: String,
@@ -294,7 +293,7 @@ impl Crm {
     /// The stage a new deal enters: the one asked for, or the pipeline's first.
     async fn entry_stage(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &Write,
         viewer: &CurrentUser,
         new: &NewDeal,
     ) -> Result<stage::Model, AppError> {
@@ -334,36 +333,38 @@ impl Crm {
     ) -> Result<Saved, AppError> {
         let changes = domain::deal::validate_changes(&edits).map_err(AppError::Validation)?;
         let changed: Vec<&str> = edits.iter().map(DealChange::field).collect();
-        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
-        let mut row = lock_deal(&txn, viewer, id, Action::EditDeal).await?;
-        self.merge_or_refuse(&txn, viewer, &row, version, &changed)
-            .await?;
-        let before = Snapshot::before(&row, &contacts_of(&txn, row.id).await?, &edits);
-        let stage = load_stage(&txn, viewer, StageId(row.stage_id)).await?;
-        let criteria = stage_info(&stage).criteria;
-        let facts_before = contact_facts(&txn, &[row.id]).await?;
-        let facts_before = facts_of(&row, facts_before.get(&row.id).copied().unwrap_or_default());
-        let missing_before = missing_for_entry(&facts_before, &criteria);
-        let facts = apply_changes(&txn, viewer, &mut row, changes).await?;
-        let newly_missing: Vec<Missing> = missing_for_entry(&facts, &criteria)
-            .into_iter()
-            .filter(|m| !missing_before.contains(m))
-            .collect();
-        if row.status == "open" && !newly_missing.is_empty() {
-            return Err(refuse_entry(&stage, &newly_missing));
-        }
-        let based_on = row.version;
-        let row = save_versioned(&txn, viewer, row, based_on, Utc::now()).await?;
-        let written = Written {
-            kind: EventKind::DealUpdated,
-            changed: &changed,
-            before: Some(before),
-            undo_of: None,
-        };
-        let event = deal_event(&txn, viewer, &row, written).await?;
-        let saved = self.saved(&txn, row, event.id).await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(saved)
+        self.write(Lock::Deals(viewer.workspace_id), async |txn| {
+            let mut row = lock_deal(txn, viewer, id, Action::EditDeal).await?;
+            self.merge_or_refuse(txn, viewer, &row, version, &changed)
+                .await?;
+            let before = Snapshot::before(&row, &contacts_of(txn, row.id).await?, &edits);
+            let stage = load_stage(txn, viewer, StageId(row.stage_id)).await?;
+            let criteria = stage_info(&stage).criteria;
+            let facts_before = contact_facts(txn, &[row.id]).await?;
+            let facts_before =
+                facts_of(&row, facts_before.get(&row.id).copied().unwrap_or_default());
+            let missing_before = missing_for_entry(&facts_before, &criteria);
+            let facts = apply_changes(txn, viewer, &mut row, changes).await?;
+            let newly_missing: Vec<Missing> = missing_for_entry(&facts, &criteria)
+                .into_iter()
+                .filter(|m| !missing_before.contains(m))
+                .collect();
+            if row.status == "open" && !newly_missing.is_empty() {
+                return Err(refuse_entry(&stage, &newly_missing));
+            }
+            let based_on = row.version;
+            let row = save_versioned(txn, viewer, row, based_on, Utc::now()).await?;
+            let written = Written {
+                kind: EventKind::DealUpdated,
+                changed: &changed,
+                before: Some(before),
+                undo_of: None,
+            };
+            let event = deal_event(txn, viewer, &row, written).await?;
+            let saved = self.saved(txn, row, event.id).await?;
+            Ok(saved)
+        })
+        .await
     }
 
     /// Moves an open deal to another stage of its pipeline, after applying the fields an
@@ -381,50 +382,51 @@ impl Crm {
             domain::deal::validate_changes(&command.changes).map_err(AppError::Validation)?;
         let mut changed: Vec<&str> = command.changes.iter().map(DealChange::field).collect();
         changed.push("stage");
-        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
-        let mut row = lock_deal(&txn, viewer, command.deal, Action::MoveDeal).await?;
-        self.merge_or_refuse(&txn, viewer, &row, command.version, &changed)
-            .await?;
-        let before = Snapshot::before(&row, &contacts_of(&txn, row.id).await?, &command.changes);
-        let target = load_stage(&txn, viewer, command.stage).await?;
-        if target.pipeline_id != row.pipeline_id {
-            return Err(AppError::invalid(
-                "stage",
-                "That stage belongs to another pipeline.",
-            ));
-        }
-        if row.status != "open" {
-            return Err(AppError::invalid(
-                "stage",
-                "Reopen the deal before moving it.",
-            ));
-        }
-        let facts = apply_changes(&txn, viewer, &mut row, changes).await?;
-        let missing = missing_for_entry(&facts, &stage_info(&target).criteria);
-        if !missing.is_empty() {
-            return Err(refuse_entry(&target, &missing));
-        }
-        let now = Utc::now();
-        let from = row.stage_id;
-        if from != target.id {
-            row.stage_id = target.id;
-            row.stage_entered_at = now;
-        }
-        let based_on = row.version;
-        let row = save_versioned(&txn, viewer, row, based_on, now).await?;
-        if from != target.id {
-            record_stage_change(&txn, viewer, &row, Some(from), now).await?;
-        }
-        let written = Written {
-            kind: EventKind::DealMoved,
-            changed: &changed,
-            before: Some(before),
-            undo_of: None,
-        };
-        let event = deal_event(&txn, viewer, &row, written).await?;
-        let saved = self.saved(&txn, row, event.id).await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(saved)
+        self.write(Lock::Deals(viewer.workspace_id), async |txn| {
+            let mut row = lock_deal(txn, viewer, command.deal, Action::MoveDeal).await?;
+            self.merge_or_refuse(txn, viewer, &row, command.version, &changed)
+                .await?;
+            let before = Snapshot::before(&row, &contacts_of(txn, row.id).await?, &command.changes);
+            let target = load_stage(txn, viewer, command.stage).await?;
+            if target.pipeline_id != row.pipeline_id {
+                return Err(AppError::invalid(
+                    "stage",
+                    "That stage belongs to another pipeline.",
+                ));
+            }
+            if row.status != "open" {
+                return Err(AppError::invalid(
+                    "stage",
+                    "Reopen the deal before moving it.",
+                ));
+            }
+            let facts = apply_changes(txn, viewer, &mut row, changes).await?;
+            let missing = missing_for_entry(&facts, &stage_info(&target).criteria);
+            if !missing.is_empty() {
+                return Err(refuse_entry(&target, &missing));
+            }
+            let now = Utc::now();
+            let from = row.stage_id;
+            if from != target.id {
+                row.stage_id = target.id;
+                row.stage_entered_at = now;
+            }
+            let based_on = row.version;
+            let row = save_versioned(txn, viewer, row, based_on, now).await?;
+            if from != target.id {
+                record_stage_change(txn, viewer, &row, Some(from), now).await?;
+            }
+            let written = Written {
+                kind: EventKind::DealMoved,
+                changed: &changed,
+                before: Some(before),
+                undo_of: None,
+            };
+            let event = deal_event(txn, viewer, &row, written).await?;
+            let saved = self.saved(txn, row, event.id).await?;
+            Ok(saved)
+        })
+        .await
     }
 
     /// Marks a deal won or lost (with a reason from the workspace's list), or reopens it.
@@ -440,73 +442,72 @@ impl Crm {
         outcome: Outcome,
     ) -> Result<Saved, AppError> {
         outcome.check()?;
-        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
-        let mut row = lock_deal(&txn, viewer, id, Action::CloseDeal).await?;
-        self.merge_or_refuse(&txn, viewer, &row, version, &["status"])
-            .await?;
-        let before = Snapshot::before(&row, &[], &[]);
-        let now = Utc::now();
-        let kind = match outcome {
-            Outcome::Won | Outcome::Lost { .. } if row.status != "open" => {
-                return Err(AppError::invalid(
-                    "status",
-                    "This deal is already closed. Reopen it first.",
-                ));
-            }
-            Outcome::Reopen if row.status == "open" => {
-                return Err(AppError::invalid("status", "This deal is already open."));
-            }
-            Outcome::Won => {
-                row.status = "won".into();
-                row.lost_reason = None;
-                row.closed_at = Some(now);
-                EventKind::DealWon
-            }
-            Outcome::Lost { reason } => {
-                row.lost_reason = Some(self.known_lost_reason(&txn, viewer, &reason).await?);
-                row.status = "lost".into();
-                row.closed_at = Some(now);
-                EventKind::DealLost
-            }
-            Outcome::Reopen => {
-                // Reopening re-enters the stage: its criteria may have grown since.
-                let stage = load_stage(&txn, viewer, StageId(row.stage_id)).await?;
-                let contacts = contact_facts(&txn, &[row.id]).await?;
-                let facts = facts_of(&row, contacts.get(&row.id).copied().unwrap_or_default());
-                let missing = missing_for_entry(&facts, &stage_info(&stage).criteria);
-                if !missing.is_empty() {
-                    return Err(refuse_entry(&stage, &missing));
+        self.write(Lock::Deals(viewer.workspace_id), async |txn| {
+            let mut row = lock_deal(txn, viewer, id, Action::CloseDeal).await?;
+            self.merge_or_refuse(txn, viewer, &row, version, &["status"])
+                .await?;
+            let before = Snapshot::before(&row, &[], &[]);
+            let now = Utc::now();
+            let kind = match outcome {
+                Outcome::Won | Outcome::Lost { .. } if row.status != "open" => {
+                    return Err(AppError::invalid(
+                        "status",
+                        "This deal is already closed. Reopen it first.",
+                    ));
                 }
-                row.status = "open".into();
-                row.lost_reason = None;
-                row.closed_at = None;
-                row.stage_entered_at = now;
-                EventKind::DealReopened
-            }
-        };
-        let based_on = row.version;
-        let was = before.status.clone();
-        let row = save_versioned(&txn, viewer, row, based_on, now).await?;
-        record_stage_change(&txn, viewer, &row, Some(row.stage_id), now).await?;
-        let written = Written {
-            kind,
-            changed: &["status"],
-            before: Some(before),
-            undo_of: None,
-        };
-        let event = deal_event(&txn, viewer, &row, written).await?;
-        let mut events = crate::followups::on_status_change(&txn, viewer, &row, &was).await?;
-        let saved = self.saved(&txn, row, event.id).await?;
-        events.insert(0, event);
-        self.commit_and_publish(txn, events).await?;
-        Ok(saved)
+                Outcome::Reopen if row.status == "open" => {
+                    return Err(AppError::invalid("status", "This deal is already open."));
+                }
+                Outcome::Won => {
+                    row.status = "won".into();
+                    row.lost_reason = None;
+                    row.closed_at = Some(now);
+                    EventKind::DealWon
+                }
+                Outcome::Lost { reason } => {
+                    row.lost_reason = Some(self.known_lost_reason(txn, viewer, &reason).await?);
+                    row.status = "lost".into();
+                    row.closed_at = Some(now);
+                    EventKind::DealLost
+                }
+                Outcome::Reopen => {
+                    // Reopening re-enters the stage: its criteria may have grown since.
+                    let stage = load_stage(txn, viewer, StageId(row.stage_id)).await?;
+                    let contacts = contact_facts(txn, &[row.id]).await?;
+                    let facts = facts_of(&row, contacts.get(&row.id).copied().unwrap_or_default());
+                    let missing = missing_for_entry(&facts, &stage_info(&stage).criteria);
+                    if !missing.is_empty() {
+                        return Err(refuse_entry(&stage, &missing));
+                    }
+                    row.status = "open".into();
+                    row.lost_reason = None;
+                    row.closed_at = None;
+                    row.stage_entered_at = now;
+                    EventKind::DealReopened
+                }
+            };
+            let based_on = row.version;
+            let was = before.status.clone();
+            let row = save_versioned(txn, viewer, row, based_on, now).await?;
+            record_stage_change(txn, viewer, &row, Some(row.stage_id), now).await?;
+            let written = Written {
+                kind,
+                changed: &["status"],
+                before: Some(before),
+                undo_of: None,
+            };
+            let event = deal_event(txn, viewer, &row, written).await?;
+            crate::followups::on_status_change(txn, viewer, &row, &was).await?;
+            self.saved(txn, row, event.id).await
+        })
+        .await
     }
 
     /// Lets a write based on an older version through when nobody touched its fields
     /// since (the merge); otherwise says who changed which of them.
     async fn merge_or_refuse(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &Write,
         viewer: &CurrentUser,
         row: &deal::Model,
         version: i32,
@@ -531,7 +532,7 @@ impl Crm {
 
     async fn known_lost_reason(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &Write,
         viewer: &CurrentUser,
         reason: &str,
     ) -> Result<String, AppError> {
@@ -604,91 +605,90 @@ impl Crm {
         event_id: i64,
     ) -> Result<Saved, AppError> {
         use crate::entity::event;
-        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
-        let entry = event::Entity::find_by_id(event_id)
-            .filter(event::Column::WorkspaceId.eq(viewer.workspace_id.0))
-            .one(&txn)
-            .await
-            .or_internal()?
-            .ok_or(AppError::NotFound)?;
-        let deal_id = entry
-            .subject
-            .strip_prefix("deal:")
-            .and_then(|id| Uuid::parse_str(id).ok())
-            .ok_or(AppError::NotFound)?;
-        let cannot = |message: &str| Err(AppError::invalid("undo", message));
-        if entry.actor_id != Some(viewer.user_id.0) {
-            return cannot("Only the person who made a change can undo it.");
-        }
-        if (Utc::now() - entry.at).num_seconds() > undo::UNDO_WINDOW_SECS {
-            return cannot("It is too late to undo that change; edit the deal instead.");
-        }
-        let Some(before) = entry
-            .before
-            .clone()
-            .and_then(|b| serde_json::from_value::<Snapshot>(b).ok())
-        else {
-            return cannot("That change cannot be undone.");
-        };
-        let version = entry
-            .after
-            .as_ref()
-            .and_then(|a| a.get("version"))
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(0);
-        let mut row = lock_deal(&txn, viewer, DealId(deal_id), Action::EditDeal).await?;
-        if i64::from(row.version) != version {
-            let since =
-                changed_since(&txn, viewer, row.id, row.version.min(based_on_i32(version))).await?;
-            let fields = since.fields();
-            let who = who_changed(&txn, viewer, &since, &fields).await;
-            return Err(AppError::Conflict(format!(
-                "{who} since, so undo is no longer possible."
-            )));
-        }
-        let redo = Snapshot::before(&row, &contacts_of(&txn, row.id).await?, &before.restore);
-        let restore =
-            domain::deal::validate_changes(&before.restore).map_err(AppError::Validation)?;
-        apply_changes(&txn, viewer, &mut row, restore).await?;
-        let (from_stage, from_status) = (row.stage_id, row.status.clone());
-        row.stage_id = before.stage;
-        row.status = before.status.clone();
-        row.lost_reason = before.lost_reason.clone();
-        row.closed_at = before.closed_at;
-        row.stage_entered_at = before.stage_entered_at;
-        let now = Utc::now();
-        let based_on = row.version;
-        let row = save_versioned(&txn, viewer, row, based_on, now).await?;
-        let mut changed: Vec<&str> = before.restore.iter().map(DealChange::field).collect();
-        let kind = if from_status != row.status {
-            changed.push("status");
-            match row.status.as_str() {
-                "won" => EventKind::DealWon,
-                "lost" => EventKind::DealLost,
-                _ => EventKind::DealReopened,
+        self.write(Lock::Deals(viewer.workspace_id), async |txn| {
+            let entry = event::Entity::find_by_id(event_id)
+                .filter(event::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                .one(txn)
+                .await
+                .or_internal()?
+                .ok_or(AppError::NotFound)?;
+            let deal_id = entry
+                .subject
+                .strip_prefix("deal:")
+                .and_then(|id| Uuid::parse_str(id).ok())
+                .ok_or(AppError::NotFound)?;
+            let cannot = |message: &str| Err(AppError::invalid("undo", message));
+            if entry.actor_id != Some(viewer.user_id.0) {
+                return cannot("Only the person who made a change can undo it.");
             }
-        } else if from_stage != row.stage_id {
-            changed.push("stage");
-            EventKind::DealMoved
-        } else {
-            EventKind::DealUpdated
-        };
-        if from_stage != row.stage_id || from_status != row.status {
-            record_stage_change(&txn, viewer, &row, Some(from_stage), now).await?;
-        }
-        let written = Written {
-            kind,
-            changed: &changed,
-            before: Some(redo),
-            undo_of: Some(event_id),
-        };
-        let event = deal_event(&txn, viewer, &row, written).await?;
-        let mut events =
-            crate::followups::on_status_change(&txn, viewer, &row, &from_status).await?;
-        let saved = self.saved(&txn, row, event.id).await?;
-        events.insert(0, event);
-        self.commit_and_publish(txn, events).await?;
-        Ok(saved)
+            if (Utc::now() - entry.at).num_seconds() > undo::UNDO_WINDOW_SECS {
+                return cannot("It is too late to undo that change; edit the deal instead.");
+            }
+            let Some(before) = entry
+                .before
+                .clone()
+                .and_then(|b| serde_json::from_value::<Snapshot>(b).ok())
+            else {
+                return cannot("That change cannot be undone.");
+            };
+            let version = entry
+                .after
+                .as_ref()
+                .and_then(|a| a.get("version"))
+                .and_then(serde_json::Value::as_i64)
+                .unwrap_or(0);
+            let mut row = lock_deal(txn, viewer, DealId(deal_id), Action::EditDeal).await?;
+            if i64::from(row.version) != version {
+                let since =
+                    changed_since(txn, viewer, row.id, row.version.min(based_on_i32(version)))
+                        .await?;
+                let fields = since.fields();
+                let who = who_changed(txn, viewer, &since, &fields).await;
+                return Err(AppError::Conflict(format!(
+                    "{who} since, so undo is no longer possible."
+                )));
+            }
+            let redo = Snapshot::before(&row, &contacts_of(txn, row.id).await?, &before.restore);
+            let restore =
+                domain::deal::validate_changes(&before.restore).map_err(AppError::Validation)?;
+            apply_changes(txn, viewer, &mut row, restore).await?;
+            let (from_stage, from_status) = (row.stage_id, row.status.clone());
+            row.stage_id = before.stage;
+            row.status = before.status.clone();
+            row.lost_reason = before.lost_reason.clone();
+            row.closed_at = before.closed_at;
+            row.stage_entered_at = before.stage_entered_at;
+            let now = Utc::now();
+            let based_on = row.version;
+            let row = save_versioned(txn, viewer, row, based_on, now).await?;
+            let mut changed: Vec<&str> = before.restore.iter().map(DealChange::field).collect();
+            let kind = if from_status != row.status {
+                changed.push("status");
+                match row.status.as_str() {
+                    "won" => EventKind::DealWon,
+                    "lost" => EventKind::DealLost,
+                    _ => EventKind::DealReopened,
+                }
+            } else if from_stage != row.stage_id {
+                changed.push("stage");
+                EventKind::DealMoved
+            } else {
+                EventKind::DealUpdated
+            };
+            if from_stage != row.stage_id || from_status != row.status {
+                record_stage_change(txn, viewer, &row, Some(from_stage), now).await?;
+            }
+            let written = Written {
+                kind,
+                changed: &changed,
+                before: Some(redo),
+                undo_of: Some(event_id),
+            };
+            let event = deal_event(txn, viewer, &row, written).await?;
+            crate::followups::on_status_change(txn, viewer, &row, &from_status).await?;
+            self.saved(txn, row, event.id).await
+        })
+        .await
     }
 }
 

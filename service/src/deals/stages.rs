@@ -1,10 +1,11 @@
 //! Pipeline settings: rename, add, reorder and remove stages; new pipelines.
 
 use super::rows::{contact_facts, facts_of, stage_info, stages_of};
+use crate::write::{Lock, Write};
 use crate::{
     db::OrInternal,
     entity::{deal, lost_reason, pipeline, stage, stage_change},
-    event_log::{append, Change},
+    event_log::Change,
     Crm,
 };
 use chrono::Utc;
@@ -31,7 +32,7 @@ const BATCH: usize = 500;
 /// Open deals of a removed stage enter its destination like any other move: if some
 /// lack what the destination requires, the removal is refused and says how many.
 async fn refuse_unfit(
-    txn: &sea_orm::DatabaseTransaction,
+    txn: &Write,
     removed: &stage::Model,
     destination: &stage::Model,
 ) -> Result<(), AppError> {
@@ -110,109 +111,108 @@ impl Crm {
     ) -> Result<(), AppError> {
         crate::permissions::permit(viewer, domain::permission::Action::EditPipelines)?;
         command.validate().map_err(AppError::Validation)?;
-        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
-        let found = pipeline::Entity::find_by_id(command.pipeline.0)
-            .filter(pipeline::Column::WorkspaceId.eq(viewer.workspace_id.0))
-            .one(&txn)
-            .await
-            .or_internal()?
-            .ok_or(AppError::NotFound)?;
-        let existing = stages_of(&txn, viewer, found.id).await?;
-        let kept: Vec<Uuid> = command
-            .stages
-            .iter()
-            .filter_map(|s| s.id.map(|id| id.0))
-            .collect();
-        if kept.iter().any(|id| !existing.iter().any(|s| s.id == *id)) {
-            return Err(AppError::NotFound);
-        }
-        let now = Utc::now();
-        for removed in existing.iter().filter(|s| !kept.contains(&s.id)) {
-            let holding = deal::Entity::find()
-                .filter(deal::Column::StageId.eq(removed.id))
-                .count(&txn)
+        self.write(Lock::Deals(viewer.workspace_id), async |txn| {
+            let found = pipeline::Entity::find_by_id(command.pipeline.0)
+                .filter(pipeline::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                .one(txn)
                 .await
-                .or_internal()?;
-            if holding == 0 {
-                continue;
-            }
-            let target = command
-                .relocate
-                .iter()
-                .find(|(from, _)| from.0 == removed.id)
-                .map(|(_, to)| to.0)
-                .filter(|to| kept.contains(to))
-                .ok_or_else(|| {
-                    let mut errors = FieldErrors::default();
-                    errors.add(
-                        "relocate",
-                        format!("Choose where the {holding} deals in {} go.", removed.name),
-                    );
-                    AppError::Validation(errors)
-                })?;
-            let destination = existing.iter().find(|s| s.id == target);
-            if let Some(destination) = destination {
-                refuse_unfit(&txn, removed, destination).await?;
-            }
-            self.relocate(&txn, viewer, removed.id, target, now).await?;
-        }
-        stage::Entity::delete_many()
-            .filter(stage::Column::PipelineId.eq(found.id))
-            .filter(stage::Column::Id.is_not_in(kept.clone()))
-            .exec(&txn)
-            .await
-            .or_internal()?;
-        for (draft, position) in command.stages.iter().zip(0..) {
-            let row = stage::ActiveModel {
-                id: Set(draft.id.map_or_else(Uuid::new_v4, |id| id.0)),
-                workspace_id: Set(viewer.workspace_id.0),
-                pipeline_id: Set(found.id),
-                name: Set(draft.name.trim().to_owned()),
-                position: Set(position),
-                probability: Set(i32::from(draft.probability)),
-                rotting_days: Set(i32::from(draft.rotting_days)),
-                entry_fields: Set(draft.criteria.encode_fields()),
-                checklist: Set(draft.criteria.encode_checklist()),
-            };
-            if draft.id.is_some() {
-                row.update(&txn).await.or_internal()?;
-            } else {
-                row.insert(&txn).await.or_internal()?;
-            }
-        }
-        // The funnel's `reach` is a position: new order or fewer stages, new reaches.
-        let moved = existing.iter().any(|old| {
-            command
+                .or_internal()?
+                .ok_or(AppError::NotFound)?;
+            let existing = stages_of(txn, viewer, found.id).await?;
+            let kept: Vec<Uuid> = command
                 .stages
                 .iter()
-                .position(|s| s.id.map(|id| id.0) == Some(old.id))
-                .is_none_or(|at| i32::try_from(at).ok() != Some(old.position))
-        });
-        if moved {
-            crate::metrics::recompute_reach(&txn, found.id).await?;
-        }
-        let mut renamed: pipeline::ActiveModel = found.into();
-        renamed.name = Set(command.name.trim().to_owned());
-        let renamed = renamed.update(&txn).await.or_internal()?;
-        let event = append(
-            &txn,
-            Change {
+                .filter_map(|s| s.id.map(|id| id.0))
+                .collect();
+            if kept.iter().any(|id| !existing.iter().any(|s| s.id == *id)) {
+                return Err(AppError::NotFound);
+            }
+            let now = Utc::now();
+            for removed in existing.iter().filter(|s| !kept.contains(&s.id)) {
+                let holding = deal::Entity::find()
+                    .filter(deal::Column::StageId.eq(removed.id))
+                    .count(txn)
+                    .await
+                    .or_internal()?;
+                if holding == 0 {
+                    continue;
+                }
+                let target = command
+                    .relocate
+                    .iter()
+                    .find(|(from, _)| from.0 == removed.id)
+                    .map(|(_, to)| to.0)
+                    .filter(|to| kept.contains(to))
+                    .ok_or_else(|| {
+                        let mut errors = FieldErrors::default();
+                        errors.add(
+                            "relocate",
+                            format!("Choose where the {holding} deals in {} go.", removed.name),
+                        );
+                        AppError::Validation(errors)
+                    })?;
+                let destination = existing.iter().find(|s| s.id == target);
+                if let Some(destination) = destination {
+                    refuse_unfit(txn, removed, destination).await?;
+                }
+                self.relocate(txn, viewer, removed.id, target, now).await?;
+            }
+            stage::Entity::delete_many()
+                .filter(stage::Column::PipelineId.eq(found.id))
+                .filter(stage::Column::Id.is_not_in(kept.clone()))
+                .exec(txn)
+                .await
+                .or_internal()?;
+            for (draft, position) in command.stages.iter().zip(0..) {
+                let row = stage::ActiveModel {
+                    id: Set(draft.id.map_or_else(Uuid::new_v4, |id| id.0)),
+                    workspace_id: Set(viewer.workspace_id.0),
+                    pipeline_id: Set(found.id),
+                    name: Set(draft.name.trim().to_owned()),
+                    position: Set(position),
+                    probability: Set(i32::from(draft.probability)),
+                    rotting_days: Set(i32::from(draft.rotting_days)),
+                    entry_fields: Set(draft.criteria.encode_fields()),
+                    checklist: Set(draft.criteria.encode_checklist()),
+                };
+                if draft.id.is_some() {
+                    row.update(txn).await.or_internal()?;
+                } else {
+                    row.insert(txn).await.or_internal()?;
+                }
+            }
+            // The funnel's `reach` is a position: new order or fewer stages, new reaches.
+            let moved = existing.iter().any(|old| {
+                command
+                    .stages
+                    .iter()
+                    .position(|s| s.id.map(|id| id.0) == Some(old.id))
+                    .is_none_or(|at| i32::try_from(at).ok() != Some(old.position))
+            });
+            if moved {
+                crate::metrics::recompute_reach(txn, found.id).await?;
+            }
+            let mut renamed: pipeline::ActiveModel = found.into();
+            renamed.name = Set(command.name.trim().to_owned());
+            let renamed = renamed.update(txn).await.or_internal()?;
+            txn.append(Change {
                 workspace_id: viewer.workspace_id,
                 actor: Some(viewer.user_id),
                 kind: EventKind::StagesChanged,
                 subject: format!("pipeline:{}", renamed.id),
                 before: None,
                 after: Some(json!({ "stages": command.stages.len() })),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await
+            })
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Moves every deal of a removed stage, recording each move in the history.
     async fn relocate(
         &self,
-        txn: &sea_orm::DatabaseTransaction,
+        txn: &Write,
         viewer: &CurrentUser,
         from: Uuid,
         to: Uuid,
@@ -281,39 +281,37 @@ impl Crm {
         crate::permissions::permit(viewer, domain::permission::Action::EditPipelines)?;
         let reasons =
             parse_lost_reasons(&lines).map_err(|m| AppError::invalid("lost_reasons", m))?;
-        let txn = self.begin_write().await?;
-        lost_reason::Entity::delete_many()
-            .filter(lost_reason::Column::WorkspaceId.eq(viewer.workspace_id.0))
-            .exec(&txn)
-            .await
-            .or_internal()?;
-        let rows = reasons
-            .iter()
-            .zip(0..)
-            .map(|(label, position)| lost_reason::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                workspace_id: Set(viewer.workspace_id.0),
-                label: Set(label.clone()),
-                position: Set(position),
-            });
-        lost_reason::Entity::insert_many(rows)
-            .exec(&txn)
-            .await
-            .or_internal()?;
-        let event = append(
-            &txn,
-            Change {
+        self.write(Lock::Rows, async |txn| {
+            lost_reason::Entity::delete_many()
+                .filter(lost_reason::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                .exec(txn)
+                .await
+                .or_internal()?;
+            let rows = reasons
+                .iter()
+                .zip(0..)
+                .map(|(label, position)| lost_reason::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    workspace_id: Set(viewer.workspace_id.0),
+                    label: Set(label.clone()),
+                    position: Set(position),
+                });
+            lost_reason::Entity::insert_many(rows)
+                .exec(txn)
+                .await
+                .or_internal()?;
+            txn.append(Change {
                 workspace_id: viewer.workspace_id,
                 actor: Some(viewer.user_id),
                 kind: EventKind::LostReasonsChanged,
                 subject: format!("workspace:{}", viewer.workspace_id),
                 before: None,
                 after: Some(json!({ "reasons": reasons })),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(reasons)
+            })
+            .await?;
+            Ok(reasons)
+        })
+        .await
     }
 
     /// Adds a pipeline with the buying-process stages, last in the list.
@@ -329,33 +327,31 @@ impl Crm {
         let mut errors = FieldErrors::default();
         domain::validation::check_name(&mut errors, "name", "the pipeline's name", name);
         errors.into_result().map_err(AppError::Validation)?;
-        let txn = self.begin_write().await?;
-        let count = pipeline::Entity::find()
-            .filter(pipeline::Column::WorkspaceId.eq(viewer.workspace_id.0))
-            .count(&txn)
-            .await
-            .or_internal()?;
-        domain::pipeline::check_pipeline_room(count)?;
-        let seeded = crate::pipelines::add_pipeline(
-            &txn,
-            viewer.workspace_id,
-            name.trim(),
-            i32::try_from(count).unwrap_or(i32::MAX),
-        )
-        .await?;
-        let event = append(
-            &txn,
-            Change {
+        self.write(Lock::Rows, async |txn| {
+            let count = pipeline::Entity::find()
+                .filter(pipeline::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                .count(txn)
+                .await
+                .or_internal()?;
+            domain::pipeline::check_pipeline_room(count)?;
+            let seeded = crate::pipelines::add_pipeline(
+                txn,
+                viewer.workspace_id,
+                name.trim(),
+                i32::try_from(count).unwrap_or(i32::MAX),
+            )
+            .await?;
+            txn.append(Change {
                 workspace_id: viewer.workspace_id,
                 actor: Some(viewer.user_id),
                 kind: EventKind::StagesChanged,
                 subject: format!("pipeline:{}", seeded.id),
                 before: None,
                 after: Some(json!({ "created": true })),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(PipelineId(seeded.id))
+            })
+            .await?;
+            Ok(PipelineId(seeded.id))
+        })
+        .await
     }
 }

@@ -3,10 +3,11 @@
 
 mod teams;
 
+use crate::write::{Lock, Write};
 use crate::{
     db::OrInternal,
     entity::{goal, sales_team, user},
-    event_log::{append, Change},
+    event_log::Change,
     metrics::day_after,
     raw::{count, get, rows, Sql},
     Crm,
@@ -45,49 +46,50 @@ impl Crm {
         crate::permissions::permit(actor, domain::permission::Action::SetGoals)?;
         let new = draft.validate().map_err(AppError::Validation)?;
         // Checked inside the write: a team removed meanwhile cannot get a goal.
-        let txn = self.begin_write().await?;
-        let names = goal_owner_names(&txn, actor).await?;
-        if !names.contains_key(&new.owner) {
-            return Err(AppError::invalid(
-                "owner",
-                "Choose a rep or team of this workspace.",
-            ));
-        }
-        let id = Uuid::new_v4();
-        let (owner_id, team_id) = match new.owner {
-            GoalOwner::Workspace => (None, None),
-            GoalOwner::Rep(rep) => (Some(rep), None),
-            GoalOwner::Team(team) => (None, Some(team)),
-        };
-        goal::ActiveModel {
-            id: Set(id),
-            workspace_id: Set(actor.workspace_id.0),
-            owner_id: Set(owner_id),
-            team_id: Set(team_id),
-            measure: Set(new.measure.key().to_owned()),
-            currency: Set(new.currency.clone()),
-            starts_on: Set(new.period.from),
-            ends_on: Set(new.period.to),
-            target: Set(new.target),
-            set_by: Set(actor.user_id.0),
-            created_at: Set(Utc::now()),
-        }
-        .insert(&txn)
+        self.write(Lock::Rows, async |txn| {
+            let names = goal_owner_names(txn, actor).await?;
+            if !names.contains_key(&new.owner) {
+                return Err(AppError::invalid(
+                    "owner",
+                    "Choose a rep or team of this workspace.",
+                ));
+            }
+            let id = Uuid::new_v4();
+            let (owner_id, team_id) = match new.owner {
+                GoalOwner::Workspace => (None, None),
+                GoalOwner::Rep(rep) => (Some(rep), None),
+                GoalOwner::Team(team) => (None, Some(team)),
+            };
+            goal::ActiveModel {
+                id: Set(id),
+                workspace_id: Set(actor.workspace_id.0),
+                owner_id: Set(owner_id),
+                team_id: Set(team_id),
+                measure: Set(new.measure.key().to_owned()),
+                currency: Set(new.currency.clone()),
+                starts_on: Set(new.period.from),
+                ends_on: Set(new.period.to),
+                target: Set(new.target),
+                set_by: Set(actor.user_id.0),
+                created_at: Set(Utc::now()),
+            }
+            .insert(txn)
+            .await
+            .or_internal()?;
+            let goal = stored(id, new, &names);
+            let subject = format!("goal:{id}");
+            log_change(
+                txn,
+                actor,
+                EventKind::GoalChanged,
+                subject,
+                None,
+                Some(json!(goal)),
+            )
+            .await?;
+            Ok(goal)
+        })
         .await
-        .or_internal()?;
-        let goal = stored(id, new, &names);
-        let subject = format!("goal:{id}");
-        let event = log_change(
-            &txn,
-            actor,
-            EventKind::GoalChanged,
-            subject,
-            None,
-            Some(json!(goal)),
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(goal)
     }
 
     /// Removes a goal.
@@ -96,29 +98,31 @@ impl Crm {
     /// `Forbidden` below manager; `NotFound` for a goal of another workspace.
     pub async fn remove_goal(&self, actor: &CurrentUser, id: Uuid) -> Result<(), AppError> {
         crate::permissions::permit(actor, domain::permission::Action::SetGoals)?;
-        let txn = self.begin_write().await?;
-        let existing = goal::Entity::find_by_id(id)
-            .filter(goal::Column::WorkspaceId.eq(actor.workspace_id.0))
-            .one(&txn)
-            .await
-            .or_internal()?
-            .ok_or(AppError::NotFound)?;
-        goal::Entity::delete_by_id(id)
-            .exec(&txn)
-            .await
-            .or_internal()?;
-        let before = json!({ "measure": existing.measure, "target": existing.target });
-        let subject = format!("goal:{id}");
-        let event = log_change(
-            &txn,
-            actor,
-            EventKind::GoalChanged,
-            subject,
-            Some(before),
-            None,
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await
+        self.write(Lock::Rows, async |txn| {
+            let existing = goal::Entity::find_by_id(id)
+                .filter(goal::Column::WorkspaceId.eq(actor.workspace_id.0))
+                .one(txn)
+                .await
+                .or_internal()?
+                .ok_or(AppError::NotFound)?;
+            goal::Entity::delete_by_id(id)
+                .exec(txn)
+                .await
+                .or_internal()?;
+            let before = json!({ "measure": existing.measure, "target": existing.target });
+            let subject = format!("goal:{id}");
+            log_change(
+                txn,
+                actor,
+                EventKind::GoalChanged,
+                subject,
+                Some(before),
+                None,
+            )
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Goals overlapping the period, each with what has been won towards it: the
@@ -288,24 +292,21 @@ async fn goal_owner_names<C: ConnectionTrait>(
 
 /// The log entry for a goal or team set, changed or removed (`goal:<id>`, `team:<id>`:
 /// the dashboard and the teams page listen for both).
-pub(super) async fn log_change<C: ConnectionTrait>(
-    conn: &C,
+pub(super) async fn log_change(
+    conn: &Write,
     actor: &CurrentUser,
     kind: EventKind,
     subject: String,
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> Result<domain::event::Event, AppError> {
-    append(
-        conn,
-        Change {
-            workspace_id: actor.workspace_id,
-            actor: Some(actor.user_id),
-            kind,
-            subject,
-            before,
-            after,
-        },
-    )
+    conn.append(Change {
+        workspace_id: actor.workspace_id,
+        actor: Some(actor.user_id),
+        kind,
+        subject,
+        before,
+        after,
+    })
     .await
 }

@@ -2,10 +2,11 @@
 //! share a goal. A rep is in at most one team (the membership row is keyed by rep).
 
 use super::log_change;
+use crate::write::Lock;
 use crate::{
     db::OrInternal,
     entity::{goal, sales_team, sales_team_member, user},
-    event_log::{append, Change},
+    event_log::Change,
     Crm,
 };
 use chrono::Utc;
@@ -107,39 +108,40 @@ impl Crm {
     ) -> Result<SalesTeam, AppError> {
         crate::permissions::permit(actor, domain::permission::Action::OrganiseTeams)?;
         let name = check_team_name(name).map_err(|m| AppError::invalid("name", m))?;
-        let txn = self.begin_write().await?;
-        let teams = sales_team::Entity::find()
-            .filter(sales_team::Column::WorkspaceId.eq(actor.workspace_id.0))
-            .count(&txn)
+        self.write(Lock::Rows, async |txn| {
+            let teams = sales_team::Entity::find()
+                .filter(sales_team::Column::WorkspaceId.eq(actor.workspace_id.0))
+                .count(txn)
+                .await
+                .or_internal()?;
+            domain::goal::check_team_room(teams)?;
+            self.name_is_free(txn, actor, &name, None).await?;
+            let id = Uuid::new_v4();
+            sales_team::ActiveModel {
+                id: Set(id),
+                workspace_id: Set(actor.workspace_id.0),
+                name: Set(name.clone()),
+                created_at: Set(Utc::now()),
+            }
+            .insert(txn)
             .await
-            .or_internal()?;
-        domain::goal::check_team_room(teams)?;
-        self.name_is_free(&txn, actor, &name, None).await?;
-        let id = Uuid::new_v4();
-        sales_team::ActiveModel {
-            id: Set(id),
-            workspace_id: Set(actor.workspace_id.0),
-            name: Set(name.clone()),
-            created_at: Set(Utc::now()),
-        }
-        .insert(&txn)
-        .await
-        .map_err(name_taken)?;
-        let event = log_change(
-            &txn,
-            actor,
-            EventKind::SalesTeamsChanged,
-            format!("team:{id}"),
-            None,
-            Some(json!({ "name": name })),
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(SalesTeam {
-            id,
-            name,
-            members: Vec::new(),
+            .map_err(name_taken)?;
+            log_change(
+                txn,
+                actor,
+                EventKind::SalesTeamsChanged,
+                format!("team:{id}"),
+                None,
+                Some(json!({ "name": name })),
+            )
+            .await?;
+            Ok(SalesTeam {
+                id,
+                name,
+                members: Vec::new(),
+            })
         })
+        .await
     }
 
     /// Renames a team.
@@ -155,23 +157,25 @@ impl Crm {
     ) -> Result<(), AppError> {
         crate::permissions::permit(actor, domain::permission::Action::OrganiseTeams)?;
         let name = check_team_name(name).map_err(|m| AppError::invalid("name", m))?;
-        let txn = self.begin_write().await?;
-        let existing = self.own_team(&txn, actor, team).await?;
-        self.name_is_free(&txn, actor, &name, Some(team)).await?;
-        let before = json!({ "name": existing.name });
-        let mut row: sales_team::ActiveModel = existing.into();
-        row.name = Set(name.clone());
-        row.update(&txn).await.map_err(name_taken)?;
-        let event = log_change(
-            &txn,
-            actor,
-            EventKind::SalesTeamsChanged,
-            format!("team:{team}"),
-            Some(before),
-            Some(json!({ "name": name })),
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await
+        self.write(Lock::Rows, async |txn| {
+            let existing = self.own_team(txn, actor, team).await?;
+            self.name_is_free(txn, actor, &name, Some(team)).await?;
+            let before = json!({ "name": existing.name });
+            let mut row: sales_team::ActiveModel = existing.into();
+            row.name = Set(name.clone());
+            row.update(txn).await.map_err(name_taken)?;
+            log_change(
+                txn,
+                actor,
+                EventKind::SalesTeamsChanged,
+                format!("team:{team}"),
+                Some(before),
+                Some(json!({ "name": name })),
+            )
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Removes a team, its memberships and its goals; the reps and their deals stay.
@@ -180,33 +184,35 @@ impl Crm {
     /// `Forbidden` below manager; `NotFound` for a foreign team.
     pub async fn remove_sales_team(&self, actor: &CurrentUser, team: Uuid) -> Result<(), AppError> {
         crate::permissions::permit(actor, domain::permission::Action::OrganiseTeams)?;
-        let txn = self.begin_write().await?;
-        let existing = self.own_team(&txn, actor, team).await?;
-        sales_team_member::Entity::delete_many()
-            .filter(sales_team_member::Column::TeamId.eq(team))
-            .exec(&txn)
-            .await
-            .or_internal()?;
-        goal::Entity::delete_many()
-            .filter(goal::Column::TeamId.eq(team))
-            .exec(&txn)
-            .await
-            .or_internal()?;
-        sales_team::Entity::delete_by_id(team)
-            .exec(&txn)
-            .await
-            .or_internal()?;
-        let before = json!({ "name": existing.name });
-        let event = log_change(
-            &txn,
-            actor,
-            EventKind::SalesTeamsChanged,
-            format!("team:{team}"),
-            Some(before),
-            None,
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await
+        self.write(Lock::Rows, async |txn| {
+            let existing = self.own_team(txn, actor, team).await?;
+            sales_team_member::Entity::delete_many()
+                .filter(sales_team_member::Column::TeamId.eq(team))
+                .exec(txn)
+                .await
+                .or_internal()?;
+            goal::Entity::delete_many()
+                .filter(goal::Column::TeamId.eq(team))
+                .exec(txn)
+                .await
+                .or_internal()?;
+            sales_team::Entity::delete_by_id(team)
+                .exec(txn)
+                .await
+                .or_internal()?;
+            let before = json!({ "name": existing.name });
+            log_change(
+                txn,
+                actor,
+                EventKind::SalesTeamsChanged,
+                format!("team:{team}"),
+                Some(before),
+                None,
+            )
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Puts a member in a team, or in none.
@@ -220,48 +226,47 @@ impl Crm {
         team: Option<Uuid>,
     ) -> Result<(), AppError> {
         crate::permissions::permit(actor, domain::permission::Action::OrganiseTeams)?;
-        let txn = self.begin_write().await?;
-        let person = user::Entity::find_by_id(member)
-            .filter(user::Column::WorkspaceId.eq(actor.workspace_id.0))
-            .one(&txn)
-            .await
-            .or_internal()?
-            .ok_or(AppError::NotFound)?;
-        if let Some(team) = team {
-            self.own_team(&txn, actor, team).await?;
-        }
-        let before = sales_team_member::Entity::find_by_id(member)
-            .one(&txn)
-            .await
-            .or_internal()?
-            .map(|m| m.team_id);
-        sales_team_member::Entity::delete_by_id(member)
-            .exec(&txn)
-            .await
-            .or_internal()?;
-        if let Some(team) = team {
-            sales_team_member::ActiveModel {
-                user_id: Set(member),
-                team_id: Set(team),
-                workspace_id: Set(actor.workspace_id.0),
+        self.write(Lock::Rows, async |txn| {
+            let person = user::Entity::find_by_id(member)
+                .filter(user::Column::WorkspaceId.eq(actor.workspace_id.0))
+                .one(txn)
+                .await
+                .or_internal()?
+                .ok_or(AppError::NotFound)?;
+            if let Some(team) = team {
+                self.own_team(txn, actor, team).await?;
             }
-            .insert(&txn)
-            .await
-            .or_internal()?;
-        }
-        let event = append(
-            &txn,
-            Change {
+            let before = sales_team_member::Entity::find_by_id(member)
+                .one(txn)
+                .await
+                .or_internal()?
+                .map(|m| m.team_id);
+            sales_team_member::Entity::delete_by_id(member)
+                .exec(txn)
+                .await
+                .or_internal()?;
+            if let Some(team) = team {
+                sales_team_member::ActiveModel {
+                    user_id: Set(member),
+                    team_id: Set(team),
+                    workspace_id: Set(actor.workspace_id.0),
+                }
+                .insert(txn)
+                .await
+                .or_internal()?;
+            }
+            txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
                 kind: EventKind::SalesTeamsChanged,
                 subject: format!("user:{member}"),
                 before: Some(json!({ "team": before })),
                 after: Some(json!({ "team": team, "name": person.name })),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await
+            })
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     pub(crate) async fn own_team<C: ConnectionTrait>(

@@ -7,10 +7,11 @@
 mod acting;
 mod names;
 
+use crate::write::{Lock, Write};
 use crate::{
     db::OrInternal,
     entity::{deal, pipeline, stage, stage_change},
-    event_log::{append, Change},
+    event_log::Change,
     Crm,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -25,9 +26,7 @@ use domain::{
     AppError,
 };
 use names::{Companies, Owners};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -101,131 +100,130 @@ impl Crm {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport, AppError> {
         crate::permissions::permit(viewer, domain::permission::Action::ImportDeals)?;
-        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
-        let workspace = crate::entity::workspace::Entity::find_by_id(viewer.workspace_id.0)
-            .one(&txn)
-            .await
-            .or_internal()?
-            .ok_or(AppError::NotFound)?;
-        let currency = options
-            .currency
-            .map_or(workspace.default_currency, |c| c.to_string());
-        let mut report = ImportReport {
-            rows: rows.len() + refused.len(),
-            ..ImportReport::default()
-        };
-        let (pipeline, mut stages) = self.import_pipeline(&txn, viewer, options).await?;
-        report.pipeline.clone_from(&pipeline.name);
-        if options.create_stages {
-            let named = options
-                .stage_order
-                .iter()
-                .chain(rows.iter().filter_map(|r| r.draft.stage.as_ref()));
-            // A pipeline holds at most `STAGES_MAX` stages (or the ones it has already).
-            let room = STAGES_MAX.max(stages.len());
-            for name in named {
-                domain::deal::parse_text(name, "the stage name", domain::validation::NAME_MAX)
-                    .map_err(|message| AppError::invalid("stage", message))?;
-                add_stage(&mut stages, name);
-                if stages.len() > room {
-                    return Err(AppError::invalid(
-                        "stage",
-                        format!(
-                            "A pipeline holds at most {STAGES_MAX} stages; the import names more."
-                        ),
-                    ));
+        self.write(Lock::Deals(viewer.workspace_id), async |txn| {
+            let workspace = crate::entity::workspace::Entity::find_by_id(viewer.workspace_id.0)
+                .one(txn)
+                .await
+                .or_internal()?
+                .ok_or(AppError::NotFound)?;
+            let currency = options
+                .currency
+                .map_or(workspace.default_currency, |c| c.to_string());
+            let mut report = ImportReport {
+                rows: rows.len() + refused.len(),
+                ..ImportReport::default()
+            };
+            let (pipeline, mut stages) = self.import_pipeline(txn, viewer, options).await?;
+            report.pipeline.clone_from(&pipeline.name);
+            if options.create_stages {
+                let named = options
+                    .stage_order
+                    .iter()
+                    .chain(rows.iter().filter_map(|r| r.draft.stage.as_ref()));
+                // A pipeline holds at most `STAGES_MAX` stages (or the ones it has already).
+                let room = STAGES_MAX.max(stages.len());
+                for name in named {
+                    domain::deal::parse_text(name, "the stage name", domain::validation::NAME_MAX)
+                        .map_err(|message| AppError::invalid("stage", message))?;
+                    add_stage(&mut stages, name);
+                    if stages.len() > room {
+                        return Err(AppError::invalid(
+                            "stage",
+                            format!(
+                                "A pipeline holds at most {STAGES_MAX} stages; the import names more."
+                            ),
+                        ));
+                    }
                 }
             }
-        }
-        let mut placed = Vec::with_capacity(rows.len());
-        for row in rows {
-            match place(&stages, &row.draft) {
-                Ok(stage) => placed.push(Placed {
-                    draft: row.draft,
-                    stage,
-                }),
-                Err(reason) => refused.push((row.line, vec![reason])),
+            let mut placed = Vec::with_capacity(rows.len());
+            for row in rows {
+                match place(&stages, &row.draft) {
+                    Ok(stage) => placed.push(Placed {
+                        draft: row.draft,
+                        stage,
+                    }),
+                    Err(reason) => refused.push((row.line, vec![reason])),
+                }
             }
-        }
-        refused.sort();
-        report.new_stages = stages
-            .iter()
-            .filter(|s| s.is_new)
-            .map(|s| s.name.clone())
-            .collect();
-        report.refused = refused;
-        for row in &placed {
-            match row.draft.state {
-                DealState::Open => report.open += 1,
-                DealState::Won => report.won += 1,
-                DealState::Lost => report.lost += 1,
+            refused.sort();
+            report.new_stages = stages
+                .iter()
+                .filter(|s| s.is_new)
+                .map(|s| s.name.clone())
+                .collect();
+            report.refused = refused;
+            for row in &placed {
+                match row.draft.state {
+                    DealState::Open => report.open += 1,
+                    DealState::Won => report.won += 1,
+                    DealState::Lost => report.lost += 1,
+                }
+                report.undated += usize::from(row.draft.created_on.is_none());
             }
-            report.undated += usize::from(row.draft.created_on.is_none());
-        }
-        let mut owners = Owners::load(&txn, viewer).await?;
-        let mut companies = Companies::load(&txn, viewer).await?;
-        for row in &placed {
-            owners.note(row.draft.owner.as_deref());
-            companies.note(row.draft.company.as_deref());
-        }
-        report.new_owners = owners.missing();
-        report.new_companies = companies.missing_count();
-        report.imported = placed.len();
-        if options.dry_run || (!report.refused.is_empty() && !options.partial) {
-            report.imported = 0;
-            return Ok(report);
-        }
-        save_stages(&txn, viewer, pipeline.id, &mut stages).await?;
-        owners.create(&txn, viewer).await?;
-        companies.create(&txn, viewer).await?;
-        let now = Utc::now();
-        let total = placed.len();
-        for (done, chunk) in placed.chunks(BATCH).enumerate() {
-            let mut deals = Vec::with_capacity(chunk.len());
-            let mut steps = Vec::with_capacity(chunk.len());
-            for row in chunk {
-                let (deal, step) =
-                    rows_for(viewer, &pipeline, row, &owners, &companies, &currency, now);
-                deals.push(deal);
-                steps.push(step);
+            let mut owners = Owners::load(txn, viewer).await?;
+            let mut companies = Companies::load(txn, viewer).await?;
+            for row in &placed {
+                owners.note(row.draft.owner.as_deref());
+                companies.note(row.draft.company.as_deref());
             }
-            deal::Entity::insert_many(deals)
-                .exec(&txn)
-                .await
-                .or_internal()?;
-            stage_change::Entity::insert_many(steps)
-                .exec(&txn)
-                .await
-                .or_internal()?;
-            progress((done * BATCH + chunk.len()).min(total), total);
-        }
-        let event = append(
-            &txn,
-            Change {
-                workspace_id: viewer.workspace_id,
-                actor: Some(viewer.user_id),
-                kind: EventKind::DealsImported,
-                subject: format!("pipeline:{}", pipeline.id),
-                before: None,
-                after: Some(json!({
-                    "pipeline": pipeline.id,
-                    "title": pipeline.name,
-                    "deals": report.imported,
-                    "won": report.won,
-                    "lost": report.lost,
-                })),
-            },
-        )
-        .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        report.committed = true;
-        Ok(report)
+            report.new_owners = owners.missing();
+            report.new_companies = companies.missing_count();
+            report.imported = placed.len();
+            if options.dry_run || (!report.refused.is_empty() && !options.partial) {
+                report.imported = 0;
+                return Ok(report);
+            }
+            save_stages(txn, viewer, pipeline.id, &mut stages).await?;
+            owners.create(txn, viewer).await?;
+            companies.create(txn, viewer).await?;
+            let now = Utc::now();
+            let total = placed.len();
+            for (done, chunk) in placed.chunks(BATCH).enumerate() {
+                let mut deals = Vec::with_capacity(chunk.len());
+                let mut steps = Vec::with_capacity(chunk.len());
+                for row in chunk {
+                    let (deal, step) =
+                        rows_for(viewer, &pipeline, row, &owners, &companies, &currency, now);
+                    deals.push(deal);
+                    steps.push(step);
+                }
+                deal::Entity::insert_many(deals)
+                    .exec(txn)
+                    .await
+                    .or_internal()?;
+                stage_change::Entity::insert_many(steps)
+                    .exec(txn)
+                    .await
+                    .or_internal()?;
+                progress((done * BATCH + chunk.len()).min(total), total);
+            }
+            txn.append(Change {
+                    workspace_id: viewer.workspace_id,
+                    actor: Some(viewer.user_id),
+                    kind: EventKind::DealsImported,
+                    subject: format!("pipeline:{}", pipeline.id),
+                    before: None,
+                    after: Some(json!({
+                        "pipeline": pipeline.id,
+                        "title": pipeline.name,
+                        "deals": report.imported,
+                        "won": report.won,
+                        "lost": report.lost,
+                    })),
+                },
+            )
+            .await?;
+            report.committed = true;
+            Ok(report)
+        })
+        .await
     }
 
     /// The pipeline named in the options (created when allowed), and its stages.
     async fn import_pipeline(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &Write,
         viewer: &CurrentUser,
         options: &ImportOptions,
     ) -> Result<(pipeline::Model, Vec<StageSlot>), AppError> {
@@ -353,7 +351,7 @@ fn place(stages: &[StageSlot], draft: &DealDraft) -> Result<Uuid, String> {
 }
 
 async fn save_stages(
-    txn: &DatabaseTransaction,
+    txn: &Write,
     viewer: &CurrentUser,
     pipeline: Uuid,
     stages: &mut [StageSlot],

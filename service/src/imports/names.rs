@@ -2,13 +2,14 @@
 //! Owners the import creates are inactive accounts: they own history but cannot sign
 //! in until an admin invites the person.
 
+use crate::write::Write;
 use crate::{
     db::OrInternal,
     entity::{company, user},
 };
 use chrono::Utc;
 use domain::{account::CurrentUser, AppError, Role};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -41,10 +42,7 @@ impl ByName {
 pub(super) struct Owners(ByName);
 
 impl Owners {
-    pub(super) async fn load(
-        txn: &DatabaseTransaction,
-        viewer: &CurrentUser,
-    ) -> Result<Owners, AppError> {
+    pub(super) async fn load(txn: &Write, viewer: &CurrentUser) -> Result<Owners, AppError> {
         let users = user::Entity::find()
             .filter(user::Column::WorkspaceId.eq(viewer.workspace_id.0))
             .all(txn)
@@ -72,7 +70,7 @@ impl Owners {
 
     pub(super) async fn create(
         &mut self,
-        txn: &DatabaseTransaction,
+        txn: &Write,
         viewer: &CurrentUser,
     ) -> Result<(), AppError> {
         let now = Utc::now();
@@ -104,10 +102,7 @@ impl Owners {
 pub(super) struct Companies(ByName);
 
 impl Companies {
-    pub(super) async fn load(
-        txn: &DatabaseTransaction,
-        viewer: &CurrentUser,
-    ) -> Result<Companies, AppError> {
+    pub(super) async fn load(txn: &Write, viewer: &CurrentUser) -> Result<Companies, AppError> {
         let rows = company::Entity::find()
             .filter(company::Column::WorkspaceId.eq(viewer.workspace_id.0))
             .all(txn)
@@ -137,7 +132,7 @@ impl Companies {
 
     pub(super) async fn create(
         &mut self,
-        txn: &DatabaseTransaction,
+        txn: &Write,
         viewer: &CurrentUser,
     ) -> Result<(), AppError> {
         let now = Utc::now();

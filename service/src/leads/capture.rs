@@ -3,6 +3,7 @@
 //! transaction. Every submission is kept, merged or not.
 
 use super::{lead_event, rotation::next_owner};
+use crate::write::Lock;
 use crate::{
     db::OrInternal,
     entity::{contact, lead, lead_submission},
@@ -90,46 +91,46 @@ impl Crm {
     pub async fn capture_lead(&self, by: CaptureBy, new: NewLead) -> Result<Captured, AppError> {
         let valid = new.validate().map_err(AppError::Validation)?;
         let payload = serde_json::to_string(&new).map_err(|_| AppError::Internal)?;
-        let txn = self.begin_write().await?;
-        crate::db::lock_workspace(&txn, by.workspace.0).await?;
-        let now = Utc::now();
-        let (row, merged, kind) = match same_person(&txn, by.workspace, &valid).await? {
-            Some(open) => {
-                let row = merge(open, &valid, now).update(&txn).await.or_internal()?;
-                (row, true, EventKind::LeadMerged)
+        self.write(Lock::Workspace(by.workspace), async |txn| {
+            let now = Utc::now();
+            let (row, merged, kind) = match same_person(txn, by.workspace, &valid).await? {
+                Some(open) => {
+                    let row = merge(open, &valid, now).update(txn).await.or_internal()?;
+                    (row, true, EventKind::LeadMerged)
+                }
+                None => {
+                    let known = known_contact(txn, by.workspace, &valid).await?;
+                    let owner = match by.member {
+                        Some(member) => Some(member.0),
+                        None => next_owner(txn, by.workspace, by.source.key(), &valid).await?,
+                    };
+                    let row = fresh(by, &valid, known, owner, now)
+                        .insert(txn)
+                        .await
+                        .or_internal()?;
+                    (row, false, EventKind::LeadCaptured)
+                }
+            };
+            lead_submission::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                workspace_id: Set(by.workspace.0),
+                lead_id: Set(row.id),
+                source: Set(by.source.key().to_owned()),
+                payload: Set(payload),
+                at: Set(now),
+                form_id: Set(by.form),
             }
-            None => {
-                let known = known_contact(&txn, by.workspace, &valid).await?;
-                let owner = match by.member {
-                    Some(member) => Some(member.0),
-                    None => next_owner(&txn, by.workspace, by.source.key(), &valid).await?,
-                };
-                let row = fresh(by, &valid, known, owner, now)
-                    .insert(&txn)
-                    .await
-                    .or_internal()?;
-                (row, false, EventKind::LeadCaptured)
-            }
-        };
-        lead_submission::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            workspace_id: Set(by.workspace.0),
-            lead_id: Set(row.id),
-            source: Set(by.source.key().to_owned()),
-            payload: Set(payload),
-            at: Set(now),
-            form_id: Set(by.form),
-        }
-        .insert(&txn)
-        .await
-        .or_internal()?;
-        let event = lead_event(&txn, by.workspace, by.member, kind, &row).await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(Captured {
-            lead: row.id,
-            merged,
-            owner: row.owner_id.map(UserId),
+            .insert(txn)
+            .await
+            .or_internal()?;
+            lead_event(txn, by.workspace, by.member, kind, &row).await?;
+            Ok(Captured {
+                lead: row.id,
+                merged,
+                owner: row.owner_id.map(UserId),
+            })
         })
+        .await
     }
 }
 

@@ -3,10 +3,11 @@
 //! The lead keeps what it became, so it cannot be converted twice.
 
 use super::{lead_event, locked, still_open};
+use crate::write::{Lock, Write};
 use crate::{
     db::OrInternal,
     entity::{company, contact, lead},
-    event_log::{append, Change},
+    event_log::Change,
     Crm,
 };
 use chrono::Utc;
@@ -20,7 +21,7 @@ use domain::{
     lead::{Answer, ConvertLead, Converted, LeadSource, LeadStatus, Qualification},
     AppError,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -37,111 +38,105 @@ impl Crm {
         version: i32,
         to: ConvertLead,
     ) -> Result<Converted, AppError> {
-        let txn = self.begin_deal_write(viewer.workspace_id.0).await?;
-        let mut row = locked(&txn, viewer, (id, version), Action::ConvertLead).await?;
-        still_open(&row)?;
-        let mut events = Vec::new();
-        let company = match (&row.company, &row.domain) {
-            (None, None) => None,
-            _ => Some(find_or_add_company(&txn, viewer, &row, &mut events).await?),
-        };
-        let contact = match (&row.email, &row.name, &row.phone) {
-            (None, None, None) => None,
-            _ => Some(find_or_add_contact(&txn, viewer, &row, company, &mut events).await?),
-        };
-        let answers: Qualification = serde_json::from_str(&row.qualification).unwrap_or_default();
-        let source = LeadSource::parse(&row.source).map_or("Other", LeadSource::label);
-        // A campaign may be longer than a deal's source holds: keep what fits.
-        let mut changes = vec![DealChange::Source(
-            row.campaign
-                .as_ref()
-                .map_or_else(|| source.to_owned(), |c| format!("{source} · {c}"))
-                .chars()
-                .take(SOURCE_MAX)
-                .collect(),
-        )];
-        if !to.value.trim().is_empty() {
-            changes.push(DealChange::Value(to.value.clone()));
-        }
-        if let Some(company) = company {
-            changes.push(DealChange::Company(Some(CompanyId(company))));
-        }
-        if let Some(contact) = contact {
-            // Whoever has the authority to buy is the decision maker from the start.
-            let role = if answers.authority.0 == Answer::Yes {
-                ContactRole::DecisionMaker
-            } else {
-                ContactRole::Champion
+        self.write(Lock::Deals(viewer.workspace_id), async |txn| {
+            let mut row = locked(txn, viewer, (id, version), Action::ConvertLead).await?;
+            still_open(&row)?;
+            let company = match (&row.company, &row.domain) {
+                (None, None) => None,
+                _ => Some(find_or_add_company(txn, viewer, &row).await?),
             };
-            changes.push(DealChange::AddContact(ContactId(contact), role));
-        }
-        let title = domain::deal::parse_title(&to.title)
-            .map_err(|message| AppError::invalid("title", message))?;
-        let valid = domain::deal::validate_changes(&changes).map_err(AppError::Validation)?;
-        let new = NewDeal {
-            pipeline: to.pipeline,
-            stage: to.stage,
-            title: to.title.clone(),
-            changes,
-        };
-        let (saved, deal_event) = self.insert_deal(&txn, viewer, &new, title, valid).await?;
-        events.push(deal_event);
-        row.status = LeadStatus::Converted.key().to_owned();
-        row.deal_id = Some(saved.card.id.0);
-        row.contact_id = contact.or(row.contact_id);
-        row.first_response_at = row.first_response_at.or(Some(Utc::now()));
-        row.updated_at = Utc::now();
-        row.version += 1;
-        let row = lead::ActiveModel::from(row)
-            .reset_all()
-            .update(&txn)
-            .await
-            .or_internal()?;
-        events.push(
+            let contact = match (&row.email, &row.name, &row.phone) {
+                (None, None, None) => None,
+                _ => Some(find_or_add_contact(txn, viewer, &row, company).await?),
+            };
+            let answers: Qualification =
+                serde_json::from_str(&row.qualification).unwrap_or_default();
+            let source = LeadSource::parse(&row.source).map_or("Other", LeadSource::label);
+            // A campaign may be longer than a deal's source holds: keep what fits.
+            let mut changes = vec![DealChange::Source(
+                row.campaign
+                    .as_ref()
+                    .map_or_else(|| source.to_owned(), |c| format!("{source} · {c}"))
+                    .chars()
+                    .take(SOURCE_MAX)
+                    .collect(),
+            )];
+            if !to.value.trim().is_empty() {
+                changes.push(DealChange::Value(to.value.clone()));
+            }
+            if let Some(company) = company {
+                changes.push(DealChange::Company(Some(CompanyId(company))));
+            }
+            if let Some(contact) = contact {
+                // Whoever has the authority to buy is the decision maker from the start.
+                let role = if answers.authority.0 == Answer::Yes {
+                    ContactRole::DecisionMaker
+                } else {
+                    ContactRole::Champion
+                };
+                changes.push(DealChange::AddContact(ContactId(contact), role));
+            }
+            let title = domain::deal::parse_title(&to.title)
+                .map_err(|message| AppError::invalid("title", message))?;
+            let valid = domain::deal::validate_changes(&changes).map_err(AppError::Validation)?;
+            let new = NewDeal {
+                pipeline: to.pipeline,
+                stage: to.stage,
+                title: to.title.clone(),
+                changes,
+            };
+            let (saved, _) = self.insert_deal(txn, viewer, &new, title, valid).await?;
+            row.status = LeadStatus::Converted.key().to_owned();
+            row.deal_id = Some(saved.card.id.0);
+            row.contact_id = contact.or(row.contact_id);
+            row.first_response_at = row.first_response_at.or(Some(Utc::now()));
+            row.updated_at = Utc::now();
+            row.version += 1;
+            let row = lead::ActiveModel::from(row)
+                .reset_all()
+                .update(txn)
+                .await
+                .or_internal()?;
             lead_event(
-                &txn,
+                txn,
                 viewer.workspace_id,
                 Some(viewer.user_id),
                 EventKind::LeadConverted,
                 &row,
             )
-            .await?,
-        );
-        self.commit_and_publish(txn, events).await?;
-        Ok(Converted {
-            deal: DealId(saved.card.id.0),
-            contact: contact.map(ContactId),
-            company: company.map(CompanyId),
+            .await?;
+            Ok(Converted {
+                deal: DealId(saved.card.id.0),
+                contact: contact.map(ContactId),
+                company: company.map(CompanyId),
+            })
         })
+        .await
     }
 }
 
-async fn saved_event<C: ConnectionTrait>(
-    conn: &C,
+async fn saved_event(
+    conn: &Write,
     viewer: &CurrentUser,
     kind: EventKind,
     subject: String,
     after: serde_json::Value,
 ) -> Result<Event, AppError> {
-    append(
-        conn,
-        Change {
-            workspace_id: viewer.workspace_id,
-            actor: Some(viewer.user_id),
-            kind,
-            subject,
-            before: None,
-            after: Some(after),
-        },
-    )
+    conn.append(Change {
+        workspace_id: viewer.workspace_id,
+        actor: Some(viewer.user_id),
+        kind,
+        subject,
+        before: None,
+        after: Some(after),
+    })
     .await
 }
 
-async fn find_or_add_company<C: ConnectionTrait>(
-    conn: &C,
+async fn find_or_add_company(
+    conn: &Write,
     viewer: &CurrentUser,
     row: &lead::Model,
-    events: &mut Vec<Event>,
 ) -> Result<Uuid, AppError> {
     let workspace = viewer.workspace_id.0;
     if let Some(domain) = &row.domain {
@@ -174,25 +169,22 @@ async fn find_or_add_company<C: ConnectionTrait>(
     .await
     .or_internal()?;
     let after = json!({ "name": added.name, "domain": added.domain, "from_lead": row.id });
-    events.push(
-        saved_event(
-            conn,
-            viewer,
-            EventKind::CompanySaved,
-            format!("company:{}", added.id),
-            after,
-        )
-        .await?,
-    );
+    saved_event(
+        conn,
+        viewer,
+        EventKind::CompanySaved,
+        format!("company:{}", added.id),
+        after,
+    )
+    .await?;
     Ok(added.id)
 }
 
-async fn find_or_add_contact<C: ConnectionTrait>(
-    conn: &C,
+async fn find_or_add_contact(
+    conn: &Write,
     viewer: &CurrentUser,
     row: &lead::Model,
     company: Option<Uuid>,
-    events: &mut Vec<Event>,
 ) -> Result<Uuid, AppError> {
     let workspace = viewer.workspace_id.0;
     if let Some(email) = &row.email {
@@ -226,15 +218,13 @@ async fn find_or_add_contact<C: ConnectionTrait>(
     .await
     .or_internal()?;
     let after = json!({ "name": added.name, "email": added.email, "from_lead": row.id });
-    events.push(
-        saved_event(
-            conn,
-            viewer,
-            EventKind::ContactSaved,
-            format!("contact:{}", added.id),
-            after,
-        )
-        .await?,
-    );
+    saved_event(
+        conn,
+        viewer,
+        EventKind::ContactSaved,
+        format!("contact:{}", added.id),
+        after,
+    )
+    .await?;
     Ok(added.id)
 }

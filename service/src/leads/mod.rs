@@ -11,10 +11,11 @@ mod setup;
 pub use capture::{CaptureBy, FormPost};
 
 use crate::permissions::permit_on;
+use crate::write::{Lock, Write};
 use crate::{
     db::{names_by_id, require_version, OrInternal},
     entity::{lead, user},
-    event_log::{append, Change},
+    event_log::Change,
     members::active_member,
     Crm,
 };
@@ -42,8 +43,8 @@ use uuid::Uuid;
 /// Leads one view page shows.
 pub const INBOX_PAGE: u64 = 50;
 
-pub(crate) async fn lead_event<C: ConnectionTrait>(
-    conn: &C,
+pub(crate) async fn lead_event(
+    conn: &Write,
     workspace: WorkspaceId,
     actor: Option<UserId>,
     kind: EventKind,
@@ -58,28 +59,25 @@ pub(crate) async fn lead_event<C: ConnectionTrait>(
             .map(|u| u.name),
         None => None,
     };
-    append(
-        conn,
-        Change {
-            workspace_id: workspace,
-            actor,
-            kind,
-            subject: format!("lead:{}", row.id),
-            before: None,
-            after: Some(json!({
-                "version": row.version,
-                "title": row.name.clone().or_else(|| row.email.clone()).or_else(|| row.company.clone()),
-                "status": row.status,
-                "assignee": row.owner_id,
-                "owner_name": owner_name,
-                "source": row.source,
-                "submissions": row.submissions,
-                "score": row.score,
-                "snoozed_until": row.snoozed_until,
-                "reason": row.disqualify_reason,
-            })),
-        },
-    )
+    conn.append(Change {
+        workspace_id: workspace,
+        actor,
+        kind,
+        subject: format!("lead:{}", row.id),
+        before: None,
+        after: Some(json!({
+            "version": row.version,
+            "title": row.name.clone().or_else(|| row.email.clone()).or_else(|| row.company.clone()),
+            "status": row.status,
+            "assignee": row.owner_id,
+            "owner_name": owner_name,
+            "source": row.source,
+            "submissions": row.submissions,
+            "score": row.score,
+            "snoozed_until": row.snoozed_until,
+            "reason": row.disqualify_reason,
+        })),
+    })
     .await
 }
 
@@ -228,14 +226,15 @@ impl Crm {
         version: i32,
         owner: Option<UserId>,
     ) -> Result<Lead, AppError> {
-        let txn = self.begin_write().await?;
-        let mut row = locked(&txn, viewer, (id, version), Action::WorkLead).await?;
-        if let Some(owner) = owner {
-            active_member(&txn, viewer, owner, "owner").await?;
-        }
-        row.owner_id = owner.map(|o| o.0);
-        self.save_lead(txn, viewer, row, EventKind::LeadAssigned)
-            .await
+        self.write(Lock::Rows, async |txn| {
+            let mut row = locked(txn, viewer, (id, version), Action::WorkLead).await?;
+            if let Some(owner) = owner {
+                active_member(txn, viewer, owner, "owner").await?;
+            }
+            row.owner_id = owner.map(|o| o.0);
+            save_lead(txn, viewer, row, EventKind::LeadAssigned).await
+        })
+        .await
     }
 
     /// Records the need / budget / authority / timeline answers and the score they
@@ -253,25 +252,26 @@ impl Crm {
         answers: Qualification,
     ) -> Result<Lead, AppError> {
         answers.validate().map_err(AppError::Validation)?;
-        let txn = self.begin_write().await?;
-        let mut row = locked(&txn, viewer, (id, version), Action::WorkLead).await?;
-        still_open(&row)?;
-        let weights = settings_of(&txn, viewer.workspace_id).await?.weights;
-        row.score = i32::from(answers.score(weights));
-        row.qualification = serde_json::to_string(&answers).map_err(|_| AppError::Internal)?;
-        let status = if viewer.role == Role::Marketer {
-            // Marketing never downgrades what sales already accepted.
-            if row.status == LeadStatus::Qualified.key() {
-                LeadStatus::Qualified
+        self.write(Lock::Rows, async |txn| {
+            let mut row = locked(txn, viewer, (id, version), Action::WorkLead).await?;
+            still_open(&row)?;
+            let weights = settings_of(txn, viewer.workspace_id).await?.weights;
+            row.score = i32::from(answers.score(weights));
+            row.qualification = serde_json::to_string(&answers).map_err(|_| AppError::Internal)?;
+            let status = if viewer.role == Role::Marketer {
+                // Marketing never downgrades what sales already accepted.
+                if row.status == LeadStatus::Qualified.key() {
+                    LeadStatus::Qualified
+                } else {
+                    LeadStatus::MarketingQualified
+                }
             } else {
-                LeadStatus::MarketingQualified
-            }
-        } else {
-            LeadStatus::Qualified
-        };
-        row.status = status.key().to_owned();
-        self.save_lead(txn, viewer, row, EventKind::LeadQualified)
-            .await
+                LeadStatus::Qualified
+            };
+            row.status = status.key().to_owned();
+            save_lead(txn, viewer, row, EventKind::LeadQualified).await
+        })
+        .await
     }
 
     /// Takes a lead out of the queue with a reason ("No budget", "Student", "Spam").
@@ -287,13 +287,14 @@ impl Crm {
     ) -> Result<Lead, AppError> {
         let reason = parse_disqualify_reason(&reason)
             .map_err(|message| AppError::invalid("reason", message))?;
-        let txn = self.begin_write().await?;
-        let mut row = locked(&txn, viewer, (id, version), Action::WorkLead).await?;
-        still_open(&row)?;
-        row.status = LeadStatus::Disqualified.key().to_owned();
-        row.disqualify_reason = Some(reason);
-        self.save_lead(txn, viewer, row, EventKind::LeadDisqualified)
-            .await
+        self.write(Lock::Rows, async |txn| {
+            let mut row = locked(txn, viewer, (id, version), Action::WorkLead).await?;
+            still_open(&row)?;
+            row.status = LeadStatus::Disqualified.key().to_owned();
+            row.disqualify_reason = Some(reason);
+            save_lead(txn, viewer, row, EventKind::LeadDisqualified).await
+        })
+        .await
     }
 
     /// Puts an open lead aside until `until` (`None` wakes it now). Snoozing is not a
@@ -318,47 +319,46 @@ impl Crm {
                 ));
             }
         }
-        let txn = self.begin_write().await?;
-        let mut row = locked(&txn, viewer, (id, version), Action::WorkLead).await?;
-        still_open(&row)?;
-        row.snoozed_until = until;
-        self.save_lead(txn, viewer, row, EventKind::LeadSnoozed)
-            .await
+        self.write(Lock::Rows, async |txn| {
+            let mut row = locked(txn, viewer, (id, version), Action::WorkLead).await?;
+            still_open(&row)?;
+            row.snoozed_until = until;
+            save_lead(txn, viewer, row, EventKind::LeadSnoozed).await
+        })
+        .await
     }
+}
 
-    /// Any triage step but assigning and snoozing is a response: it stops the
-    /// first-response clock.
-    async fn save_lead(
-        &self,
-        txn: sea_orm::DatabaseTransaction,
-        viewer: &CurrentUser,
-        mut row: lead::Model,
-        kind: EventKind,
-    ) -> Result<Lead, AppError> {
-        let now = Utc::now();
-        let responds = !matches!(kind, EventKind::LeadAssigned | EventKind::LeadSnoozed);
-        if row.status == LeadStatus::New.key() && responds {
-            row.status = LeadStatus::Working.key().to_owned();
-        }
-        if responds {
-            row.first_response_at = row.first_response_at.or(Some(now));
-        }
-        row.updated_at = now;
-        row.version += 1;
-        let row = lead::ActiveModel::from(row)
-            .reset_all()
-            .update(&txn)
-            .await
-            .or_internal()?;
-        let event = lead_event(&txn, viewer.workspace_id, Some(viewer.user_id), kind, &row).await?;
-        let target = target_of(&txn, viewer.workspace_id).await?;
-        let shown = shape(&txn, vec![row], now, target)
-            .await?
-            .pop()
-            .ok_or(AppError::Internal)?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(shown)
+/// Any triage step but assigning and snoozing is a response: it stops the
+/// first-response clock.
+async fn save_lead(
+    txn: &Write,
+    viewer: &CurrentUser,
+    mut row: lead::Model,
+    kind: EventKind,
+) -> Result<Lead, AppError> {
+    let now = Utc::now();
+    let responds = !matches!(kind, EventKind::LeadAssigned | EventKind::LeadSnoozed);
+    if row.status == LeadStatus::New.key() && responds {
+        row.status = LeadStatus::Working.key().to_owned();
     }
+    if responds {
+        row.first_response_at = row.first_response_at.or(Some(now));
+    }
+    row.updated_at = now;
+    row.version += 1;
+    let row = lead::ActiveModel::from(row)
+        .reset_all()
+        .update(txn)
+        .await
+        .or_internal()?;
+    lead_event(txn, viewer.workspace_id, Some(viewer.user_id), kind, &row).await?;
+    let target = target_of(txn, viewer.workspace_id).await?;
+    let shown = shape(txn, vec![row], now, target)
+        .await?
+        .pop()
+        .ok_or(AppError::Internal)?;
+    Ok(shown)
 }
 
 fn still_open(row: &lead::Model) -> Result<(), AppError> {

@@ -3,10 +3,11 @@
 //! logged as one event so other sessions refresh.
 
 use super::rotation::parse_ids;
+use crate::write::{Lock, Write};
 use crate::{
     db::{names_by_id, OrInternal},
     entity::{lead_form, lead_rule, lead_settings, lead_submission, user},
-    event_log::{append, Change},
+    event_log::Change,
     members::active_member,
     secrets::random_token,
     Crm,
@@ -71,26 +72,28 @@ impl Crm {
     ) -> Result<LeadSettings, AppError> {
         crate::permissions::permit(viewer, domain::permission::Action::EditLeadRouting)?;
         settings.validate().map_err(AppError::Validation)?;
-        let txn = self.begin_write().await?;
-        let had = lead_settings::Entity::find_by_id(viewer.workspace_id.0)
-            .one(&txn)
-            .await
-            .or_internal()?;
-        let row = lead_settings::ActiveModel {
-            workspace_id: Set(viewer.workspace_id.0),
-            first_response_minutes: Set(
-                i32::try_from(settings.first_response_minutes).map_err(|_| AppError::Internal)?
-            ),
-            weights: Set(serde_json::to_string(&settings.weights).map_err(|_| AppError::Internal)?),
-        };
-        if had.is_some() {
-            row.update(&txn).await.or_internal()?;
-        } else {
-            row.insert(&txn).await.or_internal()?;
-        }
-        let event = setup_event(&txn, viewer, json!({ "settings": settings })).await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(settings)
+        self.write(Lock::Rows, async |txn| {
+            let had = lead_settings::Entity::find_by_id(viewer.workspace_id.0)
+                .one(txn)
+                .await
+                .or_internal()?;
+            let row = lead_settings::ActiveModel {
+                workspace_id: Set(viewer.workspace_id.0),
+                first_response_minutes: Set(i32::try_from(settings.first_response_minutes)
+                    .map_err(|_| AppError::Internal)?),
+                weights: Set(
+                    serde_json::to_string(&settings.weights).map_err(|_| AppError::Internal)?
+                ),
+            };
+            if had.is_some() {
+                row.update(txn).await.or_internal()?;
+            } else {
+                row.insert(txn).await.or_internal()?;
+            }
+            setup_event(txn, viewer, json!({ "settings": settings })).await?;
+            Ok(settings)
+        })
+        .await
     }
 
     /// The workspace's forms, oldest first, with how many submissions each brought.
@@ -149,45 +152,46 @@ impl Crm {
             }
         }
         let campaign = Some(setup.campaign.trim().to_owned()).filter(|c| !c.is_empty());
-        let txn = self.begin_write().await?;
-        if id.is_none() {
-            let forms = lead_form::Entity::find()
-                .filter(lead_form::Column::WorkspaceId.eq(viewer.workspace_id.0))
-                .count(&txn)
-                .await
-                .or_internal()?;
-            check_form_room(forms)?;
-        }
-        let row = match id {
-            None => lead_form::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                workspace_id: Set(viewer.workspace_id.0),
-                key: Set(random_token().chars().take(24).collect()),
-                name: Set(setup.name.trim().to_owned()),
-                fields: Set(fields.join(",")),
-                campaign: Set(campaign),
-                created_at: Set(Utc::now()),
-            }
-            .insert(&txn)
-            .await
-            .or_internal()?,
-            Some(id) => {
-                let mut row: lead_form::ActiveModel = lead_form::Entity::find_by_id(id)
+        self.write(Lock::Rows, async |txn| {
+            if id.is_none() {
+                let forms = lead_form::Entity::find()
                     .filter(lead_form::Column::WorkspaceId.eq(viewer.workspace_id.0))
-                    .one(&txn)
+                    .count(txn)
                     .await
-                    .or_internal()?
-                    .ok_or(AppError::NotFound)?
-                    .into();
-                row.name = Set(setup.name.trim().to_owned());
-                row.fields = Set(fields.join(","));
-                row.campaign = Set(campaign);
-                row.update(&txn).await.or_internal()?
+                    .or_internal()?;
+                check_form_room(forms)?;
             }
-        };
-        let event = setup_event(&txn, viewer, json!({ "form": row.name, "id": row.id })).await?;
-        self.commit_and_publish(txn, vec![event]).await?;
-        Ok(shape_form(row, 0))
+            let row = match id {
+                None => lead_form::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    workspace_id: Set(viewer.workspace_id.0),
+                    key: Set(random_token().chars().take(24).collect()),
+                    name: Set(setup.name.trim().to_owned()),
+                    fields: Set(fields.join(",")),
+                    campaign: Set(campaign),
+                    created_at: Set(Utc::now()),
+                }
+                .insert(txn)
+                .await
+                .or_internal()?,
+                Some(id) => {
+                    let mut row: lead_form::ActiveModel = lead_form::Entity::find_by_id(id)
+                        .filter(lead_form::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                        .one(txn)
+                        .await
+                        .or_internal()?
+                        .ok_or(AppError::NotFound)?
+                        .into();
+                    row.name = Set(setup.name.trim().to_owned());
+                    row.fields = Set(fields.join(","));
+                    row.campaign = Set(campaign);
+                    row.update(txn).await.or_internal()?
+                }
+            };
+            setup_event(txn, viewer, json!({ "form": row.name, "id": row.id })).await?;
+            Ok(shape_form(row, 0))
+        })
+        .await
     }
 
     /// Removes a form: posts to its address are refused from then on; the leads it
@@ -197,18 +201,20 @@ impl Crm {
     /// `Forbidden` for reps; `NotFound` for a foreign form.
     pub async fn delete_lead_form(&self, viewer: &CurrentUser, id: Uuid) -> Result<(), AppError> {
         crate::permissions::permit(viewer, domain::permission::Action::EditLeadForms)?;
-        let txn = self.begin_write().await?;
-        let gone = lead_form::Entity::delete_many()
-            .filter(lead_form::Column::Id.eq(id))
-            .filter(lead_form::Column::WorkspaceId.eq(viewer.workspace_id.0))
-            .exec(&txn)
-            .await
-            .or_internal()?;
-        if gone.rows_affected == 0 {
-            return Err(AppError::NotFound);
-        }
-        let event = setup_event(&txn, viewer, json!({ "form_deleted": id })).await?;
-        self.commit_and_publish(txn, vec![event]).await
+        self.write(Lock::Rows, async |txn| {
+            let gone = lead_form::Entity::delete_many()
+                .filter(lead_form::Column::Id.eq(id))
+                .filter(lead_form::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                .exec(txn)
+                .await
+                .or_internal()?;
+            if gone.rows_affected == 0 {
+                return Err(AppError::NotFound);
+            }
+            setup_event(txn, viewer, json!({ "form_deleted": id })).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// The form a public post names, with its workspace; `None` for an unknown key.
@@ -275,44 +281,46 @@ impl Crm {
     ) -> Result<Vec<AssignmentRule>, AppError> {
         crate::permissions::permit(viewer, domain::permission::Action::EditLeadRouting)?;
         let value = rule.validate().map_err(AppError::Validation)?;
-        let txn = self.begin_write().await?;
-        let rules = lead_rule::Entity::find()
-            .filter(lead_rule::Column::WorkspaceId.eq(viewer.workspace_id.0))
-            .count(&txn)
+        self.write(Lock::Rows, async |txn| {
+            let rules = lead_rule::Entity::find()
+                .filter(lead_rule::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                .count(txn)
+                .await
+                .or_internal()?;
+            check_rule_room(rules)?;
+            // At most `RULE_MEMBERS_MAX` lookups: the rule's validation bounds the list.
+            for member in &rule.members {
+                active_member(txn, viewer, *member, "members").await?;
+            }
+            let last = lead_rule::Entity::find()
+                .filter(lead_rule::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                .order_by_desc(lead_rule::Column::Position)
+                .one(txn)
+                .await
+                .or_internal()?
+                .map_or(0, |r| r.position);
+            let members: Vec<String> = rule.members.iter().map(|m| m.0.to_string()).collect();
+            lead_rule::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                workspace_id: Set(viewer.workspace_id.0),
+                position: Set(last + 1),
+                field: Set(rule.field.key().to_owned()),
+                value: Set(value.clone()),
+                members: Set(members.join(",")),
+                last_user_id: Set(None),
+            }
+            .insert(txn)
             .await
             .or_internal()?;
-        check_rule_room(rules)?;
-        // At most `RULE_MEMBERS_MAX` lookups: the rule's validation bounds the list.
-        for member in &rule.members {
-            active_member(&txn, viewer, *member, "members").await?;
-        }
-        let last = lead_rule::Entity::find()
-            .filter(lead_rule::Column::WorkspaceId.eq(viewer.workspace_id.0))
-            .order_by_desc(lead_rule::Column::Position)
-            .one(&txn)
-            .await
-            .or_internal()?
-            .map_or(0, |r| r.position);
-        let members: Vec<String> = rule.members.iter().map(|m| m.0.to_string()).collect();
-        lead_rule::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            workspace_id: Set(viewer.workspace_id.0),
-            position: Set(last + 1),
-            field: Set(rule.field.key().to_owned()),
-            value: Set(value.clone()),
-            members: Set(members.join(",")),
-            last_user_id: Set(None),
-        }
-        .insert(&txn)
-        .await
-        .or_internal()?;
-        let event = setup_event(
-            &txn,
-            viewer,
-            json!({ "rule": format!("{} is {value}", rule.field.label()) }),
-        )
+            setup_event(
+                txn,
+                viewer,
+                json!({ "rule": format!("{} is {value}", rule.field.label()) }),
+            )
+            .await?;
+            Ok(())
+        })
         .await?;
-        self.commit_and_publish(txn, vec![event]).await?;
         self.lead_rules(viewer).await
     }
 
@@ -324,37 +332,36 @@ impl Crm {
         id: Uuid,
     ) -> Result<Vec<AssignmentRule>, AppError> {
         crate::permissions::permit(viewer, domain::permission::Action::EditLeadRouting)?;
-        let txn = self.begin_write().await?;
-        let gone = lead_rule::Entity::delete_many()
-            .filter(lead_rule::Column::Id.eq(id))
-            .filter(lead_rule::Column::WorkspaceId.eq(viewer.workspace_id.0))
-            .exec(&txn)
-            .await
-            .or_internal()?;
-        if gone.rows_affected == 0 {
-            return Err(AppError::NotFound);
-        }
-        let event = setup_event(&txn, viewer, json!({ "rule_removed": id })).await?;
-        self.commit_and_publish(txn, vec![event]).await?;
+        self.write(Lock::Rows, async |txn| {
+            let gone = lead_rule::Entity::delete_many()
+                .filter(lead_rule::Column::Id.eq(id))
+                .filter(lead_rule::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                .exec(txn)
+                .await
+                .or_internal()?;
+            if gone.rows_affected == 0 {
+                return Err(AppError::NotFound);
+            }
+            setup_event(txn, viewer, json!({ "rule_removed": id })).await?;
+            Ok(())
+        })
+        .await?;
         self.lead_rules(viewer).await
     }
 }
 
-async fn setup_event<C: ConnectionTrait>(
-    conn: &C,
+async fn setup_event(
+    conn: &Write,
     viewer: &CurrentUser,
     after: Value,
 ) -> Result<domain::event::Event, AppError> {
-    append(
-        conn,
-        Change {
-            workspace_id: viewer.workspace_id,
-            actor: Some(viewer.user_id),
-            kind: EventKind::LeadSetupChanged,
-            subject: format!("workspace:{}", viewer.workspace_id),
-            before: None,
-            after: Some(after),
-        },
-    )
+    conn.append(Change {
+        workspace_id: viewer.workspace_id,
+        actor: Some(viewer.user_id),
+        kind: EventKind::LeadSetupChanged,
+        subject: format!("workspace:{}", viewer.workspace_id),
+        before: None,
+        after: Some(after),
+    })
     .await
 }
