@@ -128,6 +128,7 @@ impl Crm {
                 return Err(AppError::NotFound);
             }
             let now = Utc::now();
+            let mut relocated = Vec::new();
             for removed in existing.iter().filter(|s| !kept.contains(&s.id)) {
                 let holding = deal::Entity::find()
                     .filter(deal::Column::StageId.eq(removed.id))
@@ -155,7 +156,7 @@ impl Crm {
                 if let Some(destination) = destination {
                     refuse_unfit(txn, removed, destination).await?;
                 }
-                self.relocate(txn, viewer, removed.id, target, now).await?;
+                relocated.extend(self.relocate(txn, viewer, removed.id, target, now).await?);
             }
             stage::Entity::delete_many()
                 .filter(stage::Column::PipelineId.eq(found.id))
@@ -195,6 +196,17 @@ impl Crm {
             let mut renamed: pipeline::ActiveModel = found.into();
             renamed.name = Set(command.name.trim().to_owned());
             let renamed = renamed.update(txn).await.or_internal()?;
+            // Every relocated deal gets its own move in the log, as if moved by hand:
+            // its timeline, the live boards and undo all see it.
+            for (was, moved) in &relocated {
+                let written = super::Written {
+                    kind: EventKind::DealMoved,
+                    changed: &["stage"],
+                    before: Some(super::undo::Snapshot::before(was, &[], &[])),
+                    undo_of: None,
+                };
+                super::deal_event(txn, viewer, moved, written).await?;
+            }
             txn.append(Change {
                 workspace_id: viewer.workspace_id,
                 actor: Some(viewer.user_id),
@@ -209,7 +221,8 @@ impl Crm {
         .await
     }
 
-    /// Moves every deal of a removed stage, recording each move in the history.
+    /// Moves every deal of a removed stage, recording each move in the history, and
+    /// returns each deal as it was and as it is now (for its event).
     async fn relocate(
         &self,
         txn: &Write,
@@ -217,16 +230,13 @@ impl Crm {
         from: Uuid,
         to: Uuid,
         now: chrono::DateTime<Utc>,
-    ) -> Result<(), AppError> {
-        let moved: Vec<(Uuid, String)> = deal::Entity::find()
-            .select_only()
-            .column(deal::Column::Id)
-            .column(deal::Column::Status)
+    ) -> Result<Vec<(deal::Model, deal::Model)>, AppError> {
+        let before = deal::Entity::find()
             .filter(deal::Column::StageId.eq(from))
-            .into_tuple()
             .all(txn)
             .await
             .or_internal()?;
+        let moved: Vec<(Uuid, String)> = before.iter().map(|d| (d.id, d.status.clone())).collect();
         deal::Entity::update_many()
             .col_expr(deal::Column::StageId, Expr::value(to))
             .col_expr(deal::Column::StageEnteredAt, Expr::value(now))
@@ -265,7 +275,17 @@ impl Crm {
                 .await
                 .or_internal()?;
         }
-        Ok(())
+        Ok(before
+            .into_iter()
+            .map(|was| {
+                let mut now_at = was.clone();
+                now_at.stage_id = to;
+                now_at.stage_entered_at = now;
+                now_at.updated_at = now;
+                now_at.version += 1;
+                (was, now_at)
+            })
+            .collect())
     }
 
     /// Replaces the workspace's lost reasons, in the order given. Lost deals keep the
