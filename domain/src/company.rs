@@ -354,6 +354,8 @@ pub struct Company {
     pub id: CompanyId,
     pub fields: CompanyFields,
     pub created_at: DateTime<Utc>,
+    /// What an edit is based on: a save from an older version is refused.
+    pub version: i32,
 }
 
 /// A contact as lists show it.
@@ -396,6 +398,8 @@ pub struct CompanyDetails {
 pub struct ContactDetails {
     pub contact: ContactSummary,
     pub created_at: DateTime<Utc>,
+    /// What an edit is based on: a save from an older version is refused.
+    pub version: i32,
     pub deals: Vec<RelatedDeal>,
     pub deals_total: u64,
 }

@@ -135,7 +135,7 @@ fn each_error_answers_with_its_own_status() {
             &router,
             form(
                 "/api/save_company",
-                "id=&name=&domain=&industry=&employees=&address=",
+                "id=&version=&name=&domain=&industry=&employees=&address=",
             ),
         )
         .await;

@@ -61,11 +61,11 @@ async fn member(crm: &Crm, workspace: &str, role: Role, email: &str) -> String {
 }
 
 #[test]
-fn companies_and_contacts_answer_401_404_and_422() {
+fn companies_and_contacts_answer_401_404_409_and_422() {
     run(async {
         let crm = crm().await;
         let router = router(&crm);
-        let (_, admin) = sign_up(&crm, "dana@acme.example").await;
+        let (dana, admin) = sign_up(&crm, "dana@acme.example").await;
         let admin = Some(admin.as_str());
         let missing = format!("id={NOBODY}");
         for (path, cookie, body, expected) in [
@@ -81,31 +81,52 @@ fn companies_and_contacts_answer_401_404_and_422() {
             (
                 "/api/save_company",
                 admin,
-                "id=&name=&domain=&industry=&employees=&address=",
+                "id=&version=&name=&domain=&industry=&employees=&address=",
                 422,
             ),
             (
                 "/api/save_company",
                 admin,
-                &format!("id={NOBODY}&name=Acme&domain=&industry=&employees=&address="),
+                &format!("id={NOBODY}&version=1&name=Acme&domain=&industry=&employees=&address="),
                 404,
             ),
             (
                 "/api/save_contact",
                 admin,
-                "id=&name=&email=&phone=&title=&company=",
+                "id=&version=&name=&email=&phone=&title=&company=",
                 422,
             ),
             (
                 "/api/save_contact",
                 admin,
-                &format!("id={NOBODY}&name=Bo&email=&phone=&title=&company="),
+                &format!("id={NOBODY}&version=1&name=Bo&email=&phone=&title=&company="),
                 404,
             ),
         ] {
             let (status, text) = call(&router, path, cookie, body).await;
             assert_eq!(status, expected, "{path} {body}: {text}");
         }
+        // An edit based on an old version: 409, naming who changed it.
+        let acme = crm
+            .create_company(
+                &dana,
+                domain::company::CompanyInput {
+                    name: "Acme".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let edit =
+            format!("id={acme}&version=1&name=Acme+Corp&domain=&industry=&employees=&address=");
+        let (first, _) = call(&router, "/api/save_company", admin, &edit).await;
+        assert!(first < 400, "{first}");
+        let (status, text) = call(&router, "/api/save_company", admin, &edit).await;
+        assert_eq!(status, 409, "{text}");
+        assert!(
+            text.contains("Dana Whitfield changed this company since you opened it"),
+            "{text}"
+        );
     });
 }
 

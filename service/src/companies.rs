@@ -6,7 +6,7 @@ mod related;
 
 use crate::write::Lock;
 use crate::{
-    db::OrInternal,
+    db::{require_current, OrInternal},
     entity::{company, contact},
     event_log::Change,
     Crm,
@@ -223,6 +223,7 @@ impl Crm {
                 id,
                 fields: fields(&row),
                 created_at: row.created_at,
+                version: row.version,
             },
             contacts: people
                 .into_iter()
@@ -260,6 +261,7 @@ impl Crm {
                 employees: Set(fields.employees),
                 address: Set(fields.address.clone()),
                 created_at: Set(Utc::now()),
+                version: Set(1),
             }
             .insert(txn)
             .await
@@ -285,13 +287,21 @@ impl Crm {
     pub async fn update_company(
         &self,
         actor: &CurrentUser,
-        id: CompanyId,
+        (id, version): (CompanyId, i32),
         input: CompanyInput,
     ) -> Result<(), AppError> {
         let fields = input.validate()?;
         crate::permissions::permit(actor, domain::permission::Action::EditRecords)?;
         self.write(Lock::Workspace(actor.workspace_id), async |txn| {
             let row = find_company(txn, actor.workspace_id, id).await?;
+            let subject = format!("company:{id}");
+            require_current(
+                txn,
+                (actor.workspace_id, &subject),
+                (row.version, version),
+                "company",
+            )
+            .await?;
             ensure_domain_free(
                 txn,
                 actor.workspace_id,
@@ -303,7 +313,9 @@ impl Crm {
             if before == fields {
                 return Ok(());
             }
+            let next = row.version + 1;
             let mut change: company::ActiveModel = row.into();
+            change.version = Set(next);
             change.name = Set(fields.name.clone());
             change.domain = Set(fields.domain.clone());
             change.industry = Set(fields.industry.clone());
@@ -314,7 +326,7 @@ impl Crm {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
                 kind: EventKind::CompanySaved,
-                subject: format!("company:{id}"),
+                subject,
                 before: Some(json!(before)),
                 after: Some(json!(fields)),
             })

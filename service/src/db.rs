@@ -206,6 +206,41 @@ where
         .map(name))
 }
 
+/// An edit based on version `based_on` of the record `subject` ("company:<id>") must
+/// find it still at that version; otherwise it is refused naming who changed it last,
+/// so nothing is overwritten silently.
+pub(crate) async fn require_current<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    (workspace, subject): (domain::WorkspaceId, &str),
+    (current, based_on): (i32, i32),
+    what: &str,
+) -> Result<(), AppError> {
+    use crate::entity::{event, user};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    if current == based_on {
+        return Ok(());
+    }
+    let last = event::Entity::find()
+        .filter(event::Column::WorkspaceId.eq(workspace.0))
+        .filter(event::Column::Subject.eq(subject))
+        .order_by_desc(event::Column::Id)
+        .one(conn)
+        .await
+        .or_internal()?;
+    let who = match last.and_then(|e| e.actor_id) {
+        Some(actor) => user::Entity::find_by_id(actor)
+            .one(conn)
+            .await
+            .or_internal()?
+            .map(|u| u.name),
+        None => None,
+    };
+    let who = who.unwrap_or_else(|| "Someone".to_owned());
+    Err(AppError::Conflict(format!(
+        "{who} changed this {what} since you opened it. Reload to see their change, then make yours again."
+    )))
+}
+
 /// A write based on `based_on` must find the row still at that version.
 pub(crate) fn require_version(current: i32, based_on: i32, what: &str) -> Result<(), AppError> {
     if current == based_on {

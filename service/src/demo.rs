@@ -161,6 +161,7 @@ impl Crm {
                     employees: Set(Some(names::company_size(&mut rng))),
                     address: Set(None),
                     created_at: Set(now - Duration::days(rng.gen_range(30..720))),
+                    version: Set(1),
                 }
             })
             .collect();
@@ -192,6 +193,7 @@ impl Crm {
                     title: Set(Some(names::pick(&mut rng, names::TITLES).to_owned())),
                     name: Set(person),
                     created_at: Set(now - Duration::days(rng.gen_range(1..700))),
+                    version: Set(1),
                 });
             }
         }

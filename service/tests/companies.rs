@@ -135,14 +135,14 @@ async fn a_taken_domain_offers_the_existing_company(crm: Crm) {
         .await
         .unwrap();
     let moved = crm
-        .update_company(&dana, globex, company("Globex", "acme.com"))
+        .update_company(&dana, (globex, 1), company("Globex", "acme.com"))
         .await
         .unwrap_err();
     assert_eq!(duplicate_of(&moved), Some(acme.0));
     // Saving a company with its own domain is not a duplicate.
     let mut renamed = company("Acme Corporation", "acme.com");
     renamed.employees = "1,200".into();
-    crm.update_company(&dana, acme, renamed).await.unwrap();
+    crm.update_company(&dana, (acme, 1), renamed).await.unwrap();
     let details = crm.company_details(&dana, acme).await.unwrap();
     assert_eq!(details.company.fields.name, "Acme Corporation");
     assert_eq!(details.company.fields.employees, Some(1200));
@@ -181,15 +181,19 @@ async fn a_taken_email_offers_the_existing_contact(crm: Crm) {
     let clash = crm
         .update_contact(
             &dana,
-            skinner,
+            (skinner, 1),
             contact("Walter Skinner", "dana@fbi.gov", ""),
         )
         .await
         .unwrap_err();
     assert_eq!(duplicate_of(&clash), Some(scully.0));
-    crm.update_contact(&dana, scully, contact("Dana K. Scully", "dana@fbi.gov", ""))
-        .await
-        .unwrap();
+    crm.update_contact(
+        &dana,
+        (scully, 1),
+        contact("Dana K. Scully", "dana@fbi.gov", ""),
+    )
+    .await
+    .unwrap();
     let kinds: Vec<_> = crm
         .events_since(&dana, 0, 50)
         .await
@@ -395,11 +399,11 @@ async fn another_workspace_is_invisible(crm: Crm) {
         AppError::NotFound
     );
     let hijack = crm
-        .update_company(&hank, acme, company("Mine now", ""))
+        .update_company(&hank, (acme, 1), company("Mine now", ""))
         .await;
     assert_eq!(hijack.unwrap_err(), AppError::NotFound);
     let hijack = crm
-        .update_contact(&hank, wile, contact("Mine now", "", ""))
+        .update_contact(&hank, (wile, 1), contact("Mine now", "", ""))
         .await;
     assert_eq!(hijack.unwrap_err(), AppError::NotFound);
     // Hank cannot attach his contact to Dana's company by naming it.
@@ -447,7 +451,66 @@ async fn another_workspace_is_invisible(crm: Crm) {
     );
 }
 
+async fn a_stale_edit_of_a_company_or_contact_names_who_changed_it(crm: Crm) {
+    let dana = workspace(&crm, "Acme Sales", "dana@acme.com").await;
+    let sam = common::deals::rep(&crm, &dana).await;
+    let acme = crm
+        .create_company(&dana, company("Acme", "acme.com"))
+        .await
+        .unwrap();
+    let wile = crm
+        .create_contact(&dana, contact("Wile E. Coyote", "wile@acme.com", "Acme"))
+        .await
+        .unwrap();
+    // Both opened version 1; Sam saves first.
+    crm.update_company(&sam, (acme, 1), company("Acme Corp", "acme.com"))
+        .await
+        .unwrap();
+    crm.update_contact(
+        &sam,
+        (wile, 1),
+        contact("Wile Coyote", "wile@acme.com", "Acme Corp"),
+    )
+    .await
+    .unwrap();
+    let stale = crm
+        .update_company(&dana, (acme, 1), company("ACME Inc", "acme.com"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        stale,
+        AppError::Conflict(
+            "Sam Rep changed this company since you opened it. Reload to see their change, then make yours again.".into()
+        )
+    );
+    let stale = crm
+        .update_contact(&dana, (wile, 1), contact("W. Coyote", "", ""))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&stale, AppError::Conflict(m) if m.starts_with("Sam Rep changed this contact"))
+    );
+    let details = crm.company_details(&dana, acme).await.unwrap();
+    assert_eq!(
+        (
+            details.company.fields.name.as_str(),
+            details.company.version
+        ),
+        ("Acme Corp", 2)
+    );
+    let person = crm.contact_details(&dana, wile).await.unwrap();
+    assert_eq!(
+        (person.contact.name.as_str(), person.version),
+        ("Wile Coyote", 2)
+    );
+    // Based on the current version, the edit goes through.
+    crm.update_company(&dana, (acme, 2), company("ACME Inc", "acme.com"))
+        .await
+        .unwrap();
+}
+
 on_both_databases!(
+    a_stale_edit_of_a_company_or_contact_names_who_changed_it,
     a_taken_domain_offers_the_existing_company,
     a_taken_email_offers_the_existing_contact,
     bad_input_names_the_field_and_changes_nothing,

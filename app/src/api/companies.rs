@@ -17,6 +17,15 @@ fn parse_id<T: std::str::FromStr>(value: &str) -> Result<T, AppError> {
     value.trim().parse().map_err(|_| AppError::NotFound)
 }
 
+/// The version an edit form was opened at (a hidden field).
+#[cfg(feature = "ssr")]
+fn parse_version(value: &str) -> Result<i32, AppError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| AppError::malformed("the form's version is not a number"))
+}
+
 /// Companies whose name contains `text`, for deal and contact pickers.
 #[server(prefix = "/api", endpoint = "search_companies")]
 pub async fn search_companies(text: String) -> Result<Vec<(CompanyId, String)>, AppError> {
@@ -71,6 +80,7 @@ pub async fn get_company(id: String) -> Result<CompanyDetails, AppError> {
 #[server(prefix = "/api", endpoint = "save_company")]
 pub async fn save_company(
     id: String,
+    version: String,
     name: String,
     domain: String,
     industry: String,
@@ -88,8 +98,12 @@ pub async fn save_company(
         let saved = if id.trim().is_empty() {
             context.crm.create_company(&actor, input).await?
         } else {
+            let based_on = parse_version(&version)?;
             let id = parse_id(&id)?;
-            context.crm.update_company(&actor, id, input).await?;
+            context
+                .crm
+                .update_company(&actor, (id, based_on), input)
+                .await?;
             id
         };
         leptos_axum::redirect(&format!("/companies/{saved}"));
@@ -127,6 +141,7 @@ pub async fn get_contact(id: String) -> Result<ContactDetails, AppError> {
 #[server(prefix = "/api", endpoint = "save_contact")]
 pub async fn save_contact(
     id: String,
+    version: String,
     name: String,
     email: String,
     phone: String,
@@ -145,7 +160,10 @@ pub async fn save_contact(
             context.crm.create_contact(&actor, input).await?
         } else {
             let id = parse_id(&id)?;
-            context.crm.update_contact(&actor, id, input).await?;
+            context
+                .crm
+                .update_contact(&actor, (id, parse_version(&version)?), input)
+                .await?;
             id
         };
         leptos_axum::redirect(&format!("/contacts/{saved}"));

@@ -56,7 +56,7 @@ pub async fn create_workspace(
             password,
         };
         let (_, token) = context.crm.sign_up(command).await?;
-        open_pipeline(&context, &token)
+        open_pipeline(context, &token)
     })
     .await
 }
@@ -71,7 +71,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
         };
         let command = domain::account::SignIn { email, password };
         let (_, token) = context.crm.sign_in(command, origin).await?;
-        open_pipeline(&context, &token)
+        open_pipeline(context, &token)
     })
     .await
 }
@@ -106,7 +106,7 @@ pub async fn accept_invite(token: String, name: String, password: String) -> Res
             password,
         };
         let (_, token) = context.crm.accept_invite(command).await?;
-        open_pipeline(&context, &token)
+        open_pipeline(context, &token)
     })
     .await
 }

@@ -32,6 +32,9 @@ const SORTS: &[ListSort] = &[
 fn CompanyForm(
     action: ServerAction<SaveCompany>,
     #[prop(optional)] id: Option<CompanyId>,
+    /// The version the edit is based on; a save from an older one is refused.
+    #[prop(optional)]
+    version: Option<i32>,
     #[prop(optional)] fields: Option<CompanyFields>,
     submit: &'static str,
 ) -> impl IntoView {
@@ -47,6 +50,7 @@ fn CompanyForm(
         <ActionForm action=action attr:class="record-form">
             <FormBanner result=result />
             <input type="hidden" name="id" value=id.map(|id| id.to_string()).unwrap_or_default() />
+            <input type="hidden" name="version" value=version.map(|v| v.to_string()).unwrap_or_default() />
             <TextField label="Name" name="name" value=fields.name rule=rules::rule_company_name
                 server_error=server_message(result, "name") />
             <TextField label="Domain" name="domain" value=fields.domain.unwrap_or_default()
@@ -200,7 +204,7 @@ fn CompanyDetailsView(
             </dl>
             <details class="edit-record" open=move || failed.get()>
                 <summary>"Edit company"</summary>
-                <CompanyForm action=save id=company.id fields=fields submit="Save company" />
+                <CompanyForm action=save id=company.id version=company.version fields=fields submit="Save company" />
             </details>
         </section>
         <section class="card" aria-labelledby="company-people">

@@ -90,6 +90,9 @@ fn CompanyPicker(value: String, server_error: Signal<Option<String>>) -> impl In
 fn ContactForm(
     action: ServerAction<SaveContact>,
     #[prop(optional)] existing: Option<ContactSummary>,
+    /// The version the edit is based on; a save from an older one is refused.
+    #[prop(optional)]
+    version: Option<i32>,
     #[prop(optional)] company: String,
     submit: &'static str,
 ) -> impl IntoView {
@@ -116,6 +119,7 @@ fn ContactForm(
         <ActionForm action=action attr:class="record-form">
             <FormBanner result=result />
             <input type="hidden" name="id" value=id />
+            <input type="hidden" name="version" value=version.map(|v| v.to_string()).unwrap_or_default() />
             <TextField label="Name" name="name" value=name rule=rules::rule_contact_name
                 autocomplete="off" server_error=server_message(result, "name") />
             <TextField label="E-mail" name="email" kind="email" value=email
@@ -231,6 +235,7 @@ fn ContactDetailsView(
         contact,
         deals,
         deals_total,
+        version,
         ..
     } = details;
     let outcome = form_outcome(save);
@@ -275,7 +280,7 @@ fn ContactDetailsView(
             </dl>
             <details class="edit-record" open=move || failed.get()>
                 <summary>"Edit contact"</summary>
-                <ContactForm action=save existing=contact submit="Save contact" />
+                <ContactForm action=save existing=contact version=version submit="Save contact" />
             </details>
         </section>
         <section class="card" aria-labelledby="contact-deals">

@@ -3,7 +3,7 @@
 use super::{by_name, contains, find_company, offset, related, SEARCH_MAX};
 use crate::write::Lock;
 use crate::{
-    db::OrInternal,
+    db::{require_current, OrInternal},
     entity::{company, contact},
     event_log::Change,
     Crm,
@@ -244,10 +244,11 @@ impl Crm {
         };
         let (deals, deals_total) =
             related::deals_of_contact(&self.db, viewer.workspace_id, id).await?;
-        let created_at = row.created_at;
+        let (created_at, version) = (row.created_at, row.version);
         Ok(ContactDetails {
             contact: summary(row, company),
             created_at,
+            version,
             deals,
             deals_total,
         })
@@ -280,6 +281,7 @@ impl Crm {
                 phone: Set(fields.phone.clone()),
                 title: Set(fields.title.clone()),
                 created_at: Set(Utc::now()),
+                version: Set(1),
             }
             .insert(txn)
             .await
@@ -305,13 +307,21 @@ impl Crm {
     pub async fn update_contact(
         &self,
         actor: &CurrentUser,
-        id: ContactId,
+        (id, version): (ContactId, i32),
         input: ContactInput,
     ) -> Result<(), AppError> {
         let fields = input.validate()?;
         crate::permissions::permit(actor, domain::permission::Action::EditRecords)?;
         self.write(Lock::Workspace(actor.workspace_id), async |txn| {
             let row = find_contact(txn, actor.workspace_id, id).await?;
+            let subject = format!("contact:{id}");
+            require_current(
+                txn,
+                (actor.workspace_id, &subject),
+                (row.version, version),
+                "contact",
+            )
+            .await?;
             ensure_email_free(txn, actor.workspace_id, fields.email.as_deref(), Some(id.0)).await?;
             let company_id =
                 company_named(txn, actor.workspace_id, fields.company.as_deref()).await?;
@@ -327,7 +337,9 @@ impl Crm {
             if before == after {
                 return Ok(());
             }
+            let next = row.version + 1;
             let mut change: contact::ActiveModel = row.into();
+            change.version = Set(next);
             change.name = Set(fields.name.clone());
             change.email = Set(fields.email.clone());
             change.phone = Set(fields.phone.clone());
@@ -338,7 +350,7 @@ impl Crm {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
                 kind: EventKind::ContactSaved,
-                subject: format!("contact:{id}"),
+                subject,
                 before: Some(before),
                 after: Some(after),
             })

@@ -12,6 +12,8 @@ pub struct Model {
     pub employees: Option<i32>,
     pub address: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Bumped by every edit; an edit based on another version is refused.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

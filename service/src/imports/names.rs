@@ -147,6 +147,7 @@ impl Companies {
                 employees: Set(None),
                 address: Set(None),
                 created_at: Set(now),
+                version: Set(1),
             }
             .insert(txn)
             .await

@@ -164,6 +164,7 @@ async fn find_or_add_company(
         employees: Set(row.company_size),
         address: Set(None),
         created_at: Set(Utc::now()),
+        version: Set(1),
     }
     .insert(conn)
     .await
@@ -213,6 +214,7 @@ async fn find_or_add_contact(
         phone: Set(row.phone.clone()),
         title: Set(row.title.clone()),
         created_at: Set(Utc::now()),
+        version: Set(1),
     }
     .insert(conn)
     .await

@@ -97,6 +97,7 @@ fn goals_and_records(ids: &Ids) -> Vec<Endpoint> {
         }),
         call(c::SaveCompany {
             id: ids.edited_company.0.to_string(),
+            version: "1".into(),
             name: ids.edited_company.1.clone(),
             domain: "fuzz.example".into(),
             industry: "Hardware".into(),
@@ -113,6 +114,7 @@ fn goals_and_records(ids: &Ids) -> Vec<Endpoint> {
         }),
         call(c::SaveContact {
             id: ids.contact.to_string(),
+            version: "1".into(),
             name: "Pat Contact".into(),
             email: "pat@fuzz.example".into(),
             phone: "+1 555 010 2030".into(),
