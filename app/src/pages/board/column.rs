@@ -10,6 +10,7 @@ use domain::{
     ids::StageId,
     money::format_whole,
     permission::{allows, Action, Whose},
+    Role, UserId,
 };
 use leptos::{ev, prelude::*};
 
@@ -42,6 +43,11 @@ pub fn amounts(totals: &ColumnTotals, weighted: bool) -> String {
 pub fn BoardColumn(state: BoardState, column: ColumnState, pointer: Pointer) -> impl IntoView {
     let stage = column.stage.get_value();
     let stage_id = stage.id;
+    // Who is looking, read once per column: each card asks the permission table with it.
+    let viewer = {
+        let user = crate::pages::shell::use_current_user();
+        (user.role, user.user_id)
+    };
     let heading = format!("stage-{stage_id}");
     let labelled_by = heading.clone();
     let over = move || {
@@ -85,7 +91,7 @@ pub fn BoardColumn(state: BoardState, column: ColumnState, pointer: Pointer) -> 
             </header>
             <ul class="column-cards" on:scroll=on_scroll>
                 <For each=move || column.cards.get() key=|card| (card.id, card.version) let:card>
-                    <li><Card state pointer card from=stage_id /></li>
+                    <li><Card state pointer card from=stage_id viewer /></li>
                 </For>
             </ul>
             <Show when=move || { remaining() > 0 }>
@@ -115,15 +121,20 @@ fn initials(name: &str) -> String {
 }
 
 #[component]
-fn Card(state: BoardState, pointer: Pointer, card: DealCard, from: StageId) -> impl IntoView {
+fn Card(
+    state: BoardState,
+    pointer: Pointer,
+    card: DealCard,
+    from: StageId,
+    viewer: (Role, UserId),
+) -> impl IntoView {
     let href = format!("/deals/{}", card.id);
     // Cards the viewer may not move (a marketer's board, a colleague's deal for a rep)
     // are links only: no lifting by pointer or keyboard, and not announced as draggable.
-    let viewer = crate::pages::shell::use_current_user();
     let movable = allows(
-        viewer.role,
+        viewer.0,
         Action::MoveDeal,
-        Whose::of(viewer.user_id, card.owner_id),
+        Whose::of(viewer.1, card.owner_id),
     );
     let value = format_whole(card.value_cents, card.currency);
     // Title first, so the card reads (and is found) by its title, then the rest of
