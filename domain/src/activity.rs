@@ -70,6 +70,13 @@ impl ActivityKind {
     }
 }
 
+crate::stored::stored_as_key!(
+    ActivityKind,
+    "activity kind",
+    |k| k.key(),
+    ActivityKind::parse
+);
+
 /// A due time as a person enters it: local date and time plus where they are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalTime {

@@ -1,7 +1,7 @@
 //! What the kanban board, the deal list and the deal page exchange with the server.
 
 use crate::{
-    deal::{ContactRole, DealChange, DealFacts, EntryCriteria},
+    deal::{ContactRole, DealChange, DealFacts, DealStatus, EntryCriteria},
     ids::{CompanyId, ContactId, DealId, PipelineId, StageId, UserId},
     money::Currency,
     pipeline::StageValue,
@@ -204,8 +204,7 @@ pub struct DealDetail {
     pub pipeline: (PipelineId, String),
     pub stage: StageId,
     pub stages: Vec<StageInfo>,
-    /// open, won or lost.
-    pub status: String,
+    pub status: DealStatus,
     pub lost_reason: Option<String>,
     pub source: Option<String>,
     pub next_step: Option<String>,
@@ -226,7 +225,7 @@ pub struct DealDetail {
 pub struct DealRow {
     pub card: DealCard,
     pub stage: String,
-    pub status: String,
+    pub status: DealStatus,
     pub expected_close_on: Option<NaiveDate>,
 }
 

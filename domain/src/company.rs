@@ -2,8 +2,10 @@
 //! you type and again on the server), list queries, and what their pages show.
 
 use crate::{
+    deal::DealStatus,
     error::AppError,
     ids::{CompanyId, ContactId, DealId},
+    money::Currency,
     validation::{check_email, normalize_email, FieldErrors},
 };
 use chrono::{DateTime, Utc};
@@ -375,12 +377,11 @@ pub struct RelatedDeal {
     pub id: DealId,
     pub title: String,
     pub value_cents: i64,
-    pub currency: String,
-    /// open, won or lost.
-    pub status: String,
+    pub currency: Currency,
+    pub status: DealStatus,
     pub stage: String,
     /// The contact's role on the deal (contact pages only).
-    pub role: Option<String>,
+    pub role: Option<crate::deal::ContactRole>,
 }
 
 /// Everything a company's page shows.

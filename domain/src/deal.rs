@@ -210,6 +210,46 @@ pub fn describe_missing(missing: &[Missing]) -> String {
     }
 }
 
+/// Where a deal stands: still being worked, or closed either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DealStatus {
+    Open,
+    Won,
+    Lost,
+}
+
+impl DealStatus {
+    pub const ALL: [DealStatus; 3] = [DealStatus::Open, DealStatus::Won, DealStatus::Lost];
+
+    /// The stable name stored in the database and sent in events.
+    pub fn key(self) -> &'static str {
+        match self {
+            DealStatus::Open => "open",
+            DealStatus::Won => "won",
+            DealStatus::Lost => "lost",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DealStatus::Open => "Open",
+            DealStatus::Won => "Won",
+            DealStatus::Lost => "Lost",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<DealStatus> {
+        Self::ALL.into_iter().find(|status| status.key() == key)
+    }
+
+    pub fn is_open(self) -> bool {
+        self == DealStatus::Open
+    }
+}
+
+crate::stored::stored_as_key!(DealStatus, "deal status", |s| s.key(), DealStatus::parse);
+
 /// The part a contact plays in the buying decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ContactRole {
@@ -257,6 +297,8 @@ impl ContactRole {
         ContactRole::ALL.into_iter().find(|r| r.key() == key)
     }
 }
+
+crate::stored::stored_as_key!(ContactRole, "contact role", |r| r.key(), ContactRole::parse);
 
 /// One edit to a deal, as typed by a person or sent by the API. Validated by `parse`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

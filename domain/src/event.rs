@@ -114,6 +114,8 @@ impl EventKind {
     }
 }
 
+crate::stored::stored_as_key!(EventKind, "event kind", |k| k.as_str(), EventKind::parse);
+
 /// One entry of the event log: who did what to which record, before and after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {

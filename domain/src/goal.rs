@@ -94,7 +94,7 @@ pub struct NewGoal {
     pub owner: GoalOwner,
     pub measure: GoalMeasure,
     /// Set for `WonValue` only.
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
     pub period: Period,
     /// Cents for `WonValue`, deals for `WonDeals`.
     pub target: i64,
@@ -117,7 +117,7 @@ impl GoalDraft {
         }
         let currency = match measure {
             Some(GoalMeasure::WonValue) => match Currency::parse(&self.currency) {
-                Ok(code) => Some(code.as_str().to_owned()),
+                Ok(code) => Some(code),
                 Err(message) => {
                     errors.add("currency", message);
                     None
@@ -201,7 +201,7 @@ pub struct Goal {
     pub owner: GoalOwner,
     pub owner_name: String,
     pub measure: GoalMeasure,
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
     pub period: Period,
     pub target: i64,
 }

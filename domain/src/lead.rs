@@ -142,6 +142,8 @@ impl LeadStatus {
     }
 }
 
+crate::stored::stored_as_key!(LeadStatus, "lead status", |s| s.key(), LeadStatus::parse);
+
 /// Campaign tracking as it arrives in a landing page's URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Utm {

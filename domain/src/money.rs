@@ -62,6 +62,10 @@ impl From<Currency> for String {
     }
 }
 
+crate::stored::stored_as_key!(Currency, "currency", |c| c.as_str(), |code| {
+    Currency::parse(code).ok()
+});
+
 impl fmt::Display for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

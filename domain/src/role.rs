@@ -65,6 +65,8 @@ impl Role {
     }
 }
 
+crate::stored::stored_as_key!(Role, "role", |r| r.as_str(), Role::parse);
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

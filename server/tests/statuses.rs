@@ -258,7 +258,7 @@ fn a_marketer_closing_a_deal_gets_403_in_words_and_nothing_changes() {
         assert_eq!(text, r#"{"Forbidden":"Marketers can't close deals."}"#);
         let detail = crm.deal_detail(&dana, deal.card.id).await.unwrap();
         assert_eq!(
-            (detail.status.as_str(), detail.version),
+            (detail.status.key(), detail.version),
             ("open", deal.card.version)
         );
         // Reading stays open to them.

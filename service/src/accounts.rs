@@ -81,7 +81,7 @@ impl Crm {
             let home = workspace::ActiveModel {
                 id: Set(Uuid::new_v4()),
                 name: Set(command.workspace_name.trim().to_owned()),
-                default_currency: Set(Currency::USD.to_string()),
+                default_currency: Set(Currency::USD),
                 created_at: Set(now),
             }
             .insert(txn)
@@ -267,7 +267,7 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
         email: Set(email.to_owned()),
         name: Set(name.to_owned()),
         password_hash: Set(password_hash),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         active: Set(true),
         created_at: Set(now),
         updated_at: Set(now),

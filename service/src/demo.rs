@@ -16,6 +16,7 @@ use crate::{
     Crm,
 };
 use chrono::{DateTime, Duration, Utc};
+use domain::deal::DealStatus;
 use domain::{deal::ContactRole, event::EventKind, money::Currency, AppError, Role, WorkspaceId};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
@@ -115,7 +116,7 @@ impl Crm {
                 workspace::ActiveModel {
                     id: Set(workspace_id.0),
                     name: Set(name.clone()),
-                    default_currency: Set(Currency::USD.to_string()),
+                    default_currency: Set(Currency::USD),
                     created_at: Set(now - Duration::days(540)),
                 }
                 .insert(txn)
@@ -245,7 +246,7 @@ impl Crm {
                     workspace_id: Set(workspace_id.0),
                     deal_id: Set(deal_id),
                     contact_id: Set(*contact_id),
-                    role: Set(role.key().to_owned()),
+                    role: Set(role),
                 });
             }
             if rng.gen_bool(0.12) {
@@ -373,15 +374,15 @@ fn generate_deal(
         now - Duration::days(rng.gen_range(0..540)) - Duration::minutes(rng.gen_range(0..1440));
     let roll: u32 = rng.gen_range(0..100);
     let status = match roll {
-        0..=59 => "open",
-        60..=84 => "won",
-        _ => "lost",
+        0..=59 => DealStatus::Open,
+        60..=84 => DealStatus::Won,
+        _ => DealStatus::Lost,
     };
     // Funnel: early stages hold most open deals.
     let stage_index = names::weighted(rng, &[30, 22, 17, 13, 10, 8]);
     let age_days = (now - created_at).num_days().max(1);
     let cycle = rng.gen_range(7..=120).min(age_days);
-    let closed_at = (status != "open").then(|| created_at + Duration::days(cycle));
+    let closed_at = (status != DealStatus::Open).then(|| created_at + Duration::days(cycle));
     let stage_entered_at = created_at + Duration::days(rng.gen_range(0..=cycle));
     let expected_close_on = (created_at + Duration::days(rng.gen_range(30..=150))).date_naive();
     deal::ActiveModel {
@@ -393,13 +394,15 @@ fn generate_deal(
         owner_id: Set(Some(owner_id)),
         title: Set(format!("{company_name} – {product}")),
         value_cents: Set(value_cents),
-        currency: Set(Currency::USD.to_string()),
+        currency: Set(Currency::USD),
         expected_close_on: Set(Some(expected_close_on)),
-        status: Set(status.to_owned()),
-        lost_reason: Set((status == "lost")
+        status: Set(status),
+        lost_reason: Set((status == DealStatus::Lost)
             .then(|| names::pick(rng, &domain::pipeline::LOST_REASONS).to_owned())),
         source: Set(Some(names::pick(rng, names::SOURCES).to_owned())),
-        next_step: Set((status == "open").then(|| names::pick(rng, names::NEXT_STEPS).to_owned())),
+        next_step: Set(
+            (status == DealStatus::Open).then(|| names::pick(rng, names::NEXT_STEPS).to_owned())
+        ),
         created_at: Set(created_at),
         updated_at: Set(stage_entered_at),
         stage_entered_at: Set(stage_entered_at),

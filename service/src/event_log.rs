@@ -78,17 +78,15 @@ impl crate::Crm {
             .or_internal()?;
         Ok(rows
             .into_iter()
-            .filter_map(|row| {
-                Some(Event {
-                    id: row.id,
-                    workspace_id: WorkspaceId(row.workspace_id),
-                    actor: row.actor_id.map(UserId),
-                    kind: EventKind::parse(&row.kind)?,
-                    subject: row.subject,
-                    before: row.before,
-                    after: row.after,
-                    at: row.at,
-                })
+            .map(|row| Event {
+                id: row.id,
+                workspace_id: WorkspaceId(row.workspace_id),
+                actor: row.actor_id.map(UserId),
+                kind: row.kind,
+                subject: row.subject,
+                before: row.before,
+                after: row.after,
+                at: row.at,
             })
             .collect())
     }

@@ -10,9 +10,9 @@ use crate::{
     Crm,
 };
 use chrono::{DateTime, Duration, Utc};
+use domain::deal::DealStatus;
 use domain::{
     account::CurrentUser,
-    activity::ActivityKind,
     event::{Event, EventKind},
     followup::{validate_plan, FollowUpStep},
     ids::PipelineId,
@@ -46,7 +46,7 @@ impl Crm {
             .into_iter()
             .map(|row| FollowUpStep {
                 day: row.day,
-                kind: ActivityKind::parse(&row.kind).unwrap_or(ActivityKind::Task),
+                kind: row.kind,
                 subject: row.subject,
             })
             .collect())
@@ -79,7 +79,7 @@ impl Crm {
                     pipeline_id: Set(pipeline_id.0),
                     position: Set(position),
                     day: Set(step.day),
-                    kind: Set(step.kind.key().to_owned()),
+                    kind: Set(step.kind),
                     subject: Set(step.subject.clone()),
                 }
                 .insert(txn)
@@ -134,13 +134,13 @@ pub(crate) async fn on_status_change(
     conn: &Write,
     viewer: &CurrentUser,
     deal: &crate::entity::deal::Model,
-    was: &str,
+    was: DealStatus,
 ) -> Result<Vec<Event>, AppError> {
-    if deal.status == "won" && was != "won" {
+    if deal.status == DealStatus::Won && was != DealStatus::Won {
         let won_at = deal.closed_at.unwrap_or_else(Utc::now);
         return schedule_plan(conn, viewer, deal, won_at).await;
     }
-    if was == "won" && deal.status != "won" {
+    if was == DealStatus::Won && deal.status != DealStatus::Won {
         activity::Entity::delete_many()
             .filter(activity::Column::DealId.eq(deal.id))
             .filter(activity::Column::PlanStep.is_not_null())

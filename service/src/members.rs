@@ -38,7 +38,7 @@ pub struct Team {
 pub(crate) fn to_member(row: user::Model) -> Option<Member> {
     Some(Member {
         id: UserId(row.id),
-        role: Role::parse(&row.role)?,
+        role: row.role,
         name: row.name,
         email: row.email,
         active: row.active,
@@ -49,7 +49,7 @@ pub(crate) fn to_member(row: user::Model) -> Option<Member> {
 fn to_pending(row: invite::Model) -> Option<PendingInvite> {
     Some(PendingInvite {
         id: InviteId(row.id),
-        role: Role::parse(&row.role)?,
+        role: row.role,
         email: row.email,
         expires_at: row.expires_at,
     })
@@ -140,7 +140,7 @@ impl Crm {
                 id: Set(Uuid::new_v4()),
                 workspace_id: Set(actor.workspace_id.0),
                 email: Set(email.clone()),
-                role: Set(command.role.as_str().to_owned()),
+                role: Set(command.role),
                 token_hash: Set(token_hash(&token)),
                 invited_by: Set(actor.user_id.0),
                 created_at: Set(now),
@@ -219,7 +219,7 @@ impl Crm {
         Ok(InviteDetails {
             workspace_name: home.name,
             email: found.email,
-            role: Role::parse(&found.role).ok_or(AppError::Internal)?,
+            role: found.role,
         })
     }
 
@@ -239,7 +239,7 @@ impl Crm {
             let found = usable_invite(txn, &command.token).await?;
             ensure_email_free(txn, &found.email).await?;
             let workspace_id = WorkspaceId(found.workspace_id);
-            let role = Role::parse(&found.role).ok_or(AppError::Internal)?;
+            let role = found.role;
             let member = insert_user(
                 txn,
                 workspace_id,
@@ -288,16 +288,16 @@ impl Crm {
         crate::permissions::permit(actor, domain::permission::Action::ManageMembers)?;
         self.write(Lock::Workspace(actor.workspace_id), async |txn| {
             let row = find_member(txn, actor.workspace_id, member_id).await?;
-            let before = row.role.clone();
-            if before == role.as_str() {
+            let before = row.role;
+            if before == role {
                 return to_member(row).ok_or(AppError::Internal);
             }
-            if before == Role::Admin.as_str() && row.active {
+            if before == Role::Admin && row.active {
                 ensure_another_admin(txn, actor.workspace_id, member_id).await?;
             }
             let version = row.version;
             let mut active: user::ActiveModel = row.into();
-            active.role = Set(role.as_str().to_owned());
+            active.role = Set(role);
             active.updated_at = Set(Utc::now());
             active.version = Set(version + 1);
             let updated = active.update(txn).await.or_internal()?;
@@ -337,7 +337,7 @@ impl Crm {
             if row.active == active {
                 return to_member(row).ok_or(AppError::Internal);
             }
-            if !active && row.role == Role::Admin.as_str() {
+            if !active && row.role == Role::Admin {
                 ensure_another_admin(txn, actor.workspace_id, member_id).await?;
             }
             let version = row.version;

@@ -5,6 +5,7 @@ use crate::{
     entity::{deal, pipeline, stage},
     Crm,
 };
+use domain::deal::DealStatus;
 use domain::{
     account::CurrentUser,
     money::Currency,
@@ -41,7 +42,7 @@ impl Crm {
             .await
             .or_internal()?;
         // CAST: PostgreSQL sums BIGINT into NUMERIC; both engines then hand back an i64.
-        let rows: Vec<(Uuid, String, String, i64, i64)> = deal::Entity::find()
+        let rows: Vec<(Uuid, DealStatus, Currency, i64, i64)> = deal::Entity::find()
             .select_only()
             .column(deal::Column::StageId)
             .column(deal::Column::Status)
@@ -68,11 +69,10 @@ impl Crm {
         let (mut won_deals, mut lost_deals) = (0, 0);
         for (stage_id, status, currency, deals, value) in rows {
             let deals = u64::try_from(deals).unwrap_or(0);
-            match status.as_str() {
-                "won" => won_deals += deals,
-                "lost" => lost_deals += deals,
-                _ => {
-                    let currency = Currency::parse(&currency).unwrap_or(Currency::USD);
+            match status {
+                DealStatus::Won => won_deals += deals,
+                DealStatus::Lost => lost_deals += deals,
+                DealStatus::Open => {
                     let weight = probability.get(&stage_id).copied().unwrap_or(0);
                     let entry = open.entry(stage_id).or_default();
                     entry.0 += deals;

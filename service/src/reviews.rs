@@ -11,6 +11,7 @@ use crate::{
     Crm,
 };
 use chrono::{Datelike, Duration, Utc};
+use domain::deal::DealStatus;
 use domain::{
     account::CurrentUser,
     event::EventKind,
@@ -226,7 +227,7 @@ impl Crm {
             .column(deal::Column::Id)
             .filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0))
             .filter(deal::Column::PipelineId.eq(pipeline))
-            .filter(deal::Column::Status.eq("open"))
+            .filter(deal::Column::Status.eq(DealStatus::Open))
             .limit(SECTION_LIMIT);
         let now = Utc::now();
         let query = match section {
@@ -382,7 +383,7 @@ impl Crm {
                     owner: row.owner_id.and_then(|o| names.get(&o).cloned()),
                     stage_name: stage_name(row.stage_id),
                     value_cents: row.value_cents,
-                    currency: row.currency,
+                    currency: row.currency.to_string(),
                     expected_close_on: row.expected_close_on,
                     next_step: row.next_step.filter(|s| !s.trim().is_empty()),
                     days_in_stage: (now - row.stage_entered_at).num_days().max(0),

@@ -9,7 +9,7 @@ use crate::{
 use chrono::{Duration, Utc};
 use domain::{
     account::{CurrentUser, SESSION_IDLE_DAYS},
-    AppError, Role, UserId, WorkspaceId,
+    AppError, UserId, WorkspaceId,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
@@ -51,10 +51,7 @@ pub(crate) fn current_user(
     member: user::Model,
     workspace: workspace::Model,
 ) -> Result<CurrentUser, AppError> {
-    let role = Role::parse(&member.role).ok_or_else(|| {
-        tracing::error!(user = %member.id, role = %member.role, "stored role is unknown");
-        AppError::Internal
-    })?;
+    let role = member.role;
     Ok(CurrentUser {
         user_id: UserId(member.id),
         workspace_id: WorkspaceId(workspace.id),

@@ -126,7 +126,7 @@ async fn append<C: ConnectionTrait>(conn: &C, change: Change) -> Result<Event, A
     let row = event::ActiveModel {
         workspace_id: Set(change.workspace_id.0),
         actor_id: Set(change.actor.map(|actor| actor.0)),
-        kind: Set(change.kind.as_str().to_owned()),
+        kind: Set(change.kind),
         subject: Set(change.subject.clone()),
         before: Set(change.before.clone()),
         after: Set(change.after.clone()),

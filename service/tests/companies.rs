@@ -372,7 +372,10 @@ async fn detail_pages_list_people_and_deals(crm: Crm) {
     let person = crm.contact_details(&dana, wile).await.unwrap();
     assert_eq!(person.contact.company, Some((acme, "Acme Corp".to_owned())));
     assert_eq!(person.deals.len(), 1);
-    assert_eq!(person.deals[0].role.as_deref(), Some("decision_maker"));
+    assert_eq!(
+        person.deals[0].role.map(|r| r.key()),
+        Some("decision_maker")
+    );
     assert_eq!(person.deals[0].value_cents, 1_250_000);
 }
 

@@ -322,7 +322,7 @@ async fn deals_are_won_lost_with_a_reason_and_reopened(crm: Crm) {
     .unwrap();
     let lost = crm.deal_detail(&dana, id).await.unwrap();
     assert_eq!(
-        (lost.status.as_str(), lost.lost_reason.as_deref()),
+        (lost.status.key(), lost.lost_reason.as_deref()),
         ("lost", Some("Price too high"))
     );
     assert_eq!(
@@ -336,7 +336,7 @@ async fn deals_are_won_lost_with_a_reason_and_reopened(crm: Crm) {
         .await
         .unwrap();
     let won = crm.deal_detail(&dana, id).await.unwrap();
-    assert_eq!((won.status.as_str(), won.lost_reason), ("won", None));
+    assert_eq!((won.status.key(), won.lost_reason), ("won", None));
     let history: Vec<&str> = won.history.iter().map(|h| h.to.as_str()).collect();
     assert_eq!(history, ["Won", "Qualified", "Lost", "Qualified"]);
     let again = crm.close_deal(&dana, id, won.version, Outcome::Won).await;

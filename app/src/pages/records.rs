@@ -5,7 +5,7 @@
 use domain::{
     company::{duplicate_of, ListSort, RelatedDeal},
     deal::ContactRole,
-    money::{format_whole, Currency},
+    money::format_whole,
     AppError,
 };
 use leptos::prelude::*;
@@ -191,18 +191,7 @@ pub fn load_failed(
 }
 
 fn amount(deal: &RelatedDeal) -> String {
-    match Currency::parse(&deal.currency) {
-        Ok(currency) => format_whole(deal.value_cents, currency),
-        Err(_) => format!("{} {}", deal.value_cents / 100, deal.currency),
-    }
-}
-
-fn status_label(status: &str) -> &'static str {
-    match status {
-        "won" => "Won",
-        "lost" => "Lost",
-        _ => "Open",
-    }
+    format_whole(deal.value_cents, deal.currency)
 }
 
 /// The deals of a company or contact, each linking to its deal page.
@@ -216,16 +205,16 @@ pub fn RelatedDeals(deals: Vec<RelatedDeal>, total: u64) -> impl IntoView {
     view! {
         <ul class="record-list">
             {deals.into_iter().map(|deal| {
-                let role = deal.role.as_deref().and_then(ContactRole::parse).map(|r| r.label());
+                let role = deal.role.map(ContactRole::label);
                 let facts = [
-                    Some(status_label(&deal.status).to_owned()),
+                    Some(deal.status.label().to_owned()),
                     (!deal.stage.is_empty()).then(|| deal.stage.clone()),
                     Some(amount(&deal)),
                     role.map(|r| format!("Role: {r}")),
                 ];
                 let facts: Vec<String> = facts.into_iter().flatten().collect();
                 view! {
-                    <li class="record" class:closed=deal.status != "open">
+                    <li class="record" class:closed=!deal.status.is_open()>
                         <a class="record-name" href=format!("/deals/{}", deal.id)>{deal.title}</a>
                         <span class="record-meta">{facts.join(" · ")}</span>
                     </li>

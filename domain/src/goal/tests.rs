@@ -21,7 +21,7 @@ fn quarter_goal(measure: GoalMeasure, target: i64) -> Goal {
         owner: GoalOwner::Workspace,
         owner_name: "Everyone".into(),
         measure,
-        currency: Some("USD".into()),
+        currency: Some(crate::money::Currency::USD),
         period: Period::new(day(2026, 10, 1), day(2026, 12, 31)).expect("period"),
         target,
     }
@@ -31,7 +31,7 @@ fn quarter_goal(measure: GoalMeasure, target: i64) -> Goal {
 fn a_value_goal_is_kept_in_cents_of_its_currency() {
     let goal = draft("won_value", "250,000").validate().expect("valid");
     assert_eq!(goal.target, 25_000_000);
-    assert_eq!(goal.currency.as_deref(), Some("USD"));
+    assert_eq!(goal.currency.map(|c| c.to_string()).as_deref(), Some("USD"));
     assert_eq!(goal.owner, GoalOwner::Workspace);
     assert_eq!(goal.period.days(), 92);
 }

@@ -3,7 +3,7 @@
 //! writing, the CLI the reading.
 
 use crate::deal::{parse_text, parse_title, parse_value};
-use crate::metrics::DealState;
+use crate::metrics::DealStatus;
 use crate::money::Currency;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -178,7 +178,7 @@ pub struct DealDraft {
     pub currency: Option<Currency>,
     /// None for a won or lost row whose stage column only held the outcome.
     pub stage: Option<String>,
-    pub state: DealState,
+    pub state: DealStatus,
     pub owner: Option<String>,
     pub company: Option<String>,
     pub created_on: Option<NaiveDate>,
@@ -189,16 +189,16 @@ pub struct DealDraft {
 }
 
 /// `won`, `Closed Won`, `closed-lost`… as an outcome; anything else is not one.
-pub fn parse_outcome(text: &str) -> Option<DealState> {
+pub fn parse_outcome(text: &str) -> Option<DealStatus> {
     let words: String = text
         .to_ascii_lowercase()
         .chars()
         .map(|c| if c.is_ascii_alphabetic() { c } else { ' ' })
         .collect();
     match words.split_whitespace().collect::<Vec<_>>().as_slice() {
-        ["won"] | ["closed", "won"] => Some(DealState::Won),
-        ["lost"] | ["closed", "lost"] => Some(DealState::Lost),
-        ["open"] => Some(DealState::Open),
+        ["won"] | ["closed", "won"] => Some(DealStatus::Won),
+        ["lost"] | ["closed", "lost"] => Some(DealStatus::Lost),
+        ["open"] => Some(DealStatus::Open),
         _ => None,
     }
 }
@@ -281,7 +281,7 @@ pub fn read_row(
         note(&mut errors, "outcome", parsed)
     });
     let stage_outcome = stage_cell.and_then(parse_outcome);
-    let state = outcome.or(stage_outcome).unwrap_or(DealState::Open);
+    let state = outcome.or(stage_outcome).unwrap_or(DealStatus::Open);
     let stage = stage_cell
         .filter(|_| stage_outcome.is_none())
         .and_then(|cell| {
@@ -292,7 +292,7 @@ pub fn read_row(
             )
             .flatten()
         });
-    if stage_cell.is_none() && state == DealState::Open {
+    if stage_cell.is_none() && state == DealStatus::Open {
         errors.push("stage: an open deal needs a stage".into());
     }
     let mut date = |field: ImportField| {
@@ -312,7 +312,7 @@ pub fn read_row(
     let company = text(ImportField::Company, crate::company::COMPANY_NAME_MAX);
     let lost_reason = text(ImportField::LostReason, crate::deal::LOST_REASON_MAX);
     let source = text(ImportField::Source, crate::deal::SOURCE_MAX);
-    if state != DealState::Open
+    if state != DealStatus::Open
         && closed_on.is_none()
         && map.cell(ImportField::Closed, row).is_none()
     {
@@ -335,9 +335,9 @@ pub fn read_row(
             owner,
             company,
             created_on,
-            closed_on: closed_on.filter(|_| state != DealState::Open),
+            closed_on: closed_on.filter(|_| state != DealStatus::Open),
             expected_close_on,
-            lost_reason: lost_reason.filter(|_| state == DealState::Lost),
+            lost_reason: lost_reason.filter(|_| state == DealStatus::Lost),
             source,
         }),
         _ => Err(errors),

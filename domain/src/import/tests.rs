@@ -30,10 +30,10 @@ fn maven_map() -> ColumnMap {
 #[test]
 fn outcomes_are_recognised_in_any_spelling() {
     for won in ["Won", "won", "Closed Won", "closed-won", "CLOSED_WON"] {
-        assert_eq!(parse_outcome(won), Some(DealState::Won), "{won}");
+        assert_eq!(parse_outcome(won), Some(DealStatus::Won), "{won}");
     }
     for lost in ["Lost", "Closed Lost", "closed lost"] {
-        assert_eq!(parse_outcome(lost), Some(DealState::Lost), "{lost}");
+        assert_eq!(parse_outcome(lost), Some(DealStatus::Lost), "{lost}");
     }
     assert_eq!(parse_outcome("Engaging"), None);
     assert_eq!(parse_outcome("Won over"), None);
@@ -82,7 +82,7 @@ fn a_maven_row_with_the_outcome_in_the_stage_column() {
     ]);
     let draft = read_row(&maven_map(), &row, DateOrder::MonthFirst).expect("row");
     assert_eq!(draft.title, "GTX Plus Basic · Cancity");
-    assert_eq!(draft.state, DealState::Won);
+    assert_eq!(draft.state, DealStatus::Won);
     assert_eq!(draft.stage, None);
     assert_eq!(draft.value_cents, 105_400);
     assert_eq!(draft.owner.as_deref(), Some("Moses Frase"));
@@ -160,7 +160,7 @@ fn a_separate_outcome_column_wins_and_mapping_errors_name_the_column() {
     let draft = read_row(&map, &row, DateOrder::MonthFirst).expect("row");
     assert_eq!(
         (draft.state, draft.stage.as_deref()),
-        (DealState::Lost, Some("Negotiation"))
+        (DealStatus::Lost, Some("Negotiation"))
     );
 
     let errors = ColumnMap::resolve(

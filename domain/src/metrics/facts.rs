@@ -4,23 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DealState {
-    Open,
-    Won,
-    Lost,
-}
-
-impl DealState {
-    /// The stored status (`open`, `won`, `lost`); anything else reads as open.
-    pub fn parse(status: &str) -> DealState {
-        match status {
-            "won" => DealState::Won,
-            "lost" => DealState::Lost,
-            _ => DealState::Open,
-        }
-    }
-}
+pub use crate::deal::DealStatus;
 
 /// A deal as the metrics see it. Dates are UTC calendar days.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,7 +13,7 @@ pub struct DealFact {
     pub pipeline: Uuid,
     pub stage: Uuid,
     pub owner: Option<Uuid>,
-    pub state: DealState,
+    pub state: DealStatus,
     pub value_cents: i64,
     pub currency: String,
     pub created_on: NaiveDate,
@@ -44,7 +28,7 @@ pub struct StageChangeFact {
     pub id: Uuid,
     pub deal: Uuid,
     pub to_stage: Uuid,
-    pub status: DealState,
+    pub status: DealStatus,
     pub at: DateTime<Utc>,
 }
 

@@ -2,7 +2,7 @@
 //! same aggregates in SQL; tests hold the two equal on generated data.
 
 use super::{
-    Aggregates, ClosedGroup, CycleCount, DealFact, DealState, ForecastGroup, LeadFact, LostGroup,
+    Aggregates, ClosedGroup, CycleCount, DealFact, DealStatus, ForecastGroup, LeadFact, LostGroup,
     OpenGroup, Period, ReachGroup, SourceGroup, StageChangeFact, StageFact, StayGroup, WON_REACH,
 };
 use std::collections::{BTreeMap, HashMap};
@@ -60,7 +60,7 @@ impl Aggregates {
                 new_deals += 1;
             }
             match (deal.state, deal.closed_on) {
-                (DealState::Open, _) => {
+                (DealStatus::Open, _) => {
                     let group = open
                         .entry((deal.stage, deal.owner, deal.currency.clone()))
                         .or_default();
@@ -79,7 +79,7 @@ impl Aggregates {
                     }
                 }
                 (state, Some(closed_on)) if period.contains(closed_on) => {
-                    let won = state == DealState::Won;
+                    let won = state == DealStatus::Won;
                     let days = (closed_on - deal.created_on).num_days();
                     let group = closed
                         .entry((deal.owner, won, deal.currency.clone()))
@@ -169,7 +169,7 @@ fn stays(scope: &Scope<'_>, deals: &[&DealFact], changes: &[StageChangeFact]) ->
         journey.sort_by_key(|c| (c.at, c.id));
         for pair in journey.windows(2) {
             let (stay, next) = (pair[0], pair[1]);
-            if stay.status == DealState::Open
+            if stay.status == DealStatus::Open
                 && ours.contains_key(&stay.to_stage)
                 && scope.period.contains(next.at.date_naive())
             {
@@ -202,7 +202,7 @@ fn reach(scope: &Scope<'_>, deals: &[&DealFact], changes: &[StageChangeFact]) ->
         let Some(&at) = position.get(&change.to_stage) else {
             continue;
         };
-        let reached = if change.status == DealState::Won {
+        let reached = if change.status == DealStatus::Won {
             WON_REACH
         } else {
             at

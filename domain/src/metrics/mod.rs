@@ -13,7 +13,7 @@ pub use fold::Scope;
 mod tests;
 
 pub use export::to_csv;
-pub use facts::{DealFact, DealState, LeadFact, StageChangeFact, StageFact};
+pub use facts::{DealFact, DealStatus, LeadFact, StageChangeFact, StageFact};
 pub use figures::{
     average_cents, mean_tenths, median_tenths, velocity_cents_per_day, weighted_open, Amount,
     Context, Dashboard, ForecastMonth, Headline, LostReason, RepRow, SourceRow, StageOpen,

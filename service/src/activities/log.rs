@@ -40,7 +40,7 @@ impl Crm {
             let row = activity::ActiveModel {
                 id: Set(Uuid::new_v4()),
                 workspace_id: Set(viewer.workspace_id.0),
-                kind: Set(work.kind.key().to_owned()),
+                kind: Set(work.kind),
                 subject: Set(subject),
                 due_at: Set(now),
                 time_zone: Set("UTC".to_owned()),

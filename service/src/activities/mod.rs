@@ -18,8 +18,8 @@ use domain::permission::Action;
 use domain::{
     account::CurrentUser,
     activity::{
-        check_utc_offset, due_bucket, parse_due, parse_outcome, Activity, ActivityKind, Completed,
-        Due, LocalTime, MyDay, NewActivity, ValidActivity,
+        check_utc_offset, due_bucket, parse_due, parse_outcome, Activity, Completed, Due,
+        LocalTime, MyDay, NewActivity, ValidActivity,
     },
     event::{Event, EventKind},
     ids::{CompanyId, ContactId, DealId},
@@ -237,7 +237,7 @@ pub(super) async fn insert_activity<C: ConnectionTrait>(
     activity::ActiveModel {
         id: Set(Uuid::new_v4()),
         workspace_id: Set(viewer.workspace_id.0),
-        kind: Set(valid.kind.key().to_owned()),
+        kind: Set(valid.kind),
         subject: Set(valid.subject),
         due_at: Set(valid.due_at),
         time_zone: Set(valid.time_zone),
@@ -404,7 +404,7 @@ pub(super) async fn shape<C: ConnectionTrait>(
         .map(|row| Activity {
             id: row.id,
             version: row.version,
-            kind: ActivityKind::parse(&row.kind).unwrap_or(ActivityKind::Task),
+            kind: row.kind,
             assignee: row
                 .assignee_id
                 .and_then(|id| Some((UserId(id), people.get(&id)?.clone()))),

@@ -5,6 +5,7 @@ use crate::{
     db::OrInternal,
     entity::{deal, deal_contact, stage},
 };
+use domain::deal::ContactRole;
 use domain::{
     company::{RelatedDeal, RELATED_MAX},
     ids::{CompanyId, ContactId, DealId},
@@ -89,7 +90,7 @@ pub(super) async fn deals_of_contact<C: ConnectionTrait>(
     let (deals, total) = load(conn, workspace_id, query).await?;
     // Roles only for the deals shown: at most RELATED_MAX rows.
     let shown: Vec<Uuid> = deals.iter().map(|d| d.id.0).collect();
-    let roles: HashMap<Uuid, String> = if shown.is_empty() {
+    let roles: HashMap<Uuid, ContactRole> = if shown.is_empty() {
         HashMap::new()
     } else {
         links

@@ -8,6 +8,7 @@ use crate::{
     Crm,
 };
 use chrono::Utc;
+use domain::deal::DealStatus;
 use domain::{
     account::CurrentUser,
     board::{Board, BoardOptions, Column, ColumnTotals, DealCard, DealFilter, COLUMN_PAGE},
@@ -67,7 +68,7 @@ pub(super) fn matching(viewer: &CurrentUser, filter: &DealFilter) -> Select<deal
             .and_where(activity::Column::DealId.is_not_null())
             .to_owned();
         query = query
-            .filter(deal::Column::Status.eq("open"))
+            .filter(deal::Column::Status.eq(DealStatus::Open))
             .filter(deal::Column::Id.not_in_subquery(planned));
     }
     let text = filter.text.trim();
@@ -155,8 +156,7 @@ impl Crm {
             .one(&self.db)
             .await
             .or_internal()?
-            .and_then(|w| Currency::parse(&w.default_currency).ok())
-            .unwrap_or(Currency::USD);
+            .map_or(Currency::USD, |w| w.default_currency);
         Ok(Board {
             pipelines: pipelines
                 .into_iter()
@@ -245,7 +245,7 @@ impl Crm {
         filter.check()?;
         let Some(row) = matching(viewer, &filter)
             .filter(deal::Column::Id.eq(deal.0))
-            .filter(deal::Column::Status.eq("open"))
+            .filter(deal::Column::Status.eq(DealStatus::Open))
             .one(&self.db)
             .await
             .or_internal()?
@@ -282,7 +282,7 @@ impl Crm {
         offset: u64,
     ) -> Result<Vec<deal::Model>, AppError> {
         matching(viewer, filter)
-            .filter(deal::Column::Status.eq("open"))
+            .filter(deal::Column::Status.eq(DealStatus::Open))
             .filter(deal::Column::StageId.eq(stage_id))
             .order_by_desc(deal::Column::StageEnteredAt)
             .order_by_desc(deal::Column::Id)
@@ -310,7 +310,7 @@ impl Crm {
                 Expr::cust("CAST(COALESCE(SUM(value_cents), 0) AS BIGINT)"),
                 "value",
             )
-            .filter(deal::Column::Status.eq("open"))
+            .filter(deal::Column::Status.eq(DealStatus::Open))
             .group_by(deal::Column::StageId)
             .group_by(deal::Column::Currency)
             .into_tuple()

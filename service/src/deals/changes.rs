@@ -30,7 +30,7 @@ pub(super) async fn apply_changes<C: ConnectionTrait>(
         match change {
             ValidChange::Title(title) => row.title = title,
             ValidChange::Value(cents) => row.value_cents = cents,
-            ValidChange::Currency(currency) => row.currency = currency.to_string(),
+            ValidChange::Currency(currency) => row.currency = currency,
             ValidChange::ExpectedCloseOn(date) => row.expected_close_on = date,
             ValidChange::Source(source) => row.source = source,
             ValidChange::NextStep(step) => row.next_step = step,
@@ -92,7 +92,7 @@ pub(super) async fn apply_changes<C: ConnectionTrait>(
                     workspace_id: Set(workspace),
                     deal_id: Set(row.id),
                     contact_id: Set(contact.0),
-                    role: Set(role.key().to_owned()),
+                    role: Set(role),
                 }
                 .insert(conn)
                 .await

@@ -6,12 +6,11 @@ use crate::{
     entity::{company, contact, deal_contact, pipeline, stage_change, user},
     Crm,
 };
+use domain::deal::DealStatus;
 use domain::{
     account::CurrentUser,
     board::{DealContact, DealDetail, StageChange},
-    deal::ContactRole,
     ids::{CompanyId, ContactId, DealId, PipelineId, StageId},
-    money::Currency,
     AppError,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -68,7 +67,7 @@ impl Crm {
                     id: ContactId(person.id),
                     name: person.name.clone(),
                     email: person.email.clone(),
-                    role: ContactRole::parse(&link.role).unwrap_or(ContactRole::Other),
+                    role: link.role,
                 })
             })
             .collect();
@@ -81,7 +80,7 @@ impl Crm {
             version: row.version,
             title: row.title,
             value_cents: row.value_cents,
-            currency: Currency::parse(&row.currency).unwrap_or(Currency::USD),
+            currency: row.currency,
             expected_close_on: row.expected_close_on,
             owner: row.owner_id.map(domain::UserId),
             company,
@@ -136,10 +135,9 @@ impl Crm {
         Ok(steps
             .into_iter()
             .map(|step| {
-                let to = match step.status.as_str() {
-                    "won" => "Won".to_owned(),
-                    "lost" => "Lost".to_owned(),
-                    _ => name_of(step.to_stage_id),
+                let to = match step.status {
+                    DealStatus::Won | DealStatus::Lost => step.status.label().to_owned(),
+                    DealStatus::Open => name_of(step.to_stage_id),
                 };
                 let from = step.from_stage_id.map(name_of);
                 StageChange {

@@ -8,6 +8,7 @@ use crate::{
     Crm,
 };
 use chrono::Utc;
+use domain::deal::DealStatus;
 use domain::{
     account::CurrentUser,
     board::{BulkChange, BulkResult, DealFilter, DealPage, DealRow, DealSort, MoveDeal},
@@ -76,14 +77,14 @@ impl Crm {
             .values()
             .map(|s| (s.id, super::rows::stage_info(s).rotting_days))
             .collect();
-        let meta: Vec<(String, String, Option<chrono::NaiveDate>)> = rows
+        let meta: Vec<(String, DealStatus, Option<chrono::NaiveDate>)> = rows
             .iter()
             .map(|d| {
                 let stage = stages
                     .get(&d.stage_id)
                     .map(|s| s.name.clone())
                     .unwrap_or_default();
-                (stage, d.status.clone(), d.expected_close_on)
+                (stage, d.status, d.expected_close_on)
             })
             .collect();
         let cards = cards(&self.db, rows, &rotting, Utc::now()).await?;

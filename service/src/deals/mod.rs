@@ -19,6 +19,7 @@ use crate::{
 };
 use changes::{apply_changes, conflict, who_changed};
 use chrono::{DateTime, Utc};
+use domain::deal::DealStatus;
 use domain::permission::Action;
 use domain::{
     account::CurrentUser,
@@ -89,7 +90,7 @@ async fn record_stage_change<C: ConnectionTrait>(
         deal_id: Set(deal.id),
         from_stage_id: Set(from),
         to_stage_id: Set(deal.stage_id),
-        status: Set(deal.status.clone()),
+        status: Set(deal.status),
         actor_id: Set(Some(viewer.user_id.0)),
         at: Set(at),
         left_at: Set(None),
@@ -238,7 +239,7 @@ impl Crm {
             .one(txn)
             .await
             .or_internal()?
-            .map_or_else(|| Currency::USD.to_string(), |w| w.default_currency);
+            .map_or(Currency::USD, |w| w.default_currency);
         let now = Utc::now();
         let mut row = deal::Model {
             id: Uuid::new_v4(),
@@ -251,7 +252,7 @@ impl Crm {
             value_cents: 0,
             currency: default_currency,
             expected_close_on: None,
-            status: "open".into(),
+            status: DealStatus::Open,
             lost_reason: None,
             source: None,
             next_step: None,
@@ -349,7 +350,7 @@ impl Crm {
                 .into_iter()
                 .filter(|m| !missing_before.contains(m))
                 .collect();
-            if row.status == "open" && !newly_missing.is_empty() {
+            if row.status == DealStatus::Open && !newly_missing.is_empty() {
                 return Err(refuse_entry(&stage, &newly_missing));
             }
             let based_on = row.version;
@@ -394,7 +395,7 @@ impl Crm {
                     "That stage belongs to another pipeline.",
                 ));
             }
-            if row.status != "open" {
+            if row.status != DealStatus::Open {
                 return Err(AppError::invalid(
                     "stage",
                     "Reopen the deal before moving it.",
@@ -449,24 +450,24 @@ impl Crm {
             let before = Snapshot::before(&row, &[], &[]);
             let now = Utc::now();
             let kind = match outcome {
-                Outcome::Won | Outcome::Lost { .. } if row.status != "open" => {
+                Outcome::Won | Outcome::Lost { .. } if row.status != DealStatus::Open => {
                     return Err(AppError::invalid(
                         "status",
                         "This deal is already closed. Reopen it first.",
                     ));
                 }
-                Outcome::Reopen if row.status == "open" => {
+                Outcome::Reopen if row.status == DealStatus::Open => {
                     return Err(AppError::invalid("status", "This deal is already open."));
                 }
                 Outcome::Won => {
-                    row.status = "won".into();
+                    row.status = DealStatus::Won;
                     row.lost_reason = None;
                     row.closed_at = Some(now);
                     EventKind::DealWon
                 }
                 Outcome::Lost { reason } => {
                     row.lost_reason = Some(self.known_lost_reason(txn, viewer, &reason).await?);
-                    row.status = "lost".into();
+                    row.status = DealStatus::Lost;
                     row.closed_at = Some(now);
                     EventKind::DealLost
                 }
@@ -479,7 +480,7 @@ impl Crm {
                     if !missing.is_empty() {
                         return Err(refuse_entry(&stage, &missing));
                     }
-                    row.status = "open".into();
+                    row.status = DealStatus::Open;
                     row.lost_reason = None;
                     row.closed_at = None;
                     row.stage_entered_at = now;
@@ -487,7 +488,7 @@ impl Crm {
                 }
             };
             let based_on = row.version;
-            let was = before.status.clone();
+            let was = before.status;
             let row = save_versioned(txn, viewer, row, based_on, now).await?;
             record_stage_change(txn, viewer, &row, Some(row.stage_id), now).await?;
             let written = Written {
@@ -497,7 +498,7 @@ impl Crm {
                 undo_of: None,
             };
             let event = deal_event(txn, viewer, &row, written).await?;
-            crate::followups::on_status_change(txn, viewer, &row, &was).await?;
+            crate::followups::on_status_change(txn, viewer, &row, was).await?;
             self.saved(txn, row, event.id).await
         })
         .await
@@ -652,9 +653,9 @@ impl Crm {
             let restore =
                 domain::deal::validate_changes(&before.restore).map_err(AppError::Validation)?;
             apply_changes(txn, viewer, &mut row, restore).await?;
-            let (from_stage, from_status) = (row.stage_id, row.status.clone());
+            let (from_stage, from_status) = (row.stage_id, row.status);
             row.stage_id = before.stage;
-            row.status = before.status.clone();
+            row.status = before.status;
             row.lost_reason = before.lost_reason.clone();
             row.closed_at = before.closed_at;
             row.stage_entered_at = before.stage_entered_at;
@@ -664,10 +665,10 @@ impl Crm {
             let mut changed: Vec<&str> = before.restore.iter().map(DealChange::field).collect();
             let kind = if from_status != row.status {
                 changed.push("status");
-                match row.status.as_str() {
-                    "won" => EventKind::DealWon,
-                    "lost" => EventKind::DealLost,
-                    _ => EventKind::DealReopened,
+                match row.status {
+                    DealStatus::Won => EventKind::DealWon,
+                    DealStatus::Lost => EventKind::DealLost,
+                    DealStatus::Open => EventKind::DealReopened,
                 }
             } else if from_stage != row.stage_id {
                 changed.push("stage");
@@ -685,7 +686,7 @@ impl Crm {
                 undo_of: Some(event_id),
             };
             let event = deal_event(txn, viewer, &row, written).await?;
-            crate::followups::on_status_change(txn, viewer, &row, &from_status).await?;
+            crate::followups::on_status_change(txn, viewer, &row, from_status).await?;
             self.saved(txn, row, event.id).await
         })
         .await

@@ -7,14 +7,13 @@ use crate::{
     entity::{company, deal, deal_contact, stage, user},
 };
 use chrono::{DateTime, Utc};
+use domain::deal::DealStatus;
 use domain::permission::Action;
 use domain::{
     account::CurrentUser,
-    activity::ActivityKind,
     board::{DealCard, NextActivity, StageInfo},
     deal::{is_rotting, split_lines, ContactRole, DealFacts, EntryCriteria},
     ids::{DealId, StageId},
-    money::Currency,
     AppError, UserId,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -132,7 +131,7 @@ pub(crate) async fn contact_facts<C: ConnectionTrait>(
     for row in rows {
         let entry = facts.entry(row.deal_id).or_default();
         entry.contacts += 1;
-        entry.decision_maker |= ContactRole::parse(&row.role) == Some(ContactRole::DecisionMaker);
+        entry.decision_maker |= row.role == ContactRole::DecisionMaker;
     }
     Ok(facts)
 }
@@ -194,9 +193,9 @@ pub(crate) async fn cards<C: ConnectionTrait>(
                 owner: row.owner_id.and_then(|id| owners.get(&id).cloned()),
                 owner_id: row.owner_id.map(UserId),
                 value_cents: row.value_cents,
-                currency: Currency::parse(&row.currency).unwrap_or(Currency::USD),
+                currency: row.currency,
                 days_in_stage: (now - row.stage_entered_at).num_days().max(0),
-                rotting: row.status == "open" && is_rotting(untouched, allowance),
+                rotting: row.status == DealStatus::Open && is_rotting(untouched, allowance),
                 tags: decode_tags(&row.tags),
                 next_step: row.next_step,
                 next_activity: next.get(&row.id).cloned(),
@@ -224,7 +223,7 @@ async fn next_activities<C: ConnectionTrait>(
     for row in open {
         let Some(deal) = row.deal_id else { continue };
         next.entry(deal).or_insert_with(|| NextActivity {
-            kind: ActivityKind::parse(&row.kind).unwrap_or(ActivityKind::Task),
+            kind: row.kind,
             subject: row.subject,
             due_at: row.due_at,
         });

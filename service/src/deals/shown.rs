@@ -76,13 +76,10 @@ pub(super) async fn field_changes<C: ConnectionTrait>(
             DealChange::Title(was) => ("Title", or_empty(was), row.title.clone()),
             DealChange::Value(was) => (
                 "Value",
-                money(was, &row.currency),
-                format_whole(
-                    row.value_cents,
-                    Currency::parse(&row.currency).unwrap_or(Currency::USD),
-                ),
+                money(was, row.currency.as_str()),
+                format_whole(row.value_cents, row.currency),
             ),
-            DealChange::Currency(was) => ("Currency", or_empty(was), row.currency.clone()),
+            DealChange::Currency(was) => ("Currency", or_empty(was), row.currency.to_string()),
             DealChange::ExpectedCloseOn(was) => (
                 "Expected close",
                 or_empty(was),

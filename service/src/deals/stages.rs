@@ -9,6 +9,7 @@ use crate::{
     Crm,
 };
 use chrono::Utc;
+use domain::deal::DealStatus;
 use domain::{
     account::CurrentUser,
     board::StageInfo,
@@ -45,7 +46,7 @@ async fn refuse_unfit(
     loop {
         let mut page = deal::Entity::find()
             .filter(deal::Column::StageId.eq(removed.id))
-            .filter(deal::Column::Status.eq("open"))
+            .filter(deal::Column::Status.eq(DealStatus::Open))
             .order_by_asc(deal::Column::Id)
             .limit(BATCH as u64);
         if let Some(last) = after {
@@ -236,7 +237,7 @@ impl Crm {
             .all(txn)
             .await
             .or_internal()?;
-        let moved: Vec<(Uuid, String)> = before.iter().map(|d| (d.id, d.status.clone())).collect();
+        let moved: Vec<(Uuid, DealStatus)> = before.iter().map(|d| (d.id, d.status)).collect();
         deal::Entity::update_many()
             .col_expr(deal::Column::StageId, Expr::value(to))
             .col_expr(deal::Column::StageEnteredAt, Expr::value(now))
@@ -265,7 +266,7 @@ impl Crm {
                     deal_id: Set(*deal_id),
                     from_stage_id: Set(Some(from)),
                     to_stage_id: Set(to),
-                    status: Set(status.clone()),
+                    status: Set(*status),
                     actor_id: Set(Some(viewer.user_id.0)),
                     at: Set(now),
                     left_at: Set(None),

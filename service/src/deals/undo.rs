@@ -10,7 +10,7 @@ use crate::{db::OrInternal, entity::deal, entity::event};
 use chrono::{DateTime, Utc};
 use domain::{
     account::CurrentUser,
-    deal::DealChange,
+    deal::{ContactRole, DealChange, DealStatus},
     ids::{CompanyId, ContactId},
     UserId,
 };
@@ -34,7 +34,7 @@ const PAGE: u64 = 50;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Snapshot {
     pub stage: Uuid,
-    pub status: String,
+    pub status: DealStatus,
     pub lost_reason: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
     pub stage_entered_at: DateTime<Utc>,
@@ -44,7 +44,11 @@ pub(super) struct Snapshot {
 
 impl Snapshot {
     /// Captures `row` (and its contacts) before `edits` are applied to it.
-    pub fn before(row: &deal::Model, contacts: &[(Uuid, String)], edits: &[DealChange]) -> Self {
+    pub fn before(
+        row: &deal::Model,
+        contacts: &[(Uuid, ContactRole)],
+        edits: &[DealChange],
+    ) -> Self {
         let mut restore: Vec<DealChange> = edits
             .iter()
             .filter_map(|edit| restoring(row, contacts, edit))
@@ -53,7 +57,7 @@ impl Snapshot {
         restore.reverse();
         Snapshot {
             stage: row.stage_id,
-            status: row.status.clone(),
+            status: row.status,
             lost_reason: row.lost_reason.clone(),
             closed_at: row.closed_at,
             stage_entered_at: row.stage_entered_at,
@@ -65,19 +69,19 @@ impl Snapshot {
 /// The edit that puts back what `edit` is about to change.
 fn restoring(
     row: &deal::Model,
-    contacts: &[(Uuid, String)],
+    contacts: &[(Uuid, ContactRole)],
     edit: &DealChange,
 ) -> Option<DealChange> {
     let role_of = |id: ContactId| {
         contacts
             .iter()
             .find(|(contact, _)| *contact == id.0)
-            .and_then(|(_, role)| domain::deal::ContactRole::parse(role))
+            .map(|(_, role)| *role)
     };
     Some(match edit {
         DealChange::Title(_) => DealChange::Title(row.title.clone()),
         DealChange::Value(_) => DealChange::Value(Decimal::new(row.value_cents, 2).to_string()),
-        DealChange::Currency(_) => DealChange::Currency(row.currency.clone()),
+        DealChange::Currency(_) => DealChange::Currency(row.currency.to_string()),
         DealChange::ExpectedCloseOn(_) => DealChange::ExpectedCloseOn(
             row.expected_close_on
                 .map(|d| d.to_string())
@@ -194,7 +198,7 @@ pub(super) async fn changed_since<C: ConnectionTrait>(
 pub(super) async fn contacts_of<C: ConnectionTrait>(
     conn: &C,
     deal_id: Uuid,
-) -> Result<Vec<(Uuid, String)>, domain::AppError> {
+) -> Result<Vec<(Uuid, ContactRole)>, domain::AppError> {
     use crate::entity::deal_contact;
     Ok(deal_contact::Entity::find()
         .filter(deal_contact::Column::DealId.eq(deal_id))

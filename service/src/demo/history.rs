@@ -4,6 +4,7 @@
 
 use crate::entity::{deal, stage_change};
 use chrono::{DateTime, Utc};
+use domain::deal::DealStatus;
 use sea_orm::Set;
 use uuid::Uuid;
 
@@ -23,19 +24,19 @@ pub(super) fn steps_of(
     };
     let closed = deal.closed_at.clone().take().flatten();
     let reached = stage_ids.iter().position(|s| *s == stage).unwrap_or(0);
-    let mut times: Vec<(Uuid, &str, DateTime<Utc>)> = (0..=reached)
+    let mut times: Vec<(Uuid, DealStatus, DateTime<Utc>)> = (0..=reached)
         .map(|k| {
             let share = i32::try_from(k).unwrap_or(0);
             let whole = i32::try_from(reached.max(1)).unwrap_or(1);
             (
                 stage_ids[k],
-                "open",
+                DealStatus::Open,
                 created + (entered - created) * share / whole,
             )
         })
         .collect();
     if let Some(closed) = closed {
-        times.push((stage, status.as_str(), closed));
+        times.push((stage, status, closed));
     }
     let lefts: Vec<Option<DateTime<Utc>>> = times
         .iter()
@@ -57,7 +58,7 @@ pub(super) fn steps_of(
                     .and_then(|p| stage_ids.get(p.min(reached)))
                     .copied()),
                 to_stage_id: Set(to),
-                status: Set(status.to_owned()),
+                status: Set(status),
                 actor_id: Set(None),
                 at: Set(at),
                 left_at: Set(left_at),

@@ -119,7 +119,7 @@ pub(super) fn leads(
         rows.push(lead::ActiveModel {
             id: Set(id),
             workspace_id: Set(workspace),
-            status: Set(status.key().to_owned()),
+            status: Set(status),
             source: Set(source.key().to_owned()),
             name: Set(Some(person)),
             email: Set(Some(email)),

@@ -6,6 +6,7 @@ use super::names;
 use crate::entity::{activity, deal, followup_step};
 use chrono::{DateTime, Duration, Utc};
 use domain::activity::ActivityKind;
+use domain::deal::DealStatus;
 use rand::{rngs::StdRng, Rng};
 use sea_orm::Set;
 use uuid::Uuid;
@@ -29,7 +30,7 @@ fn row(
     Some(activity::ActiveModel {
         id: Set(Uuid::new_v4()),
         workspace_id: Set(deal.workspace_id.clone().take()?),
-        kind: Set(kind.key().to_owned()),
+        kind: Set(kind),
         subject: Set(subject.to_owned()),
         due_at: Set(due_at),
         time_zone: Set("UTC".to_owned()),
@@ -57,7 +58,7 @@ pub(super) fn activities_for(
     now: DateTime<Utc>,
 ) -> Vec<activity::ActiveModel> {
     let mut rows = Vec::new();
-    if deal.status.clone().take().as_deref() != Some("open") {
+    if deal.status.clone().take() != Some(DealStatus::Open) {
         return rows;
     }
     let entered = deal.stage_entered_at.clone().take().unwrap_or(now);
@@ -96,7 +97,7 @@ pub(super) fn followup_plan(
             pipeline_id: Set(pipeline_id),
             position: Set(position),
             day: Set(day),
-            kind: Set(kind.key().to_owned()),
+            kind: Set(kind),
             subject: Set(subject.to_owned()),
         },
     )

@@ -1,3 +1,4 @@
+use domain::activity::ActivityKind;
 use sea_orm::entity::prelude::*;
 
 /// A call, meeting, e-mail, task or deadline. `kind` is an `ActivityKind` key.
@@ -7,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub workspace_id: Uuid,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub subject: String,
     pub due_at: DateTimeUtc,
     /// Where the person who scheduled it was, to show the time as it was meant.

@@ -1,3 +1,5 @@
+use domain::deal::DealStatus;
+use domain::money::Currency;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,10 +15,9 @@ pub struct Model {
     pub title: String,
     /// Value in hundredths of the currency unit: integer sums are exact on every engine.
     pub value_cents: i64,
-    pub currency: String,
+    pub currency: Currency,
     pub expected_close_on: Option<Date>,
-    /// open, won or lost.
-    pub status: String,
+    pub status: DealStatus,
     pub lost_reason: Option<String>,
     pub source: Option<String>,
     pub next_step: Option<String>,

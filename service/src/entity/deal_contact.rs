@@ -1,3 +1,4 @@
+use domain::deal::ContactRole;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub contact_id: Uuid,
     /// A `ContactRole` key.
-    pub role: String,
+    pub role: ContactRole,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

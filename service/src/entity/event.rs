@@ -1,3 +1,4 @@
+use domain::event::EventKind;
 use sea_orm::entity::prelude::*;
 
 /// The event log: audit trail, timelines, stage history and live feed in one table.
@@ -8,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub workspace_id: Uuid,
     pub actor_id: Option<Uuid>,
-    pub kind: String,
+    pub kind: EventKind,
     pub subject: String,
     pub before: Option<Json>,
     pub after: Option<Json>,

@@ -1,3 +1,4 @@
+use domain::activity::ActivityKind;
 use sea_orm::entity::prelude::*;
 
 /// One step of a pipeline's post-sale follow-up plan: on `day` after the win, an activity
@@ -11,7 +12,7 @@ pub struct Model {
     pub pipeline_id: Uuid,
     pub position: i32,
     pub day: i32,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub subject: String,
 }
 

@@ -1,3 +1,4 @@
+use domain::money::Currency;
 use sea_orm::entity::prelude::*;
 
 /// A target for won business: for a rep (`owner_id`), a team (`team_id`) or the whole
@@ -12,7 +13,7 @@ pub struct Model {
     pub team_id: Option<Uuid>,
     /// `won_value` (target in cents of `currency`) or `won_deals`.
     pub measure: String,
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
     pub starts_on: Date,
     pub ends_on: Date,
     pub target: i64,

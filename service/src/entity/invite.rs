@@ -1,3 +1,4 @@
+use domain::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     pub id: Uuid,
     pub workspace_id: Uuid,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     /// SHA-256 of the one-time link's token.
     pub token_hash: String,
     pub invited_by: Uuid,

@@ -1,3 +1,4 @@
+use domain::lead::LeadStatus;
 use sea_orm::entity::prelude::*;
 
 /// A lead in the shared inbox. `status` and `source` hold `LeadStatus` / `LeadSource`
@@ -8,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub workspace_id: Uuid,
-    pub status: String,
+    pub status: LeadStatus,
     pub source: String,
     pub name: Option<String>,
     pub email: Option<String>,

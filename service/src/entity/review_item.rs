@@ -1,3 +1,4 @@
+use domain::money::Currency;
 use sea_orm::entity::prelude::*;
 
 /// An open deal as it stood when a review started.
@@ -11,7 +12,7 @@ pub struct Model {
     pub workspace_id: Uuid,
     pub stage_id: Uuid,
     pub value_cents: i64,
-    pub currency: String,
+    pub currency: Currency,
     pub expected_close_on: Option<Date>,
 }
 

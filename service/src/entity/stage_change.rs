@@ -1,3 +1,4 @@
+use domain::deal::DealStatus;
 use sea_orm::entity::prelude::*;
 
 /// One step of a deal's journey: a stage change, a close or a reopen.
@@ -12,7 +13,7 @@ pub struct Model {
     pub from_stage_id: Option<Uuid>,
     pub to_stage_id: Uuid,
     /// The deal's status after the change: open, won or lost.
-    pub status: String,
+    pub status: DealStatus,
     pub actor_id: Option<Uuid>,
     pub at: DateTimeUtc,
     /// When the deal moved on from this step (its next step's time); None while current.

@@ -1,3 +1,4 @@
+use domain::money::Currency;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -6,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub name: String,
-    pub default_currency: String,
+    pub default_currency: Currency,
     pub created_at: DateTimeUtc,
 }
 

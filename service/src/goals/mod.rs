@@ -66,7 +66,7 @@ impl Crm {
                 owner_id: Set(owner_id),
                 team_id: Set(team_id),
                 measure: Set(new.measure.key().to_owned()),
-                currency: Set(new.currency.clone()),
+                currency: Set(new.currency),
                 starts_on: Set(new.period.from),
                 ends_on: Set(new.period.to),
                 target: Set(new.target),
@@ -223,7 +223,7 @@ impl Crm {
             None => sql,
         };
         let sql = match &goal.currency {
-            Some(currency) => sql.bind(" AND r.currency = ?", currency.clone()),
+            Some(currency) => sql.bind(" AND r.currency = ?", *currency),
             None => sql,
         };
         let Some(row) = rows(&self.db, sql).await?.into_iter().next() else {

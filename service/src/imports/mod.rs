@@ -20,7 +20,7 @@ use domain::{
     deal::{describe_missing, missing_for_entry, DealFacts},
     event::EventKind,
     import::DealDraft,
-    metrics::DealState,
+    metrics::DealStatus,
     money::Currency,
     pipeline::STAGES_MAX,
     AppError,
@@ -108,7 +108,7 @@ impl Crm {
                 .ok_or(AppError::NotFound)?;
             let currency = options
                 .currency
-                .map_or(workspace.default_currency, |c| c.to_string());
+                .unwrap_or(workspace.default_currency);
             let mut report = ImportReport {
                 rows: rows.len() + refused.len(),
                 ..ImportReport::default()
@@ -155,9 +155,9 @@ impl Crm {
             report.refused = refused;
             for row in &placed {
                 match row.draft.state {
-                    DealState::Open => report.open += 1,
-                    DealState::Won => report.won += 1,
-                    DealState::Lost => report.lost += 1,
+                    DealStatus::Open => report.open += 1,
+                    DealStatus::Won => report.won += 1,
+                    DealStatus::Lost => report.lost += 1,
                 }
                 report.undated += usize::from(row.draft.created_on.is_none());
             }
@@ -184,7 +184,7 @@ impl Crm {
                 let mut steps = Vec::with_capacity(chunk.len());
                 for row in chunk {
                     let (deal, step) =
-                        rows_for(viewer, &pipeline, row, &owners, &companies, &currency, now);
+                        rows_for(viewer, &pipeline, row, &owners, &companies, currency, now);
                     deals.push(deal);
                     steps.push(step);
                 }
@@ -324,12 +324,12 @@ fn place(stages: &[StageSlot], draft: &DealDraft) -> Result<Uuid, String> {
         None if stages.is_empty() => {
             return Err("stage: the pipeline has no stages to put this deal in".into())
         }
-        None if draft.state == DealState::Won => stages.len() - 1,
+        None if draft.state == DealStatus::Won => stages.len() - 1,
         None => 0,
     };
     let stage = &stages[slot];
     // The stage rules bind deals entering a stage now; closed rows are history.
-    if draft.state == DealState::Open {
+    if draft.state == DealStatus::Open {
         let facts = DealFacts {
             value_cents: draft.value_cents,
             expected_close_on: draft.expected_close_on,
@@ -387,17 +387,13 @@ fn rows_for(
     row: &Placed,
     owners: &Owners,
     companies: &Companies,
-    currency: &str,
+    currency: Currency,
     now: DateTime<Utc>,
 ) -> (deal::ActiveModel, stage_change::ActiveModel) {
     let draft = &row.draft;
     let created = draft.created_on.map_or(now, midnight);
     let closed = draft.closed_on.map(midnight);
-    let status = match draft.state {
-        DealState::Open => "open",
-        DealState::Won => "won",
-        DealState::Lost => "lost",
-    };
+    let status = draft.state;
     let deal = deal::Model {
         id: Uuid::new_v4(),
         workspace_id: viewer.workspace_id.0,
@@ -407,11 +403,9 @@ fn rows_for(
         owner_id: owners.id_of(draft.owner.as_deref()),
         title: draft.title.clone(),
         value_cents: draft.value_cents,
-        currency: draft
-            .currency
-            .map_or_else(|| currency.to_owned(), |c| c.to_string()),
+        currency: draft.currency.unwrap_or(currency),
         expected_close_on: draft.expected_close_on,
-        status: status.to_owned(),
+        status,
         lost_reason: draft.lost_reason.clone(),
         source: draft.source.clone(),
         next_step: None,
@@ -430,7 +424,7 @@ fn rows_for(
         deal_id: deal.id,
         from_stage_id: None,
         to_stage_id: row.stage,
-        status: status.to_owned(),
+        status,
         actor_id: Some(viewer.user_id.0),
         at: closed.unwrap_or(created),
         left_at: None,

@@ -84,7 +84,7 @@ impl Owners {
                 email: Set(email),
                 name: Set(name.clone()),
                 password_hash: Set("!".into()),
-                role: Set(Role::Rep.as_str().to_owned()),
+                role: Set(Role::Rep),
                 active: Set(false),
                 created_at: Set(now),
                 updated_at: Set(now),

@@ -224,7 +224,7 @@ fn fresh(
     lead::ActiveModel {
         id: Set(Uuid::new_v4()),
         workspace_id: Set(by.workspace.0),
-        status: Set(LeadStatus::New.key().to_owned()),
+        status: Set(LeadStatus::New),
         source: Set(by.source.key().to_owned()),
         name: Set(valid.name.clone()),
         email: Set(valid.email.clone()),

@@ -86,7 +86,7 @@ impl Crm {
                 changes,
             };
             let (saved, _) = self.insert_deal(txn, viewer, &new, title, valid).await?;
-            row.status = LeadStatus::Converted.key().to_owned();
+            row.status = LeadStatus::Converted;
             row.deal_id = Some(saved.card.id.0);
             row.contact_id = contact.or(row.contact_id);
             row.first_response_at = row.first_response_at.or(Some(Utc::now()));

@@ -260,7 +260,7 @@ impl Crm {
             row.qualification = serde_json::to_string(&answers).map_err(|_| AppError::Internal)?;
             let status = if viewer.role == Role::Marketer {
                 // Marketing never downgrades what sales already accepted.
-                if row.status == LeadStatus::Qualified.key() {
+                if row.status == LeadStatus::Qualified {
                     LeadStatus::Qualified
                 } else {
                     LeadStatus::MarketingQualified
@@ -268,7 +268,7 @@ impl Crm {
             } else {
                 LeadStatus::Qualified
             };
-            row.status = status.key().to_owned();
+            row.status = status;
             save_lead(txn, viewer, row, EventKind::LeadQualified).await
         })
         .await
@@ -290,7 +290,7 @@ impl Crm {
         self.write(Lock::Rows, async |txn| {
             let mut row = locked(txn, viewer, (id, version), Action::WorkLead).await?;
             still_open(&row)?;
-            row.status = LeadStatus::Disqualified.key().to_owned();
+            row.status = LeadStatus::Disqualified;
             row.disqualify_reason = Some(reason);
             save_lead(txn, viewer, row, EventKind::LeadDisqualified).await
         })
@@ -339,8 +339,8 @@ async fn save_lead(
 ) -> Result<Lead, AppError> {
     let now = Utc::now();
     let responds = !matches!(kind, EventKind::LeadAssigned | EventKind::LeadSnoozed);
-    if row.status == LeadStatus::New.key() && responds {
-        row.status = LeadStatus::Working.key().to_owned();
+    if row.status == LeadStatus::New && responds {
+        row.status = LeadStatus::Working;
     }
     if responds {
         row.first_response_at = row.first_response_at.or(Some(now));
@@ -362,8 +362,8 @@ async fn save_lead(
 }
 
 fn still_open(row: &lead::Model) -> Result<(), AppError> {
-    match LeadStatus::parse(&row.status) {
-        Some(status) if status.is_open() => Ok(()),
+    match row.status {
+        status if status.is_open() => Ok(()),
         _ => Err(AppError::invalid(
             "status",
             "This lead is closed: it was disqualified or converted.",
@@ -406,7 +406,7 @@ pub(crate) async fn shape<C: ConnectionTrait>(
     Ok(rows
         .into_iter()
         .map(|row| {
-            let status = LeadStatus::parse(&row.status).unwrap_or(LeadStatus::New);
+            let status = row.status;
             Lead {
                 id: row.id,
                 version: row.version,

@@ -6,6 +6,7 @@ use crate::{
     entity::{deal, lead},
     Crm,
 };
+use domain::deal::DealStatus;
 use domain::{
     account::CurrentUser,
     lead::{LeadSource, LeadStatus},
@@ -112,7 +113,7 @@ impl Crm {
                 .column(deal::Column::Currency)
                 .column(deal::Column::ValueCents)
                 .filter(deal::Column::WorkspaceId.eq(workspace))
-                .filter(deal::Column::Status.eq("won"))
+                .filter(deal::Column::Status.eq(DealStatus::Won))
                 .filter(deal::Column::Id.is_in(chunk.to_vec()))
                 .into_tuple()
                 .all(&self.db)

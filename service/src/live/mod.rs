@@ -14,7 +14,6 @@ mod presence;
 use crate::{db::OrInternal, entity::event, entity::user, Crm};
 use domain::{
     account::CurrentUser,
-    event::EventKind,
     live::{LiveEvent, ServerMessage, REPLAY_LIMIT},
     AppError, UserId,
 };
@@ -308,16 +307,14 @@ async fn live_events(
         .collect();
     Ok(rows
         .into_iter()
-        .filter_map(|row| {
-            Some(LiveEvent {
-                id: row.id,
-                kind: EventKind::parse(&row.kind)?,
-                actor_name: row.actor_id.and_then(|a| names.get(&a).cloned()),
-                actor: row.actor_id.map(UserId),
-                subject: row.subject,
-                after: row.after,
-                at: row.at,
-            })
+        .map(|row| LiveEvent {
+            id: row.id,
+            kind: row.kind,
+            actor_name: row.actor_id.and_then(|a| names.get(&a).cloned()),
+            actor: row.actor_id.map(UserId),
+            subject: row.subject,
+            after: row.after,
+            at: row.at,
         })
         .collect())
 }

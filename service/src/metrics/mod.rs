@@ -14,8 +14,8 @@ use chrono::Utc;
 use domain::{
     account::CurrentUser,
     metrics::{
-        Aggregates, Context, Dashboard, DealFact, DealState, LeadFact, MetricsFilter, Period,
-        StageChangeFact, StageFact,
+        Aggregates, Context, Dashboard, DealFact, LeadFact, MetricsFilter, Period, StageChangeFact,
+        StageFact,
     },
     AppError,
 };
@@ -235,9 +235,9 @@ impl Crm {
                 pipeline: d.pipeline_id,
                 stage: d.stage_id,
                 owner: d.owner_id,
-                state: DealState::parse(&d.status),
+                state: d.status,
                 value_cents: d.value_cents,
-                currency: d.currency,
+                currency: d.currency.to_string(),
                 created_on: d.created_at.date_naive(),
                 closed_on: d.closed_at.map(|c| c.date_naive()),
                 expected_close_on: d.expected_close_on,
@@ -255,7 +255,7 @@ impl Crm {
                 id: c.id,
                 deal: c.deal_id,
                 to_stage: c.to_stage_id,
-                status: DealState::parse(&c.status),
+                status: c.status,
                 at: c.at,
             })
             .collect();

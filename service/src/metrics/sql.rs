@@ -3,6 +3,7 @@
 //! reads a few rows per owner and day, however many deals the workspace holds.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::deal::DealStatus;
 use domain::{
     metrics::{
         ClosedGroup, CycleCount, ForecastGroup, LostGroup, OpenGroup, Period, ReachGroup,
@@ -132,7 +133,7 @@ async fn outcomes<C: ConnectionTrait>(
     for row in rows(conn, sql).await? {
         groups.push(ClosedGroup {
             owner: scope.owner(get(&row, 0)?),
-            won: get::<String>(&row, 1)? == "won",
+            won: get::<DealStatus>(&row, 1)? == DealStatus::Won,
             currency: get(&row, 2)?,
             deals: count(&row, 3)?,
             value_cents: get(&row, 4)?,

@@ -48,7 +48,7 @@ fn diff(before: &Value, after: &Value) -> Vec<FieldChange> {
 pub(super) fn entry(row: &event::Model, stage_names: &HashMap<Uuid, String>) -> Option<Entry> {
     let after = row.after.as_ref();
     let get = |key: &str| after.and_then(|a| a.get(key)).and_then(Value::as_str);
-    Some(match EventKind::parse(&row.kind)? {
+    Some(match row.kind {
         EventKind::DealCreated => Entry::Created {
             title: get("title").unwrap_or("the deal").to_owned(),
         },

@@ -14,7 +14,6 @@ use crate::{
 };
 use domain::{
     account::CurrentUser,
-    activity::ActivityKind,
     note::RecordRef,
     timeline::{merge_page, Entry, TimelineCursor, TimelineItem, TimelinePage, TIMELINE_PAGE},
     AppError,
@@ -85,7 +84,7 @@ impl Crm {
                     at: row.done_at?,
                     who: name(row.assignee_id),
                     entry: Entry::Activity {
-                        kind: ActivityKind::parse(&row.kind).unwrap_or(ActivityKind::Task),
+                        kind: row.kind,
                         subject: row.subject,
                         outcome: row.outcome,
                     },

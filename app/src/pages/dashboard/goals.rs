@@ -23,7 +23,7 @@ pub struct GoalChoices {
 fn amount_of(progress: &GoalProgress, value: i64) -> String {
     match (progress.goal.measure, &progress.goal.currency) {
         (GoalMeasure::WonValue, Some(currency)) => one_amount(&Amount {
-            currency: currency.clone(),
+            currency: currency.to_string(),
             cents: value,
         }),
         _ if value == 1 => "1 deal".to_owned(),

@@ -2,6 +2,7 @@
 
 use super::DealState;
 use crate::api::deals::{close_deal, move_deal};
+use domain::deal::DealStatus;
 use domain::{
     board::{MoveDeal, Outcome, StageInfo},
     deal::{describe_missing, missing_for_entry, DealChange},
@@ -58,8 +59,8 @@ impl DealState {
 pub fn StagePath(state: DealState) -> impl IntoView {
     let losing = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
-    let status = move || state.detail.with(|d| d.status.clone());
-    let open = move || status() == "open";
+    let status = move || state.detail.with(|d| d.status);
+    let open = move || status().is_open();
     let stages = move || state.detail.with(|d| (d.stages.clone(), d.stage));
     let next_needs = move || {
         state.detail.with(|d| {
@@ -105,21 +106,21 @@ pub fn StagePath(state: DealState) -> impl IntoView {
                 }}
             </ol>
             <div class="outcome">
-                {move || match status().as_str() {
+                {move || match status() {
                     _ if !state.may(Action::CloseDeal) => view! {
                         <p class="hint">{read_only_reason(state)}</p>
                     }.into_any(),
-                    "open" => view! {
+                    DealStatus::Open => view! {
                         <p class="hint">{next_needs}</p>
                         <button type="button" class="won" on:click=move |_| state.close(Outcome::Won)>"Mark won"</button>
                         <button type="button" class="danger" on:click=move |_| losing.set(true)>"Mark lost"</button>
                     }.into_any(),
                     closed => {
-                        let label = if closed == "won" { "Won".to_owned() } else {
+                        let label = if closed == DealStatus::Won { "Won".to_owned() } else {
                             format!("Lost: {}", state.detail.with(|d| d.lost_reason.clone().unwrap_or_default()))
                         };
                         view! {
-                            <span class=format!("status-badge {closed}")>{label}</span>
+                            <span class=format!("status-badge {}", closed.key())>{label}</span>
                             <button type="button" on:click=move |_| state.close(Outcome::Reopen)>"Reopen"</button>
                         }.into_any()
                     }

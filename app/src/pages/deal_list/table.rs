@@ -2,6 +2,7 @@
 //! the markup and what a screen reader hears stay the same).
 
 use super::query::{DealQuery, PER_PAGE};
+use domain::deal::DealStatus;
 use domain::{
     board::{DealPage, DealRow, DealSort},
     ids::DealId,
@@ -97,12 +98,11 @@ fn DealTableRow(row: DealRow, selected: Selection) -> impl IntoView {
         });
     };
     let card = row.card;
-    // The status comes from the database; only known values become a class.
-    let (status_class, status_label) = match row.status.as_str() {
-        "open" => ("deal-status is-open", "Open"),
-        "won" => ("deal-status is-won", "Won"),
-        "lost" => ("deal-status is-lost", "Lost"),
-        _ => ("deal-status", "Unknown"),
+    let status_label = row.status.label();
+    let status_class = match row.status {
+        DealStatus::Open => "deal-status is-open",
+        DealStatus::Won => "deal-status is-won",
+        DealStatus::Lost => "deal-status is-lost",
     };
     let close = row
         .expected_close_on
