@@ -21,7 +21,9 @@ pub const OFFSET_MAX_MINUTES: i32 = 12 * 60;
 pub const DURATION_MAX_MINUTES: i32 = 7 * 24 * 60;
 
 /// What kind of work an activity is.
+/// Serialised by its stored key, as the event log has always held it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ActivityKind {
     Call,
     Meeting,

@@ -1,5 +1,11 @@
 //! The event log's vocabulary: every committed change is one event.
 
+pub mod payload;
+mod subject;
+
+pub use payload::Payload;
+pub use subject::Subject;
+
 use crate::ids::{UserId, WorkspaceId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -117,18 +123,21 @@ impl EventKind {
 crate::stored::stored_as_key!(EventKind, "event kind", |k| k.as_str(), EventKind::parse);
 
 /// One entry of the event log: who did what to which record, before and after.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// Monotonic per database; clients resume from the last id they saw.
     pub id: i64,
     pub workspace_id: WorkspaceId,
     pub actor: Option<UserId>,
-    pub kind: EventKind,
-    /// The record the event is about, e.g. `user:<uuid>`.
-    pub subject: String,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
+    pub subject: Subject,
+    pub payload: Payload,
     pub at: DateTime<Utc>,
+}
+
+impl Event {
+    pub fn kind(&self) -> EventKind {
+        self.payload.kind()
+    }
 }
 
 #[cfg(test)]

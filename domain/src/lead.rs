@@ -79,7 +79,9 @@ impl LeadSource {
 }
 
 /// Where a lead stands.
+/// Serialised by its stored key, as the event log has always held it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LeadStatus {
     New,
     Working,

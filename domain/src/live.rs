@@ -4,9 +4,13 @@
 //! saw and asks for everything after it when it reconnects. Presence is ephemeral and
 //! never enters the event log.
 
-use crate::{event::EventKind, ids::UserId};
+use crate::{
+    event::{EventKind, Payload, Subject},
+    ids::UserId,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// How many missed events a reconnecting client is replayed before it is told to reload
 /// its view instead: past this, one fresh load is cheaper than patching event by event.
@@ -22,7 +26,7 @@ pub enum ServerMessage {
     /// The socket is live; `head` is the newest event id it has delivered or skipped.
     Hello { head: i64 },
     /// One committed change.
-    Event(LiveEvent),
+    Event(Box<LiveEvent>),
     /// The client fell too far behind (or its buffer overflowed): reload the view.
     Resync { head: i64 },
     /// Everyone connected to the workspace and what they are looking at.
@@ -34,38 +38,116 @@ pub enum ServerMessage {
 pub struct LiveEvent {
     pub id: i64,
     pub kind: EventKind,
-    /// The record, e.g. `deal:<uuid>`.
-    pub subject: String,
+    pub subject: Subject,
     pub actor: Option<UserId>,
     pub actor_name: Option<String>,
-    pub after: Option<serde_json::Value>,
+    pub gist: Gist,
     pub at: DateTime<Utc>,
+}
+
+/// What the browser reads of an event's payload, drawn from it on the server: a small
+/// fixed shape, so the bundle carries no JSON tree and no payload types.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gist {
+    /// The record's name: a deal's or activity's title, a lead's name, a pipeline's.
+    pub title: Option<String>,
+    pub stage_name: Option<String>,
+    /// The record's version after the change (deals, leads, activities).
+    pub version: Option<i64>,
+    pub undo_of: Option<i64>,
+    /// Deals imported.
+    pub deals: Option<u64>,
+    /// Deal fields the change touched.
+    pub changed: Vec<String>,
+    /// The record a note is on.
+    pub record: Option<Subject>,
+    /// The deal an activity belongs to.
+    pub deal: Option<Uuid>,
+    pub deal_title: Option<String>,
+    pub assignee: Option<Uuid>,
+    pub pipeline: Option<Uuid>,
+}
+
+impl Gist {
+    /// What the browser needs of `payload`.
+    pub fn of(payload: &Payload) -> Gist {
+        if let Some(after) = payload.deal_after() {
+            return Gist {
+                title: Some(after.title.clone()),
+                stage_name: after.stage_name.clone(),
+                version: Some(i64::from(after.version)),
+                undo_of: after.undo_of,
+                changed: after.changed.clone(),
+                pipeline: Some(after.pipeline),
+                ..Gist::default()
+            };
+        }
+        if let Some(after) = payload.lead_after() {
+            return Gist {
+                title: after.title.clone(),
+                version: Some(i64::from(after.version)),
+                assignee: after.assignee,
+                ..Gist::default()
+            };
+        }
+        if let Some(after) = payload.activity_after() {
+            return Gist {
+                title: Some(after.title.clone()),
+                version: Some(i64::from(after.version)),
+                deal: after.deal,
+                assignee: after.assignee,
+                ..Gist::default()
+            };
+        }
+        match payload {
+            Payload::ActivityDue((), due) => Gist {
+                title: Some(due.title.clone()),
+                deal: due.deal,
+                deal_title: due.deal_title.clone(),
+                assignee: due.assignee,
+                ..Gist::default()
+            },
+            Payload::NoteAdded((), note) => Gist {
+                title: Some(note.title.clone()),
+                record: Some(note.record),
+                ..Gist::default()
+            },
+            Payload::DealsImported((), import) => Gist {
+                title: Some(import.title.clone()),
+                deals: Some(import.deals),
+                pipeline: Some(import.pipeline),
+                ..Gist::default()
+            },
+            Payload::ReviewStarted((), review) => Gist {
+                title: Some(review.title.clone()),
+                ..Gist::default()
+            },
+            Payload::DealReviewed((), review) => Gist {
+                title: Some(review.title.clone()),
+                ..Gist::default()
+            },
+            Payload::FollowUpPlanChanged((), plan) => Gist {
+                title: plan.title.clone(),
+                ..Gist::default()
+            },
+            _ => Gist::default(),
+        }
+    }
 }
 
 impl LiveEvent {
     /// The deal this event is about, if any.
     pub fn deal(&self) -> Option<uuid::Uuid> {
-        self.subject
-            .strip_prefix("deal:")
-            .and_then(|id| uuid::Uuid::parse_str(id).ok())
-    }
-
-    /// A string field of the event's `after`, e.g. `title` or `stage_name`.
-    pub fn after_str(&self, key: &str) -> Option<&str> {
-        self.after.as_ref()?.get(key)?.as_str()
-    }
-
-    /// An integer field of the event's `after`, e.g. `version`.
-    pub fn after_i64(&self, key: &str) -> Option<i64> {
-        self.after.as_ref()?.get(key)?.as_i64()
+        self.subject.deal()
     }
 
     /// One short sentence for the change note: "Dana moved Acme renewal to Proposal".
     pub fn describe(&self) -> String {
         let who = self.actor_name.as_deref().unwrap_or("Someone");
-        let title = self.after_str("title").unwrap_or("a deal");
-        let stage = self.after_str("stage_name").unwrap_or("another stage");
-        let undone = if self.after_i64("undo_of").is_some() {
+        let gist = &self.gist;
+        let title = gist.title.as_deref().unwrap_or("a deal");
+        let stage = gist.stage_name.as_deref().unwrap_or("another stage");
+        let undone = if gist.undo_of.is_some() {
             " (undo)"
         } else {
             ""
@@ -77,24 +159,21 @@ impl LiveEvent {
             EventKind::DealLost => format!("marked {title} lost"),
             EventKind::DealReopened => format!("reopened {title}"),
             EventKind::DealsImported => {
-                let deals = self.after_i64("deals").unwrap_or(0);
+                let deals = gist.deals.unwrap_or(0);
                 format!("imported {deals} deals into {title}")
             }
             EventKind::DealUpdated => {
-                let fields = self
-                    .after
-                    .as_ref()
-                    .and_then(|a| a.get("changed"))
-                    .and_then(serde_json::Value::as_array)
-                    .map(|f| {
-                        f.iter()
-                            .filter_map(|v| v.as_str())
-                            .map(|v| v.replace('_', " "))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
-                    .filter(|f| !f.is_empty())
-                    .unwrap_or_else(|| "details".to_owned());
+                let fields = gist
+                    .changed
+                    .iter()
+                    .map(|f| f.replace('_', " "))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let fields = if fields.is_empty() {
+                    "details".to_owned()
+                } else {
+                    fields
+                };
                 format!("changed {fields} of {title}")
             }
             EventKind::StagesChanged => "changed the pipeline's stages".to_owned(),
@@ -142,31 +221,38 @@ pub fn valid_view(view: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
-    fn moved(after: serde_json::Value) -> LiveEvent {
+    fn moved(gist: Gist) -> LiveEvent {
         LiveEvent {
             id: 7,
             kind: EventKind::DealMoved,
-            subject: format!("deal:{}", uuid::Uuid::nil()),
+            subject: Subject::Deal(uuid::Uuid::nil()),
             actor: None,
             actor_name: Some("Dana".into()),
-            after: Some(after),
+            gist,
             at: Utc::now(),
         }
     }
 
     #[test]
     fn describes_a_move_with_names() {
-        let event = moved(json!({"title": "Acme renewal", "stage_name": "Proposal"}));
+        let event = moved(Gist {
+            title: Some("Acme renewal".into()),
+            stage_name: Some("Proposal".into()),
+            ..Gist::default()
+        });
         assert_eq!(event.describe(), "Dana moved Acme renewal to Proposal");
         assert_eq!(event.deal(), Some(uuid::Uuid::nil()));
     }
 
     #[test]
     fn describes_edits_by_field_and_marks_undo() {
-        let mut event =
-            moved(json!({"title": "Acme", "changed": ["value", "next_step"], "undo_of": 3}));
+        let mut event = moved(Gist {
+            title: Some("Acme".into()),
+            changed: vec!["value".into(), "next_step".into()],
+            undo_of: Some(3),
+            ..Gist::default()
+        });
         event.kind = EventKind::DealUpdated;
         assert_eq!(
             event.describe(),

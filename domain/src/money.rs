@@ -62,7 +62,7 @@ impl From<Currency> for String {
     }
 }
 
-crate::stored::stored_as_key!(Currency, "currency", |c| c.as_str(), |code| {
+crate::stored::stored_as_key!(Currency, "currency", |c| c.to_string(), |code| {
     Currency::parse(code).ok()
 });
 

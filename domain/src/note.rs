@@ -67,12 +67,13 @@ pub enum RecordRef {
 
 impl RecordRef {
     /// The event-log subject of the record, e.g. `deal:<uuid>`.
-    pub fn subject(self) -> String {
+    pub fn subject(self) -> crate::event::Subject {
+        use crate::event::Subject;
         match self {
-            RecordRef::Deal(id) => format!("deal:{}", id.0),
-            RecordRef::Contact(id) => format!("contact:{}", id.0),
-            RecordRef::Company(id) => format!("company:{}", id.0),
-            RecordRef::Lead(id) => format!("lead:{id}"),
+            RecordRef::Deal(id) => Subject::Deal(id.0),
+            RecordRef::Contact(id) => Subject::Contact(id.0),
+            RecordRef::Company(id) => Subject::Company(id.0),
+            RecordRef::Lead(id) => Subject::Lead(id),
         }
     }
 }

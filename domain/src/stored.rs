@@ -23,7 +23,7 @@ impl fmt::Display for UnknownKey {
 impl std::error::Error for UnknownKey {}
 
 /// Implements `FromStr` from `$parse` and, with the `db` feature, SeaORM's value traits
-/// writing `$key`. `$key: fn(&T) -> &str`, `$parse: fn(&str) -> Option<T>`.
+/// writing `$key`. `$key: fn(&T) -> impl Display`, `$parse: fn(&str) -> Option<T>`.
 macro_rules! stored_as_key {
     ($ty:ty, $what:literal, $key:expr, $parse:expr) => {
         impl std::str::FromStr for $ty {
@@ -43,8 +43,11 @@ macro_rules! stored_as_key {
             use sea_orm::{ColIdx, DbErr, QueryResult, TryGetError, TryGetable, Value};
 
             fn key_of(value: &$ty) -> String {
-                let key: fn(&$ty) -> &str = $key;
-                key(value).to_owned()
+                // Through a bound, so the closure's argument type is known.
+                fn apply<T, K: std::fmt::Display>(key: impl Fn(&T) -> K, value: &T) -> String {
+                    key(value).to_string()
+                }
+                apply::<$ty, _>($key, value)
             }
 
             impl From<$ty> for Value {
@@ -132,7 +135,10 @@ mod tests {
     #[test]
     fn an_unknown_key_is_an_error_naming_the_type_not_a_default() {
         let refused = "closed".parse::<DealStatus>().unwrap_err();
-        assert_eq!(refused.to_string(), r#""closed" is not a known deal status"#);
+        assert_eq!(
+            refused.to_string(),
+            r#""closed" is not a known deal status"#
+        );
         assert!("superuser".parse::<Role>().is_err());
         assert!("".parse::<Currency>().is_err());
     }

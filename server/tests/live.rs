@@ -222,7 +222,7 @@ fn a_change_through_one_process_reaches_a_client_of_another_over_postgres() {
         create_deal(&a.addr, &dana, "Made on A").await;
         let event = next_event(&mut on_b).await;
         assert_eq!(event["kind"], "DealCreated");
-        assert_eq!(event["after"]["title"], "Made on A");
+        assert_eq!(event["gist"]["title"], "Made on A");
 
         // And the other way round, in order, with nothing lost.
         let mut on_a = open_socket(&a.addr, Some(&dana), None).await.expect("open");
@@ -232,8 +232,8 @@ fn a_change_through_one_process_reaches_a_client_of_another_over_postgres() {
         }
         let first = next_event(&mut on_a).await;
         let second = next_event(&mut on_a).await;
-        assert_eq!(first["after"]["title"], "First on B");
-        assert_eq!(second["after"]["title"], "Second on B");
+        assert_eq!(first["gist"]["title"], "First on B");
+        assert_eq!(second["gist"]["title"], "Second on B");
         assert!(second["id"].as_i64() > first["id"].as_i64());
         drop((a, b));
         crm.db().clone().close().await.ok();
@@ -290,7 +290,7 @@ fn bad_sockets_are_refused_or_closed_alone() {
             .expect("send");
         create_deal(&server.addr, &dana, "Still live").await;
         let event = next_event(&mut polite).await;
-        assert_eq!(event["after"]["title"], "Still live");
+        assert_eq!(event["gist"]["title"], "Still live");
         let _ = std::fs::remove_file(&path);
     });
 }

@@ -11,9 +11,9 @@ use crate::{
     Crm,
 };
 use chrono::{Duration, Utc};
+use domain::event::{payload, Payload, Subject};
 use domain::{
     account::{CurrentUser, SignIn, SignUp},
-    event::EventKind,
     money::Currency,
     validation::normalize_email,
     AppError, Role, UserId, WorkspaceId,
@@ -21,7 +21,6 @@ use domain::{
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
-use serde_json::json;
 use uuid::Uuid;
 
 /// Failed sign-ins per account within the window before further tries are refused.
@@ -101,10 +100,14 @@ impl Crm {
             txn.append(Change {
                 workspace_id,
                 actor: Some(UserId(admin.id)),
-                kind: EventKind::WorkspaceCreated,
-                subject: format!("workspace:{}", home.id),
-                before: None,
-                after: Some(json!({ "name": home.name, "admin": admin.email })),
+                subject: Subject::Workspace(home.id),
+                payload: Payload::WorkspaceCreated(
+                    (),
+                    payload::WorkspaceCreated {
+                        name: home.name.clone(),
+                        admin: admin.email.clone(),
+                    },
+                ),
             })
             .await?;
             let token = open_session(txn, UserId(admin.id), workspace_id).await?;

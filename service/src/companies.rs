@@ -12,13 +12,13 @@ use crate::{
     Crm,
 };
 use chrono::Utc;
+use domain::event::{payload::record, Payload, Subject};
 use domain::{
     account::CurrentUser,
     company::{
         duplicate_error, Company, CompanyDetails, CompanyFields, CompanyInput, CompanySummary,
         ListPage, ListSort, PAGE_SIZE, RELATED_MAX,
     },
-    event::EventKind,
     ids::CompanyId,
     AppError, WorkspaceId,
 };
@@ -27,7 +27,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoSimpleExpr, Order,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
-use serde_json::json;
 use uuid::Uuid;
 
 /// Picker results at most: a dropdown, not a report.
@@ -269,10 +268,8 @@ impl Crm {
             txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
-                kind: EventKind::CompanySaved,
-                subject: format!("company:{id}"),
-                before: None,
-                after: Some(json!(fields)),
+                subject: Subject::Company(id),
+                payload: Payload::CompanySaved(None, record(&fields)),
             })
             .await?;
             Ok(CompanyId(id))
@@ -294,10 +291,10 @@ impl Crm {
         crate::permissions::permit(actor, domain::permission::Action::EditRecords)?;
         self.write(Lock::Workspace(actor.workspace_id), async |txn| {
             let row = find_company(txn, actor.workspace_id, id).await?;
-            let subject = format!("company:{id}");
+            let subject = Subject::Company(id.0);
             require_current(
                 txn,
-                (actor.workspace_id, &subject),
+                (actor.workspace_id, subject),
                 (row.version, version),
                 "company",
             )
@@ -325,10 +322,8 @@ impl Crm {
             txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
-                kind: EventKind::CompanySaved,
                 subject,
-                before: Some(json!(before)),
-                after: Some(json!(fields)),
+                payload: Payload::CompanySaved(Some(record(&before)), record(&fields)),
             })
             .await?;
             Ok(())

@@ -211,7 +211,7 @@ where
 /// so nothing is overwritten silently.
 pub(crate) async fn require_current<C: sea_orm::ConnectionTrait>(
     conn: &C,
-    (workspace, subject): (domain::WorkspaceId, &str),
+    (workspace, subject): (domain::WorkspaceId, domain::event::Subject),
     (current, based_on): (i32, i32),
     what: &str,
 ) -> Result<(), AppError> {

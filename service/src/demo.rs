@@ -17,10 +17,10 @@ use crate::{
 };
 use chrono::{DateTime, Duration, Utc};
 use domain::deal::DealStatus;
-use domain::{deal::ContactRole, event::EventKind, money::Currency, AppError, Role, WorkspaceId};
+use domain::event::{payload::DemoSeeded, Payload, Subject};
+use domain::{deal::ContactRole, money::Currency, AppError, Role, WorkspaceId};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
-use serde_json::json;
 use uuid::Uuid;
 
 /// The password of every demo account. Demo data is for trying Pipewright out locally.
@@ -296,10 +296,15 @@ impl Crm {
             txn.append(Change {
                 workspace_id,
                 actor: None,
-                kind: EventKind::DemoSeeded,
-                subject: format!("workspace:{workspace_id}"),
-                before: None,
-                after: Some(json!({ "deals": written, "companies": company_count, "contacts": contact_count })),
+                subject: Subject::Workspace(workspace_id.0),
+                payload: Payload::DemoSeeded(
+                    (),
+                    DemoSeeded {
+                        deals: written as u64,
+                        companies: company_count as u64,
+                        contacts: contact_count as u64,
+                    },
+                ),
             })
             .await
         })

@@ -2,7 +2,7 @@
 
 use crate::{db::OrInternal, entity::event};
 use domain::{
-    event::{Event, EventKind},
+    event::{Event, Payload, Subject},
     AppError, UserId, WorkspaceId,
 };
 
@@ -41,10 +41,25 @@ impl EventBus {
 pub(crate) struct Change {
     pub workspace_id: WorkspaceId,
     pub actor: Option<UserId>,
-    pub kind: EventKind,
-    pub subject: String,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
+    pub subject: Subject,
+    pub payload: Payload,
+}
+
+/// A stored row as an event. A row whose payload does not read is an error, not skipped:
+/// it would mean a writer and its reader disagree.
+pub(crate) fn from_row(row: event::Model) -> Result<Event, AppError> {
+    let payload = Payload::read(row.kind, row.before, row.after).map_err(|error| {
+        tracing::error!(event = row.id, %error, "event payload does not read");
+        AppError::Internal
+    })?;
+    Ok(Event {
+        id: row.id,
+        workspace_id: WorkspaceId(row.workspace_id),
+        actor: row.actor_id.map(UserId),
+        subject: row.subject,
+        payload,
+        at: row.at,
+    })
 }
 
 impl crate::Crm {
@@ -76,18 +91,6 @@ impl crate::Crm {
             .all(&self.db)
             .await
             .or_internal()?;
-        Ok(rows
-            .into_iter()
-            .map(|row| Event {
-                id: row.id,
-                workspace_id: WorkspaceId(row.workspace_id),
-                actor: row.actor_id.map(UserId),
-                kind: row.kind,
-                subject: row.subject,
-                before: row.before,
-                after: row.after,
-                at: row.at,
-            })
-            .collect())
+        rows.into_iter().map(from_row).collect()
     }
 }

@@ -11,6 +11,7 @@ use crate::{
 };
 use chrono::{DateTime, Duration, Utc};
 use domain::deal::DealStatus;
+use domain::event::{payload::FollowUpPlan, Payload, Subject};
 use domain::{
     account::CurrentUser,
     event::{Event, EventKind},
@@ -21,7 +22,6 @@ use domain::{
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use serde_json::json;
 use uuid::Uuid;
 
 impl Crm {
@@ -89,10 +89,14 @@ impl Crm {
             txn.append(Change {
                 workspace_id: viewer.workspace_id,
                 actor: Some(viewer.user_id),
-                kind: EventKind::FollowUpPlanChanged,
-                subject: format!("pipeline:{}", pipeline_id.0),
-                before: None,
-                after: Some(json!({ "title": name, "steps": plan.len() })),
+                subject: Subject::Pipeline(pipeline_id.0),
+                payload: Payload::FollowUpPlanChanged(
+                    (),
+                    FollowUpPlan {
+                        title: Some(name),
+                        steps: plan.len() as u64,
+                    },
+                ),
             })
             .await?;
             Ok(plan)

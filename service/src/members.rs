@@ -11,12 +11,15 @@ use crate::{
     Crm,
 };
 use chrono::{Duration, Utc};
+use domain::event::{
+    payload::{Active, Invited, MemberJoined, RoleHeld},
+    Payload, Subject,
+};
 use domain::{
     account::{
         AcceptInvite, CurrentUser, InviteDetails, InviteTeammate, IssuedInvite, Member, NewMember,
         PendingInvite, INVITE_VALID_DAYS,
     },
-    event::EventKind,
     ids::InviteId,
     validation::normalize_email,
     AppError, Role, UserId, WorkspaceId,
@@ -25,7 +28,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
 };
-use serde_json::json;
 use uuid::Uuid;
 
 /// Everything Settings → Users shows.
@@ -154,10 +156,14 @@ impl Crm {
             txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
-                kind: EventKind::MemberInvited,
-                subject: format!("invite:{}", row.id),
-                before: None,
-                after: Some(json!({ "email": email, "role": command.role })),
+                subject: Subject::Invite(row.id),
+                payload: Payload::MemberInvited(
+                    (),
+                    Invited {
+                        email: email.clone(),
+                        role: Some(command.role),
+                    },
+                ),
             })
             .await?;
             let invite = to_pending(row).ok_or(AppError::Internal)?;
@@ -192,10 +198,14 @@ impl Crm {
             txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
-                kind: EventKind::InviteRevoked,
-                subject: format!("invite:{invite_id}"),
-                before: Some(json!({ "email": email })),
-                after: None,
+                subject: Subject::Invite(invite_id.0),
+                payload: Payload::InviteRevoked(
+                    Invited {
+                        email: email.clone(),
+                        role: None,
+                    },
+                    (),
+                ),
             })
             .await?;
             Ok(())
@@ -254,14 +264,20 @@ impl Crm {
             used.accepted_at = Set(Some(Utc::now()));
             used.update(txn).await.or_internal()?;
             txn.append(Change {
-                    workspace_id,
-                    actor: Some(UserId(member.id)),
-                    kind: EventKind::MemberJoined,
-                    subject: format!("user:{}", member.id),
-                    before: None,
-                    after: Some(json!({ "name": member.name, "email": member.email, "role": role, "invite": invite_id })),
-                },
-            )
+                workspace_id,
+                actor: Some(UserId(member.id)),
+                subject: Subject::Member(member.id),
+                payload: Payload::MemberJoined(
+                    (),
+                    MemberJoined {
+                        name: member.name.clone(),
+                        email: member.email.clone(),
+                        role,
+                        invite: Some(invite_id),
+                        via: None,
+                    },
+                ),
+            })
             .await?;
             let token = open_session(txn, UserId(member.id), workspace_id).await?;
             let home = workspace::Entity::find_by_id(workspace_id.0)
@@ -304,10 +320,8 @@ impl Crm {
             txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
-                kind: EventKind::MemberRoleChanged,
-                subject: format!("user:{member_id}"),
-                before: Some(json!({ "role": before })),
-                after: Some(json!({ "role": role })),
+                subject: Subject::Member(member_id.0),
+                payload: Payload::MemberRoleChanged(RoleHeld { role: before }, RoleHeld { role }),
             })
             .await?;
             to_member(updated).ok_or(AppError::Internal)
@@ -352,14 +366,12 @@ impl Crm {
             txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
-                kind: if active {
-                    EventKind::MemberReactivated
+                subject: Subject::Member(member_id.0),
+                payload: if active {
+                    Payload::MemberReactivated(Active { active: false }, Active { active: true })
                 } else {
-                    EventKind::MemberDeactivated
+                    Payload::MemberDeactivated(Active { active: true }, Active { active: false })
                 },
-                subject: format!("user:{member_id}"),
-                before: Some(json!({ "active": !active })),
-                after: Some(json!({ "active": active })),
             })
             .await?;
             to_member(updated).ok_or(AppError::Internal)
@@ -391,14 +403,20 @@ impl Crm {
             let member =
                 insert_user(txn, workspace_id, &email, name.trim(), password_hash, role).await?;
             txn.append(Change {
-                    workspace_id,
-                    actor: None,
-                    kind: EventKind::MemberJoined,
-                    subject: format!("user:{}", member.id),
-                    before: None,
-                    after: Some(json!({ "name": member.name, "email": member.email, "role": role, "via": "cli" })),
-                },
-            )
+                workspace_id,
+                actor: None,
+                subject: Subject::Member(member.id),
+                payload: Payload::MemberJoined(
+                    (),
+                    MemberJoined {
+                        name: member.name.clone(),
+                        email: member.email.clone(),
+                        role,
+                        invite: None,
+                        via: Some("cli".to_owned()),
+                    },
+                ),
+            })
             .await?;
             to_member(member).ok_or(AppError::Internal)
         })

@@ -12,16 +12,15 @@ use crate::{
     Crm,
 };
 use chrono::Utc;
+use domain::event::{payload, Payload, Subject};
 use domain::{
     account::CurrentUser,
-    event::EventKind,
     note::{NewNote, RecordRef},
     timeline::{Entry, TimelineItem},
     AppError,
 };
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
-use serde_json::json;
 use uuid::Uuid;
 
 /// Link targets a note may point at; everything else (javascript:, data:, vbscript:…)
@@ -221,10 +220,14 @@ impl Crm {
             txn.append(Change {
                 workspace_id: viewer.workspace_id,
                 actor: Some(viewer.user_id),
-                kind: EventKind::NoteAdded,
-                subject: format!("note:{}", row.id),
-                before: None,
-                after: Some(json!({ "record": new.on.subject(), "title": title })),
+                subject: Subject::Note(row.id),
+                payload: Payload::NoteAdded(
+                    (),
+                    payload::NoteAdded {
+                        record: new.on.subject(),
+                        title,
+                    },
+                ),
             })
             .await?;
             Ok(note_item(&row, Some(viewer.name.clone())))

@@ -12,9 +12,9 @@ use crate::{
     Crm,
 };
 use chrono::{DateTime, Duration, Utc};
-use domain::{event::EventKind, UserId, WorkspaceId};
+use domain::event::{payload::ActivityDue, Payload, Subject};
+use domain::{UserId, WorkspaceId};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde_json::json;
 
 /// How far ahead an activity is announced.
 pub const REMIND_AHEAD_MINUTES: i64 = 15;
@@ -70,17 +70,18 @@ impl Crm {
                     txn.append(Change {
                         workspace_id: WorkspaceId(row.workspace_id),
                         actor: None,
-                        kind: EventKind::ActivityDue,
-                        subject: format!("activity:{}", row.id),
-                        before: None,
-                        after: Some(json!({
-                            "title": row.subject,
-                            "kind": row.kind,
-                            "assignee": row.assignee_id,
-                            "due_at": row.due_at,
-                            "deal": row.deal_id,
-                            "deal_title": deal_title,
-                        })),
+                        subject: Subject::Activity(row.id),
+                        payload: Payload::ActivityDue(
+                            (),
+                            ActivityDue {
+                                title: row.subject.clone(),
+                                kind: row.kind,
+                                assignee: row.assignee_id,
+                                due_at: row.due_at,
+                                deal: row.deal_id,
+                                deal_title: deal_title.clone(),
+                            },
+                        ),
                     })
                     .await?;
                     let assignee = match row.assignee_id {

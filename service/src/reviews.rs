@@ -12,9 +12,9 @@ use crate::{
 };
 use chrono::{Datelike, Duration, Utc};
 use domain::deal::DealStatus;
+use domain::event::{payload, Payload, Subject};
 use domain::{
     account::CurrentUser,
-    event::EventKind,
     ids::DealId,
     metrics::Amount,
     review::{
@@ -28,7 +28,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
-use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
@@ -74,10 +73,14 @@ impl Crm {
             txn.append(Change {
                     workspace_id: viewer.workspace_id,
                     actor: Some(viewer.user_id),
-                    kind: EventKind::ReviewStarted,
-                    subject: format!("pipeline:{}", pipeline.id),
-                    before: None,
-                    after: Some(json!({ "review": id, "title": pipeline.name })),
+                    subject: Subject::Pipeline(pipeline.id),
+                    payload: Payload::ReviewStarted(
+                        (),
+                        payload::ReviewStarted {
+                            review: id,
+                            title: pipeline.name.clone(),
+                        },
+                    ),
                 },
             )
             .await?;
@@ -198,10 +201,15 @@ impl Crm {
             txn.append(Change {
                 workspace_id: viewer.workspace_id,
                 actor: Some(viewer.user_id),
-                kind: EventKind::DealReviewed,
-                subject: format!("deal:{}", row.id),
-                before: None,
-                after: Some(json!({ "review": review, "title": row.title, "comment": comment })),
+                subject: Subject::Deal(row.id),
+                payload: Payload::DealReviewed(
+                    (),
+                    payload::DealReviewed {
+                        review,
+                        title: row.title.clone(),
+                        comment: comment.clone(),
+                    },
+                ),
             })
             .await?;
             Ok(ReviewMark {

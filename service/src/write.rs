@@ -123,14 +123,16 @@ async fn take_lock(txn: &DatabaseTransaction, lock: Lock) -> Result<(), AppError
 async fn append<C: ConnectionTrait>(conn: &C, change: Change) -> Result<Event, AppError> {
     serialize_workspace_events(conn, change.workspace_id).await?;
     let at = Utc::now();
+    let (before, after) = change.payload.columns();
     let row = event::ActiveModel {
         workspace_id: Set(change.workspace_id.0),
         actor_id: Set(change.actor.map(|actor| actor.0)),
-        kind: Set(change.kind),
-        subject: Set(change.subject.clone()),
-        before: Set(change.before.clone()),
-        after: Set(change.after.clone()),
+        kind: Set(change.payload.kind()),
+        subject: Set(change.subject),
+        before: Set(before),
+        after: Set(after),
         at: Set(at),
+        format: Set(domain::event::payload::FORMAT),
         ..Default::default()
     }
     .insert(conn)
@@ -140,10 +142,8 @@ async fn append<C: ConnectionTrait>(conn: &C, change: Change) -> Result<Event, A
         id: row.id,
         workspace_id: change.workspace_id,
         actor: change.actor,
-        kind: change.kind,
         subject: change.subject,
-        before: change.before,
-        after: change.after,
+        payload: change.payload,
         at,
     })
 }

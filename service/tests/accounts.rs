@@ -35,7 +35,7 @@ async fn sign_up_creates_workspace_admin_pipeline_and_event(crm: Crm) {
     assert_eq!(resolved, admin);
     let events = crm.events_since(&admin, 0, 10).await.unwrap();
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].kind, EventKind::WorkspaceCreated);
+    assert_eq!(events[0].kind(), EventKind::WorkspaceCreated);
     assert_eq!(events[0].actor, Some(admin.user_id));
 }
 

@@ -209,7 +209,7 @@ async fn undo_reverts_ones_own_recent_change_as_a_new_event(crm: Crm) {
     let log = crm.events_since(&dana, 0, 100).await.unwrap();
     let undo_of: Vec<i64> = log
         .iter()
-        .filter_map(|e| e.after.as_ref()?.get("undo_of")?.as_i64())
+        .filter_map(|e| e.payload.deal_after()?.undo_of)
         .collect();
     assert_eq!(undo_of, [moved.event, edited.event, won.event]);
 }
@@ -226,7 +226,7 @@ async fn next(subscription: &mut Subscription) -> ServerMessage {
 async fn next_event(subscription: &mut Subscription) -> LiveEvent {
     loop {
         if let ServerMessage::Event(event) = next(subscription).await {
-            return event;
+            return *event;
         }
     }
 }
@@ -262,7 +262,7 @@ async fn the_live_feed_delivers_in_order_to_its_workspace_and_replays_a_gap(crm:
     // Eve's workspace hears only its own news.
     new_deal(&crm, &eve, "Globex deal", vec![]).await;
     let hers = next_event(&mut eves).await;
-    assert_eq!(hers.after_str("title"), Some("Globex deal"));
+    assert_eq!(hers.gist.title.as_deref(), Some("Globex deal"));
 
     // A client that saw only the first event reconnects and gets exactly the rest.
     let resumed = hub.join(&dana, Some(created.id)).await.unwrap();
@@ -337,7 +337,84 @@ async fn a_client_that_stops_reading_is_cut_off_and_a_long_absence_resyncs(crm: 
     );
 }
 
+/// Rewrites event `id` exactly as the first release (payload format 1) stored it.
+async fn store_as_first_release(crm: &Crm, id: i64, after: serde_json::Value) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = crm.db();
+    let sql = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => "UPDATE events SET format = 1, after = $1 WHERE id = $2",
+        _ => "UPDATE events SET format = 1, after = ? WHERE id = ?",
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        [after.into(), id.into()],
+    ))
+    .await
+    .unwrap();
+}
+
+async fn merge_and_undo_read_events_the_first_release_wrote(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let sam = rep(&crm, &dana).await;
+    let saved = new_deal(&crm, &sam, "Initech", vec![]).await;
+    let id = saved.card.id;
+    let edited = crm
+        .update_deal(
+            &dana,
+            id,
+            saved.card.version,
+            vec![DealChange::Value("900".into())],
+        )
+        .await
+        .unwrap();
+    let detail = crm.deal_detail(&dana, id).await.unwrap();
+    // The untyped JSON of format 1: same keys, looked up by name in that release.
+    store_as_first_release(
+        &crm,
+        edited.event,
+        serde_json::json!({
+            "version": edited.card.version, "changed": ["value"],
+            "stage": detail.stage.0, "stage_name": "Qualified", "status": "open",
+            "pipeline": detail.pipeline.0 .0, "title": "Initech", "undo_of": null,
+            "fields": [], "lost_reason": null,
+        }),
+    )
+    .await;
+    // Merge reads the old row's `changed`: another field based on the old version merges,
+    // the same field is a conflict naming who made it.
+    let merged = crm
+        .update_deal(
+            &sam,
+            id,
+            saved.card.version,
+            vec![DealChange::NextStep("Call".into())],
+        )
+        .await
+        .unwrap();
+    assert!(merged.card.version > edited.card.version);
+    let clash = crm
+        .update_deal(
+            &sam,
+            id,
+            saved.card.version,
+            vec![DealChange::Value("1".into())],
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(clash, AppError::Conflict(_)), "{clash:?}");
+    // Undo reads the old row's version and finds the deal moved on since.
+    let late = crm.undo_deal_change(&dana, edited.event).await.unwrap_err();
+    assert!(matches!(late, AppError::Conflict(_)), "{late:?}");
+    // The timeline reads it too.
+    let log = crm.events_since(&dana, 0, 100).await.unwrap();
+    let old = log.iter().find(|e| e.id == edited.event).unwrap();
+    assert_eq!(old.kind(), EventKind::DealUpdated);
+    assert_eq!(old.payload.deal_after().unwrap().changed, ["value"]);
+}
+
 on_both_databases!(
+    merge_and_undo_read_events_the_first_release_wrote,
     a_conflict_names_a_colleague_whose_name_starts_with_an_accent,
     a_client_that_stops_reading_is_cut_off_and_a_long_absence_resyncs,
     different_fields_merge_and_the_same_field_is_a_conflict,

@@ -199,7 +199,7 @@ async fn a_taken_email_offers_the_existing_contact(crm: Crm) {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.kind())
         .filter(|k| *k == EventKind::ContactSaved)
         .collect();
     assert_eq!(kinds.len(), 4, "three creations and one edit");

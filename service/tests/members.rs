@@ -76,7 +76,7 @@ async fn invited_rep_joins_once_and_signs_in(crm: Crm) {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.kind())
         .collect();
     assert_eq!(
         kinds,
@@ -266,7 +266,7 @@ async fn role_changes_and_deactivation_keep_an_admin(crm: Crm) {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.kind())
         .collect();
     assert!(kinds.contains(&EventKind::MemberRoleChanged));
     assert!(kinds.contains(&EventKind::MemberDeactivated));
@@ -321,7 +321,7 @@ async fn operators_create_members_by_the_same_rules(crm: Crm) {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.kind())
         .collect();
     assert_eq!(
         kinds

@@ -9,6 +9,7 @@ use crate::{
     },
     live::{use_live, News},
 };
+use domain::event::Subject;
 use domain::{
     note::{NewNote, RecordRef, NOTE_MAX},
     timeline::{Entry, TimelineItem, TimelinePage},
@@ -53,10 +54,8 @@ pub fn Timeline(of: RecordRef, first: Result<TimelinePage, AppError>) -> impl In
                 // The record's own changes, and notes and activities about it.
                 News::Event(event) => {
                     event.subject == subject
-                        || event.after_str("record") == Some(subject.as_str())
-                        || event
-                            .after_str("deal")
-                            .is_some_and(|deal| subject == format!("deal:{deal}"))
+                        || event.gist.record == Some(subject)
+                        || event.gist.deal.map(Subject::Deal) == Some(subject)
                 }
             };
             if ours {

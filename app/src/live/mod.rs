@@ -32,7 +32,7 @@ pub enum LiveStatus {
 #[derive(Debug, Clone)]
 pub enum News {
     /// One committed change, in order, each once.
-    Event(LiveEvent),
+    Event(Box<LiveEvent>),
     /// Too much was missed to patch event by event: load the view again.
     Resync,
 }
@@ -241,12 +241,12 @@ impl Live {
 /// A reminder when the event is an activity of mine coming due, or one someone else
 /// just scheduled for me or handed to me.
 fn reminder_for(me: UserId, event: &LiveEvent) -> Option<Reminder> {
-    if event.after_str("assignee") != Some(me.0.to_string().as_str()) {
+    if event.gist.assignee != Some(me.0) {
         return None;
     }
-    let title = event.after_str("title").unwrap_or("an activity");
+    let title = event.gist.title.as_deref().unwrap_or("an activity");
     let text = match event.kind {
-        EventKind::ActivityDue => match event.after_str("deal_title") {
+        EventKind::ActivityDue => match &event.gist.deal_title {
             Some(deal) => format!("Due soon: {title} ({deal})"),
             None => format!("Due soon: {title}"),
         },
@@ -261,7 +261,7 @@ fn reminder_for(me: UserId, event: &LiveEvent) -> Option<Reminder> {
     Some(Reminder {
         event: event.id,
         text,
-        deal: event.after_str("deal").map(str::to_owned),
+        deal: event.gist.deal.map(|deal| deal.to_string()),
     })
 }
 

@@ -11,6 +11,7 @@ use crate::{
     live::{use_live, News},
     pages::shell::use_current_user,
 };
+use domain::event::Subject;
 use domain::{activity::Activity, board::Owner, Role};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
@@ -30,7 +31,7 @@ pub fn ActivitiesPage() -> impl IntoView {
         live.on_news(move |news| {
             let about_activities = match news {
                 News::Resync => true,
-                News::Event(event) => event.subject.starts_with("activity:"),
+                News::Event(event) => matches!(event.subject, Subject::Activity(_)),
             };
             if about_activities {
                 reload.try_update(|n| *n += 1);

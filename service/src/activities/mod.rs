@@ -14,6 +14,7 @@ use crate::{
     Crm,
 };
 use chrono::{Duration, Utc};
+use domain::event::{payload::ActivityAfter, Payload, Subject};
 use domain::permission::Action;
 use domain::{
     account::CurrentUser,
@@ -30,7 +31,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
-use serde_json::json;
 
 use uuid::Uuid;
 
@@ -354,20 +354,23 @@ pub(crate) async fn activity_event(
     kind: EventKind,
     row: &activity::Model,
 ) -> Result<Event, AppError> {
+    let after = ActivityAfter {
+        version: row.version,
+        title: row.subject.clone(),
+        deal: row.deal_id,
+        assignee: row.assignee_id,
+        due_at: row.due_at,
+        done: row.done,
+    };
     conn.append(Change {
         workspace_id: viewer.workspace_id,
         actor: Some(viewer.user_id),
-        kind,
-        subject: format!("activity:{}", row.id),
-        before: None,
-        after: Some(json!({
-            "version": row.version,
-            "title": row.subject,
-            "deal": row.deal_id,
-            "assignee": row.assignee_id,
-            "due_at": row.due_at,
-            "done": row.done,
-        })),
+        subject: Subject::Activity(row.id),
+        payload: match kind {
+            EventKind::ActivityCompleted => Payload::ActivityCompleted((), after),
+            EventKind::ActivityUpdated => Payload::ActivityUpdated((), after),
+            _ => Payload::ActivityScheduled((), after),
+        },
     })
     .await
 }

@@ -9,13 +9,16 @@ use crate::{
     Crm,
 };
 use chrono::Utc;
+use domain::event::{
+    payload::{record, Record},
+    Payload, Subject,
+};
 use domain::{
     account::CurrentUser,
     company::{
         duplicate_error, ContactDetails, ContactFields, ContactInput, ContactSummary, ListPage,
         ListSort, PAGE_SIZE,
     },
-    event::EventKind,
     ids::{CompanyId, ContactId},
     AppError, WorkspaceId,
 };
@@ -40,11 +43,11 @@ pub(super) fn summary(row: contact::Model, company: Option<(CompanyId, String)>)
 }
 
 /// What the event log records about a contact.
-fn logged(fields: &ContactFields, company_id: Option<Uuid>) -> serde_json::Value {
-    json!({
+fn logged(fields: &ContactFields, company_id: Option<Uuid>) -> Record {
+    record(&json!({
         "name": fields.name, "email": fields.email, "phone": fields.phone,
         "title": fields.title, "company_id": company_id,
-    })
+    }))
 }
 
 /// The names of the companies `rows` belong to, in one query.
@@ -289,10 +292,8 @@ impl Crm {
             txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
-                kind: EventKind::ContactSaved,
-                subject: format!("contact:{id}"),
-                before: None,
-                after: Some(logged(&fields, company_id)),
+                subject: Subject::Contact(id),
+                payload: Payload::ContactSaved(None, logged(&fields, company_id)),
             })
             .await?;
             Ok(ContactId(id))
@@ -314,10 +315,10 @@ impl Crm {
         crate::permissions::permit(actor, domain::permission::Action::EditRecords)?;
         self.write(Lock::Workspace(actor.workspace_id), async |txn| {
             let row = find_contact(txn, actor.workspace_id, id).await?;
-            let subject = format!("contact:{id}");
+            let subject = Subject::Contact(id.0);
             require_current(
                 txn,
-                (actor.workspace_id, &subject),
+                (actor.workspace_id, subject),
                 (row.version, version),
                 "contact",
             )
@@ -349,10 +350,8 @@ impl Crm {
             txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
-                kind: EventKind::ContactSaved,
                 subject,
-                before: Some(before),
-                after: Some(after),
+                payload: Payload::ContactSaved(Some(before), after),
             })
             .await?;
             Ok(())

@@ -20,6 +20,10 @@ use crate::{
 use changes::{apply_changes, conflict, who_changed};
 use chrono::{DateTime, Utc};
 use domain::deal::DealStatus;
+use domain::event::{
+    payload::{DealAfter, DealBefore},
+    Payload, Subject,
+};
 use domain::permission::Action;
 use domain::{
     account::CurrentUser,
@@ -36,9 +40,8 @@ use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, Set,
 };
-use serde_json::json;
 use std::collections::HashMap;
-use undo::{changed_since, contacts_of, Snapshot};
+use undo::{changed_since, contacts_of, snapshot};
 use uuid::Uuid;
 
 pub use list::LIST_PAGE;
@@ -133,7 +136,7 @@ async fn save_versioned(
 struct Written<'a> {
     kind: EventKind,
     changed: &'a [&'a str],
-    before: Option<Snapshot>,
+    before: Option<DealBefore>,
     undo_of: Option<i64>,
 }
 
@@ -150,24 +153,32 @@ async fn deal_event(
         .or_internal()?
         .map(|s| s.name);
     let fields = shown::field_changes(conn, written.before.as_ref(), row).await?;
+    let after = DealAfter {
+        version: row.version,
+        changed: written.changed.iter().map(|f| (*f).to_owned()).collect(),
+        stage: row.stage_id,
+        stage_name,
+        status: row.status,
+        pipeline: row.pipeline_id,
+        title: row.title.clone(),
+        undo_of: written.undo_of,
+        fields,
+        lost_reason: row.lost_reason.clone(),
+    };
+    let before = written.before;
+    let payload = match written.kind {
+        EventKind::DealCreated => Payload::DealCreated((), after),
+        EventKind::DealMoved => Payload::DealMoved(before, after),
+        EventKind::DealWon => Payload::DealWon(before, after),
+        EventKind::DealLost => Payload::DealLost(before, after),
+        EventKind::DealReopened => Payload::DealReopened(before, after),
+        _ => Payload::DealUpdated(before, after),
+    };
     conn.append(Change {
         workspace_id: viewer.workspace_id,
         actor: Some(viewer.user_id),
-        kind: written.kind,
-        subject: format!("deal:{}", row.id),
-        before: written.before.and_then(|b| serde_json::to_value(b).ok()),
-        after: Some(json!({
-            "version": row.version,
-            "changed": written.changed,
-            "stage": row.stage_id,
-            "stage_name": stage_name,
-            "status": row.status,
-            "pipeline": row.pipeline_id,
-            "title": row.title,
-            "undo_of": written.undo_of,
-            "fields": fields,
-            "lost_reason": row.lost_reason,
-        })),
+        subject: Subject::Deal(row.id),
+        payload,
     })
     .await
 }
@@ -338,7 +349,7 @@ impl Crm {
             let mut row = lock_deal(txn, viewer, id, Action::EditDeal).await?;
             self.merge_or_refuse(txn, viewer, &row, version, &changed)
                 .await?;
-            let before = Snapshot::before(&row, &contacts_of(txn, row.id).await?, &edits);
+            let before = snapshot(&row, &contacts_of(txn, row.id).await?, &edits);
             let stage = load_stage(txn, viewer, StageId(row.stage_id)).await?;
             let criteria = stage_info(&stage).criteria;
             let facts_before = contact_facts(txn, &[row.id]).await?;
@@ -387,7 +398,7 @@ impl Crm {
             let mut row = lock_deal(txn, viewer, command.deal, Action::MoveDeal).await?;
             self.merge_or_refuse(txn, viewer, &row, command.version, &changed)
                 .await?;
-            let before = Snapshot::before(&row, &contacts_of(txn, row.id).await?, &command.changes);
+            let before = snapshot(&row, &contacts_of(txn, row.id).await?, &command.changes);
             let target = load_stage(txn, viewer, command.stage).await?;
             if target.pipeline_id != row.pipeline_id {
                 return Err(AppError::invalid(
@@ -447,7 +458,7 @@ impl Crm {
             let mut row = lock_deal(txn, viewer, id, Action::CloseDeal).await?;
             self.merge_or_refuse(txn, viewer, &row, version, &["status"])
                 .await?;
-            let before = Snapshot::before(&row, &[], &[]);
+            let before = snapshot(&row, &[], &[]);
             let now = Utc::now();
             let kind = match outcome {
                 Outcome::Won | Outcome::Lost { .. } if row.status != DealStatus::Open => {
@@ -613,31 +624,23 @@ impl Crm {
                 .await
                 .or_internal()?
                 .ok_or(AppError::NotFound)?;
-            let deal_id = entry
-                .subject
-                .strip_prefix("deal:")
-                .and_then(|id| Uuid::parse_str(id).ok())
-                .ok_or(AppError::NotFound)?;
+            let deal_id = entry.subject.deal().ok_or(AppError::NotFound)?;
+            let (entry_actor, entry_at) = (entry.actor_id, entry.at);
+            let entry = crate::event_log::from_row(entry)?;
             let cannot = |message: &str| Err(AppError::invalid("undo", message));
-            if entry.actor_id != Some(viewer.user_id.0) {
+            if entry_actor != Some(viewer.user_id.0) {
                 return cannot("Only the person who made a change can undo it.");
             }
-            if (Utc::now() - entry.at).num_seconds() > undo::UNDO_WINDOW_SECS {
+            if (Utc::now() - entry_at).num_seconds() > undo::UNDO_WINDOW_SECS {
                 return cannot("It is too late to undo that change; edit the deal instead.");
             }
-            let Some(before) = entry
-                .before
-                .clone()
-                .and_then(|b| serde_json::from_value::<Snapshot>(b).ok())
+            let (Some(before), Some(after)) =
+                (entry.payload.deal_before(), entry.payload.deal_after())
             else {
                 return cannot("That change cannot be undone.");
             };
-            let version = entry
-                .after
-                .as_ref()
-                .and_then(|a| a.get("version"))
-                .and_then(serde_json::Value::as_i64)
-                .unwrap_or(0);
+            let before = before.clone();
+            let version = i64::from(after.version);
             let mut row = lock_deal(txn, viewer, DealId(deal_id), Action::EditDeal).await?;
             if i64::from(row.version) != version {
                 let since =
@@ -649,7 +652,7 @@ impl Crm {
                     "{who} since, so undo is no longer possible."
                 )));
             }
-            let redo = Snapshot::before(&row, &contacts_of(txn, row.id).await?, &before.restore);
+            let redo = snapshot(&row, &contacts_of(txn, row.id).await?, &before.restore);
             let restore =
                 domain::deal::validate_changes(&before.restore).map_err(AppError::Validation)?;
             apply_changes(txn, viewer, &mut row, restore).await?;

@@ -1,11 +1,11 @@
 //! Field changes as people read them ("Value: $12,000 → $15,000"), written into each deal
 //! event so a timeline shows them without replaying history.
 
-use super::undo::Snapshot;
 use crate::{
     db::OrInternal,
     entity::{company, deal, user},
 };
+use domain::event::payload::DealBefore;
 use domain::{
     deal::DealChange,
     money::{format_whole, Currency},
@@ -63,7 +63,7 @@ async fn company_name<C: ConnectionTrait>(conn: &C, id: Option<Uuid>) -> Result<
 /// are told by the event's `changed` list instead.
 pub(super) async fn field_changes<C: ConnectionTrait>(
     conn: &C,
-    before: Option<&Snapshot>,
+    before: Option<&DealBefore>,
     row: &deal::Model,
 ) -> Result<Vec<FieldChange>, AppError> {
     let Some(before) = before else {

@@ -10,6 +10,10 @@ use crate::{
 };
 use chrono::Utc;
 use domain::deal::DealStatus;
+use domain::event::{
+    payload::{LostReasons, StagesChanged},
+    Payload, Subject,
+};
 use domain::{
     account::CurrentUser,
     board::StageInfo,
@@ -24,7 +28,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
-use serde_json::json;
 use uuid::Uuid;
 
 /// Rows per INSERT when recording relocated deals.
@@ -203,7 +206,7 @@ impl Crm {
                 let written = super::Written {
                     kind: EventKind::DealMoved,
                     changed: &["stage"],
-                    before: Some(super::undo::Snapshot::before(was, &[], &[])),
+                    before: Some(super::undo::snapshot(was, &[], &[])),
                     undo_of: None,
                 };
                 super::deal_event(txn, viewer, moved, written).await?;
@@ -211,10 +214,14 @@ impl Crm {
             txn.append(Change {
                 workspace_id: viewer.workspace_id,
                 actor: Some(viewer.user_id),
-                kind: EventKind::StagesChanged,
-                subject: format!("pipeline:{}", renamed.id),
-                before: None,
-                after: Some(json!({ "stages": command.stages.len() })),
+                subject: Subject::Pipeline(renamed.id),
+                payload: Payload::StagesChanged(
+                    (),
+                    StagesChanged {
+                        stages: Some(command.stages.len() as u64),
+                        created: false,
+                    },
+                ),
             })
             .await?;
             Ok(())
@@ -324,10 +331,13 @@ impl Crm {
             txn.append(Change {
                 workspace_id: viewer.workspace_id,
                 actor: Some(viewer.user_id),
-                kind: EventKind::LostReasonsChanged,
-                subject: format!("workspace:{}", viewer.workspace_id),
-                before: None,
-                after: Some(json!({ "reasons": reasons })),
+                subject: Subject::Workspace(viewer.workspace_id.0),
+                payload: Payload::LostReasonsChanged(
+                    (),
+                    LostReasons {
+                        reasons: reasons.clone(),
+                    },
+                ),
             })
             .await?;
             Ok(reasons)
@@ -365,10 +375,14 @@ impl Crm {
             txn.append(Change {
                 workspace_id: viewer.workspace_id,
                 actor: Some(viewer.user_id),
-                kind: EventKind::StagesChanged,
-                subject: format!("pipeline:{}", seeded.id),
-                before: None,
-                after: Some(json!({ "created": true })),
+                subject: Subject::Pipeline(seeded.id),
+                payload: Payload::StagesChanged(
+                    (),
+                    StagesChanged {
+                        stages: None,
+                        created: true,
+                    },
+                ),
             })
             .await?;
             Ok(PipelineId(seeded.id))

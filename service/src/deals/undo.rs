@@ -1,22 +1,21 @@
 //! Undo and field-by-field merging, both read from the deal's events.
 //!
-//! Each deal event keeps, as its `before`, a [`Snapshot`]: the stage and status the deal
+//! Each deal event keeps, as its `before`, a [`DealBefore`]: the stage and status the deal
 //! had and the edits that would restore the fields it changed. Undo applies that
 //! snapshot as a new event. Merging reads the `changed` lists of the events written since
 //! the version a client was based on.
 
 use super::rows::decode_tags;
 use crate::{db::OrInternal, entity::deal, entity::event};
-use chrono::{DateTime, Utc};
 use domain::{
     account::CurrentUser,
-    deal::{ContactRole, DealChange, DealStatus},
+    deal::{ContactRole, DealChange},
+    event::{payload::DealBefore, Subject},
     ids::{CompanyId, ContactId},
     UserId,
 };
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// How long after a change its author may still undo it. The browser offers 30 seconds;
@@ -30,39 +29,25 @@ const ITEM_FIELDS: [&str; 2] = ["contact", "checklist"];
 /// Events read per query while looking back through a deal's history.
 const PAGE: u64 = 50;
 
-/// The deal before one change: enough to put it back.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct Snapshot {
-    pub stage: Uuid,
-    pub status: DealStatus,
-    pub lost_reason: Option<String>,
-    pub closed_at: Option<DateTime<Utc>>,
-    pub stage_entered_at: DateTime<Utc>,
-    /// Edits that restore the fields the change touched, in the order to apply them.
-    pub restore: Vec<DealChange>,
-}
-
-impl Snapshot {
-    /// Captures `row` (and its contacts) before `edits` are applied to it.
-    pub fn before(
-        row: &deal::Model,
-        contacts: &[(Uuid, ContactRole)],
-        edits: &[DealChange],
-    ) -> Self {
-        let mut restore: Vec<DealChange> = edits
-            .iter()
-            .filter_map(|edit| restoring(row, contacts, edit))
-            .collect();
-        // Undo in reverse, so a field edited twice gets its first value back.
-        restore.reverse();
-        Snapshot {
-            stage: row.stage_id,
-            status: row.status,
-            lost_reason: row.lost_reason.clone(),
-            closed_at: row.closed_at,
-            stage_entered_at: row.stage_entered_at,
-            restore,
-        }
+/// The deal before `edits` are applied to it (and its contacts): enough to put it back.
+pub(super) fn snapshot(
+    row: &deal::Model,
+    contacts: &[(Uuid, ContactRole)],
+    edits: &[DealChange],
+) -> DealBefore {
+    let mut restore: Vec<DealChange> = edits
+        .iter()
+        .filter_map(|edit| restoring(row, contacts, edit))
+        .collect();
+    // Undo in reverse, so a field edited twice gets its first value back.
+    restore.reverse();
+    DealBefore {
+        stage: row.stage_id,
+        status: row.status,
+        lost_reason: row.lost_reason.clone(),
+        closed_at: row.closed_at,
+        stage_entered_at: row.stage_entered_at,
+        restore,
     }
 }
 
@@ -163,7 +148,7 @@ pub(super) async fn changed_since<C: ConnectionTrait>(
     loop {
         let page = event::Entity::find()
             .filter(event::Column::WorkspaceId.eq(viewer.workspace_id.0))
-            .filter(event::Column::Subject.eq(format!("deal:{deal_id}")))
+            .filter(event::Column::Subject.eq(Subject::Deal(deal_id)))
             .filter(event::Column::Id.lt(before_id))
             .order_by_desc(event::Column::Id)
             .limit(PAGE)
@@ -173,19 +158,18 @@ pub(super) async fn changed_since<C: ConnectionTrait>(
         let last_page = (page.len() as u64) < PAGE;
         for entry in page {
             before_id = entry.id;
-            let after = entry.after.as_ref();
-            let entry_version = after
-                .and_then(|a| a.get("version"))
-                .and_then(serde_json::Value::as_i64)
-                .unwrap_or(0);
-            if entry_version <= i64::from(version) {
+            let entry = crate::event_log::from_row(entry)?;
+            // Reviews and other notes about the deal change none of its fields.
+            let Some(after) = entry.payload.deal_after() else {
+                continue;
+            };
+            if after.version <= version {
                 return Ok(since);
             }
-            let changed = after
-                .and_then(|a| a.get("changed"))
-                .and_then(serde_json::Value::as_array);
-            for field in changed.into_iter().flatten().filter_map(|f| f.as_str()) {
-                since.touched.push((field.to_owned(), entry.actor_id));
+            for field in &after.changed {
+                since
+                    .touched
+                    .push((field.clone(), entry.actor.map(|a| a.0)));
             }
         }
         if last_page {

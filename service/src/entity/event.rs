@@ -1,4 +1,4 @@
-use domain::event::EventKind;
+use domain::event::{EventKind, Subject};
 use sea_orm::entity::prelude::*;
 
 /// The event log: audit trail, timelines, stage history and live feed in one table.
@@ -10,10 +10,12 @@ pub struct Model {
     pub workspace_id: Uuid,
     pub actor_id: Option<Uuid>,
     pub kind: EventKind,
-    pub subject: String,
+    pub subject: Subject,
     pub before: Option<Json>,
     pub after: Option<Json>,
     pub at: DateTimeUtc,
+    /// `domain::event::payload::FORMAT` when written.
+    pub format: i16,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

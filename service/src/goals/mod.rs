@@ -13,9 +13,9 @@ use crate::{
     Crm,
 };
 use chrono::{NaiveDate, Utc};
+use domain::event::{payload::record, Payload, Subject};
 use domain::{
     account::CurrentUser,
-    event::EventKind,
     goal::{goal_progress, Goal, GoalDraft, GoalMeasure, GoalOwner, GoalProgress, NewGoal},
     metrics::Period,
     AppError,
@@ -77,14 +77,12 @@ impl Crm {
             .await
             .or_internal()?;
             let goal = stored(id, new, &names);
-            let subject = format!("goal:{id}");
+            let subject = Subject::Goal(id);
             log_change(
                 txn,
                 actor,
-                EventKind::GoalChanged,
                 subject,
-                None,
-                Some(json!(goal)),
+                Payload::GoalChanged(None, Some(record(&goal))),
             )
             .await?;
             Ok(goal)
@@ -109,15 +107,13 @@ impl Crm {
                 .exec(txn)
                 .await
                 .or_internal()?;
-            let before = json!({ "measure": existing.measure, "target": existing.target });
-            let subject = format!("goal:{id}");
+            let before = record(&json!({ "measure": existing.measure, "target": existing.target }));
+            let subject = Subject::Goal(id);
             log_change(
                 txn,
                 actor,
-                EventKind::GoalChanged,
                 subject,
-                Some(before),
-                None,
+                Payload::GoalChanged(Some(before), None),
             )
             .await?;
             Ok(())
@@ -295,18 +291,14 @@ async fn goal_owner_names<C: ConnectionTrait>(
 pub(super) async fn log_change(
     conn: &Write,
     actor: &CurrentUser,
-    kind: EventKind,
-    subject: String,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
+    subject: Subject,
+    payload: Payload,
 ) -> Result<domain::event::Event, AppError> {
     conn.append(Change {
         workspace_id: actor.workspace_id,
         actor: Some(actor.user_id),
-        kind,
         subject,
-        before,
-        after,
+        payload,
     })
     .await
 }

@@ -10,9 +10,9 @@ use crate::{
     Crm,
 };
 use chrono::Utc;
+use domain::event::{payload::record, Payload, Subject};
 use domain::{
     account::{CurrentUser, Member},
-    event::EventKind,
     goal::{check_team_name, SalesTeam},
     AppError,
 };
@@ -129,10 +129,8 @@ impl Crm {
             log_change(
                 txn,
                 actor,
-                EventKind::SalesTeamsChanged,
-                format!("team:{id}"),
-                None,
-                Some(json!({ "name": name })),
+                Subject::Team(id),
+                Payload::SalesTeamsChanged(None, Some(record(&json!({ "name": name })))),
             )
             .await?;
             Ok(SalesTeam {
@@ -160,17 +158,15 @@ impl Crm {
         self.write(Lock::Rows, async |txn| {
             let existing = self.own_team(txn, actor, team).await?;
             self.name_is_free(txn, actor, &name, Some(team)).await?;
-            let before = json!({ "name": existing.name });
+            let before = record(&json!({ "name": existing.name }));
             let mut row: sales_team::ActiveModel = existing.into();
             row.name = Set(name.clone());
             row.update(txn).await.map_err(name_taken)?;
             log_change(
                 txn,
                 actor,
-                EventKind::SalesTeamsChanged,
-                format!("team:{team}"),
-                Some(before),
-                Some(json!({ "name": name })),
+                Subject::Team(team),
+                Payload::SalesTeamsChanged(Some(before), Some(record(&json!({ "name": name })))),
             )
             .await?;
             Ok(())
@@ -200,14 +196,12 @@ impl Crm {
                 .exec(txn)
                 .await
                 .or_internal()?;
-            let before = json!({ "name": existing.name });
+            let before = record(&json!({ "name": existing.name }));
             log_change(
                 txn,
                 actor,
-                EventKind::SalesTeamsChanged,
-                format!("team:{team}"),
-                Some(before),
-                None,
+                Subject::Team(team),
+                Payload::SalesTeamsChanged(Some(before), None),
             )
             .await?;
             Ok(())
@@ -258,10 +252,11 @@ impl Crm {
             txn.append(Change {
                 workspace_id: actor.workspace_id,
                 actor: Some(actor.user_id),
-                kind: EventKind::SalesTeamsChanged,
-                subject: format!("user:{member}"),
-                before: Some(json!({ "team": before })),
-                after: Some(json!({ "team": team, "name": person.name })),
+                subject: Subject::Member(member),
+                payload: Payload::SalesTeamsChanged(
+                    Some(record(&json!({ "team": before }))),
+                    Some(record(&json!({ "team": team, "name": person.name }))),
+                ),
             })
             .await?;
             Ok(())

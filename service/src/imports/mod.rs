@@ -15,10 +15,10 @@ use crate::{
     Crm,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use domain::event::{payload::DealsImported, Payload, Subject};
 use domain::{
     account::CurrentUser,
     deal::{describe_missing, missing_for_entry, DealFacts},
-    event::EventKind,
     import::DealDraft,
     metrics::DealStatus,
     money::Currency,
@@ -27,7 +27,6 @@ use domain::{
 };
 use names::{Companies, Owners};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
-use serde_json::json;
 use uuid::Uuid;
 
 /// Rows per INSERT: well inside SQLite's bound-parameter limit.
@@ -201,16 +200,17 @@ impl Crm {
             txn.append(Change {
                     workspace_id: viewer.workspace_id,
                     actor: Some(viewer.user_id),
-                    kind: EventKind::DealsImported,
-                    subject: format!("pipeline:{}", pipeline.id),
-                    before: None,
-                    after: Some(json!({
-                        "pipeline": pipeline.id,
-                        "title": pipeline.name,
-                        "deals": report.imported,
-                        "won": report.won,
-                        "lost": report.lost,
-                    })),
+                    subject: Subject::Pipeline(pipeline.id),
+                    payload: Payload::DealsImported(
+                        (),
+                        DealsImported {
+                            pipeline: pipeline.id,
+                            title: pipeline.name.clone(),
+                            deals: report.imported as u64,
+                            won: report.won as u64,
+                            lost: report.lost as u64,
+                        },
+                    ),
                 },
             )
             .await?;

@@ -11,6 +11,10 @@ use crate::{
     Crm,
 };
 use chrono::Utc;
+use domain::event::{
+    payload::{record, Record},
+    Payload, Subject,
+};
 use domain::permission::Action;
 use domain::{
     account::CurrentUser,
@@ -118,17 +122,18 @@ impl Crm {
 async fn saved_event(
     conn: &Write,
     viewer: &CurrentUser,
-    kind: EventKind,
-    subject: String,
-    after: serde_json::Value,
+    subject: Subject,
+    after: Record,
 ) -> Result<Event, AppError> {
+    let payload = match subject {
+        Subject::Company(_) => Payload::CompanySaved(None, after),
+        _ => Payload::ContactSaved(None, after),
+    };
     conn.append(Change {
         workspace_id: viewer.workspace_id,
         actor: Some(viewer.user_id),
-        kind,
         subject,
-        before: None,
-        after: Some(after),
+        payload,
     })
     .await
 }
@@ -169,15 +174,8 @@ async fn find_or_add_company(
     .insert(conn)
     .await
     .or_internal()?;
-    let after = json!({ "name": added.name, "domain": added.domain, "from_lead": row.id });
-    saved_event(
-        conn,
-        viewer,
-        EventKind::CompanySaved,
-        format!("company:{}", added.id),
-        after,
-    )
-    .await?;
+    let after = record(&json!({ "name": added.name, "domain": added.domain, "from_lead": row.id }));
+    saved_event(conn, viewer, Subject::Company(added.id), after).await?;
     Ok(added.id)
 }
 
@@ -219,14 +217,7 @@ async fn find_or_add_contact(
     .insert(conn)
     .await
     .or_internal()?;
-    let after = json!({ "name": added.name, "email": added.email, "from_lead": row.id });
-    saved_event(
-        conn,
-        viewer,
-        EventKind::ContactSaved,
-        format!("contact:{}", added.id),
-        after,
-    )
-    .await?;
+    let after = record(&json!({ "name": added.name, "email": added.email, "from_lead": row.id }));
+    saved_event(conn, viewer, Subject::Contact(added.id), after).await?;
     Ok(added.id)
 }

@@ -20,6 +20,7 @@ use crate::{
     Crm,
 };
 use chrono::{DateTime, Duration, Utc};
+use domain::event::{payload::LeadAfter, Payload, Subject};
 use domain::permission::Action;
 use domain::{
     account::CurrentUser,
@@ -36,7 +37,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
 };
-use serde_json::json;
 use setup::settings_of;
 use uuid::Uuid;
 
@@ -59,24 +59,36 @@ pub(crate) async fn lead_event(
             .map(|u| u.name),
         None => None,
     };
+    let after = LeadAfter {
+        version: row.version,
+        title: row
+            .name
+            .clone()
+            .or_else(|| row.email.clone())
+            .or_else(|| row.company.clone()),
+        status: row.status,
+        assignee: row.owner_id,
+        owner_name,
+        source: row.source.clone(),
+        submissions: row.submissions,
+        score: row.score,
+        snoozed_until: row.snoozed_until,
+        reason: row.disqualify_reason.clone(),
+    };
+    let payload = match kind {
+        EventKind::LeadMerged => Payload::LeadMerged((), after),
+        EventKind::LeadAssigned => Payload::LeadAssigned((), after),
+        EventKind::LeadQualified => Payload::LeadQualified((), after),
+        EventKind::LeadDisqualified => Payload::LeadDisqualified((), after),
+        EventKind::LeadConverted => Payload::LeadConverted((), after),
+        EventKind::LeadSnoozed => Payload::LeadSnoozed((), after),
+        _ => Payload::LeadCaptured((), after),
+    };
     conn.append(Change {
         workspace_id: workspace,
         actor,
-        kind,
-        subject: format!("lead:{}", row.id),
-        before: None,
-        after: Some(json!({
-            "version": row.version,
-            "title": row.name.clone().or_else(|| row.email.clone()).or_else(|| row.company.clone()),
-            "status": row.status,
-            "assignee": row.owner_id,
-            "owner_name": owner_name,
-            "source": row.source,
-            "submissions": row.submissions,
-            "score": row.score,
-            "snoozed_until": row.snoozed_until,
-            "reason": row.disqualify_reason,
-        })),
+        subject: Subject::Lead(row.id),
+        payload,
     })
     .await
 }

@@ -13,9 +13,12 @@ use crate::{
     Crm,
 };
 use chrono::Utc;
+use domain::event::{
+    payload::{record, Record},
+    Payload, Subject,
+};
 use domain::{
     account::CurrentUser,
-    event::EventKind,
     lead_form::{check_form_room, FormField, FormSetup, LeadForm},
     lead_rules::{check_rule_room, AssignmentRule, LeadSettings, NewRule, RuleField},
     AppError, UserId, WorkspaceId,
@@ -24,7 +27,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
 /// A workspace's inbox settings, the defaults when never saved.
@@ -90,7 +93,7 @@ impl Crm {
             } else {
                 row.insert(txn).await.or_internal()?;
             }
-            setup_event(txn, viewer, json!({ "settings": settings })).await?;
+            setup_event(txn, viewer, record(&json!({ "settings": settings }))).await?;
             Ok(settings)
         })
         .await
@@ -188,7 +191,12 @@ impl Crm {
                     row.update(txn).await.or_internal()?
                 }
             };
-            setup_event(txn, viewer, json!({ "form": row.name, "id": row.id })).await?;
+            setup_event(
+                txn,
+                viewer,
+                record(&json!({ "form": row.name, "id": row.id })),
+            )
+            .await?;
             Ok(shape_form(row, 0))
         })
         .await
@@ -211,7 +219,7 @@ impl Crm {
             if gone.rows_affected == 0 {
                 return Err(AppError::NotFound);
             }
-            setup_event(txn, viewer, json!({ "form_deleted": id })).await?;
+            setup_event(txn, viewer, record(&json!({ "form_deleted": id }))).await?;
             Ok(())
         })
         .await
@@ -315,7 +323,7 @@ impl Crm {
             setup_event(
                 txn,
                 viewer,
-                json!({ "rule": format!("{} is {value}", rule.field.label()) }),
+                record(&json!({ "rule": format!("{} is {value}", rule.field.label()) })),
             )
             .await?;
             Ok(())
@@ -342,7 +350,7 @@ impl Crm {
             if gone.rows_affected == 0 {
                 return Err(AppError::NotFound);
             }
-            setup_event(txn, viewer, json!({ "rule_removed": id })).await?;
+            setup_event(txn, viewer, record(&json!({ "rule_removed": id }))).await?;
             Ok(())
         })
         .await?;
@@ -353,15 +361,13 @@ impl Crm {
 async fn setup_event(
     conn: &Write,
     viewer: &CurrentUser,
-    after: Value,
+    after: Record,
 ) -> Result<domain::event::Event, AppError> {
     conn.append(Change {
         workspace_id: viewer.workspace_id,
         actor: Some(viewer.user_id),
-        kind: EventKind::LeadSetupChanged,
-        subject: format!("workspace:{}", viewer.workspace_id),
-        before: None,
-        after: Some(after),
+        subject: Subject::Workspace(viewer.workspace_id.0),
+        payload: Payload::LeadSetupChanged((), after),
     })
     .await
 }

@@ -14,8 +14,8 @@ mod presence;
 use crate::{db::OrInternal, entity::event, entity::user, Crm};
 use domain::{
     account::CurrentUser,
-    live::{LiveEvent, ServerMessage, REPLAY_LIMIT},
-    AppError, UserId,
+    live::{Gist, LiveEvent, ServerMessage, REPLAY_LIMIT},
+    AppError,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::{
@@ -145,7 +145,11 @@ impl LiveHub {
                 first.push(ServerMessage::Resync { head });
                 return Ok(Subscription { receiver, first });
             }
-            first.extend(missed.into_iter().map(ServerMessage::Event));
+            first.extend(
+                missed
+                    .into_iter()
+                    .map(|e| ServerMessage::Event(Box::new(e))),
+            );
         }
         first.push(ServerMessage::Hello { head });
         Ok(Subscription { receiver, first })
@@ -246,7 +250,9 @@ impl LiveHub {
                     continue;
                 }
                 feed.cursor = event.id;
-                let _ = feed.sender.send(wire(&ServerMessage::Event(event)));
+                let _ = feed
+                    .sender
+                    .send(wire(&ServerMessage::Event(Box::new(event))));
             }
             if caught_up {
                 return Ok(());
@@ -305,16 +311,18 @@ async fn live_events(
         .into_iter()
         .map(|u| (u.id, u.name))
         .collect();
-    Ok(rows
-        .into_iter()
-        .map(|row| LiveEvent {
-            id: row.id,
-            kind: row.kind,
-            actor_name: row.actor_id.and_then(|a| names.get(&a).cloned()),
-            actor: row.actor_id.map(UserId),
-            subject: row.subject,
-            after: row.after,
-            at: row.at,
+    rows.into_iter()
+        .map(|row| {
+            let event = crate::event_log::from_row(row)?;
+            Ok(LiveEvent {
+                id: event.id,
+                kind: event.kind(),
+                actor_name: event.actor.and_then(|a| names.get(&a.0).cloned()),
+                actor: event.actor,
+                subject: event.subject,
+                gist: Gist::of(&event.payload),
+                at: event.at,
+            })
         })
-        .collect())
+        .collect()
 }

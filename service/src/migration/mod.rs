@@ -16,6 +16,7 @@ mod m20261128_000011_goals_teams;
 mod m20261128_000012_reach_index;
 mod m20261128_000013_rollups;
 mod m20261203_000014_record_versions;
+mod m20261204_000015_event_format;
 
 pub(crate) use m20261128_000013_rollups::{reach_of, rebuild as rebuild_rollups};
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_reach_index::Migration),
             Box::new(m20261128_000013_rollups::Migration),
             Box::new(m20261203_000014_record_versions::Migration),
+            Box::new(m20261204_000015_event_format::Migration),
         ]
     }
 }

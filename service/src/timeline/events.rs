@@ -1,9 +1,8 @@
 //! Logged events as timeline lines: what a deal, contact or company went through.
 
-use crate::entity::event;
 use domain::{
-    event::EventKind,
-    lead::{LeadSource, LeadStatus},
+    event::{payload::Record, Event, Payload},
+    lead::LeadSource,
     timeline::{Entry, FieldChange},
 };
 use serde_json::Value;
@@ -28,10 +27,7 @@ fn label(key: &str) -> String {
 }
 
 /// Field-by-field difference of two logged records (contacts and companies log theirs whole).
-fn diff(before: &Value, after: &Value) -> Vec<FieldChange> {
-    let Some(after) = after.as_object() else {
-        return Vec::new();
-    };
+fn diff(before: &Record, after: &Record) -> Vec<FieldChange> {
     after
         .iter()
         .filter(|(key, value)| before.get(key.as_str()) != Some(value))
@@ -45,113 +41,90 @@ fn diff(before: &Value, after: &Value) -> Vec<FieldChange> {
 }
 
 /// The timeline entry for one event, or `None` for events a timeline does not show.
-pub(super) fn entry(row: &event::Model, stage_names: &HashMap<Uuid, String>) -> Option<Entry> {
-    let after = row.after.as_ref();
-    let get = |key: &str| after.and_then(|a| a.get(key)).and_then(Value::as_str);
-    Some(match row.kind {
-        EventKind::DealCreated => Entry::Created {
-            title: get("title").unwrap_or("the deal").to_owned(),
+pub(super) fn entry(event: &Event, stage_names: &HashMap<Uuid, String>) -> Option<Entry> {
+    Some(match &event.payload {
+        Payload::DealCreated((), after) => Entry::Created {
+            title: after.title.clone(),
         },
-        EventKind::DealMoved => {
-            let from = row
-                .before
-                .as_ref()
-                .and_then(|b| b.get("stage"))
-                .and_then(Value::as_str)
-                .and_then(|id| Uuid::parse_str(id).ok())
-                .map(|id| {
-                    stage_names
-                        .get(&id)
-                        .cloned()
-                        .unwrap_or_else(|| "a removed stage".to_owned())
-                });
-            Entry::Moved {
-                from,
-                to: get("stage_name").unwrap_or("another stage").to_owned(),
+        Payload::DealMoved(before, after) => Entry::Moved {
+            from: before.as_ref().map(|before| {
+                stage_names
+                    .get(&before.stage)
+                    .cloned()
+                    .unwrap_or_else(|| "a removed stage".to_owned())
+            }),
+            to: after
+                .stage_name
+                .clone()
+                .unwrap_or_else(|| "another stage".to_owned()),
+        },
+        Payload::DealWon(..) => Entry::Won,
+        Payload::DealLost(_, after) => Entry::Lost {
+            reason: after.lost_reason.clone(),
+        },
+        Payload::DealReopened(..) => Entry::Reopened,
+        Payload::DealReviewed((), review) => Entry::Reviewed {
+            comment: review.comment.clone(),
+        },
+        Payload::DealUpdated(_, after) if after.fields.is_empty() => {
+            let what = after
+                .changed
+                .iter()
+                .map(|f| f.replace('_', " "))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Entry::Changed {
+                what: if what.is_empty() {
+                    "details".to_owned()
+                } else {
+                    what
+                },
             }
         }
-        EventKind::DealWon => Entry::Won,
-        EventKind::DealLost => Entry::Lost {
-            reason: get("lost_reason").map(str::to_owned),
+        Payload::DealUpdated(_, after) => Entry::Fields {
+            changes: after.fields.clone(),
         },
-        EventKind::DealReopened => Entry::Reopened,
-        EventKind::DealReviewed => Entry::Reviewed {
-            comment: get("comment").unwrap_or_default().to_owned(),
+        Payload::ContactSaved(None, after) | Payload::CompanySaved(None, after) => Entry::Created {
+            title: text(after.get("name")),
         },
-        EventKind::DealUpdated => {
-            let changes: Vec<FieldChange> = after
-                .and_then(|a| a.get("fields"))
-                .and_then(|f| serde_json::from_value(f.clone()).ok())
-                .unwrap_or_default();
+        Payload::ContactSaved(Some(before), after) | Payload::CompanySaved(Some(before), after) => {
+            let changes = diff(before, after);
             if changes.is_empty() {
-                let what = after
-                    .and_then(|a| a.get("changed"))
-                    .and_then(Value::as_array)
-                    .map(|fields| {
-                        fields
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .map(|f| f.replace('_', " "))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
-                    .filter(|what| !what.is_empty())
-                    .unwrap_or_else(|| "details".to_owned());
-                Entry::Changed { what }
-            } else {
-                Entry::Fields { changes }
+                return None;
             }
+            Entry::Fields { changes }
         }
-        EventKind::ContactSaved | EventKind::CompanySaved => match (&row.before, after) {
-            (None, Some(after)) => Entry::Created {
-                title: text(after.get("name")),
-            },
-            (Some(before), Some(after)) => {
-                let changes = diff(before, after);
-                if changes.is_empty() {
-                    return None;
-                }
-                Entry::Fields { changes }
-            }
-            _ => return None,
-        },
-        kind => Entry::Changed {
-            what: lead_change(kind, after)?,
+        payload => Entry::Changed {
+            what: lead_change(payload)?,
         },
     })
 }
 
 /// What a lead event did, as a timeline line.
-fn lead_change(kind: EventKind, after: Option<&Value>) -> Option<String> {
-    let get = |key: &str| after.and_then(|a| a.get(key)).and_then(Value::as_str);
-    let score = after.and_then(|a| a.get("score")).and_then(Value::as_i64);
-    let status = get("status")
-        .and_then(LeadStatus::parse)
-        .map_or("Qualified", LeadStatus::label);
-    Some(match kind {
-        EventKind::LeadCaptured => format!(
+fn lead_change(payload: &Payload) -> Option<String> {
+    let after = payload.lead_after()?;
+    Some(match payload {
+        Payload::LeadCaptured(..) => format!(
             "Captured from {}",
-            get("source")
-                .and_then(LeadSource::parse)
-                .map_or("a form", LeadSource::label)
+            LeadSource::parse(&after.source).map_or("a form", LeadSource::label)
         ),
-        EventKind::LeadMerged => {
+        Payload::LeadMerged(..) => {
             "Sent again: the new submission was merged into this lead".to_owned()
         }
-        EventKind::LeadAssigned => match get("owner_name") {
+        Payload::LeadAssigned(..) => match &after.owner_name {
             Some(name) => format!("Assigned to {name}"),
             None => "Put back in the queue, unassigned".to_owned(),
         },
-        EventKind::LeadQualified => format!("{status}, score {}", score.unwrap_or(0)),
-        EventKind::LeadDisqualified => {
-            format!(
-                "Disqualified: {}",
-                get("reason").unwrap_or("no reason given")
-            )
+        Payload::LeadQualified(..) => {
+            format!("{}, score {}", after.status.label(), after.score)
         }
-        EventKind::LeadConverted => "Converted into a deal".to_owned(),
-        EventKind::LeadSnoozed => match get("snoozed_until") {
-            Some(until) => format!("Snoozed until {}", until.get(..10).unwrap_or(until)),
+        Payload::LeadDisqualified(..) => format!(
+            "Disqualified: {}",
+            after.reason.as_deref().unwrap_or("no reason given")
+        ),
+        Payload::LeadConverted(..) => "Converted into a deal".to_owned(),
+        Payload::LeadSnoozed(..) => match after.snoozed_until {
+            Some(until) => format!("Snoozed until {}", until.date_naive()),
             None => "Woken from snooze".to_owned(),
         },
         _ => return None,
@@ -159,22 +132,26 @@ fn lead_change(kind: EventKind, after: Option<&Value>) -> Option<String> {
 }
 
 /// Stage ids a page of deal events moved from, to name them in one query.
-pub(super) fn stages_moved_from(rows: &[event::Model]) -> Vec<Uuid> {
-    rows.iter()
-        .filter_map(|row| row.before.as_ref()?.get("stage")?.as_str())
-        .filter_map(|id| Uuid::parse_str(id).ok())
+pub(super) fn stages_moved_from(events: &[Event]) -> Vec<Uuid> {
+    events
+        .iter()
+        .filter_map(|event| event.payload.deal_before())
+        .map(|before| before.stage)
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::event::payload::record;
     use serde_json::json;
 
     #[test]
     fn a_saved_contact_shows_only_what_changed() {
-        let before = json!({"name": "Ana", "phone": null, "title": "CFO", "company_id": "x"});
-        let after = json!({"name": "Ana", "phone": "+1 555", "title": "CEO", "company_id": "y"});
+        let before =
+            record(&json!({"name": "Ana", "phone": null, "title": "CFO", "company_id": "x"}));
+        let after =
+            record(&json!({"name": "Ana", "phone": "+1 555", "title": "CEO", "company_id": "y"}));
         let changes = diff(&before, &after);
         assert_eq!(changes.len(), 2);
         assert!(changes.contains(&FieldChange {

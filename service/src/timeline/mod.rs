@@ -43,7 +43,12 @@ impl Crm {
             cursor.check()?;
         }
         record_title(&self.db, viewer, of).await?;
-        let events = self.timeline_events(viewer, of, after.as_ref()).await?;
+        let events = self
+            .timeline_events(viewer, of, after.as_ref())
+            .await?
+            .into_iter()
+            .map(crate::event_log::from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         let notes = notes_of(of, after.as_ref())
             .all(&self.db)
             .await
@@ -54,7 +59,7 @@ impl Crm {
             .or_internal()?;
         let people: HashSet<Uuid> = events
             .iter()
-            .filter_map(|e| e.actor_id)
+            .filter_map(|e| e.actor.map(|a| a.0))
             .chain(notes.iter().filter_map(|n| n.author_id))
             .chain(done.iter().filter_map(|a| a.assignee_id))
             .collect();
@@ -67,7 +72,7 @@ impl Crm {
                 Some(TimelineItem {
                     key: format!("e{:020}", row.id),
                     at: row.at,
-                    who: name(row.actor_id),
+                    who: name(row.actor.map(|a| a.0)),
                     entry: events::entry(row, &stage_names)?,
                 })
             })

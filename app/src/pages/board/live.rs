@@ -27,8 +27,8 @@ impl BoardState {
         // Deal events carry the deal's version; activity events change the card's next
         // step without one, so they always refetch.
         let (id, version) = match event.deal() {
-            Some(deal) => (DealId(deal), event.after_i64("version").unwrap_or(i64::MAX)),
-            None => match event.after_str("deal").and_then(|d| d.parse().ok()) {
+            Some(deal) => (DealId(deal), event.gist.version.unwrap_or(i64::MAX)),
+            None => match event.gist.deal {
                 Some(deal) => (DealId(deal), i64::MAX),
                 None => return,
             },
@@ -40,9 +40,7 @@ impl BoardState {
         let pipeline = self.filter.try_with_value(|f| f.pipeline).flatten();
         match self.locate(id) {
             Some((_, shown)) if i64::from(shown) >= version => return,
-            None if event.after_str("pipeline") != pipeline.map(|p| p.to_string()).as_deref() => {
-                return
-            }
+            None if event.gist.pipeline != pipeline.map(|p| p.0) => return,
             _ => {}
         }
         let Some(filter) = self.filter.try_get_value() else {

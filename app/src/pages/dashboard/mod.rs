@@ -19,6 +19,7 @@ use crate::{
     components::refetch_on,
     live::{use_live, News},
 };
+use domain::event::Subject;
 use domain::metrics::{MetricsFilter, PeriodPreset};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -82,9 +83,15 @@ fn Figures(view: DashboardView, preset: PeriodPreset, filter: MetricsFilter) -> 
     if let Some(live) = use_live() {
         live.reload_on_burst(reload, |news| match news {
             News::Resync => true,
-            News::Event(event) => ["deal:", "lead:", "pipeline:", "goal:", "team:", "user:"]
-                .iter()
-                .any(|kind| event.subject.starts_with(kind)),
+            News::Event(event) => matches!(
+                event.subject,
+                Subject::Deal(_)
+                    | Subject::Lead(_)
+                    | Subject::Pipeline(_)
+                    | Subject::Goal(_)
+                    | Subject::Team(_)
+                    | Subject::Member(_)
+            ),
         });
     }
     view! {

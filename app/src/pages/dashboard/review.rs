@@ -8,6 +8,7 @@ use crate::{
     components::refetch_on,
     live::{use_live, News},
 };
+use domain::event::Subject;
 use domain::{
     metrics::Amount,
     review::{PipelineReview, ReviewDeal, ReviewSection},
@@ -48,7 +49,7 @@ fn Review(review: PipelineReview) -> impl IntoView {
         live.reload_on_burst(reload, |news| match news {
             News::Resync => true,
             News::Event(event) => {
-                event.subject.starts_with("deal:") || event.subject.starts_with("pipeline:")
+                matches!(event.subject, Subject::Deal(_) | Subject::Pipeline(_))
             }
         });
     }

@@ -208,7 +208,8 @@ fn DealView(
                 News::Event(event) => {
                     event.deal() == Some(deal.0)
                         && event
-                            .after_i64("version")
+                            .gist
+                            .version
                             .is_some_and(|v| v > i64::from(state.version()))
                 }
             };

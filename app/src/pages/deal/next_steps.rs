@@ -8,6 +8,7 @@ use crate::{
     components::clock::{local_time, show_due, tomorrow_morning, use_offset},
     live::News,
 };
+use domain::event::Subject;
 use domain::{
     activity::{Activity, ActivityKind, NewActivity},
     AppError, FieldErrors,
@@ -28,13 +29,13 @@ pub fn NextSteps(state: DealState, loaded: Result<Vec<Activity>, AppError>) -> i
     let offset = use_offset();
     let ask_next = RwSignal::new(false);
     if let Some(live) = state.live {
-        let about_this_deal = deal.0.to_string();
+        let about_this_deal = deal.0;
         live.on_news(move |news| {
             let ours = match news {
                 News::Resync => true,
                 News::Event(event) => {
-                    event.subject.starts_with("activity:")
-                        && event.after_str("deal") == Some(about_this_deal.as_str())
+                    matches!(event.subject, Subject::Activity(_))
+                        && event.gist.deal == Some(about_this_deal)
                 }
             };
             if ours {

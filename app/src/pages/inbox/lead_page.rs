@@ -42,7 +42,7 @@ pub fn LeadPage() -> impl IntoView {
                 News::Resync => true,
                 News::Event(event) => params.with_untracked(|p| {
                     p.get("id")
-                        .is_some_and(|id| event.subject == format!("lead:{id}"))
+                        .is_some_and(|id| event.subject.to_string() == format!("lead:{id}"))
                 }),
             };
             if ours {

@@ -7,6 +7,7 @@ use crate::{
     components::refetch_on,
     live::{use_live, News},
 };
+use domain::event::Subject;
 use domain::lead_rules::{MarketingReport, SourceFigures};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -42,7 +43,7 @@ fn Figures(report: MarketingReport) -> impl IntoView {
         live.reload_on_burst(reload, |news| match news {
             News::Resync => true,
             News::Event(event) => {
-                event.subject.starts_with("lead:") || event.subject.starts_with("deal:")
+                matches!(event.subject, Subject::Lead(_) | Subject::Deal(_))
             }
         });
     }

@@ -19,6 +19,7 @@ use crate::{
     },
     live::{use_live, News},
 };
+use domain::event::Subject;
 use domain::{
     lead::{InboxCounts, InboxPage, InboxView, NewLead},
     lead_rules::InboxFilter,
@@ -49,7 +50,7 @@ pub fn InboxPage() -> impl IntoView {
         // A burst of form posts reloads the inbox once.
         live.reload_on_burst(reload, |news| match news {
             News::Resync => true,
-            News::Event(event) => event.subject.starts_with("lead:"),
+            News::Event(event) => matches!(event.subject, Subject::Lead(_)),
         });
     }
     let shortcuts = Shortcuts::install();
