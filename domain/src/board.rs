@@ -113,6 +113,8 @@ pub struct BoardOptions {
 pub struct Board {
     pub pipelines: Vec<(PipelineId, String)>,
     pub pipeline: PipelineId,
+    /// The pipeline settings' version, which a settings save is based on.
+    pub pipeline_version: i32,
     pub columns: Vec<Column>,
     pub owners: Vec<Owner>,
     pub lost_reasons: Vec<String>,

@@ -181,6 +181,8 @@ pub struct StageDraft {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SavePipeline {
     pub pipeline: crate::ids::PipelineId,
+    /// The settings version the page was opened at.
+    pub version: i32,
     pub name: String,
     pub stages: Vec<StageDraft>,
     /// (removed stage, stage that takes its deals).
@@ -293,6 +295,7 @@ mod save_tests {
     fn save(stages: Vec<StageDraft>) -> SavePipeline {
         SavePipeline {
             pipeline: PipelineId(Uuid::nil()),
+            version: 1,
             name: "Sales".into(),
             stages,
             relocate: Vec::new(),

@@ -45,6 +45,13 @@ pub(crate) struct Change {
     pub payload: Payload,
 }
 
+/// A record's event helper was asked for a kind that is not about that record: a bug
+/// in the caller, refused instead of logged under the wrong kind.
+pub(crate) fn not_of_its_record(kind: domain::event::EventKind) -> AppError {
+    tracing::error!(?kind, "event kind does not fit its record");
+    AppError::Internal
+}
+
 /// A stored row as an event. A row whose payload does not read is an error, not skipped:
 /// it would mean a writer and its reader disagree.
 pub(crate) fn from_row(row: event::Model) -> Result<Event, AppError> {

@@ -55,6 +55,7 @@ pub(crate) async fn add_pipeline<C: ConnectionTrait>(
         name: Set(name.to_owned()),
         position: Set(position),
         created_at: Set(Utc::now()),
+        version: Set(1),
     }
     .insert(conn)
     .await

@@ -456,6 +456,7 @@ async fn stages_are_edited_and_removing_one_relocates_its_deals(crm: Crm) {
     });
     let mut command = SavePipeline {
         pipeline: before.pipeline,
+        version: before.pipeline_version,
         name: "New business".into(),
         stages: drafts,
         relocate: vec![],
@@ -480,7 +481,14 @@ async fn stages_are_edited_and_removing_one_relocates_its_deals(crm: Crm) {
     let first_call = command.stages[0].id.unwrap();
     command.relocate = vec![(qualified.id.unwrap(), first_call)];
     let head = crm.event_head(&dana).await.unwrap();
-    crm.save_pipeline(&dana, command).await.unwrap();
+    crm.save_pipeline(&dana, command.clone()).await.unwrap();
+    // A second save from the same page, opened before the first, would drop whatever
+    // the first changed: refused, naming who saved in between.
+    let stale = crm.save_pipeline(&dana, command).await.unwrap_err();
+    assert!(
+        matches!(&stale, AppError::Conflict(m) if m.starts_with("Dana") && m.contains("pipeline")),
+        "{stale:?}"
+    );
     // The relocated deal has its own move in the log (timeline, live boards), before
     // the pipeline's own change.
     let logged = crm.events_since(&dana, head, 10).await.unwrap();

@@ -504,6 +504,7 @@ async fn rollups_follow_every_kind_of_write(crm: Crm) {
         &dana,
         SavePipeline {
             pipeline: PipelineId(pipeline),
+            version: 1,
             name,
             stages,
             relocate: vec![(dropped, open_to_all)],

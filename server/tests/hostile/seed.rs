@@ -206,6 +206,7 @@ pub async fn workspace(crm: &Crm) -> Seeded {
         &admin,
         SavePipeline {
             pipeline: board.pipeline,
+            version: board.pipeline_version,
             name: texts.add("Pipeline", 80),
             stages,
             relocate: vec![],

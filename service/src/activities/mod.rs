@@ -369,7 +369,8 @@ pub(crate) async fn activity_event(
         payload: match kind {
             EventKind::ActivityCompleted => Payload::ActivityCompleted((), after),
             EventKind::ActivityUpdated => Payload::ActivityUpdated((), after),
-            _ => Payload::ActivityScheduled((), after),
+            EventKind::ActivityScheduled => Payload::ActivityScheduled((), after),
+            other => return Err(crate::event_log::not_of_its_record(other)),
         },
     })
     .await

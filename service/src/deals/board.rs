@@ -163,6 +163,7 @@ impl Crm {
                 .map(|p| (PipelineId(p.id), p.name))
                 .collect(),
             pipeline: PipelineId(chosen.id),
+            pipeline_version: chosen.version,
             columns,
             owners: self.owners_in(&self.db, viewer).await?,
             lost_reasons: self.lost_reasons_in(&self.db, viewer).await?,

@@ -172,7 +172,8 @@ async fn deal_event(
         EventKind::DealWon => Payload::DealWon(before, after),
         EventKind::DealLost => Payload::DealLost(before, after),
         EventKind::DealReopened => Payload::DealReopened(before, after),
-        _ => Payload::DealUpdated(before, after),
+        EventKind::DealUpdated => Payload::DealUpdated(before, after),
+        other => return Err(crate::event_log::not_of_its_record(other)),
     };
     conn.append(Change {
         workspace_id: viewer.workspace_id,

@@ -122,6 +122,15 @@ impl Crm {
                 .await
                 .or_internal()?
                 .ok_or(AppError::NotFound)?;
+            // Saving replaces the whole stage list: based on an older version, it would
+            // drop a stage a colleague added meanwhile.
+            crate::db::require_current(
+                txn,
+                (viewer.workspace_id, Subject::Pipeline(found.id)),
+                (found.version, command.version),
+                "pipeline",
+            )
+            .await?;
             let existing = stages_of(txn, viewer, found.id).await?;
             let kept: Vec<Uuid> = command
                 .stages
@@ -197,8 +206,10 @@ impl Crm {
             if moved {
                 crate::metrics::recompute_reach(txn, found.id).await?;
             }
+            let version = found.version.saturating_add(1);
             let mut renamed: pipeline::ActiveModel = found.into();
             renamed.name = Set(command.name.trim().to_owned());
+            renamed.version = Set(version);
             let renamed = renamed.update(txn).await.or_internal()?;
             // Every relocated deal gets its own move in the log, as if moved by hand:
             // its timeline, the live boards and undo all see it.

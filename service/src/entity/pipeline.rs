@@ -9,6 +9,8 @@ pub struct Model {
     pub name: String,
     pub position: i32,
     pub created_at: DateTimeUtc,
+    /// Raised by every settings save: a save based on an older one is refused.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -248,6 +248,7 @@ impl Crm {
                 name: name.trim().to_owned(),
                 position: all.iter().map(|p| p.position + 1).max().unwrap_or(0),
                 created_at: Utc::now(),
+                version: 1,
             },
             (None, name) => {
                 let name = name.as_deref().unwrap_or("");

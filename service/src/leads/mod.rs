@@ -82,7 +82,8 @@ pub(crate) async fn lead_event(
         EventKind::LeadDisqualified => Payload::LeadDisqualified((), after),
         EventKind::LeadConverted => Payload::LeadConverted((), after),
         EventKind::LeadSnoozed => Payload::LeadSnoozed((), after),
-        _ => Payload::LeadCaptured((), after),
+        EventKind::LeadCaptured => Payload::LeadCaptured((), after),
+        other => return Err(crate::event_log::not_of_its_record(other)),
     };
     conn.append(Change {
         workspace_id: workspace,

@@ -1,6 +1,7 @@
 //! Each event records the payload format it was written in (`domain::event::payload`):
 //! rows from before typed payloads are format 1, and a reader can tell them apart if a
-//! later format reshapes a payload.
+//! later format reshapes a payload. Pipelines carry a version, so saving the settings
+//! page opened before a colleague added a stage is refused instead of dropping it.
 
 use sea_orm_migration::prelude::*;
 
@@ -17,6 +18,19 @@ impl MigrationTrait for Migration {
                     .add_column(
                         ColumnDef::new(Alias::new("format"))
                             .small_integer()
+                            .not_null()
+                            .default(1),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Alias::new("pipelines"))
+                    .add_column(
+                        ColumnDef::new(Alias::new("version"))
+                            .integer()
                             .not_null()
                             .default(1),
                     )

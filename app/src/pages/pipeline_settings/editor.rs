@@ -43,6 +43,8 @@ pub struct Removed {
 #[derive(Clone, Copy)]
 pub struct Editor {
     pub pipeline: PipelineId,
+    /// The settings version this page was opened at.
+    pub version: i32,
     pub name: RwSignal<String>,
     pub stages: RwSignal<Vec<StageEdit>>,
     pub removed: RwSignal<Vec<Removed>>,
@@ -80,6 +82,7 @@ impl Editor {
         let next_key = u32::try_from(stages.len()).unwrap_or(u32::MAX);
         Editor {
             pipeline: board.pipeline,
+            version: board.pipeline_version,
             name: RwSignal::new(name),
             stages: RwSignal::new(stages),
             removed: RwSignal::new(Vec::new()),
@@ -218,6 +221,7 @@ impl Editor {
         }
         let command = SavePipeline {
             pipeline: self.pipeline,
+            version: self.version,
             name: self.name.get_untracked(),
             stages,
             relocate,

@@ -36,6 +36,7 @@ fn board(open_deals: &[u64]) -> Board {
     Board {
         pipelines: vec![(pipeline, "Sales".into())],
         pipeline,
+        pipeline_version: 1,
         columns,
         owners: Vec::new(),
         lost_reasons: Vec::new(),

@@ -88,6 +88,8 @@ pub fn calls(ids: &Ids) -> Vec<Endpoint> {
         call(d::SavePipeline {
             command: SavePipeline {
                 pipeline: PipelineId(ids.spare_pipeline),
+                // Mostly stale after the first save: a refusal (409) is an answer too.
+                version: 1,
                 name: "Fuzz pipeline".into(),
                 stages: ids.spare_stages.clone(),
                 relocate: Vec::new(),
