@@ -34,6 +34,9 @@ pub struct LeadSettings {
     /// Minutes a new lead may wait for its first response.
     pub first_response_minutes: u32,
     pub weights: ScoreWeights,
+    /// Raised by every save (0: never saved); a save based on an older one is refused.
+    #[serde(default)]
+    pub version: i32,
 }
 
 impl Default for LeadSettings {
@@ -41,6 +44,7 @@ impl Default for LeadSettings {
         LeadSettings {
             first_response_minutes: u32::try_from(FIRST_RESPONSE_MINUTES).unwrap_or(60),
             weights: ScoreWeights::default(),
+            version: 0,
         }
     }
 }

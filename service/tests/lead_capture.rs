@@ -279,6 +279,7 @@ async fn the_workspace_sets_the_response_target_and_weights_and_marketing_qualif
             authority: 100,
             timeline: 0,
         },
+        version: 0,
     };
     assert_eq!(
         crm.save_lead_settings(&mo, settings).await.unwrap_err(),
@@ -292,8 +293,16 @@ async fn the_workspace_sets_the_response_target_and_weights_and_marketing_qualif
         fields(&crm.save_lead_settings(&dana, bad).await.unwrap_err()),
         ["first_response_minutes"]
     );
-    crm.save_lead_settings(&dana, settings).await.unwrap();
+    let saved = crm.save_lead_settings(&dana, settings).await.unwrap();
+    assert_eq!(saved.version, 1);
     assert_eq!(overdue(&crm, &dana).await, 1, "past a 30-minute target");
+    // A second tab still showing the never-saved settings cannot undo that save.
+    let stale = crm.save_lead_settings(&dana, settings).await.unwrap_err();
+    assert!(
+        matches!(&stale, AppError::Conflict(m) if m.contains("changed this inbox setup")),
+        "{stale:?}"
+    );
+    assert_eq!(crm.lead_settings(&dana).await.unwrap(), saved);
 
     // A marketer's answers make it marketing-qualified, weighed the workspace's way.
     let answers = Qualification {

@@ -9,6 +9,7 @@ pub struct Model {
     pub first_response_minutes: i32,
     /// A JSON `ScoreWeights`.
     pub weights: String,
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

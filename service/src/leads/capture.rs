@@ -19,7 +19,7 @@ use domain::{
 };
 use sea_orm::{
     sea_query::Condition, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -95,6 +95,14 @@ impl Crm {
             let now = Utc::now();
             let (row, merged, kind) = match same_person(txn, by.workspace, &valid).await? {
                 Some(open) => {
+                    // Re-read under the lead's row lock (PostgreSQL), as member edits
+                    // do: merging into a copy read before a rep's save would undo it.
+                    let open = lead::Entity::find_by_id(open.id)
+                        .lock_exclusive()
+                        .one(txn)
+                        .await
+                        .or_internal()?
+                        .ok_or(AppError::Internal)?;
                     let row = merge(open, &valid, now).update(txn).await.or_internal()?;
                     (row, true, EventKind::LeadMerged)
                 }

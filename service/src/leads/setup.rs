@@ -45,6 +45,7 @@ pub(crate) async fn settings_of<C: ConnectionTrait>(
     Ok(LeadSettings {
         first_response_minutes: u32::try_from(row.first_response_minutes).unwrap_or(60),
         weights: serde_json::from_str(&row.weights).unwrap_or_default(),
+        version: row.version,
     })
 }
 
@@ -80,6 +81,21 @@ impl Crm {
                 .one(txn)
                 .await
                 .or_internal()?;
+            let current = had.as_ref().map_or(0, |row| row.version);
+            crate::db::require_current(
+                txn,
+                (
+                    viewer.workspace_id,
+                    Subject::Workspace(viewer.workspace_id.0),
+                ),
+                (current, settings.version),
+                "inbox setup",
+            )
+            .await?;
+            let settings = LeadSettings {
+                version: current.saturating_add(1),
+                ..settings
+            };
             let row = lead_settings::ActiveModel {
                 workspace_id: Set(viewer.workspace_id.0),
                 first_response_minutes: Set(i32::try_from(settings.first_response_minutes)
@@ -87,6 +103,7 @@ impl Crm {
                 weights: Set(
                     serde_json::to_string(&settings.weights).map_err(|_| AppError::Internal)?
                 ),
+                version: Set(settings.version),
             };
             if had.is_some() {
                 row.update(txn).await.or_internal()?;

@@ -16,7 +16,7 @@ mod m20261128_000011_goals_teams;
 mod m20261128_000012_reach_index;
 mod m20261128_000013_rollups;
 mod m20261203_000014_record_versions;
-mod m20261204_000015_event_format;
+mod m20261204_000015_formats_and_versions;
 
 pub(crate) use m20261128_000013_rollups::{reach_of, rebuild as rebuild_rollups};
 
@@ -41,7 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_reach_index::Migration),
             Box::new(m20261128_000013_rollups::Migration),
             Box::new(m20261203_000014_record_versions::Migration),
-            Box::new(m20261204_000015_event_format::Migration),
+            Box::new(m20261204_000015_formats_and_versions::Migration),
         ]
     }
 }

@@ -173,6 +173,8 @@ pub fn InboxSettings(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let minutes = RwSignal::new(settings.first_response_minutes.to_string());
+    // The version this page saves on top of; each save moves it on.
+    let version = RwSignal::new(settings.version);
     let w = settings.weights;
     let weights = [
         ("Need", RwSignal::new(w.need.to_string())),
@@ -195,6 +197,7 @@ pub fn InboxSettings(
                 authority: weight(weights[2].1),
                 timeline: weight(weights[3].1),
             },
+            version: version.get_untracked(),
         };
         if let Err(problems) = settings.validate() {
             error.set(problems.0.first().map(|p| p.message.clone()));
@@ -202,7 +205,8 @@ pub fn InboxSettings(
         }
         spawn_local(async move {
             match save_lead_settings(settings).await {
-                Ok(_) => {
+                Ok(saved) => {
+                    version.try_set(saved.version);
                     error.try_set(None);
                     notice.try_set(Some("Inbox settings saved.".to_owned()));
                 }
