@@ -46,10 +46,14 @@ fn Review(review: PipelineReview) -> impl IntoView {
         }
     });
     if let Some(live) = use_live() {
-        live.reload_on_burst(reload, |news| match news {
+        // Not on one's own events: starting a review reloads by itself and a mark updates
+        // its row, and a reload re-renders the list under a comment being typed.
+        let me = live.me;
+        live.reload_on_burst(reload, move |news| match news {
             News::Resync => true,
             News::Event(event) => {
-                matches!(event.subject, Subject::Deal(_) | Subject::Pipeline(_))
+                event.actor != Some(me)
+                    && matches!(event.subject, Subject::Deal(_) | Subject::Pipeline(_))
             }
         });
     }
