@@ -267,16 +267,7 @@ impl Crm {
                 workspace_id,
                 actor: Some(UserId(member.id)),
                 subject: Subject::Member(member.id),
-                payload: Payload::MemberJoined(
-                    (),
-                    MemberJoined {
-                        name: member.name.clone(),
-                        email: member.email.clone(),
-                        role,
-                        invite: Some(invite_id),
-                        via: None,
-                    },
-                ),
+                payload: joined(&member, role, Some(invite_id), None),
             })
             .await?;
             let token = open_session(txn, UserId(member.id), workspace_id).await?;
@@ -406,16 +397,7 @@ impl Crm {
                 workspace_id,
                 actor: None,
                 subject: Subject::Member(member.id),
-                payload: Payload::MemberJoined(
-                    (),
-                    MemberJoined {
-                        name: member.name.clone(),
-                        email: member.email.clone(),
-                        role,
-                        invite: None,
-                        via: Some("cli".to_owned()),
-                    },
-                ),
+                payload: joined(&member, role, None, Some("cli")),
             })
             .await?;
             to_member(member).ok_or(AppError::Internal)
@@ -476,4 +458,18 @@ pub(crate) async fn active_member<C: ConnectionTrait>(
         return Err(AppError::invalid(field, "Pick an active member."));
     }
     Ok(())
+}
+
+/// The event of a member joining, by invitation or from the CLI (`via`).
+fn joined(member: &user::Model, role: Role, invite: Option<Uuid>, via: Option<&str>) -> Payload {
+    Payload::MemberJoined(
+        (),
+        MemberJoined {
+            name: member.name.clone(),
+            email: member.email.clone(),
+            role,
+            invite,
+            via: via.map(str::to_owned),
+        },
+    )
 }
