@@ -29,7 +29,7 @@ use keys::{ShortcutHelp, Shortcuts};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use triage::LeadRow;
+use triage::{LeadRow, OpenForm};
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
@@ -105,13 +105,14 @@ fn LeadList(
     });
     // j / k walk the rows in the order shown.
     shortcuts.order_from(move || page.with(|p| p.leads.iter().map(|l| l.id).collect()));
+    let forms = OpenForm::new();
     view! {
         {move || page.with(|p| view! { <Tabs counts=p.counts.clone() current=view filter=tabs_filter.clone() /> })}
         {move || page.with(|p| p.leads.is_empty()).then(|| view! { <p class="empty">"No leads here."</p> })}
         <ul class="leads" aria-label="Leads">
             // Keyed by version: a row is rebuilt only when its lead changed.
             <For each=move || page.with(|p| p.leads.clone()) key=|lead| (lead.id, lead.version) let:lead>
-                <LeadRow lead reload notice shortcuts />
+                <LeadRow lead reload notice shortcuts forms />
             </For>
         </ul>
     }

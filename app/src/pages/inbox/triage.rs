@@ -25,12 +25,54 @@ type Triage = std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, 
 
 /// Which inline form is open on a lead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Open {
+pub enum Open {
     Nothing,
     Qualify,
     Disqualify,
     Snooze,
     Convert,
+}
+
+/// The one inline form open in a list of leads. The list holds it, not the row: a row
+/// is rebuilt when its lead changes (one's own save answering, or a colleague's change
+/// arriving live), and a form the rep has just opened must stay open across that.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenForm(RwSignal<Option<(uuid::Uuid, Open)>>);
+
+impl OpenForm {
+    pub fn new() -> Self {
+        Self(RwSignal::new(None))
+    }
+
+    fn on(self, lead: uuid::Uuid) -> Open {
+        Self::form_of(self.0.get(), lead)
+    }
+
+    fn form_of(open: Option<(uuid::Uuid, Open)>, lead: uuid::Uuid) -> Open {
+        match open {
+            Some((id, form)) if id == lead => form,
+            _ => Open::Nothing,
+        }
+    }
+
+    fn toggle(self, lead: uuid::Uuid, form: Open) {
+        let now = Self::form_of(self.0.get_untracked(), lead);
+        self.0.set((now != form).then_some((lead, form)));
+    }
+
+    /// Closes the lead's form, leaving alone one the rep has since opened elsewhere.
+    fn close(self, lead: uuid::Uuid) {
+        let open = self.0.try_get_untracked().flatten();
+        if Self::form_of(open, lead) != Open::Nothing {
+            self.0.try_set(None);
+        }
+    }
+}
+
+impl Default for OpenForm {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 const ANSWERS: [(Answer, &str); 4] = [
@@ -46,9 +88,10 @@ pub fn LeadRow(
     reload: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
     #[prop(optional)] shortcuts: Option<Shortcuts>,
+    #[prop(optional)] forms: Option<OpenForm>,
 ) -> impl IntoView {
     let me = use_current_user().user_id;
-    let open = RwSignal::new(Open::Nothing);
+    let forms = forms.unwrap_or_default();
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let (id, version) = (lead.id, lead.version);
@@ -68,7 +111,7 @@ pub fn LeadRow(
                 Ok(message) => {
                     notice.try_set(Some(message));
                     error.try_set(None);
-                    open.try_set(Open::Nothing);
+                    forms.close(id);
                     reload.try_update(|n| *n += 1);
                 }
                 Err(problem) => {
@@ -88,8 +131,7 @@ pub fn LeadRow(
             }));
         }
     };
-    let toggle =
-        move |form: Open| open.update(|o| *o = if *o == form { Open::Nothing } else { form });
+    let toggle = move |form: Open| forms.toggle(id, form);
     let row = NodeRef::<Li>::new();
     let href = format!("/inbox/{id}");
     if let Some(keys) = shortcuts {
@@ -167,20 +209,20 @@ pub fn LeadRow(
                             }>"Take"</button>
                     })}
                     <button type="button" class="secondary" aria-label=format!("Qualify {who}")
-                        aria-expanded=move || (open.get() == Open::Qualify).to_string()
+                        aria-expanded=move || (forms.on(id) == Open::Qualify).to_string()
                         on:click=move |_| toggle(Open::Qualify)>"Qualify"</button>
                     <button type="button" class="primary" aria-label=format!("Convert {who}")
-                        aria-expanded=move || (open.get() == Open::Convert).to_string()
+                        aria-expanded=move || (forms.on(id) == Open::Convert).to_string()
                         on:click=move |_| toggle(Open::Convert)>"Convert"</button>
                     <button type="button" class="secondary" aria-label=format!("Snooze {who}")
-                        aria-expanded=move || (open.get() == Open::Snooze).to_string()
+                        aria-expanded=move || (forms.on(id) == Open::Snooze).to_string()
                         on:click=move |_| toggle(Open::Snooze)>"Snooze"</button>
                     <button type="button" class="link danger-link" aria-label=format!("Disqualify {who}")
-                        aria-expanded=move || (open.get() == Open::Disqualify).to_string()
+                        aria-expanded=move || (forms.on(id) == Open::Disqualify).to_string()
                         on:click=move |_| toggle(Open::Disqualify)>"Disqualify"</button>
                 </div>
             })}
-            {move || match open.get() {
+            {move || match forms.on(id) {
                 Open::Qualify => view! { <QualifyForm id version who=who.clone() act busy /> }.into_any(),
                 Open::Disqualify => view! { <DisqualifyForm id version who=who.clone() act busy /> }.into_any(),
                 Open::Snooze => view! { <SnoozeChoices id version who=who.clone() act busy /> }.into_any(),
