@@ -163,6 +163,8 @@ pub struct CurrentUser {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// Whose deals and leads they see (the workspace's record visibility).
+    pub sees: crate::visibility::Sees,
 }
 
 /// A member of a workspace as listed in Settings → Users.

@@ -57,10 +57,12 @@ pub enum EventKind {
     GoalChanged,
     /// Sales teams were created, renamed, removed, or a rep moved between them.
     SalesTeamsChanged,
+    /// The workspace's record visibility changed (who sees which deals and leads).
+    VisibilityChanged,
 }
 
 impl EventKind {
-    const NAMES: [(EventKind, &'static str); 37] = [
+    const NAMES: [(EventKind, &'static str); 38] = [
         (EventKind::WorkspaceCreated, "workspace.created"),
         (EventKind::MemberJoined, "member.joined"),
         (EventKind::MemberInvited, "member.invited"),
@@ -101,6 +103,7 @@ impl EventKind {
         (EventKind::DealReviewed, "deal.reviewed"),
         (EventKind::GoalChanged, "workspace.goals_changed"),
         (EventKind::SalesTeamsChanged, "workspace.teams_changed"),
+        (EventKind::VisibilityChanged, "workspace.visibility_changed"),
     ];
 
     /// The stable dotted name stored in the log.

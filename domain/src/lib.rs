@@ -27,6 +27,7 @@ pub mod role;
 mod stored;
 pub mod timeline;
 pub mod validation;
+pub mod visibility;
 
 pub use error::AppError;
 pub use ids::{UserId, WorkspaceId};

@@ -158,7 +158,7 @@ enum End {
     Close(u16, &'static str),
 }
 
-async fn serve(socket: WebSocket, session: Session, subscription: Subscription) {
+async fn serve(socket: WebSocket, mut session: Session, subscription: Subscription) {
     let socket_id = uuid::Uuid::new_v4();
     let (mut sink, mut stream) = socket.split();
     let Subscription {
@@ -212,8 +212,10 @@ async fn serve(socket: WebSocket, session: Session, subscription: Subscription) 
                 Some(Ok(Message::Close(_))) | None => break,
             },
             outgoing = receiver.recv() => match outgoing {
-                Ok(message) => {
-                    if send(&mut sink, &message).await.is_err() {
+                // What this person may not see is not sent (record visibility).
+                Ok(delivery) if !delivery.about.seen_by(&session.viewer.sees) => {}
+                Ok(delivery) => {
+                    if send(&mut sink, &delivery.wire).await.is_err() {
                         break;
                     }
                 }
@@ -225,9 +227,14 @@ async fn serve(socket: WebSocket, session: Session, subscription: Subscription) 
             },
             _ = keepalive.tick() => {
                 received = 0;
-                if !matches!(session.live.crm.resolve_session(&session.token).await, Ok(Some(_))) {
-                    end = End::Close(CLOSE_SIGNED_OUT, "Signed out.");
-                    break;
+                // Signed out, or a changed role, team or visibility: the person as
+                // they are now decides what they are sent from here on.
+                match session.live.crm.resolve_session(&session.token).await {
+                    Ok(Some(viewer)) => session.viewer = viewer,
+                    _ => {
+                        end = End::Close(CLOSE_SIGNED_OUT, "Signed out.");
+                        break;
+                    }
                 }
                 let ping = timeout(SEND_TIMEOUT, sink.send(Message::Ping(Default::default())));
                 if !matches!(ping.await, Ok(Ok(()))) {

@@ -81,6 +81,7 @@ impl Crm {
                 id: Set(Uuid::new_v4()),
                 name: Set(command.workspace_name.trim().to_owned()),
                 default_currency: Set(Currency::USD),
+                visibility: Set(domain::visibility::Visibility::Everyone),
                 created_at: Set(now),
             }
             .insert(txn)
@@ -111,7 +112,7 @@ impl Crm {
             })
             .await?;
             let token = open_session(txn, UserId(admin.id), workspace_id).await?;
-            let signed_in = current_user(admin, home)?;
+            let signed_in = current_user(txn, admin, home).await?;
             Ok((signed_in, token))
         })
         .await
@@ -177,7 +178,7 @@ impl Crm {
                 .await
                 .or_internal()?;
             let token = open_session(txn, UserId(member.id), WorkspaceId(home.id)).await?;
-            Ok((current_user(member, home)?, token))
+            Ok((current_user(txn, member, home).await?, token))
         })
         .await
     }

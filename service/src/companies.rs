@@ -214,8 +214,7 @@ impl Crm {
             .all(&self.db)
             .await
             .or_internal()?;
-        let (deals, deals_total) =
-            related::deals_of_company(&self.db, viewer.workspace_id, id).await?;
+        let (deals, deals_total) = related::deals_of_company(&self.db, viewer, id).await?;
         let company_name = row.name.clone();
         Ok(CompanyDetails {
             company: Company {

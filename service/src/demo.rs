@@ -117,6 +117,7 @@ impl Crm {
                     id: Set(workspace_id.0),
                     name: Set(name.clone()),
                     default_currency: Set(Currency::USD),
+                    visibility: Set(domain::visibility::Visibility::Everyone),
                     created_at: Set(now - Duration::days(540)),
                 }
                 .insert(txn)

@@ -17,7 +17,7 @@ pub use goals::GoalQuery;
 mod imports;
 pub use imports::{ImportOptions, ImportReport, ImportRow};
 mod live;
-pub use live::{wire, LiveHub, Subscription, Wire, SOCKET_BUFFER};
+pub use live::{wire, About, Delivery, LiveHub, Subscription, Wire, SOCKET_BUFFER};
 mod leads;
 pub use leads::{CaptureBy, FormPost, INBOX_PAGE};
 mod mail;
@@ -39,6 +39,7 @@ pub use reminders::{start_reminders, REMIND_AHEAD_MINUTES};
 mod secrets;
 mod sessions;
 mod timeline;
+mod visibility;
 mod write;
 
 pub use accounts::SignInOrigin;

@@ -276,7 +276,7 @@ impl Crm {
                 .await
                 .or_internal()?
                 .ok_or(AppError::Internal)?;
-            let signed_in = current_user(member, home)?;
+            let signed_in = current_user(txn, member, home).await?;
             Ok((signed_in, token))
         })
         .await

@@ -7,7 +7,7 @@
 use crate::write::Lock;
 use crate::{
     db::{name_in_workspace, OrInternal},
-    entity::{company, contact, deal, lead, note},
+    entity::{company, contact, lead, note},
     event_log::Change,
     Crm,
 };
@@ -20,7 +20,7 @@ use domain::{
     AppError,
 };
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 /// Link targets a note may point at; everything else (javascript:, data:, vbscript:…)
@@ -126,15 +126,8 @@ pub(crate) async fn record_title<C: ConnectionTrait>(
 ) -> Result<String, AppError> {
     let workspace = viewer.workspace_id.0;
     let found = match record {
-        RecordRef::Deal(id) => {
-            name_in_workspace::<deal::Entity, _>(
-                conn,
-                (deal::Column::Id, id.0),
-                (deal::Column::WorkspaceId, workspace),
-                |d| d.title,
-            )
-            .await?
-        }
+        // Deals and leads through the visibility check: a hidden one is not found.
+        RecordRef::Deal(id) => Some(crate::deals::load_deal(conn, viewer, id).await?.title),
         RecordRef::Contact(id) => {
             name_in_workspace::<contact::Entity, _>(
                 conn,
@@ -154,18 +147,17 @@ pub(crate) async fn record_title<C: ConnectionTrait>(
             .await?
         }
         RecordRef::Lead(id) => {
-            name_in_workspace::<lead::Entity, _>(
-                conn,
-                (lead::Column::Id, id),
-                (lead::Column::WorkspaceId, workspace),
-                |l| {
+            crate::permissions::visible(lead::Entity::find_by_id(id), viewer, lead::Column::OwnerId)
+                .filter(lead::Column::WorkspaceId.eq(workspace))
+                .one(conn)
+                .await
+                .or_internal()?
+                .map(|l| {
                     l.name
                         .or(l.email)
                         .or(l.company)
                         .unwrap_or_else(|| "a lead".to_owned())
-                },
-            )
-            .await?
+                })
         }
     };
     found.ok_or(AppError::NotFound)

@@ -1,5 +1,6 @@
 //! The pipeline at a glance: open deals per stage, computed by the database.
 
+use crate::permissions::visible;
 use crate::{
     db::OrInternal,
     entity::{deal, pipeline, stage},
@@ -42,25 +43,26 @@ impl Crm {
             .await
             .or_internal()?;
         // CAST: PostgreSQL sums BIGINT into NUMERIC; both engines then hand back an i64.
-        let rows: Vec<(Uuid, DealStatus, Currency, i64, i64)> = deal::Entity::find()
-            .select_only()
-            .column(deal::Column::StageId)
-            .column(deal::Column::Status)
-            .column(deal::Column::Currency)
-            .column_as(Expr::cust("COUNT(*)"), "deals")
-            .column_as(
-                Expr::cust("CAST(COALESCE(SUM(value_cents), 0) AS BIGINT)"),
-                "value",
-            )
-            .filter(deal::Column::WorkspaceId.eq(workspace))
-            .filter(deal::Column::PipelineId.eq(first.id))
-            .group_by(deal::Column::StageId)
-            .group_by(deal::Column::Status)
-            .group_by(deal::Column::Currency)
-            .into_tuple()
-            .all(&self.db)
-            .await
-            .or_internal()?;
+        let rows: Vec<(Uuid, DealStatus, Currency, i64, i64)> =
+            visible(deal::Entity::find(), viewer, deal::Column::OwnerId)
+                .select_only()
+                .column(deal::Column::StageId)
+                .column(deal::Column::Status)
+                .column(deal::Column::Currency)
+                .column_as(Expr::cust("COUNT(*)"), "deals")
+                .column_as(
+                    Expr::cust("CAST(COALESCE(SUM(value_cents), 0) AS BIGINT)"),
+                    "value",
+                )
+                .filter(deal::Column::WorkspaceId.eq(workspace))
+                .filter(deal::Column::PipelineId.eq(first.id))
+                .group_by(deal::Column::StageId)
+                .group_by(deal::Column::Status)
+                .group_by(deal::Column::Currency)
+                .into_tuple()
+                .all(&self.db)
+                .await
+                .or_internal()?;
         let probability: HashMap<Uuid, u8> = stages
             .iter()
             .map(|s| (s.id, u8::try_from(s.probability.clamp(0, 100)).unwrap_or(0)))

@@ -9,6 +9,7 @@ use crate::{
 use chrono::{Duration, Utc};
 use domain::{
     account::{CurrentUser, SESSION_IDLE_DAYS},
+    visibility::Sees,
     AppError, UserId, WorkspaceId,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -47,11 +48,18 @@ pub(crate) async fn close_all_sessions<C: ConnectionTrait>(
     Ok(())
 }
 
-pub(crate) fn current_user(
+/// The signed-in person as every read sees them, with whose records they see.
+pub(crate) async fn current_user<C: ConnectionTrait>(
+    conn: &C,
     member: user::Model,
     workspace: workspace::Model,
 ) -> Result<CurrentUser, AppError> {
     let role = member.role;
+    let sees = if workspace.visibility.narrows(role) {
+        Sees::Owners(crate::permissions::teammates(conn, member.id).await?)
+    } else {
+        Sees::Everything
+    };
     Ok(CurrentUser {
         user_id: UserId(member.id),
         workspace_id: WorkspaceId(workspace.id),
@@ -59,6 +67,7 @@ pub(crate) fn current_user(
         name: member.name,
         email: member.email,
         role,
+        sees,
     })
 }
 
@@ -110,7 +119,7 @@ impl Crm {
             active.expires_at = Set(renewed);
             active.update(&self.db).await.or_internal()?;
         }
-        current_user(member, home).map(Some)
+        current_user(&self.db, member, home).await.map(Some)
     }
 
     /// Ends the session behind a cookie. Unknown tokens are fine: signing out is idempotent.

@@ -42,6 +42,7 @@ async fn a_conflict_names_a_colleague_whose_name_starts_with_an_accent(crm: Crm)
         user_id: elodie.id,
         name: "Élodie Durand".into(),
         role: domain::Role::Manager,
+        sees: Default::default(),
         ..dana.clone()
     };
     let saved = new_deal(&crm, &dana, "Umbrella", vec![]).await;
@@ -220,7 +221,7 @@ async fn next(subscription: &mut Subscription) -> ServerMessage {
         .await
         .expect("a live message within 5 s")
         .expect("the feed is open");
-    serde_json::from_str(&message).expect("a server message")
+    serde_json::from_str(&message.wire).expect("a server message")
 }
 
 async fn next_event(subscription: &mut Subscription) -> LiveEvent {

@@ -601,6 +601,7 @@ async fn managers_edit_the_lost_reasons_and_new_losses_pick_from_them(crm: Crm) 
     assert_eq!(fields(&empty), ["lost_reasons"]);
     let rep = CurrentUser {
         role: domain::Role::Rep,
+        sees: Default::default(),
         ..dana.clone()
     };
     let forbidden = crm.save_lost_reasons(&rep, vec!["Mine".into()]).await;

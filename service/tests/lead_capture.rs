@@ -48,6 +48,7 @@ async fn member(crm: &Crm, dana: &CurrentUser, name: &str, email: &str, role: Ro
     CurrentUser {
         user_id: made.id,
         role,
+        sees: Default::default(),
         name: name.into(),
         ..dana.clone()
     }

@@ -60,6 +60,7 @@ async fn member(crm: &Crm, dana: &CurrentUser, role: Role, name: &str) -> Curren
         user_id: created.id,
         name: name.into(),
         role,
+        sees: Default::default(),
         ..dana.clone()
     }
 }

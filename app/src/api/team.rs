@@ -2,6 +2,7 @@
 
 use domain::{
     account::{Member, PendingInvite},
+    visibility::Visibility,
     AppError,
 };
 use leptos::prelude::*;
@@ -12,6 +13,8 @@ use serde::{Deserialize, Serialize};
 pub struct TeamView {
     pub members: Vec<Member>,
     pub invites: Vec<PendingInvite>,
+    /// Who sees which deals and leads.
+    pub visibility: Visibility,
 }
 
 /// A new invitation and the link to send.
@@ -40,6 +43,7 @@ pub async fn get_team() -> Result<TeamView, AppError> {
         Ok(TeamView {
             members: team.members,
             invites: team.invites,
+            visibility: context.crm.visibility(&admin).await?,
         })
     })
     .await
@@ -98,6 +102,22 @@ pub async fn set_member_active(member_id: String, active: String) -> Result<(), 
         context
             .crm
             .set_member_active(&admin, member, active)
+            .await
+            .map(|_| ())
+    })
+    .await
+}
+
+/// Sets who sees which deals and leads (`visibility` is a `Visibility` key).
+#[server(prefix = "/api", endpoint = "set_visibility")]
+pub async fn set_visibility(visibility: String) -> Result<(), AppError> {
+    crate::ssr::as_member(async move |context, admin| {
+        let visibility = Visibility::parse(&visibility).ok_or_else(|| {
+            AppError::invalid("visibility", "Choose one of the offered settings.")
+        })?;
+        context
+            .crm
+            .set_visibility(&admin, visibility)
             .await
             .map(|_| ())
     })

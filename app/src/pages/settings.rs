@@ -1,11 +1,13 @@
 //! Settings, and Settings → Users where admins manage the team.
 
 use crate::{
-    api::team::{get_team, ChangeRole, InviteTeammate, RevokeInvite, SetMemberActive},
+    api::team::{
+        get_team, ChangeRole, InviteTeammate, RevokeInvite, SetMemberActive, SetVisibility,
+    },
     components::{field::server_message, form_outcome, FormBanner, TextField},
     pages::shell::use_current_user,
 };
-use domain::{account::Member, permission::Action, Role};
+use domain::{account::Member, permission::Action, visibility::Visibility, Role};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 
@@ -80,6 +82,7 @@ fn TeamAdmin(me: domain::UserId) -> impl IntoView {
     let change_role = ServerAction::<ChangeRole>::new();
     let set_active = ServerAction::<SetMemberActive>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
+    let set_visibility = ServerAction::<SetVisibility>::new();
     let team = Resource::new(
         move || {
             (
@@ -87,6 +90,7 @@ fn TeamAdmin(me: domain::UserId) -> impl IntoView {
                 change_role.version().get(),
                 set_active.version().get(),
                 revoke.version().get(),
+                set_visibility.version().get(),
             )
         },
         |_| get_team(),
@@ -120,11 +124,13 @@ fn TeamAdmin(me: domain::UserId) -> impl IntoView {
         <FormBanner result=form_outcome(change_role) />
         <FormBanner result=form_outcome(set_active) />
         <FormBanner result=form_outcome(revoke) />
+        <FormBanner result=form_outcome(set_visibility) />
         <Transition fallback=|| view! { <p>"Loading the team…"</p> }>
             {move || Suspend::new(async move {
                 team.await.map(|team| {
                     let invites = team.invites;
                     view! {
+                        <VisibilityCard current=team.visibility action=set_visibility />
                         <section class="card" aria-labelledby="members-title">
                             <h2 id="members-title">"Members (" {team.members.len()} ")"</h2>
                             <ul class="member-list">
@@ -203,5 +209,28 @@ fn MemberRow(
             })}
             </div>
         </li>
+    }
+}
+
+/// Who sees which deals and leads: the workspace's record visibility.
+#[component]
+fn VisibilityCard(current: Visibility, action: ServerAction<SetVisibility>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="visibility-title">
+            <h2 id="visibility-title">"Who sees which records"</h2>
+            <ActionForm action=action attr:class="inline-form">
+                <fieldset class="visibility-choices">
+                    <legend class="visually-hidden">"Record visibility"</legend>
+                    {Visibility::ALL.into_iter().map(|choice| view! {
+                        <label>
+                            <input type="radio" name="visibility" value=choice.key() checked=choice == current />
+                            {choice.label()}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <p class="hint">"Managers, marketers and admins always see everything. Deals and leads nobody owns stay visible to all, so the shared inbox still works."</p>
+                <button type="submit" class="secondary">"Save visibility"</button>
+            </ActionForm>
+        </section>
     }
 }

@@ -191,6 +191,12 @@ pub struct Invited {
     pub role: Option<Role>,
 }
 
+/// The workspace's record visibility, before or after a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shown {
+    pub visibility: crate::visibility::Visibility,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleHeld {
     pub role: Role,
@@ -303,6 +309,7 @@ payloads! {
     DealReviewed: () => DealReviewed,
     GoalChanged: Option<Record> => Option<Record>,
     SalesTeamsChanged: Option<Record> => Option<Record>,
+    VisibilityChanged: Shown => Shown,
 }
 
 /// A side as a column: `()` and `None` are NULL.

@@ -245,8 +245,7 @@ impl Crm {
                 .map(|c| (CompanyId(c.id), c.name)),
             None => None,
         };
-        let (deals, deals_total) =
-            related::deals_of_contact(&self.db, viewer.workspace_id, id).await?;
+        let (deals, deals_total) = related::deals_of_contact(&self.db, viewer, id).await?;
         let (created_at, version) = (row.created_at, row.version);
         Ok(ContactDetails {
             contact: summary(row, company),

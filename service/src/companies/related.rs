@@ -1,15 +1,17 @@
 //! The deals a company or contact page lists: newest first, capped, with stage names
 //! fetched in one query rather than one per deal.
 
+use crate::permissions::visible;
 use crate::{
     db::OrInternal,
     entity::{deal, deal_contact, stage},
 };
 use domain::deal::ContactRole;
 use domain::{
+    account::CurrentUser,
     company::{RelatedDeal, RELATED_MAX},
     ids::{CompanyId, ContactId, DealId},
-    AppError, WorkspaceId,
+    AppError,
 };
 use sea_orm::{
     sea_query::Query, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -20,10 +22,11 @@ use uuid::Uuid;
 
 async fn load<C: ConnectionTrait>(
     conn: &C,
-    workspace_id: WorkspaceId,
+    viewer: &CurrentUser,
     query: Select<deal::Entity>,
 ) -> Result<(Vec<RelatedDeal>, u64), AppError> {
-    let query = query.filter(deal::Column::WorkspaceId.eq(workspace_id.0));
+    let query = visible(query, viewer, deal::Column::OwnerId)
+        .filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0));
     let total = query.clone().count(conn).await.or_internal()?;
     let rows = query
         .order_by_desc(deal::Column::CreatedAt)
@@ -37,7 +40,7 @@ async fn load<C: ConnectionTrait>(
         HashMap::new()
     } else {
         stage::Entity::find()
-            .filter(stage::Column::WorkspaceId.eq(workspace_id.0))
+            .filter(stage::Column::WorkspaceId.eq(viewer.workspace_id.0))
             .filter(stage::Column::Id.is_in(stage_ids))
             .all(conn)
             .await
@@ -64,19 +67,20 @@ async fn load<C: ConnectionTrait>(
 /// The company's deals and how many there are in all.
 pub(super) async fn deals_of_company<C: ConnectionTrait>(
     conn: &C,
-    workspace_id: WorkspaceId,
+    viewer: &CurrentUser,
     company: CompanyId,
 ) -> Result<(Vec<RelatedDeal>, u64), AppError> {
     let query = deal::Entity::find().filter(deal::Column::CompanyId.eq(company.0));
-    load(conn, workspace_id, query).await
+    load(conn, viewer, query).await
 }
 
 /// The deals the contact is on, with their role on each.
 pub(super) async fn deals_of_contact<C: ConnectionTrait>(
     conn: &C,
-    workspace_id: WorkspaceId,
+    viewer: &CurrentUser,
     contact: ContactId,
 ) -> Result<(Vec<RelatedDeal>, u64), AppError> {
+    let workspace_id = viewer.workspace_id;
     let links = deal_contact::Entity::find()
         .filter(deal_contact::Column::WorkspaceId.eq(workspace_id.0))
         .filter(deal_contact::Column::ContactId.eq(contact.0));
@@ -87,7 +91,7 @@ pub(super) async fn deals_of_contact<C: ConnectionTrait>(
         .and_where(deal_contact::Column::ContactId.eq(contact.0))
         .to_owned();
     let query = deal::Entity::find().filter(deal::Column::Id.in_subquery(on_deal));
-    let (deals, total) = load(conn, workspace_id, query).await?;
+    let (deals, total) = load(conn, viewer, query).await?;
     // Roles only for the deals shown: at most RELATED_MAX rows.
     let shown: Vec<Uuid> = deals.iter().map(|d| d.id.0).collect();
     let roles: HashMap<Uuid, ContactRole> = if shown.is_empty() {

@@ -2,6 +2,7 @@
 //! Nothing here loads all deals of a pipeline.
 
 use super::rows::{cards, stage_info, stages_of};
+use crate::permissions::visible;
 use crate::{
     db::OrInternal,
     entity::{activity, deal, pipeline, stage},
@@ -43,8 +44,11 @@ fn like_pattern(text: &str) -> String {
 
 /// Deals of the workspace matching the filter (any status, any pipeline).
 pub(super) fn matching(viewer: &CurrentUser, filter: &DealFilter) -> Select<deal::Entity> {
-    let mut query =
-        deal::Entity::find().filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0));
+    let mut query = visible(
+        deal::Entity::find().filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0)),
+        viewer,
+        deal::Column::OwnerId,
+    );
     if let Some(pipeline) = filter.pipeline {
         query = query.filter(deal::Column::PipelineId.eq(pipeline.0));
     }

@@ -1,7 +1,7 @@
 //! Loading deals and stages inside the viewer's workspace, and turning rows into the
 //! shapes the browser reads.
 
-use crate::permissions::permit_on;
+use crate::permissions::{permit_on, visible};
 use crate::{
     db::OrInternal,
     entity::{company, deal, deal_contact, stage, user},
@@ -34,7 +34,12 @@ pub(crate) async fn load_deal<C: ConnectionTrait>(
 }
 
 fn in_workspace(viewer: &CurrentUser, id: DealId) -> sea_orm::Select<deal::Entity> {
-    deal::Entity::find_by_id(id.0).filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0))
+    // A deal the viewer may not see is not found, as another workspace's is.
+    visible(
+        deal::Entity::find_by_id(id.0).filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0)),
+        viewer,
+        deal::Column::OwnerId,
+    )
 }
 
 /// A deal about to be written, locked on PostgreSQL until the transaction ends, so two

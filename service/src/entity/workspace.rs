@@ -1,4 +1,4 @@
-use domain::money::Currency;
+use domain::{money::Currency, visibility::Visibility};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,6 +8,7 @@ pub struct Model {
     pub id: Uuid,
     pub name: String,
     pub default_currency: Currency,
+    pub visibility: Visibility,
     pub created_at: DateTimeUtc,
 }
 

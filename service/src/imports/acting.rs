@@ -28,7 +28,7 @@ impl Crm {
             .await
             .or_internal()?
             .ok_or(AppError::NotFound)?;
-        current_user(admin, home)
+        current_user(&self.db, admin, home).await
     }
 
     /// The workspace with this name, or the only one when no name is given: what the

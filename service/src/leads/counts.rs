@@ -3,7 +3,7 @@
 //! snoozed, past the response target — and the views are added up from the groups.
 
 use super::filtered;
-use crate::{db::OrInternal, entity::lead};
+use crate::{db::OrInternal, entity::lead, permissions::visible};
 use chrono::{DateTime, Duration, Utc};
 use domain::{
     account::CurrentUser,
@@ -72,7 +72,7 @@ pub(super) async fn view_counts<C: ConnectionTrait>(
         .filter(|s| **s != LeadStatus::Converted)
         .map(|s| s.key())
         .collect();
-    let query = lead::Entity::find()
+    let query = visible(lead::Entity::find(), viewer, lead::Column::OwnerId)
         .filter(lead::Column::WorkspaceId.eq(viewer.workspace_id.0))
         .filter(lead::Column::Status.is_in(listed));
     let rows: Vec<(String, i32, i32, i32, i32, i64)> = filtered(query, filter)

@@ -2,6 +2,7 @@
 //! it, newest first.
 
 use super::{shape, target_of};
+use crate::permissions::visible;
 use crate::{
     db::OrInternal,
     entity::{lead, lead_submission},
@@ -29,7 +30,7 @@ impl Crm {
         viewer: &CurrentUser,
         id: Uuid,
     ) -> Result<LeadDetail, AppError> {
-        let row = lead::Entity::find_by_id(id)
+        let row = visible(lead::Entity::find_by_id(id), viewer, lead::Column::OwnerId)
             .filter(lead::Column::WorkspaceId.eq(viewer.workspace_id.0))
             .one(&self.db)
             .await

@@ -10,7 +10,7 @@ mod setup;
 
 pub use capture::{CaptureBy, FormPost};
 
-use crate::permissions::permit_on;
+use crate::permissions::{permit_on, visible};
 use crate::write::{Lock, Write};
 use crate::{
     db::{names_by_id, require_version, OrInternal},
@@ -106,7 +106,11 @@ fn view_query(
     now: DateTime<Utc>,
     target: Duration,
 ) -> Select<lead::Entity> {
-    let query = lead::Entity::find().filter(lead::Column::WorkspaceId.eq(viewer.workspace_id.0));
+    let query = visible(
+        lead::Entity::find().filter(lead::Column::WorkspaceId.eq(viewer.workspace_id.0)),
+        viewer,
+        lead::Column::OwnerId,
+    );
     let awake = Condition::any()
         .add(lead::Column::SnoozedUntil.is_null())
         .add(lead::Column::SnoozedUntil.lte(now));
@@ -391,7 +395,7 @@ async fn locked<C: ConnectionTrait>(
     (id, version): (Uuid, i32),
     action: Action,
 ) -> Result<lead::Model, AppError> {
-    let row = lead::Entity::find_by_id(id)
+    let row = visible(lead::Entity::find_by_id(id), viewer, lead::Column::OwnerId)
         .filter(lead::Column::WorkspaceId.eq(viewer.workspace_id.0))
         .lock_exclusive()
         .one(conn)

@@ -1,6 +1,7 @@
 //! The marketing view: what each source and campaign brought, from first form post to
 //! won revenue. Two grouped queries, so it stays fast with a hundred thousand leads.
 
+use crate::permissions::visible;
 use crate::{
     db::OrInternal,
     entity::{deal, lead},
@@ -33,20 +34,21 @@ impl Crm {
         viewer: &CurrentUser,
     ) -> Result<MarketingReport, AppError> {
         let workspace = viewer.workspace_id.0;
-        let counts: Vec<(String, Option<String>, String, i64)> = lead::Entity::find()
-            .select_only()
-            .column(lead::Column::Source)
-            .column(lead::Column::Campaign)
-            .column(lead::Column::Status)
-            .column_as(Expr::cust("COUNT(*)"), "leads")
-            .filter(lead::Column::WorkspaceId.eq(workspace))
-            .group_by(lead::Column::Source)
-            .group_by(lead::Column::Campaign)
-            .group_by(lead::Column::Status)
-            .into_tuple()
-            .all(&self.db)
-            .await
-            .or_internal()?;
+        let counts: Vec<(String, Option<String>, String, i64)> =
+            visible(lead::Entity::find(), viewer, lead::Column::OwnerId)
+                .select_only()
+                .column(lead::Column::Source)
+                .column(lead::Column::Campaign)
+                .column(lead::Column::Status)
+                .column_as(Expr::cust("COUNT(*)"), "leads")
+                .filter(lead::Column::WorkspaceId.eq(workspace))
+                .group_by(lead::Column::Source)
+                .group_by(lead::Column::Campaign)
+                .group_by(lead::Column::Status)
+                .into_tuple()
+                .all(&self.db)
+                .await
+                .or_internal()?;
         let mut by_source: BTreeMap<String, SourceFigures> = BTreeMap::new();
         let mut by_campaign: BTreeMap<String, SourceFigures> = BTreeMap::new();
         for (source, campaign, status, n) in counts {
@@ -72,7 +74,7 @@ impl Crm {
                 }
             }
         }
-        self.close_the_loop(workspace, &mut by_source, &mut by_campaign)
+        self.close_the_loop(viewer, &mut by_source, &mut by_campaign)
             .await?;
         Ok(MarketingReport {
             by_source: by_source
@@ -89,36 +91,39 @@ impl Crm {
     /// Adds each converted lead's won deal to its source's and campaign's revenue.
     async fn close_the_loop(
         &self,
-        workspace: Uuid,
+        viewer: &CurrentUser,
         by_source: &mut BTreeMap<String, SourceFigures>,
         by_campaign: &mut BTreeMap<String, SourceFigures>,
     ) -> Result<(), AppError> {
-        let converted: Vec<(String, Option<String>, Option<Uuid>)> = lead::Entity::find()
-            .select_only()
-            .column(lead::Column::Source)
-            .column(lead::Column::Campaign)
-            .column(lead::Column::DealId)
-            .filter(lead::Column::WorkspaceId.eq(workspace))
-            .filter(lead::Column::Status.eq(LeadStatus::Converted.key()))
-            .into_tuple()
-            .all(&self.db)
-            .await
-            .or_internal()?;
-        let ids: Vec<Uuid> = converted.iter().filter_map(|(_, _, deal)| *deal).collect();
-        let mut won: HashMap<Uuid, (Currency, i64)> = HashMap::new();
-        for chunk in ids.chunks(CHUNK) {
-            let rows: Vec<(Uuid, String, i64)> = deal::Entity::find()
+        let workspace = viewer.workspace_id.0;
+        let converted: Vec<(String, Option<String>, Option<Uuid>)> =
+            visible(lead::Entity::find(), viewer, lead::Column::OwnerId)
                 .select_only()
-                .column(deal::Column::Id)
-                .column(deal::Column::Currency)
-                .column(deal::Column::ValueCents)
-                .filter(deal::Column::WorkspaceId.eq(workspace))
-                .filter(deal::Column::Status.eq(DealStatus::Won))
-                .filter(deal::Column::Id.is_in(chunk.to_vec()))
+                .column(lead::Column::Source)
+                .column(lead::Column::Campaign)
+                .column(lead::Column::DealId)
+                .filter(lead::Column::WorkspaceId.eq(workspace))
+                .filter(lead::Column::Status.eq(LeadStatus::Converted.key()))
                 .into_tuple()
                 .all(&self.db)
                 .await
                 .or_internal()?;
+        let ids: Vec<Uuid> = converted.iter().filter_map(|(_, _, deal)| *deal).collect();
+        let mut won: HashMap<Uuid, (Currency, i64)> = HashMap::new();
+        for chunk in ids.chunks(CHUNK) {
+            let rows: Vec<(Uuid, String, i64)> =
+                visible(deal::Entity::find(), viewer, deal::Column::OwnerId)
+                    .select_only()
+                    .column(deal::Column::Id)
+                    .column(deal::Column::Currency)
+                    .column(deal::Column::ValueCents)
+                    .filter(deal::Column::WorkspaceId.eq(workspace))
+                    .filter(deal::Column::Status.eq(DealStatus::Won))
+                    .filter(deal::Column::Id.is_in(chunk.to_vec()))
+                    .into_tuple()
+                    .all(&self.db)
+                    .await
+                    .or_internal()?;
             for (id, currency, cents) in rows {
                 won.insert(
                     id,

@@ -11,10 +11,16 @@ mod listen;
 pub(crate) use listen::EVENTS_CHANNEL;
 mod presence;
 
-use crate::{db::OrInternal, entity::event, entity::user, Crm};
+use crate::{
+    db::OrInternal,
+    entity::{deal, event, lead, user},
+    Crm,
+};
 use domain::{
     account::CurrentUser,
+    event::Subject,
     live::{Gist, LiveEvent, ServerMessage, REPLAY_LIMIT},
+    visibility::Sees,
     AppError,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -58,15 +64,44 @@ pub fn wire(message: &ServerMessage) -> Wire {
         .into()
 }
 
+/// Whose record a message is about, so a socket passes on only what its person sees
+/// (`domain::visibility`): the channel is shared by the workspace, the check is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum About {
+    /// The workspace, a setting, presence, or a record nobody owns.
+    Everyone,
+    /// A deal or lead, or an activity or note on one, with this owner.
+    OwnedBy(Uuid),
+    /// A deal or lead that no longer exists: only for those who see everything.
+    Gone,
+}
+
+impl About {
+    pub fn seen_by(self, sees: &Sees) -> bool {
+        match self {
+            About::Everyone => true,
+            About::OwnedBy(owner) => sees.owner(Some(domain::UserId(owner))),
+            About::Gone => sees.owners().is_none(),
+        }
+    }
+}
+
+/// A message on a workspace's channel: serialised once, with whose record it is about.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub wire: Wire,
+    pub about: About,
+}
+
 /// A workspace's channel and the id of the last event sent into it.
 struct Feed {
-    sender: broadcast::Sender<Wire>,
+    sender: broadcast::Sender<Delivery>,
     cursor: i64,
 }
 
 /// What a new socket gets: its channel, and the messages to send before anything from it.
 pub struct Subscription {
-    pub receiver: broadcast::Receiver<Wire>,
+    pub receiver: broadcast::Receiver<Delivery>,
     pub first: Vec<ServerMessage>,
 }
 
@@ -135,11 +170,11 @@ impl LiveHub {
         };
         let mut first = Vec::new();
         if let Some(after) = after.filter(|after| *after < head) {
-            let missed: Vec<LiveEvent> =
+            let missed: Vec<(LiveEvent, About)> =
                 live_events(&self.inner.db, workspace, after, REPLAY_LIMIT + 1)
                     .await?
                     .into_iter()
-                    .filter(|event| event.id <= head)
+                    .filter(|(event, _)| event.id <= head)
                     .collect();
             if missed.len() as u64 > REPLAY_LIMIT {
                 first.push(ServerMessage::Resync { head });
@@ -148,7 +183,8 @@ impl LiveHub {
             first.extend(
                 missed
                     .into_iter()
-                    .map(|e| ServerMessage::Event(Box::new(e))),
+                    .filter(|(_, about)| about.seen_by(&viewer.sees))
+                    .map(|(e, _)| ServerMessage::Event(Box::new(e))),
             );
         }
         first.push(ServerMessage::Hello { head });
@@ -182,7 +218,10 @@ impl LiveHub {
     fn broadcast_presence(&self, workspace: Uuid) {
         let viewers = self.inner.presence.viewers(workspace);
         if let Some(feed) = lock(&self.inner.feeds).get(&workspace) {
-            let _ = feed.sender.send(wire(&ServerMessage::Presence { viewers }));
+            let _ = feed.sender.send(Delivery {
+                wire: wire(&ServerMessage::Presence { viewers }),
+                about: About::Everyone,
+            });
         }
     }
 
@@ -245,14 +284,15 @@ impl LiveHub {
             let Some(feed) = feeds.get_mut(&workspace) else {
                 return Ok(());
             };
-            for event in events {
+            for (event, about) in events {
                 if event.id <= feed.cursor {
                     continue;
                 }
                 feed.cursor = event.id;
-                let _ = feed
-                    .sender
-                    .send(wire(&ServerMessage::Event(Box::new(event))));
+                let _ = feed.sender.send(Delivery {
+                    wire: wire(&ServerMessage::Event(Box::new(event))),
+                    about,
+                });
             }
             if caught_up {
                 return Ok(());
@@ -284,13 +324,14 @@ pub(crate) async fn head_of(db: &DatabaseConnection, workspace: Uuid) -> Result<
         .unwrap_or(0))
 }
 
-/// A workspace's events after `after`, oldest first, with the actors' names.
+/// A workspace's events after `after`, oldest first, with the actors' names and whose
+/// record each is about.
 async fn live_events(
     db: &DatabaseConnection,
     workspace: Uuid,
     after: i64,
     limit: u64,
-) -> Result<Vec<LiveEvent>, AppError> {
+) -> Result<Vec<(LiveEvent, About)>, AppError> {
     let rows = event::Entity::find()
         .filter(event::Column::WorkspaceId.eq(workspace))
         .filter(event::Column::Id.gt(after))
@@ -311,7 +352,8 @@ async fn live_events(
         .into_iter()
         .map(|u| (u.id, u.name))
         .collect();
-    rows.into_iter()
+    let events = rows
+        .into_iter()
         .map(|row| {
             let event = crate::event_log::from_row(row)?;
             Ok(LiveEvent {
@@ -324,5 +366,81 @@ async fn live_events(
                 at: event.at,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let owners = Owners::of(db, &events).await?;
+    Ok(events
+        .into_iter()
+        .map(|event| {
+            let about = owners.about(&event);
+            (event, about)
+        })
+        .collect())
+}
+
+/// The owned record an event is about: a deal or lead, or the deal an activity is on,
+/// or the deal or lead a note is on.
+fn owned_record(event: &LiveEvent) -> Option<Subject> {
+    match event.subject {
+        Subject::Deal(_) | Subject::Lead(_) => Some(event.subject),
+        Subject::Activity(_) => event.gist.deal.map(Subject::Deal),
+        Subject::Note(_) => event
+            .gist
+            .record
+            .filter(|r| matches!(r, Subject::Deal(_) | Subject::Lead(_))),
+        _ => None,
+    }
+}
+
+/// The current owners of the deals and leads a batch of events is about: two lookups
+/// per batch, whatever its size.
+struct Owners(HashMap<Subject, Option<Uuid>>);
+
+impl Owners {
+    async fn of(db: &DatabaseConnection, events: &[LiveEvent]) -> Result<Owners, AppError> {
+        let (mut deals, mut leads) = (HashSet::new(), HashSet::new());
+        for record in events.iter().filter_map(owned_record) {
+            match record {
+                Subject::Deal(id) => deals.insert(id),
+                Subject::Lead(id) => leads.insert(id),
+                _ => false,
+            };
+        }
+        let mut owners = HashMap::new();
+        if !deals.is_empty() {
+            let rows: Vec<(Uuid, Option<Uuid>)> = deal::Entity::find()
+                .select_only()
+                .column(deal::Column::Id)
+                .column(deal::Column::OwnerId)
+                .filter(deal::Column::Id.is_in(deals))
+                .into_tuple()
+                .all(db)
+                .await
+                .or_internal()?;
+            owners.extend(rows.into_iter().map(|(id, o)| (Subject::Deal(id), o)));
+        }
+        if !leads.is_empty() {
+            let rows: Vec<(Uuid, Option<Uuid>)> = lead::Entity::find()
+                .select_only()
+                .column(lead::Column::Id)
+                .column(lead::Column::OwnerId)
+                .filter(lead::Column::Id.is_in(leads))
+                .into_tuple()
+                .all(db)
+                .await
+                .or_internal()?;
+            owners.extend(rows.into_iter().map(|(id, o)| (Subject::Lead(id), o)));
+        }
+        Ok(Owners(owners))
+    }
+
+    fn about(&self, event: &LiveEvent) -> About {
+        let Some(record) = owned_record(event) else {
+            return About::Everyone;
+        };
+        match self.0.get(&record) {
+            Some(Some(owner)) => About::OwnedBy(*owner),
+            Some(None) => About::Everyone,
+            None => About::Gone,
+        }
+    }
 }

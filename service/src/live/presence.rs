@@ -172,6 +172,7 @@ mod tests {
             name: name.into(),
             email: format!("{name}@acme.test"),
             role: Role::Rep,
+            sees: Default::default(),
         }
     }
 

@@ -306,11 +306,22 @@ pub(crate) async fn recompute_reach<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The deals a figure counts. A narrowed rep's figures are those of the deals their
+/// board shows: their own, their team's and, unless they chose owners, nobody's (kept
+/// under the workspace id, see the rollups migration).
 fn scope(viewer: &CurrentUser, pipeline: Uuid, owners: Option<&[Uuid]>) -> DealScope {
+    let chosen = owners.map(<[Uuid]>::to_vec);
+    let nobodys = chosen.is_none() && viewer.sees.owners().is_some();
+    let mut owners = viewer.sees.narrow(chosen);
+    if nobodys {
+        owners
+            .get_or_insert_with(Vec::new)
+            .push(viewer.workspace_id.0);
+    }
     DealScope {
         workspace: viewer.workspace_id.0,
         pipeline,
-        owners: owners.map(<[Uuid]>::to_vec),
+        owners,
     }
 }
 

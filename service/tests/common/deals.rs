@@ -79,6 +79,7 @@ pub async fn rep(crm: &Crm, dana: &CurrentUser) -> CurrentUser {
     CurrentUser {
         user_id: sam.id,
         role: domain::Role::Rep,
+        sees: Default::default(),
         name: "Sam Rep".into(),
         ..dana.clone()
     }

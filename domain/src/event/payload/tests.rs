@@ -1,4 +1,5 @@
 use super::*;
+use crate::visibility::Visibility;
 use serde_json::json;
 
 fn id(n: u128) -> Uuid {
@@ -208,6 +209,14 @@ fn sample(kind: EventKind) -> Payload {
             },
         ),
         EventKind::GoalChanged => Payload::GoalChanged(None, Some(named("Q4"))),
+        EventKind::VisibilityChanged => Payload::VisibilityChanged(
+            Shown {
+                visibility: Visibility::Everyone,
+            },
+            Shown {
+                visibility: Visibility::OwnAndTeam,
+            },
+        ),
         EventKind::SalesTeamsChanged => {
             Payload::SalesTeamsChanged(Some(named("East")), Some(named("North")))
         }
