@@ -72,3 +72,33 @@ test("a rep works their own deal and reads a colleague's", async ({ page, browse
   await expect(rita.getByRole("button", { name: "Reopen" })).toBeVisible();
   await rep.context.close();
 });
+
+test("with visibility narrowed, a rep sees their own deals and not a colleague's", async ({ page, browser }) => {
+  await new Pipewright(page).createWorkspace(newAccount());
+  await addDeal(page, "Dana's deal");
+  const danasDeal = await card(page, "Dana's deal").getAttribute("href");
+  const rep = await joinAsTeammate(page, browser, "Rita Rep", "Sales rep");
+  const rita = rep.page;
+
+  // The admin narrows what reps see, in Settings → Users (works before hydration too).
+  await page.goto("/settings/users");
+  const narrowed = page.getByRole("radio", { name: "Sales reps see their own and their sales team's" });
+  await expect(page.getByRole("radio", { name: "Everyone sees every deal and lead" })).toBeChecked();
+  await narrowed.check();
+  await page.getByRole("button", { name: "Save visibility" }).click();
+  await page.reload();
+  await expect(narrowed).toBeChecked();
+
+  await rita.goto("/pipeline");
+  await addDeal(rita, "Rita's deal");
+  await expect(card(rita, "Dana's deal")).toHaveCount(0);
+  // Asked for by its address, the colleague's deal is not found.
+  const response = await rita.goto(danasDeal ?? "/");
+  expect(response?.status()).toBe(404);
+  await expect(rita.getByText("That record does not exist or is not yours to see.")).toBeVisible();
+  // The admin still sees both.
+  await page.goto("/pipeline");
+  await expect(card(page, "Rita's deal")).toBeVisible();
+  await expect(card(page, "Dana's deal")).toBeVisible();
+  await rep.context.close();
+});

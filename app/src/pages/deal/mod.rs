@@ -10,6 +10,7 @@ mod quick_log;
 
 use crate::api::activities::deal_activities;
 use crate::components::timeline::{first_page, Timeline};
+use crate::pages::records::{load_failed, NotFoundStatus};
 use crate::{
     api::deals::{get_deal, update_deal},
     components::live::Here,
@@ -151,19 +152,20 @@ pub fn DealPage() -> impl IntoView {
         deal_activities(DealId(Uuid::parse_str(&id).unwrap_or_default()))
     });
     let timeline = first_page(id, |id| RecordRef::Deal(DealId(id)));
+    // A deal of another workspace, or one the viewer may not see, answers 404.
+    let status = NotFoundStatus::capture();
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading the deal…"</p> }>
-            {move || Suspend::new(async move {
-                let (deal, activities, timeline) = (deal.await, activities.await, timeline.await);
-                match deal {
-                    Ok(detail) => view! { <DealView detail activities timeline /> }.into_any(),
-                    Err(error) => view! {
-                        <Title text="Deal" />
-                        <div class="banner error" role="alert">{error.message()}</div>
-                        <a href="/pipeline">"Back to the pipeline"</a>
-                    }.into_any(),
-                }
-            })}
+            {move || {
+                let status = status.clone();
+                Suspend::new(async move {
+                    let (deal, activities, timeline) = (deal.await, activities.await, timeline.await);
+                    match deal {
+                        Ok(detail) => view! { <DealView detail activities timeline /> }.into_any(),
+                        Err(error) => load_failed(&error, &status, "Deal", "/pipeline", "Back to the pipeline"),
+                    }
+                })
+            }}
         </Transition>
     }
 }
