@@ -8,8 +8,9 @@ use crate::{db::OrInternal, entity::event, event_log::Change, Crm};
 use chrono::Utc;
 use domain::{event::Event, AppError, WorkspaceId};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, ExecResult,
-    QueryResult, Set, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
+    ExecResult, QueryResult, Set, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
 use std::sync::Mutex;
 
@@ -48,6 +49,34 @@ impl Write {
             .map_err(|_| AppError::Internal)?
             .push(event.clone());
         Ok(event)
+    }
+
+    /// Appends one event per row of a bulk write (an import's deals), a few hundred rows
+    /// per statement, then `summary` as [`Write::append`] does. Only the summary is
+    /// published: the bus says which workspace has news, and the live feed reads every
+    /// row back from the log. Taking the summary here is what makes sure the feed wakes.
+    pub(crate) async fn append_rows(
+        &self,
+        rows: Vec<Change>,
+        summary: Change,
+    ) -> Result<Event, AppError> {
+        // Nine columns a row, far below SQLite's 32,766 bound parameters.
+        const ROWS_PER_STATEMENT: usize = 500;
+        serialize_workspace_events(&self.txn, summary.workspace_id).await?;
+        let at = Utc::now();
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<event::ActiveModel> = rows
+                .by_ref()
+                .take(ROWS_PER_STATEMENT)
+                .map(|change| new_row(&change, at))
+                .collect();
+            event::Entity::insert_many(chunk)
+                .exec(&self.txn)
+                .await
+                .or_internal()?;
+        }
+        self.append(summary).await
     }
 }
 
@@ -123,8 +152,21 @@ async fn take_lock(txn: &DatabaseTransaction, lock: Lock) -> Result<(), AppError
 async fn append<C: ConnectionTrait>(conn: &C, change: Change) -> Result<Event, AppError> {
     serialize_workspace_events(conn, change.workspace_id).await?;
     let at = Utc::now();
+    let row = new_row(&change, at).insert(conn).await.or_internal()?;
+    Ok(Event {
+        id: row.id,
+        workspace_id: change.workspace_id,
+        actor: change.actor,
+        subject: change.subject,
+        payload: change.payload,
+        at,
+    })
+}
+
+/// The log row for a change, in the current payload format.
+fn new_row(change: &Change, at: chrono::DateTime<Utc>) -> event::ActiveModel {
     let (before, after) = change.payload.columns();
-    let row = event::ActiveModel {
+    event::ActiveModel {
         workspace_id: Set(change.workspace_id.0),
         actor_id: Set(change.actor.map(|actor| actor.0)),
         kind: Set(change.payload.kind()),
@@ -135,17 +177,6 @@ async fn append<C: ConnectionTrait>(conn: &C, change: Change) -> Result<Event, A
         format: Set(domain::event::payload::FORMAT),
         ..Default::default()
     }
-    .insert(conn)
-    .await
-    .or_internal()?;
-    Ok(Event {
-        id: row.id,
-        workspace_id: change.workspace_id,
-        actor: change.actor,
-        subject: change.subject,
-        payload: change.payload,
-        at,
-    })
 }
 
 /// On PostgreSQL, makes a workspace's events commit in id order and wakes every process.

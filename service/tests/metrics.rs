@@ -215,6 +215,20 @@ async fn sql_aggregates_match_the_reference_fold(crm: Crm) {
         .await
         .expect("import");
     assert!(report.committed && report.imported == 400, "{report:?}");
+    // Each imported deal has its own `deal.created`, then the import's summary.
+    let log = crm.events_since(&dana, 0, 1000).await.expect("log");
+    let created: Vec<_> = log
+        .iter()
+        .filter(|e| e.kind() == domain::event::EventKind::DealCreated)
+        .collect();
+    assert_eq!(created.len(), 400);
+    assert!(created
+        .iter()
+        .all(|e| e.payload.deal_after().is_some_and(|a| a.version == 1)));
+    assert_eq!(
+        log.last().map(domain::event::Event::kind),
+        Some(domain::event::EventKind::DealsImported)
+    );
     live_history(&crm, &dana).await;
 
     let (pipeline, facts) = crm.metric_facts(&dana, None).await.expect("facts");

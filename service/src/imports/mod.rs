@@ -15,7 +15,10 @@ use crate::{
     Crm,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use domain::event::{payload::DealsImported, Payload, Subject};
+use domain::event::{
+    payload::{DealAfter, DealsImported},
+    Payload, Subject,
+};
 use domain::{
     account::CurrentUser,
     deal::{describe_missing, missing_for_entry, DealFacts},
@@ -27,6 +30,7 @@ use domain::{
 };
 use names::{Companies, Owners};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Rows per INSERT: well inside SQLite's bound-parameter limit.
@@ -178,14 +182,20 @@ impl Crm {
             companies.create(txn, viewer).await?;
             let now = Utc::now();
             let total = placed.len();
+            let stage_names: HashMap<Uuid, String> =
+                stages.iter().map(|s| (s.id, s.name.clone())).collect();
+            // One `deal.created` per deal, as the board writes it: the timeline, the
+            // audit log and merge read an imported deal like any other.
+            let mut created = Vec::with_capacity(total);
             for (done, chunk) in placed.chunks(BATCH).enumerate() {
                 let mut deals = Vec::with_capacity(chunk.len());
                 let mut steps = Vec::with_capacity(chunk.len());
                 for row in chunk {
                     let (deal, step) =
                         rows_for(viewer, &pipeline, row, &owners, &companies, currency, now);
-                    deals.push(deal);
-                    steps.push(step);
+                    created.push(imported_event(viewer, &deal, &stage_names));
+                    deals.push(deal::ActiveModel::from(deal));
+                    steps.push(stage_change::ActiveModel::from(step));
                 }
                 deal::Entity::insert_many(deals)
                     .exec(txn)
@@ -197,23 +207,22 @@ impl Crm {
                     .or_internal()?;
                 progress((done * BATCH + chunk.len()).min(total), total);
             }
-            txn.append(Change {
-                    workspace_id: viewer.workspace_id,
-                    actor: Some(viewer.user_id),
-                    subject: Subject::Pipeline(pipeline.id),
-                    payload: Payload::DealsImported(
-                        (),
-                        DealsImported {
-                            pipeline: pipeline.id,
-                            title: pipeline.name.clone(),
-                            deals: report.imported as u64,
-                            won: report.won as u64,
-                            lost: report.lost as u64,
-                        },
-                    ),
-                },
-            )
-            .await?;
+            let summary = Change {
+                workspace_id: viewer.workspace_id,
+                actor: Some(viewer.user_id),
+                subject: Subject::Pipeline(pipeline.id),
+                payload: Payload::DealsImported(
+                    (),
+                    DealsImported {
+                        pipeline: pipeline.id,
+                        title: pipeline.name.clone(),
+                        deals: report.imported as u64,
+                        won: report.won as u64,
+                        lost: report.lost as u64,
+                    },
+                ),
+            };
+            txn.append_rows(created, summary).await?;
             report.committed = true;
             Ok(report)
         })
@@ -390,7 +399,7 @@ fn rows_for(
     companies: &Companies,
     currency: Currency,
     now: DateTime<Utc>,
-) -> (deal::ActiveModel, stage_change::ActiveModel) {
+) -> (deal::Model, stage_change::Model) {
     let draft = &row.draft;
     let created = draft.created_on.map_or(now, midnight);
     let closed = draft.closed_on.map(midnight);
@@ -430,5 +439,31 @@ fn rows_for(
         at: closed.unwrap_or(created),
         left_at: None,
     };
-    (deal.into(), step.into())
+    (deal, step)
+}
+
+/// The `deal.created` event of an imported deal.
+fn imported_event(
+    viewer: &CurrentUser,
+    deal: &deal::Model,
+    stage_names: &HashMap<Uuid, String>,
+) -> Change {
+    let after = DealAfter {
+        version: deal.version,
+        changed: Vec::new(),
+        stage: deal.stage_id,
+        stage_name: stage_names.get(&deal.stage_id).cloned(),
+        status: deal.status,
+        pipeline: deal.pipeline_id,
+        title: deal.title.clone(),
+        undo_of: None,
+        fields: Vec::new(),
+        lost_reason: deal.lost_reason.clone(),
+    };
+    Change {
+        workspace_id: viewer.workspace_id,
+        actor: Some(viewer.user_id),
+        subject: Subject::Deal(deal.id),
+        payload: Payload::DealCreated((), after),
+    }
 }
