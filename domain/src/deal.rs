@@ -36,8 +36,10 @@ pub const CHECKED_MAX: usize = crate::pipeline::STAGES_MAX * CHECKLIST_MAX;
 /// Contacts on one deal: a buying committee, not an address book.
 pub const DEAL_CONTACTS_MAX: u64 = 50;
 
-/// A deal field a stage can require before a deal may enter it.
+/// A deal field a stage can require before a deal may enter it. Serialised by its key
+/// (a stage stores its required fields as a JSON array of keys).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DealField {
     Value,
     ExpectedCloseOn,
@@ -103,20 +105,8 @@ pub struct EntryCriteria {
 }
 
 impl EntryCriteria {
-    /// Reads the stored form: comma-separated field keys and newline-separated items.
-    pub fn decode(fields: &str, checklist: &str) -> EntryCriteria {
-        EntryCriteria {
-            fields: fields.split(',').filter_map(DealField::parse).collect(),
-            checklist: split_lines(checklist),
-        }
-    }
-
-    pub fn encode_fields(&self) -> String {
-        let keys: Vec<&str> = self.fields.iter().map(|f| f.key()).collect();
-        keys.join(",")
-    }
-
-    pub fn encode_checklist(&self) -> String {
+    /// The checklist as the settings page's text box holds it, one item per line.
+    pub fn checklist_lines(&self) -> String {
         self.checklist.join("\n")
     }
 

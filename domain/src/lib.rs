@@ -24,7 +24,7 @@ pub mod permission;
 pub mod pipeline;
 pub mod review;
 pub mod role;
-mod stored;
+pub mod stored;
 pub mod timeline;
 pub mod validation;
 pub mod visibility;

@@ -100,6 +100,94 @@ macro_rules! stored_as_key {
 
 pub(crate) use stored_as_key;
 
+/// A list kept whole in one text column as a JSON array: a deal's tags and ticked
+/// checklist items, a stage's required fields and checklist. Read and written whole; the
+/// board's tag filter matches one element's JSON text (`"tag"`) inside it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Listed<T>(pub Vec<T>);
+
+impl<T> Default for Listed<T> {
+    fn default() -> Self {
+        Listed(Vec::new())
+    }
+}
+
+impl<T> From<Vec<T>> for Listed<T> {
+    fn from(items: Vec<T>) -> Self {
+        Listed(items)
+    }
+}
+
+impl<T: serde::Serialize> Listed<T> {
+    /// The stored text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_else(|_| "[]".to_owned())
+    }
+}
+
+#[cfg(feature = "db")]
+const _: () = {
+    use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType};
+    use sea_orm::{ColIdx, DbErr, QueryResult, TryGetError, TryGetable, Value};
+    use serde::{de::DeserializeOwned, Serialize};
+
+    fn parse<T: DeserializeOwned>(text: &str) -> Result<Listed<T>, String> {
+        // A column's SQLite default ('') is the empty list.
+        if text.is_empty() {
+            return Ok(Listed::default());
+        }
+        serde_json::from_str(text)
+            .map(Listed)
+            .map_err(|e| format!("{text:?} is not a stored list: {e}"))
+    }
+
+    impl<T: Serialize> From<Listed<T>> for Value {
+        fn from(list: Listed<T>) -> Value {
+            Value::String(Some(list.to_json()))
+        }
+    }
+
+    impl<T: DeserializeOwned> TryGetable for Listed<T> {
+        fn try_get_by<I: ColIdx>(res: &QueryResult, idx: I) -> Result<Self, TryGetError> {
+            let text = String::try_get_by(res, idx)?;
+            parse(&text).map_err(|e| TryGetError::DbErr(DbErr::Type(e)))
+        }
+    }
+
+    impl<T: DeserializeOwned> ValueType for Listed<T> {
+        fn try_from(value: Value) -> Result<Self, sea_orm::sea_query::ValueTypeErr> {
+            let text = <String as ValueType>::try_from(value)?;
+            parse(&text).map_err(|_| sea_orm::sea_query::ValueTypeErr)
+        }
+        fn type_name() -> String {
+            "Listed".to_owned()
+        }
+        fn array_type() -> ArrayType {
+            ArrayType::String
+        }
+        fn column_type() -> ColumnType {
+            ColumnType::String(StringLen::None)
+        }
+    }
+
+    impl<T> Nullable for Listed<T> {
+        fn null() -> Value {
+            Value::String(None)
+        }
+    }
+
+    impl<T: Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::Debug + Send + Sync>
+        sea_orm::IntoActiveValue<Listed<T>> for Listed<T>
+    {
+        fn into_active_value(self) -> sea_orm::ActiveValue<Listed<T>> {
+            sea_orm::ActiveValue::Set(self)
+        }
+    }
+
+    impl<T> sea_orm::sea_query::postgres_array::NotU8 for Listed<T> {}
+};
+
 #[cfg(test)]
 mod tests {
     use crate::{

@@ -18,6 +18,7 @@ use crate::{
 use chrono::{DateTime, Duration, Utc};
 use domain::deal::DealStatus;
 use domain::event::{payload::DemoSeeded, Payload, Subject};
+use domain::stored::Listed;
 use domain::{deal::ContactRole, money::Currency, AppError, Role, WorkspaceId};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
@@ -415,7 +416,7 @@ fn generate_deal(
         closed_at: Set(closed_at),
         touched_at: Set(None),
         version: Set(1),
-        tags: Set(String::new()),
-        checked: Set(String::new()),
+        tags: Set(Listed::default()),
+        checked: Set(Listed::default()),
     }
 }

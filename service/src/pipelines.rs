@@ -5,8 +5,8 @@ use crate::{
     entity::{lost_reason, pipeline, stage},
 };
 use chrono::Utc;
+use domain::stored::Listed;
 use domain::{
-    deal::EntryCriteria,
     pipeline::{BUYING_PROCESS, DEFAULT_PIPELINE, LOST_REASONS},
     AppError, WorkspaceId,
 };
@@ -71,12 +71,8 @@ pub(crate) async fn add_pipeline<C: ConnectionTrait>(
             position: Set(position),
             probability: Set(i32::from(template.probability)),
             rotting_days: Set(i32::from(template.rotting_days)),
-            entry_fields: Set(EntryCriteria {
-                fields: template.entry_fields.to_vec(),
-                checklist: Vec::new(),
-            }
-            .encode_fields()),
-            checklist: Set(String::new()),
+            entry_fields: Set(Listed(template.entry_fields.to_vec())),
+            checklist: Set(Listed::default()),
         })
         .collect();
     let stage_ids = stages.iter().filter_map(|s| s.id.clone().take()).collect();

@@ -1,4 +1,5 @@
 use super::*;
+use crate::stored::Listed;
 
 fn proposal() -> EntryCriteria {
     EntryCriteria {
@@ -57,17 +58,14 @@ fn a_decision_maker_is_a_contact_with_that_role() {
 }
 
 #[test]
-fn criteria_round_trip_through_storage() {
+fn criteria_are_stored_as_json_arrays_of_keys_and_items() {
     let criteria = proposal();
-    let stored = EntryCriteria::decode(&criteria.encode_fields(), &criteria.encode_checklist());
-    assert_eq!(stored, criteria);
-    assert_eq!(
-        EntryCriteria::decode("value,unknown,,", " a \n\n a\nb"),
-        EntryCriteria {
-            fields: vec![DealField::Value],
-            checklist: vec!["a".into(), "b".into()],
-        }
-    );
+    let fields = Listed(criteria.fields.clone()).to_json();
+    assert_eq!(fields, r#"["value","expected_close_on"]"#);
+    let back: Vec<DealField> = serde_json::from_str(&fields).unwrap();
+    assert_eq!(back, criteria.fields);
+    let tags = Listed(vec!["vip".to_owned(), r#"say "hi""#.to_owned()]).to_json();
+    assert_eq!(tags, r#"["vip","say \"hi\""]"#);
 }
 
 #[test]

@@ -59,9 +59,12 @@ pub(super) fn matching(viewer: &CurrentUser, filter: &DealFilter) -> Select<deal
     }
     let tag = filter.tag.trim().to_lowercase();
     if !tag.is_empty() {
+        // Tags are a JSON array: one element is its JSON string, quotes included, so
+        // "vip" never matches "vip-lounge".
+        let element = serde_json::to_string(&tag).unwrap_or_default();
         query = query.filter(
             Expr::col((deal::Entity, deal::Column::Tags))
-                .like(LikeExpr::new(like_pattern(&format!(",{tag},"))).escape('\\')),
+                .like(LikeExpr::new(like_pattern(&element)).escape('\\')),
         );
     }
     if filter.no_next_step {

@@ -1,16 +1,17 @@
 //! Applying validated edits to a deal row, and explaining a version conflict.
 
 use super::{
-    rows::{contact_facts, encode_tags, facts_of},
+    rows::{contact_facts, facts_of},
     undo::ChangedSince,
 };
 use crate::{
     db::OrInternal,
     entity::{company, contact, deal, deal_contact, user},
 };
+use domain::stored::Listed;
 use domain::{
     account::CurrentUser,
-    deal::{check_contact_room, split_lines, tick, DealFacts, ValidChange},
+    deal::{check_contact_room, tick, DealFacts, ValidChange},
     AppError,
 };
 use sea_orm::{
@@ -34,7 +35,7 @@ pub(super) async fn apply_changes<C: ConnectionTrait>(
             ValidChange::ExpectedCloseOn(date) => row.expected_close_on = date,
             ValidChange::Source(source) => row.source = source,
             ValidChange::NextStep(step) => row.next_step = step,
-            ValidChange::Tags(tags) => row.tags = encode_tags(&tags),
+            ValidChange::Tags(tags) => row.tags = Listed(tags),
             ValidChange::Owner(owner) => {
                 if let Some(owner) = owner {
                     let active = user::Entity::find_by_id(owner.0)
@@ -107,10 +108,8 @@ pub(super) async fn apply_changes<C: ConnectionTrait>(
                     .or_internal()?;
             }
             ValidChange::Check(item, done) => {
-                let mut checked = split_lines(&row.checked);
-                tick(&mut checked, item, done)
+                tick(&mut row.checked.0, item, done)
                     .map_err(|message| AppError::invalid("checklist", message))?;
-                row.checked = checked.join("\n");
             }
         }
     }

@@ -1,6 +1,6 @@
 //! The deal page: every field, the stage path, contacts, company and stage history.
 
-use super::rows::{contact_facts, decode_tags, facts_of, load_deal, stage_info, stages_of};
+use super::rows::{contact_facts, facts_of, load_deal, stage_info, stages_of};
 use crate::{
     db::OrInternal,
     entity::{company, contact, deal_contact, pipeline, stage_change, user},
@@ -92,7 +92,7 @@ impl Crm {
             lost_reason: row.lost_reason,
             source: row.source,
             next_step: row.next_step,
-            tags: decode_tags(&row.tags),
+            tags: row.tags.0.clone(),
             facts,
             created_at: row.created_at,
             updated_at: row.updated_at,

@@ -25,6 +25,7 @@ use domain::event::{
     Payload, Subject,
 };
 use domain::permission::Action;
+use domain::stored::Listed;
 use domain::{
     account::CurrentUser,
     board::{MoveDeal, NewDeal, Outcome, Saved},
@@ -274,8 +275,8 @@ impl Crm {
             closed_at: None,
             touched_at: None,
             version: 1,
-            tags: String::new(),
-            checked: String::new(),
+            tags: Listed::default(),
+            checked: Listed::default(),
         };
         deal::ActiveModel::from(row.clone())
             .insert(txn)

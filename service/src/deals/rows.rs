@@ -12,7 +12,7 @@ use domain::permission::Action;
 use domain::{
     account::CurrentUser,
     board::{DealCard, NextActivity, StageInfo},
-    deal::{is_rotting, split_lines, ContactRole, DealFacts, EntryCriteria},
+    deal::{is_rotting, ContactRole, DealFacts, EntryCriteria},
     ids::{DealId, StageId},
     AppError, UserId,
 };
@@ -95,25 +95,11 @@ pub(crate) fn stage_info(row: &stage::Model) -> StageInfo {
         name: row.name.clone(),
         probability: u8::try_from(row.probability.clamp(0, 100)).unwrap_or(0),
         rotting_days: u16::try_from(row.rotting_days.max(0)).unwrap_or(u16::MAX),
-        criteria: EntryCriteria::decode(&row.entry_fields, &row.checklist),
+        criteria: EntryCriteria {
+            fields: row.entry_fields.0.clone(),
+            checklist: row.checklist.0.clone(),
+        },
     }
-}
-
-/// Tags are stored as `,a,b,` so one tag matches with a plain LIKE '%,a,%'.
-pub(crate) fn encode_tags(tags: &[String]) -> String {
-    if tags.is_empty() {
-        String::new()
-    } else {
-        format!(",{},", tags.join(","))
-    }
-}
-
-pub(crate) fn decode_tags(stored: &str) -> Vec<String> {
-    stored
-        .split(',')
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Contacts on each deal: how many and whether one decides.
@@ -151,7 +137,7 @@ pub(crate) fn facts_of(row: &deal::Model, contacts: ContactFacts) -> DealFacts {
         has_owner: row.owner_id.is_some(),
         has_source: row.source.is_some(),
         has_next_step: row.next_step.is_some(),
-        checked: split_lines(&row.checked),
+        checked: row.checked.0.clone(),
     }
 }
 
@@ -201,7 +187,7 @@ pub(crate) async fn cards<C: ConnectionTrait>(
                 currency: row.currency,
                 days_in_stage: (now - row.stage_entered_at).num_days().max(0),
                 rotting: row.status == DealStatus::Open && is_rotting(untouched, allowance),
-                tags: decode_tags(&row.tags),
+                tags: row.tags.0,
                 next_step: row.next_step,
                 next_activity: next.get(&row.id).cloned(),
                 title: row.title,

@@ -106,11 +106,7 @@ pub(super) async fn field_changes<C: ConnectionTrait>(
                 or_empty(was),
                 or_empty(row.next_step.as_deref().unwrap_or_default()),
             ),
-            DealChange::Tags(was) => (
-                "Tags",
-                or_empty(was),
-                or_empty(&super::rows::decode_tags(&row.tags).join(", ")),
-            ),
+            DealChange::Tags(was) => ("Tags", or_empty(was), or_empty(&row.tags.0.join(", "))),
             DealChange::AddContact(..) | DealChange::RemoveContact(_) | DealChange::Check(..) => {
                 continue
             }

@@ -14,6 +14,7 @@ use domain::event::{
     payload::{LostReasons, StagesChanged},
     Payload, Subject,
 };
+use domain::stored::Listed;
 use domain::{
     account::CurrentUser,
     board::StageInfo,
@@ -186,8 +187,8 @@ impl Crm {
                     position: Set(position),
                     probability: Set(i32::from(draft.probability)),
                     rotting_days: Set(i32::from(draft.rotting_days)),
-                    entry_fields: Set(draft.criteria.encode_fields()),
-                    checklist: Set(draft.criteria.encode_checklist()),
+                    entry_fields: Set(Listed(draft.criteria.fields.clone())),
+                    checklist: Set(Listed(draft.criteria.checklist.clone())),
                 };
                 if draft.id.is_some() {
                     row.update(txn).await.or_internal()?;

@@ -5,7 +5,6 @@
 //! snapshot as a new event. Merging reads the `changed` lists of the events written since
 //! the version a client was based on.
 
-use super::rows::decode_tags;
 use crate::{db::OrInternal, entity::deal, entity::event};
 use domain::{
     account::CurrentUser,
@@ -76,16 +75,13 @@ fn restoring(
         DealChange::Company(_) => DealChange::Company(row.company_id.map(CompanyId)),
         DealChange::Source(_) => DealChange::Source(row.source.clone().unwrap_or_default()),
         DealChange::NextStep(_) => DealChange::NextStep(row.next_step.clone().unwrap_or_default()),
-        DealChange::Tags(_) => DealChange::Tags(decode_tags(&row.tags).join(", ")),
+        DealChange::Tags(_) => DealChange::Tags(row.tags.0.join(", ")),
         DealChange::AddContact(id, _) => match role_of(*id) {
             Some(role) => DealChange::AddContact(*id, role),
             None => DealChange::RemoveContact(*id),
         },
         DealChange::RemoveContact(id) => DealChange::AddContact(*id, role_of(*id)?),
-        DealChange::Check(item, _) => DealChange::Check(
-            item.clone(),
-            domain::deal::split_lines(&row.checked).contains(item),
-        ),
+        DealChange::Check(item, _) => DealChange::Check(item.clone(), row.checked.0.contains(item)),
     })
 }
 

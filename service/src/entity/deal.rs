@@ -1,5 +1,6 @@
 use domain::deal::DealStatus;
 use domain::money::Currency;
+use domain::stored::Listed;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -28,10 +29,10 @@ pub struct Model {
     /// Last completed activity: with `stage_entered_at`, what the rotting mark reads.
     pub touched_at: Option<DateTimeUtc>,
     pub version: i32,
-    /// Comma-separated, lower case.
-    pub tags: String,
-    /// Ticked checklist items, one per line.
-    pub checked: String,
+    /// Lower case, each once (a JSON array).
+    pub tags: Listed<String>,
+    /// Ticked checklist items (a JSON array).
+    pub checked: Listed<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

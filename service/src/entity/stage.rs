@@ -1,3 +1,4 @@
+use domain::{deal::DealField, stored::Listed};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,10 +13,10 @@ pub struct Model {
     /// Win probability in percent, 0–100.
     pub probability: i32,
     pub rotting_days: i32,
-    /// Comma-separated `DealField` keys a deal must fill before entering.
-    pub entry_fields: String,
-    /// Checklist items a deal must tick before entering, one per line.
-    pub checklist: String,
+    /// Fields a deal must fill before entering (a JSON array of `DealField` keys).
+    pub entry_fields: Listed<DealField>,
+    /// Checklist items a deal must tick before entering (a JSON array).
+    pub checklist: Listed<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,7 @@ use domain::event::{
     payload::{DealAfter, DealsImported},
     Payload, Subject,
 };
+use domain::stored::Listed;
 use domain::{
     account::CurrentUser,
     deal::{describe_missing, missing_for_entry, DealFacts},
@@ -375,8 +376,8 @@ async fn save_stages(
             position: Set(slot.position),
             probability: Set(0),
             rotting_days: Set(30),
-            entry_fields: Set(String::new()),
-            checklist: Set(String::new()),
+            entry_fields: Set(Listed::default()),
+            checklist: Set(Listed::default()),
         }
         .insert(txn)
         .await
@@ -425,8 +426,8 @@ fn rows_for(
         closed_at: closed,
         touched_at: Some(closed.unwrap_or(created)),
         version: 1,
-        tags: String::new(),
-        checked: String::new(),
+        tags: Listed::default(),
+        checked: Listed::default(),
     };
     let step = stage_change::Model {
         id: Uuid::new_v4(),

@@ -17,7 +17,7 @@ mod m20261128_000012_reach_index;
 mod m20261128_000013_rollups;
 mod m20261203_000014_record_versions;
 mod m20261204_000015_formats_and_versions;
-mod m20261204_000016_record_visibility;
+mod m20261204_000016_visibility_and_lists;
 
 pub(crate) use m20261128_000013_rollups::{reach_of, rebuild as rebuild_rollups};
 
@@ -43,7 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_rollups::Migration),
             Box::new(m20261203_000014_record_versions::Migration),
             Box::new(m20261204_000015_formats_and_versions::Migration),
-            Box::new(m20261204_000016_record_visibility::Migration),
+            Box::new(m20261204_000016_visibility_and_lists::Migration),
         ]
     }
 }

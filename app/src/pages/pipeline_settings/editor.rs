@@ -75,7 +75,7 @@ impl Editor {
                 probability: RwSignal::new(column.stage.probability.to_string()),
                 rotting_days: RwSignal::new(column.stage.rotting_days.to_string()),
                 fields: RwSignal::new(column.stage.criteria.fields.clone()),
-                checklist: RwSignal::new(column.stage.criteria.encode_checklist()),
+                checklist: RwSignal::new(column.stage.criteria.checklist_lines()),
                 destination: RwSignal::new(None),
             })
             .collect();

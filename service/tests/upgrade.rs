@@ -1,0 +1,100 @@
+//! A database written by the previous release upgrades in place: lists kept as joined
+//! text (a deal's tags and ticked items, a stage's required fields and checklist) read
+//! back as the same lists after migration 16 turns them into JSON arrays. Each case
+//! runs on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test or tool may stop on a broken assumption
+
+mod common;
+
+use common::deals::{board, new_deal, workspace};
+use domain::{
+    board::{DealFilter, DealSort},
+    deal::{DealChange, DealField},
+};
+use sea_orm::{ConnectionTrait, Statement};
+use service::{migrate, Crm};
+
+async fn run(crm: &Crm, sql: &str) {
+    let db = crm.db();
+    db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+async fn lists_in_the_old_joined_text_read_back_after_the_upgrade(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let tagged = new_deal(
+        &crm,
+        &dana,
+        "Acme renewal",
+        vec![DealChange::Tags("vip, big deal".into())],
+    )
+    .await;
+    new_deal(
+        &crm,
+        &dana,
+        "Other",
+        vec![DealChange::Tags("vip-lounge".into())],
+    )
+    .await;
+    let column = &board(&crm, &dana).await.columns[3];
+    let (stage, stage_name) = (column.stage.id, column.stage.name.clone());
+
+    // Back to what the previous release wrote, and migration 16 not yet run.
+    // By name: ids are stored as text on one engine and as blobs on the other.
+    run(&crm, "UPDATE deals SET tags = ',vip,big deal,', checked = 'Budget confirmed\n\nSigned' WHERE title = 'Acme renewal'").await;
+    run(
+        &crm,
+        "UPDATE deals SET tags = ',vip-lounge,', checked = '' WHERE tags LIKE '%lounge%'",
+    )
+    .await;
+    run(&crm, &format!(
+        "UPDATE stages SET entry_fields = 'value,unknown,,contact', checklist = ' a \n\n a\nb' WHERE name = '{stage_name}'"
+    ))
+    .await;
+    run(
+        &crm,
+        "DELETE FROM seaql_migrations WHERE version = 'm20261204_000016_visibility_and_lists'",
+    )
+    .await;
+    run(&crm, "ALTER TABLE workspaces DROP COLUMN visibility").await;
+    migrate(crm.db()).await.expect("the upgrade");
+
+    let detail = crm.deal_detail(&dana, tagged.card.id).await.unwrap();
+    assert_eq!(detail.tags, ["vip", "big deal"]);
+    assert_eq!(detail.facts.checked, ["Budget confirmed", "Signed"]);
+    let criteria = &detail
+        .stages
+        .iter()
+        .find(|s| s.id == stage)
+        .unwrap()
+        .criteria;
+    assert_eq!(criteria.fields, [DealField::Value, DealField::Contact]);
+    assert_eq!(criteria.checklist, ["a", "b"]);
+
+    // The tag filter matches whole tags only.
+    let vip = DealFilter {
+        tag: "vip".into(),
+        ..DealFilter::default()
+    };
+    let found = crm
+        .list_deals(&dana, vip, DealSort::Title, 0)
+        .await
+        .unwrap();
+    assert_eq!(found.total, 1);
+    assert_eq!(found.rows[0].card.title, "Acme renewal");
+
+    // Running the upgrade again (an interrupted run) leaves the lists as they are.
+    run(
+        &crm,
+        "DELETE FROM seaql_migrations WHERE version = 'm20261204_000016_visibility_and_lists'",
+    )
+    .await;
+    run(&crm, "ALTER TABLE workspaces DROP COLUMN visibility").await;
+    migrate(crm.db()).await.expect("the upgrade again");
+    let again = crm.deal_detail(&dana, tagged.card.id).await.unwrap();
+    assert_eq!(again.tags, detail.tags);
+    assert_eq!(again.facts.checked, detail.facts.checked);
+}
+
+on_both_databases!(lists_in_the_old_joined_text_read_back_after_the_upgrade);
