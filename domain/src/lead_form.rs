@@ -31,8 +31,10 @@ pub fn check_form_room(existing: u64) -> Result<(), crate::AppError> {
     )
 }
 
-/// A field a form can ask for, by its HTML `name`.
+/// A field a form can ask for, by its HTML `name` (also its serialised key: a form
+/// stores its fields as a JSON array of keys).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FormField {
     Name,
     Email,

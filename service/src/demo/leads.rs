@@ -7,6 +7,7 @@ use super::names;
 use crate::entity::{lead, lead_form, lead_submission};
 use chrono::{DateTime, Duration, Utc};
 use domain::lead::{LeadSource, LeadStatus, NewLead};
+use domain::{lead_form::FormField, stored::Listed};
 use rand::{rngs::StdRng, Rng};
 use sea_orm::Set;
 use uuid::Uuid;
@@ -37,7 +38,13 @@ pub(super) fn contact_form(workspace: Uuid, now: DateTime<Utc>) -> lead_form::Ac
         workspace_id: Set(workspace),
         key: Set(crate::secrets::random_token().chars().take(24).collect()),
         name: Set("Contact us".to_owned()),
-        fields: Set("name,email,phone,company,message".to_owned()),
+        fields: Set(Listed(vec![
+            FormField::Name,
+            FormField::Email,
+            FormField::Phone,
+            FormField::Company,
+            FormField::Message,
+        ])),
         campaign: Set(None),
         created_at: Set(now - Duration::days(200)),
     }

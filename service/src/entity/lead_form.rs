@@ -1,3 +1,4 @@
+use domain::{lead_form::FormField, stored::Listed};
 use sea_orm::entity::prelude::*;
 
 /// A public web form: sites post to `/f/<key>`.
@@ -10,7 +11,8 @@ pub struct Model {
     pub key: String,
     pub name: String,
     /// `FormField` keys, comma-separated, in display order.
-    pub fields: String,
+    /// The fields asked for, in form order (a JSON array of `FormField` keys).
+    pub fields: Listed<FormField>,
     pub campaign: Option<String>,
     pub created_at: DateTimeUtc,
 }

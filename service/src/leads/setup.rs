@@ -17,6 +17,7 @@ use domain::event::{
     payload::{record, Record},
     Payload, Subject,
 };
+use domain::stored::Listed;
 use domain::{
     account::CurrentUser,
     lead_form::{check_form_room, FormField, FormSetup, LeadForm},
@@ -54,7 +55,7 @@ fn shape_form(row: lead_form::Model, submissions: u64) -> LeadForm {
         id: row.id,
         key: row.key,
         name: row.name,
-        fields: row.fields.split(',').filter_map(FormField::parse).collect(),
+        fields: row.fields.0,
         campaign: row.campaign,
         submissions,
     }
@@ -165,12 +166,11 @@ impl Crm {
     ) -> Result<LeadForm, AppError> {
         crate::permissions::permit(viewer, domain::permission::Action::EditLeadForms)?;
         setup.validate().map_err(AppError::Validation)?;
-        let mut fields: Vec<&str> = Vec::new();
-        for field in FormField::ALL {
-            if setup.fields.contains(&field) {
-                fields.push(field.key());
-            }
-        }
+        // In form order, each once, whatever order they were picked in.
+        let fields: Vec<FormField> = FormField::ALL
+            .into_iter()
+            .filter(|field| setup.fields.contains(field))
+            .collect();
         let campaign = Some(setup.campaign.trim().to_owned()).filter(|c| !c.is_empty());
         self.write(Lock::Rows, async |txn| {
             if id.is_none() {
@@ -187,7 +187,7 @@ impl Crm {
                     workspace_id: Set(viewer.workspace_id.0),
                     key: Set(random_token().chars().take(24).collect()),
                     name: Set(setup.name.trim().to_owned()),
-                    fields: Set(fields.join(",")),
+                    fields: Set(Listed(fields.clone())),
                     campaign: Set(campaign),
                     created_at: Set(Utc::now()),
                 }
@@ -203,7 +203,7 @@ impl Crm {
                         .ok_or(AppError::NotFound)?
                         .into();
                     row.name = Set(setup.name.trim().to_owned());
-                    row.fields = Set(fields.join(","));
+                    row.fields = Set(Listed(fields.clone()));
                     row.campaign = Set(campaign);
                     row.update(txn).await.or_internal()?
                 }

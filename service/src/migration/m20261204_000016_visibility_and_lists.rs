@@ -3,8 +3,8 @@
 //!
 //! Lists kept as joined text become JSON arrays (`domain::stored::Listed`): a deal's
 //! tags (`,a,b,`) and ticked checklist items (one per line), a stage's required fields
-//! (comma-separated keys) and checklist (one per line). The old readers are frozen here,
-//! as migrations never change.
+//! (comma-separated keys) and checklist (one per line), and a web form's fields
+//! (comma-separated keys). The old readers are frozen here, as migrations never change.
 
 use super::add_column;
 use crate::raw::Sql;
@@ -17,15 +17,18 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        add_column(
-            manager,
-            "workspaces",
-            ColumnDef::new("visibility")
-                .string_len(16)
-                .not_null()
-                .default("everyone"),
-        )
-        .await?;
+        // Re-runnable as a whole: an interrupted run may have added it already.
+        if !manager.has_column("workspaces", "visibility").await? {
+            add_column(
+                manager,
+                "workspaces",
+                ColumnDef::new("visibility")
+                    .string_len(16)
+                    .not_null()
+                    .default("everyone"),
+            )
+            .await?;
+        }
         let db = manager.get_connection();
         if db.get_database_backend() == DbBackend::Postgres {
             // JSON escapes can make a list longer than the joined text was.
@@ -71,6 +74,20 @@ impl MigrationTrait for Migration {
             let sql = Sql::new("UPDATE stages SET ")
                 .bind("entry_fields = ?", fields)
                 .bind(", checklist = ?", checklist)
+                .bind(" WHERE id = ?", uuid(&row)?);
+            db.execute_raw(sql.statement(db.get_database_backend()))
+                .await?;
+        }
+        let forms = rows(db, "SELECT id, fields AS text FROM lead_forms").await?;
+        for row in forms {
+            let fields = convert(&text(&row, "text")?, |f| {
+                f.split(',')
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty())
+                    .collect()
+            })?;
+            let sql = Sql::new("UPDATE lead_forms SET ")
+                .bind("fields = ?", fields)
                 .bind(" WHERE id = ?", uuid(&row)?);
             db.execute_raw(sql.statement(db.get_database_backend()))
                 .await?;
