@@ -35,19 +35,25 @@ pub fn ReviewPage() -> impl IntoView {
     }
 }
 
+/// Comments being typed on the review page, by deal.
+type Drafts = std::collections::HashMap<domain::ids::DealId, String>;
+
 #[component]
 fn Review(review: PipelineReview) -> impl IntoView {
     let review = RwSignal::new(review);
     let reload = RwSignal::new(0_u32);
     let error = RwSignal::new(None::<String>);
+    // Comments being typed, by deal: held here, not by the rows, so a colleague's
+    // change that reloads the list does not wipe what a manager is writing.
+    let drafts = RwSignal::new(Drafts::new());
     refetch_on(reload, move || async move {
         if let Ok(fresh) = get_pipeline_review(None).await {
             review.try_set(fresh);
         }
     });
     if let Some(live) = use_live() {
-        // Not on one's own events: starting a review reloads by itself and a mark updates
-        // its row, and a reload re-renders the list under a comment being typed.
+        // Not on one's own events: starting a review and marking a deal reload by
+        // themselves.
         let me = live.me;
         live.reload_on_burst(reload, move |news| match news {
             News::Resync => true,
@@ -94,7 +100,7 @@ fn Review(review: PipelineReview) -> impl IntoView {
                     })}
                 </div>
                 {r.sections.iter().map(|(section, deals)| view! {
-                    <Section section=*section deals=deals.clone() review=review_id can_review reload />
+                    <Section section=*section deals=deals.clone() review=review_id can_review reload drafts />
                 }).collect_view()}
                 <History review=r.clone() />
             }
@@ -109,6 +115,7 @@ fn Section(
     review: Option<Uuid>,
     can_review: bool,
     reload: RwSignal<u32>,
+    drafts: RwSignal<Drafts>,
 ) -> impl IntoView {
     let empty = deals.is_empty();
     view! {
@@ -118,7 +125,7 @@ fn Section(
             {empty.then(|| view! { <p class="empty">"Nothing here."</p> })}
             <ul class="review-deals">
                 {deals.into_iter().map(|deal| view! {
-                    <DealToReview deal section review can_review reload />
+                    <DealToReview deal section review can_review reload drafts />
                 }).collect_view()}
             </ul>
         </section>
@@ -132,8 +139,10 @@ fn DealToReview(
     review: Option<Uuid>,
     can_review: bool,
     reload: RwSignal<u32>,
+    drafts: RwSignal<Drafts>,
 ) -> impl IntoView {
-    let comment = RwSignal::new(String::new());
+    let id = deal.id;
+    let comment = move || drafts.with(|d| d.get(&id).cloned().unwrap_or_default());
     let problem = RwSignal::new(None::<String>);
     let changes = deal.changes();
     let value = one_amount(&Amount {
@@ -154,15 +163,17 @@ fn DealToReview(
         section.title().replace(' ', "-").to_lowercase(),
         deal.id.0
     );
-    let id = deal.id;
     let title = deal.title.clone();
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(review) = review else { return };
-        let text = comment.get_untracked();
+        let text = drafts.with_untracked(|d| d.get(&id).cloned().unwrap_or_default());
         spawn_local(async move {
             match mark_reviewed(review, id, text).await {
-                Ok(_) => reload.try_update(|n| *n += 1).unwrap_or(()),
+                Ok(_) => {
+                    drafts.try_update(|d| d.remove(&id));
+                    reload.try_update(|n| *n += 1);
+                }
                 Err(error) => {
                     problem.try_set(Some(error.explain()));
                 }
@@ -187,7 +198,8 @@ fn DealToReview(
                     <form class="review-form" on:submit=submit>
                         <label for=input_id.clone()>{format!("Comment on {title}")}</label>
                         <input id=input_id type="text" maxlength="1000" placeholder="Agreed next step, risk, help needed…"
-                            value=comment.get_untracked() prop:value=move || comment.get() on:input=move |e| comment.set(event_target_value(&e)) />
+                            value=comment() prop:value=comment
+                            on:input=move |e| drafts.update(|d| { d.insert(id, event_target_value(&e)); }) />
                         <button type="submit" class="secondary">"Mark reviewed"</button>
                         {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
                     </form>

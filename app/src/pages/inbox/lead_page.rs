@@ -9,6 +9,7 @@ use crate::{
     live::{use_live, News},
     pages::records::{load_failed, NotFoundStatus},
 };
+use domain::event::Subject;
 use domain::{
     lead::Answer, lead_rules::LeadDetail, note::RecordRef, timeline::TimelinePage, AppError,
 };
@@ -41,8 +42,8 @@ pub fn LeadPage() -> impl IntoView {
             let ours = match news {
                 News::Resync => true,
                 News::Event(event) => params.with_untracked(|p| {
-                    p.get("id")
-                        .is_some_and(|id| event.subject.to_string() == format!("lead:{id}"))
+                    let id = p.get("id").and_then(|id| uuid::Uuid::parse_str(&id).ok());
+                    id.is_some_and(|id| event.subject == Subject::Lead(id))
                 }),
             };
             if ours {
