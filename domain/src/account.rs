@@ -176,6 +176,8 @@ pub struct Member {
     pub role: Role,
     pub active: bool,
     pub joined_at: DateTime<Utc>,
+    /// What a role change or (de)activation is based on: a stale one is refused.
+    pub version: i32,
 }
 
 /// An invitation not yet accepted.

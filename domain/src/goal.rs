@@ -286,6 +286,8 @@ pub struct SalesTeam {
     pub id: Uuid,
     pub name: String,
     pub members: Vec<Uuid>,
+    /// What a rename or removal is based on: a stale one is refused.
+    pub version: i32,
 }
 
 /// Longest team name (the column holds 60).

@@ -120,6 +120,7 @@ pub struct LeadForm {
     pub fields: Vec<FormField>,
     pub campaign: Option<String>,
     pub submissions: u64,
+    pub version: i32,
 }
 
 /// A form as an admin sets it up.
@@ -128,6 +129,10 @@ pub struct FormSetup {
     pub name: String,
     pub fields: Vec<FormField>,
     pub campaign: String,
+    /// The form's version the edit is based on (0 for a new form): a stale edit is
+    /// refused instead of undoing a colleague's.
+    #[serde(default)]
+    pub version: i32,
 }
 
 impl FormSetup {
@@ -326,6 +331,7 @@ mod tests {
             fields: vec![FormField::Name, FormField::Email, FormField::Message],
             campaign: Some("Spring webinar".into()),
             submissions: 0,
+            version: 1,
         }
     }
 
@@ -416,6 +422,7 @@ mod tests {
             name: "Demo".into(),
             fields: FormField::ALL.to_vec(),
             campaign: "c".repeat(TAG_MAX),
+            version: 0,
         };
         assert!(setup.validate().is_ok());
         let repeated = FormSetup {
@@ -454,6 +461,7 @@ mod tests {
             name: "Demo".into(),
             fields: vec![FormField::Name],
             campaign: String::new(),
+            version: 0,
         };
         assert_eq!(setup.validate().unwrap_err().0[0].field, "fields");
     }

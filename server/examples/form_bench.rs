@@ -80,6 +80,7 @@ async fn main() -> Result<(), Failure> {
                     FormField::Message,
                 ],
                 campaign: "Bench".into(),
+                version: 0,
             },
         )
         .await?;

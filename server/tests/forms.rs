@@ -49,6 +49,7 @@ fn a_form_post_from_another_site_becomes_a_lead_and_bad_posts_change_nothing() {
                     name: "Contact us".into(),
                     fields: vec![FormField::Name, FormField::Email],
                     campaign: "Spring".into(),
+                    version: 0,
                 },
             )
             .await
@@ -141,6 +142,7 @@ fn a_5_mb_post_is_refused_before_it_is_read() {
                     name: "Contact us".into(),
                     fields: vec![FormField::Email, FormField::Message],
                     campaign: String::new(),
+                    version: 0,
                 },
             )
             .await

@@ -45,7 +45,24 @@ pub(crate) fn to_member(row: user::Model) -> Option<Member> {
         email: row.email,
         active: row.active,
         joined_at: row.created_at,
+        version: row.version,
     })
+}
+
+/// Refuses a change based on a stale view of the member, naming who changed them.
+async fn current_member(
+    txn: &crate::write::Write,
+    actor: &CurrentUser,
+    row: &user::Model,
+    version: i32,
+) -> Result<(), AppError> {
+    crate::db::require_current(
+        txn,
+        (actor.workspace_id, Subject::Member(row.id)),
+        (row.version, version),
+        "member",
+    )
+    .await
 }
 
 fn to_pending(row: invite::Model) -> Option<PendingInvite> {
@@ -282,14 +299,16 @@ impl Crm {
         .await
     }
 
-    /// Gives a member another role. The last active admin cannot be demoted.
+    /// Gives a member another role, based on the member's version the page showed. The
+    /// last active admin cannot be demoted.
     ///
     /// # Errors
-    /// `Forbidden` for non-admins; `NotFound` outside the workspace; `Conflict` for the last admin.
+    /// `Forbidden` for non-admins; `NotFound` outside the workspace; `Conflict` for the last
+    /// admin, or when another admin changed the member since `version`.
     pub async fn change_role(
         &self,
         actor: &CurrentUser,
-        member_id: UserId,
+        (member_id, version): (UserId, i32),
         role: Role,
     ) -> Result<Member, AppError> {
         crate::permissions::permit(actor, domain::permission::Action::ManageMembers)?;
@@ -299,6 +318,7 @@ impl Crm {
             if before == role {
                 return to_member(row).ok_or(AppError::Internal);
             }
+            current_member(txn, actor, &row, version).await?;
             if before == Role::Admin && row.active {
                 ensure_another_admin(txn, actor.workspace_id, member_id).await?;
             }
@@ -324,11 +344,12 @@ impl Crm {
     ///
     /// # Errors
     /// `Forbidden` for non-admins; `NotFound` outside the workspace; `Conflict` for
-    /// deactivating yourself or the last admin.
+    /// deactivating yourself or the last admin, or when another admin changed the member
+    /// since `version`.
     pub async fn set_member_active(
         &self,
         actor: &CurrentUser,
-        member_id: UserId,
+        (member_id, version): (UserId, i32),
         active: bool,
     ) -> Result<Member, AppError> {
         crate::permissions::permit(actor, domain::permission::Action::ManageMembers)?;
@@ -342,6 +363,7 @@ impl Crm {
             if row.active == active {
                 return to_member(row).ok_or(AppError::Internal);
             }
+            current_member(txn, actor, &row, version).await?;
             if !active && row.role == Role::Admin {
                 ensure_another_admin(txn, actor.workspace_id, member_id).await?;
             }

@@ -232,8 +232,20 @@ async fn goals_count_what_their_owners_won(crm: Crm) {
         "like the figures: a rep outside the team shows nothing"
     );
 
+    // A rename moves the team's version on; a removal based on the old one is refused.
+    crm.rename_sales_team(
+        &dana,
+        (enterprise.id, enterprise.version),
+        "Enterprise East",
+    )
+    .await
+    .expect("rename");
+    let stale = crm
+        .remove_sales_team(&dana, (enterprise.id, enterprise.version))
+        .await;
+    assert!(matches!(stale, Err(AppError::Conflict(_))), "{stale:?}");
     // Removing the team removes its goal; the rest stay.
-    crm.remove_sales_team(&dana, enterprise.id)
+    crm.remove_sales_team(&dana, (enterprise.id, enterprise.version + 1))
         .await
         .expect("remove");
     assert_eq!(count(&crm, "goals").await, 2);
@@ -332,7 +344,8 @@ async fn bad_goals_and_foreign_teams_change_nothing(crm: Crm) {
     };
     assert_eq!(crm.dashboard(&dana, filter).await, Err(AppError::NotFound));
     assert_eq!(
-        crm.remove_sales_team(&dana, theirs.id).await,
+        crm.remove_sales_team(&dana, (theirs.id, theirs.version))
+            .await,
         Err(AppError::NotFound)
     );
     crm.create_sales_team(&dana, "West").await.expect("west");

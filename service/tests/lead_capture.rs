@@ -72,6 +72,7 @@ fn setup(name: &str, campaign: &str) -> FormSetup {
         name: name.into(),
         fields: vec![FormField::Name, FormField::Email, FormField::Country],
         campaign: campaign.into(),
+        version: 0,
     }
 }
 
@@ -82,6 +83,23 @@ async fn a_web_form_takes_posts_from_anywhere_and_refuses_what_it_does_not_ask_f
         .await
         .unwrap();
     assert_eq!(form.key.len(), 24);
+    // An edit moves the form's version on; one based on the old version is refused.
+    let edit = |name: &str, version: i32| domain::lead_form::FormSetup {
+        version,
+        ..setup(name, "Spring webinar")
+    };
+    let edited = crm
+        .save_lead_form(&dana, Some(form.id), edit("Contact sales", form.version))
+        .await
+        .unwrap();
+    assert_eq!(
+        (edited.version, edited.key.as_str()),
+        (form.version + 1, form.key.as_str())
+    );
+    let stale = crm
+        .save_lead_form(&dana, Some(form.id), edit("Contact us", form.version))
+        .await;
+    assert!(matches!(stale, Err(AppError::Conflict(_))), "{stale:?}");
     let posted = crm
         .post_form(
             &form.key,

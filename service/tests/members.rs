@@ -146,7 +146,7 @@ async fn only_admins_manage_the_team(crm: Crm) {
         AppError::Forbidden("Sales reps can't manage users.".into())
     );
     assert_eq!(
-        crm.change_role(&rep, rep.user_id, Role::Admin)
+        crm.change_role(&rep, (rep.user_id, 1), Role::Admin)
             .await
             .unwrap_err(),
         AppError::Forbidden("Sales reps can't manage users.".into())
@@ -166,13 +166,13 @@ async fn another_workspace_is_invisible(crm: Crm) {
         .await
         .unwrap();
     assert_eq!(
-        crm.change_role(&acme, beta.user_id, Role::Rep)
+        crm.change_role(&acme, (beta.user_id, 1), Role::Rep)
             .await
             .unwrap_err(),
         AppError::NotFound
     );
     assert_eq!(
-        crm.set_member_active(&acme, beta.user_id, false)
+        crm.set_member_active(&acme, (beta.user_id, 1), false)
             .await
             .unwrap_err(),
         AppError::NotFound
@@ -208,7 +208,7 @@ async fn role_changes_and_deactivation_keep_an_admin(crm: Crm) {
         .await
         .unwrap();
     let last = crm
-        .change_role(&admin, admin.user_id, Role::Rep)
+        .change_role(&admin, (admin.user_id, 1), Role::Rep)
         .await
         .unwrap_err();
     assert!(
@@ -224,12 +224,23 @@ async fn role_changes_and_deactivation_keep_an_admin(crm: Crm) {
         .await
         .unwrap();
     let promoted = crm
-        .change_role(&admin, rep.user_id, Role::Manager)
+        .change_role(&admin, (rep.user_id, 1), Role::Manager)
         .await
         .unwrap();
     assert_eq!(promoted.role, Role::Manager);
+    // A second admin's page from before the promotion is refused, naming who changed it.
+    let stale = crm
+        .set_member_active(&admin, (rep.user_id, 1), false)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        stale,
+        AppError::Conflict(
+            "Dana Whitfield changed this member since you opened it. Reload to see their change, then make yours again.".into()
+        )
+    );
     let off = crm
-        .set_member_active(&admin, rep.user_id, false)
+        .set_member_active(&admin, (rep.user_id, promoted.version), false)
         .await
         .unwrap();
     assert!(!off.active);
@@ -252,11 +263,12 @@ async fn role_changes_and_deactivation_keep_an_admin(crm: Crm) {
         .unwrap()
         .contains("deactivated"));
     assert!(matches!(
-        crm.set_member_active(&admin, admin.user_id, false).await,
+        crm.set_member_active(&admin, (admin.user_id, 1), false)
+            .await,
         Err(AppError::Conflict(_))
     ));
     assert!(
-        crm.set_member_active(&admin, rep.user_id, true)
+        crm.set_member_active(&admin, (rep.user_id, off.version), true)
             .await
             .unwrap()
             .active

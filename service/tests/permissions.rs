@@ -244,6 +244,7 @@ async fn run(crm: &Crm, w: &World, action: Action) -> Result<(), AppError> {
                 name: "Contact us".into(),
                 fields: vec![FormField::Name, FormField::Email],
                 campaign: String::new(),
+                version: 0,
             };
             crm.save_lead_form(actor, None, form).await.map(drop)
         }

@@ -59,6 +59,7 @@ async fn lists_in_the_old_joined_text_read_back_after_the_upgrade(crm: Crm) {
         name: "Contact us".into(),
         fields: vec![FormField::Name, FormField::Email, FormField::Message],
         campaign: String::new(),
+        version: 0,
     };
     crm.save_lead_form(&dana, None, form).await.unwrap();
     run(&crm, "UPDATE lead_forms SET fields = 'email,name'").await;

@@ -92,20 +92,27 @@ pub async fn create_sales_team(name: String) -> Result<SalesTeam, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "rename_sales_team")]
-pub async fn rename_sales_team(team_id: String, name: String) -> Result<(), AppError> {
+pub async fn rename_sales_team(
+    team_id: String,
+    version: i32,
+    name: String,
+) -> Result<(), AppError> {
     crate::ssr::as_member(async move |context, viewer| {
         let team = parse_id(&team_id)?;
-        context.crm.rename_sales_team(&viewer, team, &name).await
+        context
+            .crm
+            .rename_sales_team(&viewer, (team, version), &name)
+            .await
     })
     .await
 }
 
 #[server(prefix = "/api", endpoint = "remove_sales_team")]
-pub async fn remove_sales_team(team_id: String) -> Result<(), AppError> {
+pub async fn remove_sales_team(team_id: String, version: i32) -> Result<(), AppError> {
     crate::ssr::as_member(async move |context, viewer| {
         context
             .crm
-            .remove_sales_team(&viewer, parse_id(&team_id)?)
+            .remove_sales_team(&viewer, (parse_id(&team_id)?, version))
             .await
     })
     .await

@@ -81,12 +81,12 @@ pub async fn revoke_invite(invite_id: String) -> Result<(), AppError> {
 
 /// Gives a member another role.
 #[server(prefix = "/api", endpoint = "change_role")]
-pub async fn change_role(member_id: String, role: String) -> Result<(), AppError> {
+pub async fn change_role(member_id: String, version: i32, role: String) -> Result<(), AppError> {
     crate::ssr::as_member(async move |context, admin| {
         let (member, role) = (parse_id(&member_id)?, parse_role(&role)?);
         context
             .crm
-            .change_role(&admin, member, role)
+            .change_role(&admin, (member, version), role)
             .await
             .map(|_| ())
     })
@@ -95,13 +95,17 @@ pub async fn change_role(member_id: String, role: String) -> Result<(), AppError
 
 /// Deactivates or reactivates a member (`active` is "true" or "false").
 #[server(prefix = "/api", endpoint = "set_member_active")]
-pub async fn set_member_active(member_id: String, active: String) -> Result<(), AppError> {
+pub async fn set_member_active(
+    member_id: String,
+    version: i32,
+    active: String,
+) -> Result<(), AppError> {
     crate::ssr::as_member(async move |context, admin| {
         let active = active == "true";
         let member = parse_id(&member_id)?;
         context
             .crm
-            .set_member_active(&admin, member, active)
+            .set_member_active(&admin, (member, version), active)
             .await
             .map(|_| ())
     })

@@ -173,6 +173,8 @@ fn MemberRow(
     set_active: ServerAction<SetMemberActive>,
 ) -> impl IntoView {
     let id = member.id.to_string();
+    // Each form's children own their copy.
+    let (role_version, toggle_version) = (member.version.to_string(), member.version.to_string());
     let select_id = format!("role-{id}");
     let is_me = member.id == me;
     let toggle_label = if member.active {
@@ -192,6 +194,7 @@ fn MemberRow(
             <div class="member-actions">
             <ActionForm action=change_role attr:class="row-form">
                 <input type="hidden" name="member_id" value=id.clone() />
+                <input type="hidden" name="version" value=role_version />
                 <label class="visually-hidden" for=select_id.clone()>{format!("Role of {}", member.name)}</label>
                 <select id=select_id name="role">
                     {Role::ALL.iter().map(|role| view! {
@@ -203,6 +206,7 @@ fn MemberRow(
             {(!is_me).then(|| view! {
                 <ActionForm action=set_active attr:class="row-form">
                     <input type="hidden" name="member_id" value=toggle_id />
+                    <input type="hidden" name="version" value=toggle_version />
                     <input type="hidden" name="active" value=next_active />
                     <button type="submit" class="secondary" aria-label=toggle_name>{toggle_label}</button>
                 </ActionForm>

@@ -80,6 +80,7 @@ fn TeamCard(
     remove: ServerAction<RemoveSalesTeam>,
 ) -> impl IntoView {
     let id = team.id.to_string();
+    let (rename_version, remove_version) = (team.version.to_string(), team.version.to_string());
     let name = team.name;
     let size = match team.members.len() {
         1 => "1 member".to_owned(),
@@ -99,12 +100,14 @@ fn TeamCard(
             <div class="team-actions">
                 <ActionForm action=rename attr:class="row-form">
                     <input type="hidden" name="team_id" value=rename_id />
+                    <input type="hidden" name="version" value=rename_version />
                     <label class="visually-hidden" for=input_id.clone()>{field_label}</label>
                     <input id=input_id name="name" value=current />
                     <button type="submit" class="secondary" aria-label=rename_label>"Rename"</button>
                 </ActionForm>
                 <ActionForm action=remove attr:class="row-form">
                     <input type="hidden" name="team_id" value=remove_id />
+                    <input type="hidden" name="version" value=remove_version />
                     <button type="submit" class="secondary" aria-label=remove_label>"Remove"</button>
                 </ActionForm>
             </div>

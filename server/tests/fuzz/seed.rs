@@ -345,6 +345,7 @@ async fn settings(crm: &Crm, a: &CurrentUser, ids: &mut Ids) {
         name: form.name,
         fields: form.fields,
         campaign: form.campaign.unwrap_or_default(),
+        version: form.version,
     };
     let setup = FormSetup {
         name: "Doomed form".into(),

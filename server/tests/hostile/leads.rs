@@ -21,6 +21,7 @@ pub async fn seed(
         name: texts.add("Form", 80),
         fields: vec![FormField::Name, FormField::Email, FormField::Message],
         campaign: texts.add("Fc", 30),
+        version: 0,
     };
     crm.save_lead_form(admin, None, form).await.unwrap();
     // Matches none of the leads below (the rotation hands those to the rep).

@@ -10,11 +10,11 @@ pub struct Model {
     pub workspace_id: Uuid,
     pub key: String,
     pub name: String,
-    /// `FormField` keys, comma-separated, in display order.
     /// The fields asked for, in form order (a JSON array of `FormField` keys).
     pub fields: Listed<FormField>,
     pub campaign: Option<String>,
     pub created_at: DateTimeUtc,
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ pub struct Model {
     pub workspace_id: Uuid,
     pub name: String,
     pub created_at: DateTimeUtc,
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,7 @@
 //! share a goal. A rep is in at most one team (the membership row is keyed by rep).
 
 use super::log_change;
-use crate::write::Lock;
+use crate::write::{Lock, Write};
 use crate::{
     db::OrInternal,
     entity::{goal, sales_team, sales_team_member, user},
@@ -18,7 +18,7 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -54,6 +54,7 @@ impl Crm {
                 members: members.remove(&team.id).unwrap_or_default(),
                 id: team.id,
                 name: team.name,
+                version: team.version,
             })
             .collect())
     }
@@ -122,6 +123,7 @@ impl Crm {
                 workspace_id: Set(actor.workspace_id.0),
                 name: Set(name.clone()),
                 created_at: Set(Utc::now()),
+                version: Set(1),
             }
             .insert(txn)
             .await
@@ -137,30 +139,33 @@ impl Crm {
                 id,
                 name,
                 members: Vec::new(),
+                version: 1,
             })
         })
         .await
     }
 
-    /// Renames a team.
+    /// Renames a team, based on the version the page showed.
     ///
     /// # Errors
     /// `Forbidden` below manager; `NotFound` for a foreign team; `Validation` for a bad or
-    /// taken name.
+    /// taken name; `Conflict` when someone changed the team since `version`.
     pub async fn rename_sales_team(
         &self,
         actor: &CurrentUser,
-        team: Uuid,
+        (team, version): (Uuid, i32),
         name: &str,
     ) -> Result<(), AppError> {
         crate::permissions::permit(actor, domain::permission::Action::OrganiseTeams)?;
         let name = check_team_name(name).map_err(|m| AppError::invalid("name", m))?;
         self.write(Lock::Rows, async |txn| {
-            let existing = self.own_team(txn, actor, team).await?;
+            let existing = self.current_team(txn, actor, (team, version)).await?;
             self.name_is_free(txn, actor, &name, Some(team)).await?;
             let before = record(&json!({ "name": existing.name }));
+            let next = existing.version.saturating_add(1);
             let mut row: sales_team::ActiveModel = existing.into();
             row.name = Set(name.clone());
+            row.version = Set(next);
             row.update(txn).await.map_err(name_taken)?;
             log_change(
                 txn,
@@ -177,11 +182,16 @@ impl Crm {
     /// Removes a team, its memberships and its goals; the reps and their deals stay.
     ///
     /// # Errors
-    /// `Forbidden` below manager; `NotFound` for a foreign team.
-    pub async fn remove_sales_team(&self, actor: &CurrentUser, team: Uuid) -> Result<(), AppError> {
+    /// `Forbidden` below manager; `NotFound` for a foreign team; `Conflict` when someone
+    /// changed the team since `version`.
+    pub async fn remove_sales_team(
+        &self,
+        actor: &CurrentUser,
+        (team, version): (Uuid, i32),
+    ) -> Result<(), AppError> {
         crate::permissions::permit(actor, domain::permission::Action::OrganiseTeams)?;
         self.write(Lock::Rows, async |txn| {
-            let existing = self.own_team(txn, actor, team).await?;
+            let existing = self.current_team(txn, actor, (team, version)).await?;
             sales_team_member::Entity::delete_many()
                 .filter(sales_team_member::Column::TeamId.eq(team))
                 .exec(txn)
@@ -276,6 +286,30 @@ impl Crm {
             .await
             .or_internal()?
             .ok_or(AppError::NotFound)
+    }
+
+    /// A team of the viewer's workspace, locked, still at `version`.
+    async fn current_team(
+        &self,
+        txn: &Write,
+        viewer: &CurrentUser,
+        (team, version): (Uuid, i32),
+    ) -> Result<sales_team::Model, AppError> {
+        let row = sales_team::Entity::find_by_id(team)
+            .filter(sales_team::Column::WorkspaceId.eq(viewer.workspace_id.0))
+            .lock_exclusive()
+            .one(txn)
+            .await
+            .or_internal()?
+            .ok_or(AppError::NotFound)?;
+        crate::db::require_current(
+            txn,
+            (viewer.workspace_id, Subject::Team(team)),
+            (row.version, version),
+            "team",
+        )
+        .await?;
+        Ok(row)
     }
 
     async fn name_is_free<C: ConnectionTrait>(

@@ -58,6 +58,7 @@ fn shape_form(row: lead_form::Model, submissions: u64) -> LeadForm {
         fields: row.fields.0,
         campaign: row.campaign,
         submissions,
+        version: row.version,
     }
 }
 
@@ -190,18 +191,33 @@ impl Crm {
                     fields: Set(Listed(fields.clone())),
                     campaign: Set(campaign),
                     created_at: Set(Utc::now()),
+                    version: Set(1),
                 }
                 .insert(txn)
                 .await
                 .or_internal()?,
                 Some(id) => {
-                    let mut row: lead_form::ActiveModel = lead_form::Entity::find_by_id(id)
+                    let current = lead_form::Entity::find_by_id(id)
                         .filter(lead_form::Column::WorkspaceId.eq(viewer.workspace_id.0))
+                        .lock_exclusive()
                         .one(txn)
                         .await
                         .or_internal()?
-                        .ok_or(AppError::NotFound)?
-                        .into();
+                        .ok_or(AppError::NotFound)?;
+                    // Form changes are logged on the workspace (the inbox setup).
+                    crate::db::require_current(
+                        txn,
+                        (
+                            viewer.workspace_id,
+                            Subject::Workspace(viewer.workspace_id.0),
+                        ),
+                        (current.version, setup.version),
+                        "web form",
+                    )
+                    .await?;
+                    let next = current.version.saturating_add(1);
+                    let mut row: lead_form::ActiveModel = current.into();
+                    row.version = Set(next);
                     row.name = Set(setup.name.trim().to_owned());
                     row.fields = Set(Listed(fields.clone()));
                     row.campaign = Set(campaign);

@@ -1,5 +1,5 @@
 //! The workspace's record visibility (`domain::visibility`): everyone sees everything
-//! until an admin narrows what reps see.
+//! until an admin narrows what reps see. Sales teams and web forms get versions.
 //!
 //! Lists kept as joined text become JSON arrays (`domain::stored::Listed`): a deal's
 //! tags (`,a,b,`) and ticked checklist items (one per line), a stage's required fields
@@ -28,6 +28,18 @@ impl MigrationTrait for Migration {
                     .default("everyone"),
             )
             .await?;
+        }
+        // Teams and web forms carry versions like deals: a stale rename or edit is
+        // refused instead of undoing a colleague's.
+        for table in ["sales_teams", "lead_forms"] {
+            if !manager.has_column(table, "version").await? {
+                add_column(
+                    manager,
+                    table,
+                    ColumnDef::new("version").integer().not_null().default(1),
+                )
+                .await?;
+            }
         }
         let db = manager.get_connection();
         if db.get_database_backend() == DbBackend::Postgres {

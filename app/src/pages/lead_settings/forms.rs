@@ -114,6 +114,7 @@ fn NewForm(forms: RwSignal<Vec<LeadForm>>, notice: RwSignal<Option<String>>) -> 
                 .map(|(field, _)| *field)
                 .collect(),
             campaign: campaign.get_untracked(),
+            version: 0,
         };
         if let Err(problems) = setup.validate() {
             error.set(Some(AppError::Validation(problems)));

@@ -44,10 +44,12 @@ pub fn calls(ids: &Ids) -> Vec<Endpoint> {
         }),
         call(tm::ChangeRole {
             member_id: ids.spare_member.to_string(),
+            version: 1,
             role: "manager".into(),
         }),
         call(tm::SetMemberActive {
             member_id: ids.spare_member.to_string(),
+            version: 1,
             active: "false".into(),
         }),
     ];
@@ -76,10 +78,12 @@ fn goals_and_records(ids: &Ids) -> Vec<Endpoint> {
         }),
         call(g::RenameSalesTeam {
             team_id: ids.team.to_string(),
+            version: 1,
             name: "Hunters East".into(),
         }),
         call(g::RemoveSalesTeam {
             team_id: ids.doomed_team.to_string(),
+            version: 1,
         }),
         call(g::AssignSalesTeam {
             member_id: ids.spare_member.to_string(),
