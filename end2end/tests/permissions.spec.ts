@@ -73,11 +73,13 @@ test("a rep works their own deal and reads a colleague's", async ({ page, browse
   await rep.context.close();
 });
 
-test("with visibility narrowed, a rep sees their own deals and not a colleague's", async ({ page, browser }) => {
+test("with visibility narrowed, a rep's board, list, search, dashboard and live feed carry only their own deals", async ({ page, browser }) => {
+  test.slow(); // two teammates join
   await new Pipewright(page).createWorkspace(newAccount());
   await addDeal(page, "Dana's deal");
   const danasDeal = await card(page, "Dana's deal").getAttribute("href");
   const rep = await joinAsTeammate(page, browser, "Rita Rep", "Sales rep");
+  const manager = await joinAsTeammate(page, browser, "Mia Manager", "Manager");
   const rita = rep.page;
 
   // The admin narrows what reps see, in Settings → Users (works before hydration too).
@@ -89,16 +91,42 @@ test("with visibility narrowed, a rep sees their own deals and not a colleague's
   await page.reload();
   await expect(narrowed).toBeChecked();
 
+  // The board.
   await rita.goto("/pipeline");
   await addDeal(rita, "Rita's deal");
   await expect(card(rita, "Dana's deal")).toHaveCount(0);
+  // The live feed: a deal the admin adds now does not reach Rita's open board.
+  await page.goto("/pipeline");
+  await addDeal(page, "Dana's second");
+  await rita.waitForTimeout(1500);
+  await expect(card(rita, "Dana's second")).toHaveCount(0);
+  await expect(card(rita, "Rita's deal")).toBeVisible();
+
+  // The list and its search.
+  await rita.goto("/deals");
+  await expect(rita.getByRole("link", { name: "Rita's deal" })).toBeVisible();
+  await expect(rita.getByRole("link", { name: "Dana's deal" })).toHaveCount(0);
+  await rita.goto("/deals?q=Dana");
+  await expect(rita.getByRole("link", { name: "Dana's deal" })).toHaveCount(0);
+  await expect(rita.getByText("Rita's deal")).toHaveCount(0);
+
+  // The dashboard counts only what she sees: her $12,000, not the admin's $24,000.
+  await rita.goto("/dashboard");
+  await expect(rita.getByRole("group", { name: "Open pipeline", exact: true })).toContainText("$12,000");
+
   // Asked for by its address, the colleague's deal is not found.
   const response = await rita.goto(danasDeal ?? "/");
   expect(response?.status()).toBe(404);
   await expect(rita.getByText("That record does not exist or is not yours to see.")).toBeVisible();
-  // The admin still sees both.
-  await page.goto("/pipeline");
-  await expect(card(page, "Rita's deal")).toBeVisible();
-  await expect(card(page, "Dana's deal")).toBeVisible();
+
+  // The manager still sees everything.
+  const mia = manager.page;
+  await mia.goto("/pipeline");
+  for (const title of ["Dana's deal", "Dana's second", "Rita's deal"]) {
+    await expect(card(mia, title)).toBeVisible();
+  }
+  await mia.goto("/dashboard");
+  await expect(mia.getByRole("group", { name: "Open pipeline", exact: true })).toContainText("$36,000");
   await rep.context.close();
+  await manager.context.close();
 });
