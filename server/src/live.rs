@@ -22,7 +22,13 @@ use domain::{
 };
 use futures_util::{SinkExt, StreamExt};
 use service::{Crm, LiveHub, SessionToken, Subscription};
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 use tokio::{
     sync::{broadcast::error::RecvError, watch},
     time::timeout,
@@ -64,6 +70,19 @@ pub struct Stopping {
     receiver: watch::Receiver<bool>,
     /// `never()` keeps its own sender: a dropped sender would read as "stop now".
     _sender: Option<Arc<watch::Sender<bool>>>,
+    /// Sockets still open. Upgraded connections are not the HTTP server's any more, so
+    /// its graceful shutdown does not wait for them: the process does, briefly, so each
+    /// socket's close frame goes out instead of a reset.
+    open: Arc<AtomicUsize>,
+}
+
+/// Counts one socket as open until dropped.
+struct Open(Arc<AtomicUsize>);
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Stopping {
@@ -73,8 +92,22 @@ impl Stopping {
         let stopping = Stopping {
             receiver,
             _sender: None,
+            open: Arc::new(AtomicUsize::new(0)),
         };
         (sender, stopping)
+    }
+
+    /// After the signal: waits until every socket has sent its close frame, or `within`.
+    pub async fn sockets_closed(&self, within: Duration) {
+        let started = tokio::time::Instant::now();
+        while self.open.load(Ordering::SeqCst) > 0 && started.elapsed() < within {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    fn enter(&self) -> Open {
+        self.open.fetch_add(1, Ordering::SeqCst);
+        Open(Arc::clone(&self.open))
     }
 
     /// A signal that never fires, for tests and tools.
@@ -159,6 +192,7 @@ enum End {
 }
 
 async fn serve(socket: WebSocket, mut session: Session, subscription: Subscription) {
+    let _open = session.live.stopping.enter();
     let socket_id = uuid::Uuid::new_v4();
     let (mut sink, mut stream) = socket.split();
     let Subscription {

@@ -139,6 +139,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     println!("Pipewright is running on http://{}", args.addr);
     let (stop, stopping) = Stopping::channel();
+    let sockets = stopping.clone();
     let mut stopped = stop.subscribe();
     let server = axum::serve(
         listener,
@@ -161,7 +162,10 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         }
     };
     tokio::select! {
-        served = server.into_future() => served?,
+        served = server.into_future() => {
+            served?;
+            sockets.sockets_closed(SOCKETS_CLOSE_WITHIN).await;
+        }
         () = deadline => eprintln!(
             "Stopped after {} s with requests still running; they were abandoned.",
             SHUTDOWN_GRACE.as_secs()
@@ -169,6 +173,10 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     }
     Ok(())
 }
+
+/// Longest the server waits, once requests are done, for live sockets to send their
+/// close frame (the browser then reconnects at once instead of after a reset).
+const SOCKETS_CLOSE_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Longest the server waits for requests in flight once told to stop.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);

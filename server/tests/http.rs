@@ -117,7 +117,7 @@ fn another_workspace_s_data_is_refused() {
         let router = router(&crm);
         let (_, acme_cookie) = sign_up(&crm, "dana@acme.com").await;
         let (beta_admin, _) = sign_up(&crm, "eve@beta.com").await;
-        let body = format!("member_id={}&role=rep", beta_admin.user_id);
+        let body = format!("member_id={}&version=1&role=rep", beta_admin.user_id);
         let request = form_post("/api/change_role")
             .header(header::COOKIE, &acme_cookie)
             .body(Body::from(body))

@@ -138,7 +138,7 @@ fn member_management_answers_403_404_409_and_422() {
         let (dana, admin) = sign_up(&crm, "dana@acme.example").await;
         let rep = member(&crm, &dana.workspace_name, Role::Rep, "sam@acme.example").await;
         let (admin, rep) = (Some(admin.as_str()), Some(rep.as_str()));
-        let own = format!("member_id={}&role=rep", dana.user_id);
+        let own = format!("member_id={}&version=1&role=rep", dana.user_id);
         for (path, cookie, body, expected) in [
             ("/api/team", None, "", 401),
             ("/api/team", rep, "", 403),
@@ -158,16 +158,21 @@ fn member_management_answers_403_404_409_and_422() {
             (
                 "/api/change_role",
                 admin,
-                &format!("member_id={NOBODY}&role=rep"),
+                &format!("member_id={NOBODY}&version=1&role=rep"),
                 404,
             ),
-            ("/api/change_role", admin, "member_id=nobody&role=rep", 404),
+            (
+                "/api/change_role",
+                admin,
+                "member_id=nobody&version=1&role=rep",
+                404,
+            ),
             // The last admin cannot step down: the workspace would have nobody to run it.
             ("/api/change_role", admin, own.as_str(), 409),
             (
                 "/api/set_member_active",
                 admin,
-                &format!("member_id={NOBODY}&active=false"),
+                &format!("member_id={NOBODY}&version=1&active=false"),
                 404,
             ),
             (

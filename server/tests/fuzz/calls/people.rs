@@ -47,6 +47,9 @@ pub fn calls(ids: &Ids) -> Vec<Endpoint> {
             version: 1,
             role: "manager".into(),
         }),
+        call(tm::SetVisibility {
+            visibility: "everyone".into(),
+        }),
         call(tm::SetMemberActive {
             member_id: ids.spare_member.to_string(),
             version: 1,
