@@ -391,6 +391,27 @@ fn owned_record(event: &LiveEvent) -> Option<Subject> {
     }
 }
 
+/// Each record's current owner, in one query (none for no ids).
+async fn owners_of<E: EntityTrait>(
+    db: &DatabaseConnection,
+    ids: HashSet<Uuid>,
+    (id, owner): (E::Column, E::Column),
+) -> Result<impl Iterator<Item = (Uuid, Option<Uuid>)>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new().into_iter());
+    }
+    let rows: Vec<(Uuid, Option<Uuid>)> = E::find()
+        .select_only()
+        .column(id)
+        .column(owner)
+        .filter(id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await
+        .or_internal()?;
+    Ok(rows.into_iter())
+}
+
 /// The current owners of the deals and leads a batch of events is about: two lookups
 /// per batch, whatever its size.
 struct Owners(HashMap<Subject, Option<Uuid>>);
@@ -406,30 +427,10 @@ impl Owners {
             };
         }
         let mut owners = HashMap::new();
-        if !deals.is_empty() {
-            let rows: Vec<(Uuid, Option<Uuid>)> = deal::Entity::find()
-                .select_only()
-                .column(deal::Column::Id)
-                .column(deal::Column::OwnerId)
-                .filter(deal::Column::Id.is_in(deals))
-                .into_tuple()
-                .all(db)
-                .await
-                .or_internal()?;
-            owners.extend(rows.into_iter().map(|(id, o)| (Subject::Deal(id), o)));
-        }
-        if !leads.is_empty() {
-            let rows: Vec<(Uuid, Option<Uuid>)> = lead::Entity::find()
-                .select_only()
-                .column(lead::Column::Id)
-                .column(lead::Column::OwnerId)
-                .filter(lead::Column::Id.is_in(leads))
-                .into_tuple()
-                .all(db)
-                .await
-                .or_internal()?;
-            owners.extend(rows.into_iter().map(|(id, o)| (Subject::Lead(id), o)));
-        }
+        let deals = owners_of::<deal::Entity>(db, deals, (deal::Column::Id, deal::Column::OwnerId));
+        owners.extend(deals.await?.map(|(id, o)| (Subject::Deal(id), o)));
+        let leads = owners_of::<lead::Entity>(db, leads, (lead::Column::Id, lead::Column::OwnerId));
+        owners.extend(leads.await?.map(|(id, o)| (Subject::Lead(id), o)));
         Ok(Owners(owners))
     }
 
