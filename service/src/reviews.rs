@@ -2,6 +2,7 @@
 //! deals; the guided view lists deals that need a word, comparing with the previous
 //! review's snapshot; a manager marks each reviewed with a comment.
 
+use crate::permissions::visible;
 use crate::write::Lock;
 use crate::{
     db::OrInternal,
@@ -230,7 +231,8 @@ impl Crm {
         section: ReviewSection,
         baseline: Option<Uuid>,
     ) -> Result<Vec<Uuid>, AppError> {
-        let open = deal::Entity::find()
+        // Every section lists only deals the viewer may see (record visibility).
+        let open = visible(deal::Entity::find(), viewer, deal::Column::OwnerId)
             .select_only()
             .column(deal::Column::Id)
             .filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0))
@@ -363,7 +365,7 @@ impl Crm {
             None => HashMap::new(),
         };
         let now = Utc::now();
-        let rows = deal::Entity::find()
+        let rows = visible(deal::Entity::find(), viewer, deal::Column::OwnerId)
             .filter(deal::Column::WorkspaceId.eq(viewer.workspace_id.0))
             .filter(deal::Column::Id.is_in(ids.iter().copied()))
             .all(&self.db)

@@ -176,6 +176,16 @@ async fn reps_see_their_own_and_their_teams_records_once_narrowed(crm: Crm) {
         0
     );
 
+    // The review page lists only what the rep sees too.
+    let review = crm.pipeline_review(&sam, None).await.unwrap();
+    let reviewed: std::collections::BTreeSet<String> = review
+        .sections
+        .iter()
+        .flat_map(|(_, deals)| deals.iter().map(|d| d.title.clone()))
+        .collect();
+    assert!(reviewed.contains("Sam's deal"), "{reviewed:?}");
+    assert!(!reviewed.contains("Olive's deal"), "{reviewed:?}");
+
     // Figures count what the rep sees; the manager and admin still see everything.
     assert_eq!(open_deals(&crm, &sam).await, 3);
     assert_eq!(open_deals(&crm, &olive).await, 2);
