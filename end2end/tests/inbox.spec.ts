@@ -57,3 +57,39 @@ test("a lead is added, merged, qualified and converted into a deal on the board"
   await page.goto("/pipeline");
   await expect(page.getByRole("link", { name: /^Globex vans,/ })).toBeVisible();
 });
+
+test("a form being filled in keeps its text when a change to the lead arrives live", async ({ page, context }) => {
+  await page.goto("/inbox?view=mine");
+  await expect(page.getByRole("status").filter({ hasText: "Live" })).toBeAttached();
+  await page.getByText("Add a lead", { exact: true }).click();
+  const form = page.getByRole("form", { name: "Add a lead" });
+  await form.getByLabel("Name").fill("Bob Lee");
+  await form.getByLabel("E-mail").fill("bob@initech.example");
+  await form.getByLabel("Company").fill("Initech");
+  await form.getByRole("button", { name: "Add lead" }).click();
+  const leads = page.getByRole("list", { name: "Leads" });
+  await expect(leads.getByRole("listitem")).toHaveCount(1);
+
+  await leads.getByRole("button", { name: "Convert Bob Lee", exact: true }).click();
+  const convert = leads.getByRole("form", { name: "Convert to a deal" });
+  await convert.getByLabel("Deal title").fill("Initech fleet");
+  await convert.getByLabel("Value").fill("12,000");
+
+  // Meanwhile the same person writes in again (here from a second tab): the row is
+  // rebuilt with the new submission while the form is half filled in.
+  const other = await context.newPage();
+  await other.goto("/inbox?view=mine");
+  await other.getByText("Add a lead", { exact: true }).click();
+  const again = other.getByRole("form", { name: "Add a lead" });
+  await again.getByLabel("E-mail").fill("bob@initech.example");
+  await again.getByLabel("Phone").fill("+1 555 010 4040");
+  await again.getByRole("button", { name: "Add lead" }).click();
+  await expect(other.getByRole("status").filter({ hasText: "Added to the lead already open" })).toBeVisible();
+  await other.close();
+
+  await expect(leads).toContainText("2 submissions");
+  await expect(convert.getByLabel("Deal title")).toHaveValue("Initech fleet");
+  await expect(convert.getByLabel("Value")).toHaveValue("12,000");
+  await convert.getByRole("button", { name: "Create deal" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Initech fleet is now a deal" })).toBeVisible();
+});

@@ -4,8 +4,10 @@
 
 pub(crate) mod filters;
 mod keys;
+mod lead_forms;
 mod lead_page;
 mod marketing;
+mod open_form;
 mod triage;
 
 pub use lead_page::LeadPage;
@@ -29,7 +31,8 @@ use keys::{ShortcutHelp, Shortcuts};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use triage::{LeadRow, OpenForm};
+use open_form::OpenForm;
+use triage::LeadRow;
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
