@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+# The flags ./scripts/build.sh compiles the release server with (cargo-leptos adds them
+# for `always-erase-components` in Cargo.toml): with the same flags this reuses that
+# build's compiled crates instead of rebuilding them, and overwriting them for the next.
+export RUSTFLAGS="--cfg erase_components"
 cargo build --release -p server --example live_bench --quiet
 WORK=$(mktemp -d)
 URL="sqlite://$WORK/live.db?mode=rwc"

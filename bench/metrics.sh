@@ -6,4 +6,8 @@
 # METRICS_BENCH_DB=/path/file.db keeps the seeded SQLite file and reuses it next time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The flags ./scripts/build.sh compiles the release server with (cargo-leptos adds them
+# for `always-erase-components` in Cargo.toml): with the same flags this reuses that
+# build's compiled crates instead of rebuilding them, and overwriting them for the next.
+export RUSTFLAGS="--cfg erase_components"
 cargo run --release -q -p service --example metrics_bench -- "$@"

@@ -4,7 +4,10 @@
 # bench/pages.mjs: CLIENTS concurrent clients (default 10) on each page for DURATION
 # seconds (default 20). Fails on any panic in the log, request without an answer, or
 # page served without its content; the log is kept then. Prints the server's peak RSS.
-# Usage: [CLIENTS=10] [DURATION=20] [PAGES=/deals/:id,/contacts] bench/pages.sh [size]
+# PIN=1 pins the server to core 0 and the load to core 1 (the issue's conditions);
+# PROFILE=file records the server's CPU with perf meanwhile and prints its top entries.
+# Usage: [CLIENTS=10] [DURATION=20] [PAGES=/deals/:id,/contacts] [PIN=1] [PROFILE=f]
+#        bench/pages.sh [size]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
@@ -18,7 +21,9 @@ head -1 "$WORK/demo.txt"
 # The demo prints its password and logins; the first admin's ("  Admin     alex…") is used.
 EMAIL=$(awk '$1 == "Admin" { print $2; exit }' "$WORK/demo.txt")
 PASSWORD=$(sed -n 's/.*(password: \(.*\)):.*/\1/p' "$WORK/demo.txt")
-LEPTOS_SITE_ROOT=target/site "$BIN" serve --addr "127.0.0.1:$PORT" --database-url "$URL" \
+SERVER_CPU=() LOAD_CPU=()
+if [ -n "${PIN:-}" ]; then SERVER_CPU=(taskset -c 0) LOAD_CPU=(taskset -c 1); fi
+LEPTOS_SITE_ROOT=target/site "${SERVER_CPU[@]}" "$BIN" serve --addr "127.0.0.1:$PORT" --database-url "$URL" \
   >"$WORK/server.log" 2>&1 &
 PID=$!
 finish() {
@@ -30,8 +35,18 @@ finish() {
 trap finish EXIT
 for _ in $(seq 1 40); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.25; done
 curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null
+PERF=
+if [ -n "${PROFILE:-}" ]; then
+  perf record -F 999 -g -o "$PROFILE" -p "$PID" 2>/dev/null &
+  PERF=$!
+fi
 status=0
 PIPEWRIGHT_URL="http://127.0.0.1:$PORT" SERVER_LOG="$WORK/server.log" LOGIN_EMAIL="$EMAIL" \
-  LOGIN_PASSWORD="$PASSWORD" node bench/pages.mjs || status=$?
+  LOGIN_PASSWORD="$PASSWORD" "${LOAD_CPU[@]}" node bench/pages.mjs || status=$?
+if [ -n "$PERF" ]; then
+  kill -INT "$PERF"; wait "$PERF" || true
+  perf report -i "$PROFILE" --no-children --sort symbol --stdio 2>/dev/null \
+    | grep -E '^ +[0-9]' | head -40
+fi
 awk '/VmHWM/ { printf "server peak RSS %.1f MiB\n", $2 / 1024 }' "/proc/$PID/status"
 exit "$status"

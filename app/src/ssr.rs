@@ -12,7 +12,7 @@ use http::{header, request::Parts, HeaderValue};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use service::{Crm, SessionToken};
-use std::net::SocketAddr;
+use std::{net::SocketAddr, sync::Arc};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "pw_session";
@@ -59,10 +59,19 @@ pub async fn as_visitor<T>(
     context.answer(result)
 }
 
+/// The signed-in person of one request, resolved once however many server functions
+/// the request runs: rendering a page asks for the shell, the page's data and its
+/// options, each of which needs the person. The server's edge puts an empty one in every
+/// request's extensions; requests without it (tests driving a function directly)
+/// resolve each time.
+#[derive(Clone, Default)]
+pub struct RequestMember(Arc<tokio::sync::OnceCell<Option<CurrentUser>>>);
+
 /// What one server-function call knows about its request.
 pub struct ServerContext {
     pub crm: Crm,
     session: Option<SessionToken>,
+    member: RequestMember,
     response: Option<ResponseOptions>,
     /// A plain form post (JavaScript off): its answer must stay Leptos's redirect back
     /// to the form, whatever the outcome.
@@ -105,6 +114,11 @@ pub fn server_context() -> Result<ServerContext, AppError> {
         origin,
         crm: state.crm,
         session,
+        member: parts
+            .as_ref()
+            .and_then(|p| p.extensions.get::<RequestMember>())
+            .cloned()
+            .unwrap_or_default(),
         response: use_context::<ResponseOptions>(),
         plain_form_post: parts
             .as_ref()
@@ -143,10 +157,15 @@ impl ServerContext {
     /// # Errors
     /// `Internal` on database failure.
     pub async fn signed_in_user(&self) -> Result<Option<CurrentUser>, AppError> {
-        match &self.session {
-            Some(token) => self.crm.resolve_session(token).await,
-            None => Ok(None),
-        }
+        let Some(token) = &self.session else {
+            return Ok(None);
+        };
+        // A failure is not kept: the next call in the request tries again.
+        self.member
+            .0
+            .get_or_try_init(|| self.crm.resolve_session(token))
+            .await
+            .cloned()
     }
 
     /// Gives a failed call the HTTP status of its error (422, 404, 409…) so API clients

@@ -246,3 +246,12 @@ mod tests {
         }
     }
 }
+
+/// Gives each request one slot for its signed-in person, so the session is resolved
+/// once per request, not once per server function the page runs.
+pub async fn one_member_per_request(mut request: Request, next: Next) -> Response {
+    request
+        .extensions_mut()
+        .insert(app::ssr::RequestMember::default());
+    next.run(request).await
+}

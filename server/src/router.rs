@@ -2,7 +2,7 @@
 
 use crate::{
     assets::{self, Assets},
-    edge::{api_status, panicked, read_whole_body, time_budget},
+    edge::{api_status, one_member_per_request, panicked, read_whole_body, time_budget},
     forms::{self, FORM_POSTS_PER_MINUTE},
     guard::{explain_too_large, refuse_cross_site},
     live::{socket, LiveState, Stopping},
@@ -46,6 +46,7 @@ pub fn router_with(state: AppState, form_posts_per_minute: u32, stopping: Stoppi
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(refuse_cross_site))
+        .layer(middleware::from_fn(one_member_per_request))
         // Public web forms are posted from other sites by design: outside the guard.
         .merge(forms::routes(state.crm.clone(), form_posts_per_minute))
         .layer(middleware::from_fn(api_status))

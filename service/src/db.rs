@@ -35,6 +35,8 @@ pub struct Crm {
     pub(crate) decoy_hash: std::sync::Arc<str>,
     /// Bounds concurrent password hashing (memory- and CPU-hard on purpose).
     pub(crate) password_work: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The queue for SQLite's one writer (see `Crm::write`).
+    pub(crate) writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Crm {
@@ -47,6 +49,7 @@ impl Crm {
             settings,
             decoy_hash,
             password_work: std::sync::Arc::new(tokio::sync::Semaphore::new(PASSWORD_WORKERS)),
+            writer: std::sync::Arc::default(),
         }
     }
 
@@ -98,7 +101,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
     if url.starts_with("sqlite:") {
-        // WAL lets readers run beside the one writer; the timeout queues writers.
+        // WAL lets readers run beside the one writer. Writers queue in the process
+        // (`Crm::write`); the timeout only covers a writer from outside it (the CLI).
         options.max_connections(8).map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)

@@ -12,7 +12,10 @@ use domain::{
     visibility::Sees,
     AppError, UserId, WorkspaceId,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
+    QuerySelect, Set,
+};
 
 /// Opens a session for a user inside the caller's transaction.
 pub(crate) async fn open_session<C: ConnectionTrait>(
@@ -96,16 +99,18 @@ impl Crm {
         if found.expires_at <= now {
             return Ok(None);
         }
-        let Some(member) = user::Entity::find_by_id(found.user_id)
+        // The member and their workspace in one query: this runs on every request.
+        let Some((member, Some(home))) = user::Entity::find_by_id(found.user_id)
             .filter(user::Column::WorkspaceId.eq(found.workspace_id))
             .filter(user::Column::Active.eq(true))
-            .one(&self.db)
-            .await
-            .or_internal()?
-        else {
-            return Ok(None);
-        };
-        let Some(home) = workspace::Entity::find_by_id(found.workspace_id)
+            .select_also(workspace::Entity)
+            .join(
+                JoinType::InnerJoin,
+                user::Entity::belongs_to(workspace::Entity)
+                    .from(user::Column::WorkspaceId)
+                    .to(workspace::Column::Id)
+                    .into(),
+            )
             .one(&self.db)
             .await
             .or_internal()?

@@ -91,6 +91,15 @@ impl Crm {
         lock: Lock,
         command: impl AsyncFnOnce(&Write) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
+        // SQLite writes one transaction at a time. Writers take turns here, first come
+        // first served (Tokio's mutex is fair), before taking a pooled connection:
+        // left to SQLite, each waiting writer held a connection while sleeping and
+        // retrying on the file lock, so readers starved and the tail grew with the
+        // number of clients. PostgreSQL writes run side by side under their locks.
+        let _turn = match self.db.get_database_backend() {
+            DbBackend::Sqlite => Some(self.writer.lock().await),
+            _ => None,
+        };
         let txn = self
             .db
             .begin_with_options(TransactionOptions {
