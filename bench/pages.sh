@@ -45,8 +45,9 @@ PIPEWRIGHT_URL="http://127.0.0.1:$PORT" SERVER_LOG="$WORK/server.log" LOGIN_EMAI
   LOGIN_PASSWORD="$PASSWORD" "${LOAD_CPU[@]}" node bench/pages.mjs || status=$?
 if [ -n "$PERF" ]; then
   kill -INT "$PERF"; wait "$PERF" || true
-  perf report -i "$PROFILE" --no-children --sort symbol --stdio 2>/dev/null \
-    | grep -E '^ +[0-9]' | head -40
+  # Self time per function, the top 40 (perf's own column padding trimmed).
+  perf report -i "$PROFILE" --no-children --sort symbol --stdio -g none 2>/dev/null \
+    | grep -E '^ +[0-9]' | sed 's/ \{2,\}[- ]*$//' | head -40 || true
 fi
 awk '/VmHWM/ { printf "server peak RSS %.1f MiB\n", $2 / 1024 }' "/proc/$PID/status"
 exit "$status"

@@ -108,6 +108,17 @@ pub struct BoardOptions {
     pub owners: Vec<Owner>,
 }
 
+/// What the deal list's filters and bulk bar offer: far less than the board it used to
+/// load for them (every column's cards and totals).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListOptions {
+    pub pipelines: Vec<(PipelineId, String)>,
+    pub owners: Vec<Owner>,
+    /// The stages deals can be moved to: the chosen pipeline's, or the only pipeline's;
+    /// `None` while the list spans several pipelines.
+    pub stages: Option<Vec<StageInfo>>,
+}
+
 /// Everything the board screen opens with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Board {

@@ -6,7 +6,7 @@ use domain::{
     board::StageInfo,
     board::{
         self, Board, BoardOptions, BulkResult, ColumnTotals, DealCard, DealDetail, DealFilter,
-        DealPage, DealSort, NewDeal, Outcome, Saved,
+        DealPage, DealSort, ListOptions, NewDeal, Outcome, Saved,
     },
     deal::DealChange,
     ids::{DealId, PipelineId, StageId},
@@ -27,6 +27,15 @@ pub async fn get_board(filter: DealFilter) -> Result<Board, AppError> {
 pub async fn get_board_options() -> Result<BoardOptions, AppError> {
     crate::ssr::as_member(async move |context, viewer| context.crm.board_options(&viewer).await)
         .await
+}
+
+/// The deal list's filter and bulk-change options.
+#[server(prefix = "/api", endpoint = "deal_list_options")]
+pub async fn get_list_options(pipeline: Option<PipelineId>) -> Result<ListOptions, AppError> {
+    crate::ssr::as_member(async move |context, viewer| {
+        context.crm.list_options(&viewer, pipeline).await
+    })
+    .await
 }
 
 /// More cards of one column.

@@ -12,7 +12,9 @@ use chrono::Utc;
 use domain::deal::DealStatus;
 use domain::{
     account::CurrentUser,
-    board::{Board, BoardOptions, Column, ColumnTotals, DealCard, DealFilter, COLUMN_PAGE},
+    board::{
+        Board, BoardOptions, Column, ColumnTotals, DealCard, DealFilter, ListOptions, COLUMN_PAGE,
+    },
     ids::{PipelineId, StageId},
     money::Currency,
     pipeline::{weighted_cents, StageValue},
@@ -191,6 +193,33 @@ impl Crm {
                 .map(|p| (PipelineId(p.id), p.name))
                 .collect(),
             owners: self.owners_in(&self.db, viewer).await?,
+        })
+    }
+
+    /// The deal list's filter and bulk-change options for `pipeline` (or all pipelines).
+    ///
+    /// # Errors
+    /// `NotFound` for a pipeline of another workspace.
+    pub async fn list_options(
+        &self,
+        viewer: &CurrentUser,
+        pipeline: Option<PipelineId>,
+    ) -> Result<ListOptions, AppError> {
+        let (pipelines, chosen) = self.pipeline_for(viewer, pipeline).await?;
+        // Stage moves need one pipeline; with one in the workspace, "all" is it.
+        let stages = if pipeline.is_some() || pipelines.len() == 1 {
+            let stages = stages_of(&self.db, viewer, chosen.id).await?;
+            Some(stages.iter().map(stage_info).collect())
+        } else {
+            None
+        };
+        Ok(ListOptions {
+            pipelines: pipelines
+                .into_iter()
+                .map(|p| (PipelineId(p.id), p.name))
+                .collect(),
+            owners: self.owners_in(&self.db, viewer).await?,
+            stages,
         })
     }
 

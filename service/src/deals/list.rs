@@ -43,7 +43,11 @@ impl Crm {
         let query = matching(viewer, &filter);
         let total = query.clone().count(&self.db).await.or_internal()?;
         let query = match sort {
-            DealSort::Updated => query.order_by_desc(deal::Column::UpdatedAt),
+            // Both descending: the (workspace, updated_at, id) index read backwards
+            // gives this order, so a page reads fifty rows instead of sorting them all.
+            DealSort::Updated => query
+                .order_by_desc(deal::Column::UpdatedAt)
+                .order_by_desc(deal::Column::Id),
             // LOWER and an explicit NULL order: the engines collate and place NULLs
             // differently, and the list must read the same on both.
             DealSort::Title => query.order_by(Expr::cust("LOWER(deals.title)"), Order::Asc),
@@ -58,8 +62,12 @@ impl Crm {
                 )
                 .order_by_desc(deal::Column::StageEnteredAt),
         };
+        // The id breaks ties, so pages never repeat or skip a deal.
+        let query = match sort {
+            DealSort::Updated => query,
+            _ => query.order_by_asc(deal::Column::Id),
+        };
         let rows = query
-            .order_by_asc(deal::Column::Id)
             .offset(page.saturating_mul(LIST_PAGE))
             .limit(LIST_PAGE)
             .all(&self.db)

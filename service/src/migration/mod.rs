@@ -18,6 +18,7 @@ mod m20261128_000013_rollups;
 mod m20261203_000014_record_versions;
 mod m20261204_000015_formats_and_versions;
 mod m20261204_000016_visibility_and_lists;
+mod m20261205_000017_deal_list_order;
 
 pub(crate) use m20261128_000013_rollups::{reach_of, rebuild as rebuild_rollups};
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_record_versions::Migration),
             Box::new(m20261204_000015_formats_and_versions::Migration),
             Box::new(m20261204_000016_visibility_and_lists::Migration),
+            Box::new(m20261205_000017_deal_list_order::Migration),
         ]
     }
 }

@@ -3,7 +3,7 @@
 
 use super::query::{sort_key, sort_label, DealQuery, SORTS};
 use domain::{
-    board::Board,
+    board::ListOptions,
     ids::{PipelineId, UserId},
 };
 use leptos::{html::Input, prelude::*};
@@ -27,7 +27,7 @@ fn apply(
 }
 
 #[component]
-pub fn DealFilters(board: Board, query: Memo<DealQuery>) -> impl IntoView {
+pub fn DealFilters(options: ListOptions, query: Memo<DealQuery>) -> impl IntoView {
     let navigate = use_navigate();
     let search = NodeRef::<Input>::new();
     let initial = query.get_untracked();
@@ -63,13 +63,13 @@ pub fn DealFilters(board: Board, query: Memo<DealQuery>) -> impl IntoView {
         let idle = event_target_checked(&e);
         apply(&navigate, search, query, |q| q.idle = idle);
     };
-    let pipeline_menu = (board.pipelines.len() > 1).then(|| {
+    let pipeline_menu = (options.pipelines.len() > 1).then(|| {
         view! {
             <div class="field">
                 <label for="deals-pipeline">"Pipeline"</label>
                 <select id="deals-pipeline" name="pipeline" on:change=on_pipeline>
                     <option value="" selected=move || query.get().pipeline.is_none()>"All pipelines"</option>
-                    {board.pipelines.into_iter().map(|(id, name)| view! {
+                    {options.pipelines.into_iter().map(|(id, name)| view! {
                         <option value=id.to_string() selected=move || query.get().pipeline == Some(id)>{name}</option>
                     }).collect_view()}
                 </select>
@@ -88,7 +88,7 @@ pub fn DealFilters(board: Board, query: Memo<DealQuery>) -> impl IntoView {
                 <label for="deals-owner">"Owner"</label>
                 <select id="deals-owner" name="owner" on:change=on_owner>
                     <option value="" selected=move || query.get().owner.is_none()>"All owners"</option>
-                    {board.owners.into_iter().map(|o| view! {
+                    {options.owners.into_iter().map(|o| view! {
                         <option value=o.id.to_string() selected=move || query.get().owner == Some(o.id)>{o.name}</option>
                     }).collect_view()}
                 </select>

@@ -7,12 +7,11 @@ mod query;
 mod table;
 
 use crate::{
-    api::deals::{get_board, list_deals},
+    api::deals::{get_list_options, list_deals},
     components::live::Here,
     live::{use_live, News},
 };
 use bulk::{BulkBar, BulkReport, BulkReportView};
-use domain::board::DealFilter;
 use filters::DealFilters;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,20 +23,12 @@ use table::{DealTable, Selection};
 pub fn DealListPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| DealQuery::read(|key| p.get(key))));
-    // The board supplies pipelines, owners and stages; it changes only with the pipeline.
+    // Pipelines, owners and stages change only with the pipeline.
     let pipeline = Memo::new(move |_| query.with(|q| q.pipeline));
     let reload = RwSignal::new(0_u32);
     let selected: Selection = RwSignal::new(Vec::new());
     let report = RwSignal::new(None::<BulkReport>);
-    let board = Resource::new(
-        move || pipeline.get(),
-        |pipeline| {
-            get_board(DealFilter {
-                pipeline,
-                ..DealFilter::default()
-            })
-        },
-    );
+    let options = Resource::new(move || pipeline.get(), get_list_options);
     let deals = Resource::new(
         move || (query.get(), reload.get()),
         |(query, _)| list_deals(query.filter(), query.sort, query.page),
@@ -65,16 +56,12 @@ pub fn DealListPage() -> impl IntoView {
         </header>
         <Transition fallback=|| view! { <p class="loading">"Loading filters…"</p> }>
             {move || Suspend::new(async move {
-                match board.await {
+                match options.await {
                     Ok(loaded) => {
-                        // Stage moves need one pipeline; with one in the workspace, "all" is it.
-                        let single = query.with_untracked(|q| q.pipeline.is_some())
-                            || loaded.pipelines.len() == 1;
-                        let stages = single
-                            .then(|| loaded.columns.iter().map(|c| c.stage.clone()).collect());
+                        let stages = loaded.stages.clone();
                         let owners = loaded.owners.clone();
                         view! {
-                            <DealFilters board=loaded query />
+                            <DealFilters options=loaded query />
                             <BulkBar stages owners selected report reload />
                         }
                         .into_any()
