@@ -21,6 +21,12 @@ use tracing_subscriber::EnvFilter;
 
 type Failure = Box<dyn std::error::Error>;
 
+/// mimalloc instead of glibc's malloc, measured (bench/README.md, issue 18): malloc and
+/// free were a quarter of the CPU a deal-list page costs, and glibc's arenas kept the
+/// memory of load peaks.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()

@@ -10,7 +10,7 @@ use common::{
 };
 use domain::{
     account::CurrentUser,
-    board::{BulkChange, DealFilter, MoveDeal, NewDeal, Outcome},
+    board::{BulkChange, DealFilter, DealSort, MoveDeal, NewDeal, Outcome},
     deal::{ContactRole, DealChange},
     ids::{ContactId, DealId},
     pipeline::{SavePipeline, StageDraft},
@@ -615,7 +615,46 @@ async fn managers_edit_the_lost_reasons_and_new_losses_pick_from_them(crm: Crm) 
     );
 }
 
+async fn the_list_puts_the_last_updated_first_and_offers_one_pipelines_stages(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let mut saved = Vec::new();
+    for n in 0..3 {
+        saved.push(new_deal(&crm, &dana, &format!("Deal {n}"), Vec::new()).await);
+    }
+    // The oldest deal, edited now, comes first in the default order.
+    let oldest = &saved[0].card;
+    crm.update_deal(&dana, oldest.id, oldest.version, vec![DealChange::Value("5".into())])
+        .await
+        .unwrap();
+    let listed = crm
+        .list_deals(&dana, DealFilter::default(), DealSort::Updated, 0)
+        .await
+        .unwrap();
+    let titles: Vec<&str> = listed.rows.iter().map(|r| r.card.title.as_str()).collect();
+    assert_eq!(titles, ["Deal 0", "Deal 2", "Deal 1"]);
+
+    // One pipeline: "all pipelines" is it, so its stages are offered for bulk moves.
+    let options = crm.list_options(&dana, None).await.unwrap();
+    assert_eq!(options.pipelines.len(), 1);
+    assert_eq!(options.owners.len(), 1);
+    let stages = options.stages.expect("the only pipeline's stages");
+    assert_eq!(stages[0].name, "Qualified");
+    let second = crm.create_pipeline(&dana, "Renewals").await.unwrap();
+    let options = crm.list_options(&dana, None).await.unwrap();
+    assert_eq!(options.pipelines.len(), 2);
+    assert!(options.stages.is_none(), "no stage moves across pipelines");
+    let chosen = crm.list_options(&dana, Some(second)).await.unwrap();
+    assert!(chosen.stages.is_some_and(|s| !s.is_empty()));
+
+    let stranger = workspace(&crm, "sam@globex.com").await;
+    assert_eq!(
+        crm.list_options(&stranger, Some(second)).await.unwrap_err(),
+        AppError::NotFound
+    );
+}
+
 on_both_databases!(
+    the_list_puts_the_last_updated_first_and_offers_one_pipelines_stages,
     managers_edit_the_lost_reasons_and_new_losses_pick_from_them,
     a_new_workspace_has_the_buying_process_and_deals_land_in_its_first_stage,
     a_move_into_a_stage_with_unmet_criteria_is_refused_then_completed_in_one_request,
