@@ -623,9 +623,14 @@ async fn the_list_puts_the_last_updated_first_and_offers_one_pipelines_stages(cr
     }
     // The oldest deal, edited now, comes first in the default order.
     let oldest = &saved[0].card;
-    crm.update_deal(&dana, oldest.id, oldest.version, vec![DealChange::Value("5".into())])
-        .await
-        .unwrap();
+    crm.update_deal(
+        &dana,
+        oldest.id,
+        oldest.version,
+        vec![DealChange::Value("5".into())],
+    )
+    .await
+    .unwrap();
     let listed = crm
         .list_deals(&dana, DealFilter::default(), DealSort::Updated, 0)
         .await
