@@ -12,6 +12,12 @@ use serde::{Deserialize, Serialize};
 /// Cards per column per request: a column holds thousands, the screen shows a dozen.
 pub const COLUMN_PAGE: u64 = 30;
 
+/// Cards per column when the board opens: more than a phone or a laptop shows before
+/// scrolling, few enough that the page the server renders stays small (each card is
+/// about 1.7 KB of HTML and hydration data). Scrolling a column loads `COLUMN_PAGE`
+/// more at a time.
+pub const FIRST_SCREEN: u64 = 10;
+
 /// Which deals the board or list shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DealFilter {

@@ -14,6 +14,7 @@ use domain::{
     account::CurrentUser,
     board::{
         Board, BoardOptions, Column, ColumnTotals, DealCard, DealFilter, ListOptions, COLUMN_PAGE,
+        FIRST_SCREEN,
     },
     ids::{PipelineId, StageId},
     money::Currency,
@@ -144,7 +145,9 @@ impl Crm {
         let mut rows = Vec::new();
         let mut sizes = Vec::with_capacity(stages.len());
         for stage in &stages {
-            let page = self.page_rows(viewer, &filter, stage.id, 0).await?;
+            let page = self
+                .page_rows(viewer, &filter, stage.id, 0, FIRST_SCREEN)
+                .await?;
             sizes.push(page.len());
             rows.extend(page);
         }
@@ -305,7 +308,9 @@ impl Crm {
         stage_id: Uuid,
         offset: u64,
     ) -> Result<Vec<DealCard>, AppError> {
-        let rows = self.page_rows(viewer, filter, stage_id, offset).await?;
+        let rows = self
+            .page_rows(viewer, filter, stage_id, offset, COLUMN_PAGE)
+            .await?;
         cards(&self.db, rows, &rotting_of(stages), Utc::now()).await
     }
 
@@ -317,6 +322,7 @@ impl Crm {
         filter: &DealFilter,
         stage_id: Uuid,
         offset: u64,
+        limit: u64,
     ) -> Result<Vec<deal::Model>, AppError> {
         matching(viewer, filter)
             .filter(deal::Column::Status.eq(DealStatus::Open))
@@ -324,7 +330,7 @@ impl Crm {
             .order_by_desc(deal::Column::StageEnteredAt)
             .order_by_desc(deal::Column::Id)
             .offset(offset)
-            .limit(COLUMN_PAGE)
+            .limit(limit)
             .all(&self.db)
             .await
             .or_internal()
