@@ -203,6 +203,15 @@ pub async fn api_status(request: Request, next: Next) -> Response {
     }
 }
 
+/// Gives each request one slot for its signed-in person, so the session is resolved
+/// once per request, not once per server function the page runs.
+pub async fn one_member_per_request(mut request: Request, next: Next) -> Response {
+    request
+        .extensions_mut()
+        .insert(app::ssr::RequestMember::default());
+    next.run(request).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,13 +254,4 @@ mod tests {
             assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
         }
     }
-}
-
-/// Gives each request one slot for its signed-in person, so the session is resolved
-/// once per request, not once per server function the page runs.
-pub async fn one_member_per_request(mut request: Request, next: Next) -> Response {
-    request
-        .extensions_mut()
-        .insert(app::ssr::RequestMember::default());
-    next.run(request).await
 }
