@@ -29,6 +29,9 @@ pub fn calls(ids: &Ids) -> Vec<Endpoint> {
             filter: filter.clone(),
         }),
         call(d::GetBoardOptions {}),
+        call(d::GetListOptions {
+            pipeline: Some(PipelineId(ids.pipeline)),
+        }),
         call(d::GetBoardColumn {
             filter: filter.clone(),
             stage: StageId(ids.stage),
