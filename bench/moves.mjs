@@ -4,24 +4,14 @@
 // version its last move answered. Prints moves/s, p50/p99/max latency and the answers
 // other than 200 (a 409 or 422 here is a bug in the bench or the server). Run by
 // bench/moves.sh against a seeded release server.
+import { signIn } from "./session.mjs";
+
 const base = process.env.PIPEWRIGHT_URL ?? "http://127.0.0.1:3195";
 const clients = Number(process.env.CLIENTS ?? 10);
 const duration = Number(process.env.DURATION ?? 20);
 const login = { email: process.env.LOGIN_EMAIL, password: process.env.LOGIN_PASSWORD };
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-
-async function signIn() {
-  const response = await fetch(`${base}/api/sign_in`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(login),
-    redirect: "manual",
-  });
-  const cookie = response.headers.get("set-cookie")?.split(";")[0];
-  if (!cookie) throw new Error(`sign-in as ${login.email} failed: ${response.status}`);
-  return cookie;
-}
 
 async function call(cookie, endpoint, body) {
   const response = await fetch(`${base}/api/${endpoint}`, {
@@ -32,7 +22,7 @@ async function call(cookie, endpoint, body) {
   return { status: response.status, body: await response.json().catch(() => null) };
 }
 
-const cookie = await signIn();
+const cookie = await signIn(base, login);
 const filter = { pipeline: null, owner: null, mine: false, tag: "", text: "", no_next_step: false };
 const board = (await call(cookie, "board", { filter })).body;
 const [first, second] = board.columns.map((column) => column.stage.id);

@@ -4,6 +4,7 @@
 // or no answer within 30 s), 200 answers without the page's content (only the shell's
 // "Loading…"), and panics the server logged meanwhile. Exits 1 if any of the last three
 // happened. Run by bench/pages.sh against a seeded release server.
+import { signIn } from "./session.mjs";
 import { readFileSync } from "node:fs";
 
 const base = process.env.PIPEWRIGHT_URL ?? "http://127.0.0.1:3197";
@@ -19,18 +20,6 @@ const only = process.env.PAGES?.split(",").map((p) => p.trim());
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 const ms = (value) => `${value.toFixed(1)} ms`;
-
-async function signIn() {
-  const response = await fetch(`${base}/api/sign_in`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(login),
-    redirect: "manual",
-  });
-  const cookie = response.headers.get("set-cookie")?.split(";")[0];
-  if (!cookie) throw new Error(`sign-in as ${login.email} failed: ${response.status}`);
-  return cookie;
-}
 
 // Record ids linked from a list page, e.g. every `/deals/<uuid>` on /deals.
 async function idsOn(cookie, list, prefix) {
@@ -95,7 +84,7 @@ async function load(page, cookie) {
   return { times, statuses, noAnswer, shellOnly, seconds };
 }
 
-const cookie = await signIn();
+const cookie = await signIn(base, login);
 const deals = await ids(cookie, ["/deals"], "/deals");
 const companies = await ids(cookie, ["/companies"], "/companies");
 const contacts = await ids(cookie, ["/contacts"], "/contacts");
