@@ -12,7 +12,7 @@ use server::{
     router_with,
 };
 use service::{
-    connect,
+    connect_with,
     demo::{DemoOptions, DEMO_PASSWORD},
     is_postgres, migrate, start_reminders, Crm, CrmSettings, Mailer,
 };
@@ -81,7 +81,7 @@ async fn open(args: &DatabaseArgs) -> Result<Crm, Failure> {
             std::fs::create_dir_all(folder)?;
         }
     }
-    let db = connect(&args.database_url).await?;
+    let db = connect_with(&args.database_url, args.sqlite_cache_mib).await?;
     migrate(&db).await?;
     Ok(Crm::new(db, CrmSettings::default()))
 }

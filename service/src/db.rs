@@ -93,27 +93,45 @@ impl Crm {
     }
 }
 
+/// SQLite's page cache per pooled connection, in MiB, unless the server is told
+/// otherwise. Measured (bench/README.md): reads come through the memory map, so the
+/// cache mostly holds pages being written; 32 MiB a connection only grew the process.
+pub const SQLITE_CACHE_MIB: u32 = 8;
+
 /// Opens a pool for `url` (`sqlite://path?mode=rwc` or `postgres://…`).
 ///
 /// # Errors
 /// The database cannot be reached or opened.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, SQLITE_CACHE_MIB).await
+}
+
+/// Opens a pool for `url` with `cache_mib` of SQLite page cache per connection
+/// (ignored for PostgreSQL).
+///
+/// # Errors
+/// The database cannot be reached or opened.
+pub async fn connect_with(url: &str, cache_mib: u32) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
     if url.starts_with("sqlite:") {
+        // A negative cache_size is in KiB.
+        let cache_kib = format!("-{}", u64::from(cache_mib) * 1024);
         // WAL lets readers run beside the one writer. Writers queue in the process
         // (`Crm::write`); the timeout only covers a writer from outside it (the CLI).
-        options.max_connections(8).map_sqlx_sqlite_opts(|opts| {
-            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true)
-                .create_if_missing(true)
-                // Reports read wide index ranges: map the file instead of copying pages
-                // through read(), and keep more of it cached per connection.
-                .pragma("mmap_size", "268435456")
-                .pragma("cache_size", "-32768")
-        });
+        options
+            .max_connections(8)
+            .map_sqlx_sqlite_opts(move |opts| {
+                opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+                    .create_if_missing(true)
+                    // Reports read wide index ranges: map the file instead of copying pages
+                    // through read() into each connection's cache.
+                    .pragma("mmap_size", "268435456")
+                    .pragma("cache_size", cache_kib.clone())
+            });
     } else {
         options.max_connections(16);
     }

@@ -43,7 +43,9 @@ mod visibility;
 mod write;
 
 pub use accounts::SignInOrigin;
-pub use db::{backup_sqlite, connect, is_postgres, migrate, Crm, CrmSettings};
+pub use db::{
+    backup_sqlite, connect, connect_with, is_postgres, migrate, Crm, CrmSettings, SQLITE_CACHE_MIB,
+};
 pub use event_log::EventBus;
 pub use migration::Migrator;
 pub use secrets::SessionToken;
