@@ -21,7 +21,7 @@ pub struct DatabaseArgs {
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
     /// SQLite's page cache per pooled connection, in MiB (8 connections). Reads come
-    /// from the file's memory map, so a small cache costs them nothing (bench/README.md).
+    /// from the file's memory map; the cache mostly holds pages being written.
     #[arg(long, env = "PIPEWRIGHT_SQLITE_CACHE_MIB", default_value_t = service::SQLITE_CACHE_MIB,
         value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub sqlite_cache_mib: u32,
