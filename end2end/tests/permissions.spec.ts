@@ -87,7 +87,12 @@ test("with visibility narrowed, a rep's board, list, search, dashboard and live 
   const narrowed = page.getByRole("radio", { name: "Sales reps see their own and their sales team's" });
   await expect(page.getByRole("radio", { name: "Everyone sees every deal and lead" })).toBeChecked();
   await narrowed.check();
-  await page.getByRole("button", { name: "Save visibility" }).click();
+  // The save has been answered (a fetch once hydrated, a form post before) before the
+  // reload, which would otherwise cancel it.
+  await Promise.all([
+    page.waitForResponse((response) => response.url().includes("/api/set_visibility")),
+    page.getByRole("button", { name: "Save visibility" }).click(),
+  ]);
   await page.reload();
   await expect(narrowed).toBeChecked();
 
