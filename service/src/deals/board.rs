@@ -45,6 +45,14 @@ fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Pipelines as the toolbars and filters offer them: id and name, in position order.
+fn named(pipelines: Vec<pipeline::Model>) -> Vec<(PipelineId, String)> {
+    pipelines
+        .into_iter()
+        .map(|p| (PipelineId(p.id), p.name))
+        .collect()
+}
+
 /// Deals of the workspace matching the filter (any status, any pipeline).
 pub(super) fn matching(viewer: &CurrentUser, filter: &DealFilter) -> Select<deal::Entity> {
     let mut query = visible(
@@ -170,10 +178,7 @@ impl Crm {
             .or_internal()?
             .map_or(Currency::USD, |w| w.default_currency);
         Ok(Board {
-            pipelines: pipelines
-                .into_iter()
-                .map(|p| (PipelineId(p.id), p.name))
-                .collect(),
+            pipelines: named(pipelines),
             pipeline: PipelineId(chosen.id),
             pipeline_version: chosen.version,
             columns,
@@ -191,10 +196,7 @@ impl Crm {
     pub async fn board_options(&self, viewer: &CurrentUser) -> Result<BoardOptions, AppError> {
         let (pipelines, _) = self.pipeline_for(viewer, None).await?;
         Ok(BoardOptions {
-            pipelines: pipelines
-                .into_iter()
-                .map(|p| (PipelineId(p.id), p.name))
-                .collect(),
+            pipelines: named(pipelines),
             owners: self.owners_in(&self.db, viewer).await?,
         })
     }
@@ -217,10 +219,7 @@ impl Crm {
             None
         };
         Ok(ListOptions {
-            pipelines: pipelines
-                .into_iter()
-                .map(|p| (PipelineId(p.id), p.name))
-                .collect(),
+            pipelines: named(pipelines),
             owners: self.owners_in(&self.db, viewer).await?,
             stages,
         })
