@@ -35,8 +35,8 @@ pub struct Crm {
     pub(crate) decoy_hash: std::sync::Arc<str>,
     /// Bounds concurrent password hashing (memory- and CPU-hard on purpose).
     pub(crate) password_work: std::sync::Arc<tokio::sync::Semaphore>,
-    /// The queue for SQLite's one writer (see `Crm::write`).
-    pub(crate) writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// The queue for SQLite's one writer, committing in batches (see `Crm::write`).
+    pub(crate) writes: std::sync::Arc<crate::write::WriteQueue>,
 }
 
 impl Crm {
@@ -49,7 +49,7 @@ impl Crm {
             settings,
             decoy_hash,
             password_work: std::sync::Arc::new(tokio::sync::Semaphore::new(PASSWORD_WORKERS)),
-            writer: std::sync::Arc::default(),
+            writes: std::sync::Arc::default(),
         }
     }
 

@@ -41,6 +41,7 @@ mod sessions;
 mod timeline;
 mod visibility;
 mod write;
+pub use write::WriteCounts;
 
 pub use accounts::SignInOrigin;
 pub use db::{

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::deals::{board, move_to, new_deal, rep, stage, workspace};
+use common::deals::{board, fields, move_to, new_deal, rep, stage, workspace};
 use domain::{
     board::Outcome,
     deal::DealChange,
@@ -414,7 +414,78 @@ async fn merge_and_undo_read_events_the_first_release_wrote(crm: Crm) {
     assert_eq!(old.payload.deal_after().unwrap().changed, ["value"]);
 }
 
+/// SQLite commits writers who arrive together in one batch, each in its own savepoint;
+/// PostgreSQL runs them side by side. Either way each is kept or refused alone.
+async fn writers_at_once_are_kept_or_refused_each_alone_and_published_in_order(crm: Crm) {
+    let hub = LiveHub::start(&crm);
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let columns = board(&crm, &dana).await;
+    let contacted = stage(&columns, "Initial contact");
+    let proposal = stage(&columns, "Proposal");
+    let mut deals = Vec::new();
+    for n in 0..24 {
+        deals.push(new_deal(&crm, &dana, &format!("Deal {n}"), vec![]).await);
+    }
+    let mut feed = hub.join(&dana, None).await.unwrap();
+    let before = crm.write_counts();
+    // Every third asks for Proposal with a value but no close date: its value is written
+    // in its savepoint, then the stage rule refuses it, and only its own work goes.
+    let refused = |n: usize| n % 3 == 2;
+    let tasks: Vec<_> = deals
+        .iter()
+        .enumerate()
+        .map(|(n, saved)| {
+            let order = if refused(n) {
+                move_to(saved, proposal, vec![DealChange::Value("5,000".into())])
+            } else {
+                move_to(saved, contacted, vec![])
+            };
+            let (crm, dana) = (crm.clone(), dana.clone());
+            tokio::spawn(async move { crm.move_deal(&dana, order).await })
+        })
+        .collect();
+    let mut kept = 0;
+    for (n, task) in tasks.into_iter().enumerate() {
+        let answer = task.await.unwrap();
+        if refused(n) {
+            assert_eq!(fields(&answer.unwrap_err()), ["expected_close_on", "stage"]);
+        } else {
+            answer.unwrap();
+            kept += 1;
+        }
+    }
+    for (n, saved) in deals.iter().enumerate() {
+        let deal = crm.deal_detail(&dana, saved.card.id).await.unwrap();
+        let expected = if refused(n) {
+            (1, saved.stage, 0)
+        } else {
+            (2, contacted, 0)
+        };
+        assert_eq!(
+            (deal.version, deal.stage, deal.value_cents),
+            expected,
+            "{n}"
+        );
+    }
+    assert_eq!(common::count(&crm, "stage_changes").await, 24 + kept);
+    let after = crm.write_counts();
+    if !service::is_postgres(crm.db()) {
+        // The moves queued behind each other and shared commits.
+        assert_eq!(after.commands - before.commands, 24);
+        assert!(after.batches - before.batches < 24, "{before:?} {after:?}");
+    }
+    // One event per kept move, in id order, none for a refused one.
+    let mut ids = Vec::new();
+    for _ in 0..kept {
+        let event = next_event(&mut feed).await;
+        assert_eq!(event.kind, EventKind::DealMoved);
+        ids.push(event.id);
+    }
+    assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "{ids:?}");
+}
+
 on_both_databases!(
+    writers_at_once_are_kept_or_refused_each_alone_and_published_in_order,
     merge_and_undo_read_events_the_first_release_wrote,
     a_conflict_names_a_colleague_whose_name_starts_with_an_accent,
     a_client_that_stops_reading_is_cut_off_and_a_long_absence_resyncs,

@@ -1,16 +1,21 @@
 //! The one write path. Every command runs inside [`Crm::write`]: it opens the
-//! transaction (IMMEDIATE on SQLite; on PostgreSQL the lock the command asks for), runs
-//! the command, commits, then publishes the events the command appended. Nothing else
+//! transaction (on SQLite a savepoint in the one writer's batch; on PostgreSQL a
+//! transaction with the lock the command asks for), runs the command, commits, then
+//! publishes the events the command appended. Nothing else
 //! in the service begins a write transaction or appends to the event log: the only way
 //! to append is [`Write::append`], and only `Crm::write` makes a [`Write`].
+
+mod batch;
+
+pub use batch::WriteCounts;
+pub(crate) use batch::WriteQueue;
 
 use crate::{db::OrInternal, entity::event, event_log::Change, Crm};
 use chrono::Utc;
 use domain::{event::Event, AppError, WorkspaceId};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
-    ExecResult, QueryResult, Set, SqliteTransactionMode, Statement, TransactionOptions,
-    TransactionTrait,
+    ExecResult, QueryResult, Set, Statement, TransactionTrait,
 };
 use std::sync::Mutex;
 
@@ -91,23 +96,11 @@ impl Crm {
         lock: Lock,
         command: impl AsyncFnOnce(&Write) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
-        // SQLite writes one transaction at a time. Writers take turns here, first come
-        // first served (Tokio's mutex is fair), before taking a pooled connection:
-        // left to SQLite, each waiting writer held a connection while sleeping and
-        // retrying on the file lock, so readers starved and the tail grew with the
-        // number of clients. PostgreSQL writes run side by side under their locks.
-        let _turn = match self.db.get_database_backend() {
-            DbBackend::Sqlite => Some(self.writer.lock().await),
-            _ => None,
-        };
-        let txn = self
-            .db
-            .begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..TransactionOptions::default()
-            })
-            .await
-            .or_internal()?;
+        if self.db.get_database_backend() == DbBackend::Sqlite {
+            return self.write_in_batch(command).await;
+        }
+        // PostgreSQL writes run side by side under their locks.
+        let txn = self.db.begin().await.or_internal()?;
         take_lock(&txn, lock).await?;
         let write = Write {
             txn,
@@ -119,6 +112,42 @@ impl Crm {
         txn.commit().await.or_internal()?;
         self.events.publish(events);
         Ok(value)
+    }
+
+    /// On SQLite, how many commands were written in how many commits (the batches of
+    /// group commit); zero on PostgreSQL, which commits each on its own.
+    pub fn write_counts(&self) -> WriteCounts {
+        self.writes.counts()
+    }
+
+    /// SQLite: the command runs in its own savepoint of a batch that commits several
+    /// writers' commands at once (see [`batch`]); it is answered once the batch is
+    /// committed, or at once when it was refused (nothing of it is kept).
+    async fn write_in_batch<T>(
+        &self,
+        command: impl AsyncFnOnce(&Write) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut turn = self.writes.turn().await;
+        let write = Write {
+            txn: turn.savepoint(&self.db).await?,
+            appended: Mutex::new(Vec::new()),
+        };
+        let outcome = command(&write).await;
+        let Write { txn, appended } = write;
+        let kept = match (&outcome, appended.into_inner()) {
+            (Ok(_), Ok(events)) => Some(events),
+            _ => None,
+        };
+        let refused = kept.is_none();
+        let commit = turn.finish(txn, kept, &self.events).await;
+        if refused {
+            return outcome.and(Err(AppError::Internal));
+        }
+        if commit.wait(&self.writes, &self.events).await {
+            outcome
+        } else {
+            Err(AppError::Internal)
+        }
     }
 }
 
