@@ -87,6 +87,10 @@ impl Crm {
             for statement in crate::migration::rebuild_rollups(backend) {
                 txn.execute_unprepared(&statement).await.or_internal()?;
             }
+            // Everything is counted now, a paused workspace's too.
+            txn.execute_unprepared("DELETE FROM rollups_paused")
+                .await
+                .or_internal()?;
             Ok(())
         })
         .await

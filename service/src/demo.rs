@@ -12,6 +12,7 @@ use crate::{
     entity::{company, contact, deal, deal_contact, user, workspace},
     event_log::Change,
     pipelines::seed_default_pipeline,
+    pipelines::SeededPipeline,
     write::Lock,
     Crm,
 };
@@ -21,13 +22,52 @@ use domain::event::{payload::DemoSeeded, Payload, Subject};
 use domain::stored::Listed;
 use domain::{deal::ContactRole, money::Currency, AppError, Role, WorkspaceId};
 use rand::{rngs::StdRng, Rng, SeedableRng};
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, Set, Statement,
+};
 use uuid::Uuid;
 
 /// The password of every demo account. Demo data is for trying Pipewright out locally.
 pub const DEMO_PASSWORD: &str = "pipewright-demo";
 /// Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
 const BATCH: usize = 1000;
+
+/// Where the records go: the new workspace, its pipeline and its people.
+struct Destination<'a> {
+    now: DateTime<Utc>,
+    workspace_id: WorkspaceId,
+    pipeline: &'a SeededPipeline,
+    owners: &'a [Uuid],
+    deals: usize,
+}
+
+/// What one seeding wrote.
+struct Seeded {
+    companies: usize,
+    contacts: usize,
+    deals: usize,
+}
+
+/// Lists the workspace in `rollups_paused`: the rollup triggers skip its rows until the
+/// seeding recounts them once (`migration::recount_paused_rollups`).
+async fn pause_rollups<C: ConnectionTrait>(
+    conn: &C,
+    workspace_id: WorkspaceId,
+) -> Result<(), AppError> {
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => "INSERT INTO rollups_paused (workspace_id) VALUES ($1)",
+        _ => "INSERT INTO rollups_paused (workspace_id) VALUES (?)",
+    };
+    conn.execute_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [workspace_id.0.into()],
+    ))
+    .await
+    .or_internal()?;
+    Ok(())
+}
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -124,6 +164,9 @@ impl Crm {
                 .insert(txn)
                 .await
                 .or_internal()?;
+                // The rollups are counted once at the end, not row by row (see
+                // `migration::recount_paused_rollups`).
+                pause_rollups(txn, workspace_id).await?;
                 let pipeline = seed_default_pipeline(txn, workspace_id).await?;
                 let mut logins = Vec::new();
                 let mut owners = Vec::new();
@@ -151,17 +194,86 @@ impl Crm {
             })
             .await?;
 
-        let company_count = (options.deals / 8).clamp(12, 50_000);
+        let counts = self
+            .seed_records(
+                &mut rng,
+                Destination {
+                    now,
+                    workspace_id,
+                    pipeline: &pipeline,
+                    owners: &owners,
+                    deals: options.deals,
+                },
+                progress,
+            )
+            .await;
+        // Counted even when seeding failed, so the workspace's figures match what it got.
+        self.write(Lock::Deals(workspace_id), async |txn| {
+            let backend = txn.get_database_backend();
+            for statement in crate::migration::recount_paused_rollups(backend) {
+                txn.execute_unprepared(&statement).await.or_internal()?;
+            }
+            Ok(())
+        })
+        .await?;
+        let Seeded {
+            companies: company_count,
+            contacts: contact_count,
+            deals: written,
+        } = counts?;
+        self.write(Lock::Rows, async |txn| {
+            txn.append(Change {
+                workspace_id,
+                actor: None,
+                subject: Subject::Workspace(workspace_id.0),
+                payload: Payload::DemoSeeded(
+                    (),
+                    DemoSeeded {
+                        deals: written as u64,
+                        companies: company_count as u64,
+                        contacts: contact_count as u64,
+                    },
+                ),
+            })
+            .await
+        })
+        .await?;
+        Ok(DemoWorkspace {
+            workspace_id,
+            name,
+            logins,
+            companies: company_count,
+            contacts: contact_count,
+            deals: written,
+        })
+    }
+
+    /// The demo workspace's companies, contacts, deals with their history and work, and
+    /// leads, in batches.
+    async fn seed_records(
+        &self,
+        rng: &mut StdRng,
+        into: Destination<'_>,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Seeded, AppError> {
+        let Destination {
+            now,
+            workspace_id,
+            pipeline,
+            owners,
+            deals,
+        } = into;
+        let company_count = (deals / 8).clamp(12, 50_000);
         let companies: Vec<company::ActiveModel> = (0..company_count)
             .map(|index| {
-                let company_name = names::company(&mut rng, index);
+                let company_name = names::company(rng, index);
                 company::ActiveModel {
                     id: Set(Uuid::new_v4()),
                     workspace_id: Set(workspace_id.0),
                     domain: Set(Some(format!("{}.example", names::slug(&company_name)))),
                     name: Set(company_name),
-                    industry: Set(Some(names::pick(&mut rng, names::INDUSTRIES).to_owned())),
-                    employees: Set(Some(names::company_size(&mut rng))),
+                    industry: Set(Some(names::pick(rng, names::INDUSTRIES).to_owned())),
+                    employees: Set(Some(names::company_size(rng))),
                     address: Set(None),
                     created_at: Set(now - Duration::days(rng.gen_range(30..720))),
                     version: Set(1),
@@ -178,7 +290,7 @@ impl Crm {
             let people = rng.gen_range(1..=3);
             contact_of_company.push(contacts.len());
             for _ in 0..people {
-                let person = names::person(&mut rng);
+                let person = names::person(rng);
                 contacts.push(contact::ActiveModel {
                     id: Set(Uuid::new_v4()),
                     workspace_id: Set(workspace_id.0),
@@ -193,7 +305,7 @@ impl Crm {
                         rng.gen_range(100..999),
                         rng.gen_range(0..9999)
                     ))),
-                    title: Set(Some(names::pick(&mut rng, names::TITLES).to_owned())),
+                    title: Set(Some(names::pick(rng, names::TITLES).to_owned())),
                     name: Set(person),
                     created_at: Set(now - Duration::days(rng.gen_range(1..700))),
                     version: Set(1),
@@ -215,12 +327,12 @@ impl Crm {
         let mut roles = Vec::with_capacity(BATCH);
         let mut activities = Vec::with_capacity(BATCH * 2);
         let mut steps = Vec::with_capacity(BATCH * 4);
-        for _ in 0..options.deals {
-            let company_index = names::skewed_index(&mut rng, company_ids.len());
+        for _ in 0..deals {
+            let company_index = names::skewed_index(rng, company_ids.len());
             let contact_index = contact_of_company[company_index];
-            let owner = owners[names::skewed_index(&mut rng, owners.len())];
+            let owner = owners[names::skewed_index(rng, owners.len())];
             let mut deal = generate_deal(
-                &mut rng,
+                rng,
                 now,
                 workspace_id,
                 pipeline.id,
@@ -254,7 +366,7 @@ impl Crm {
             if rng.gen_bool(0.12) {
                 from_leads.extend(deal.id.clone().take());
             }
-            let planned = work::activities_for(&mut rng, &mut deal, now);
+            let planned = work::activities_for(rng, &mut deal, now);
             activities.extend(planned);
             steps.extend(history::steps_of(&deal, &pipeline.stage_ids));
             batch.push(deal);
@@ -274,15 +386,9 @@ impl Crm {
         self.insert_batches(steps).await?;
         self.insert_batches(work::followup_plan(workspace_id.0, pipeline.id))
             .await?;
-        let lead_count = (options.deals / 3).clamp(60, 20_000);
-        let (lead_rows, submissions) = leads::leads(
-            &mut rng,
-            workspace_id.0,
-            &owners,
-            &from_leads,
-            lead_count,
-            now,
-        );
+        let lead_count = (deals / 3).clamp(60, 20_000);
+        let (lead_rows, submissions) =
+            leads::leads(rng, workspace_id.0, owners, &from_leads, lead_count, now);
         self.insert_batches(vec![leads::contact_form(workspace_id.0, now)])
             .await?;
         // Leads are wide rows: 500 per statement stays under SQLite's variable limit.
@@ -294,27 +400,7 @@ impl Crm {
         self.insert_batches(submissions).await?;
         progress(written);
 
-        self.write(Lock::Rows, async |txn| {
-            txn.append(Change {
-                workspace_id,
-                actor: None,
-                subject: Subject::Workspace(workspace_id.0),
-                payload: Payload::DemoSeeded(
-                    (),
-                    DemoSeeded {
-                        deals: written as u64,
-                        companies: company_count as u64,
-                        contacts: contact_count as u64,
-                    },
-                ),
-            })
-            .await
-        })
-        .await?;
-        Ok(DemoWorkspace {
-            workspace_id,
-            name,
-            logins,
+        Ok(Seeded {
             companies: company_count,
             contacts: contact_count,
             deals: written,

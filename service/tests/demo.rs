@@ -176,3 +176,85 @@ async fn sum_open_value(crm: &Crm) -> i64 {
 }
 
 on_both_databases!(overview_sums_open_deals_per_stage_in_the_database);
+
+const ROLLUPS: [&str; 6] = [
+    "rollup_created",
+    "rollup_open",
+    "rollup_closed",
+    "rollup_won_cycles",
+    "rollup_lost",
+    "rollup_stays",
+];
+
+/// Rows of `table` not in `other` (both ways makes them equal as sets).
+async fn rows_missing(crm: &Crm, table: &str, other: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = crm.db();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT COUNT(*) AS n FROM (SELECT * FROM {table} EXCEPT SELECT * FROM {other}) x"
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+/// The seeder writes its rows with the rollup triggers paused for its workspace and
+/// counts the rollups once at the end: the figures are exactly a full recount's, and the
+/// triggers count the next write again.
+async fn the_demo_counts_its_rollups_once_and_exactly(crm: Crm) {
+    use sea_orm::ConnectionTrait;
+    crm.seed_demo(
+        DemoOptions {
+            deals: 400,
+            seed: 3,
+        },
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(count(&crm, "rollups_paused").await, 0);
+    assert!(count(&crm, "rollup_stays").await > 0);
+    let db = crm.db();
+    let mut snapshots: Vec<(String, String)> = ROLLUPS
+        .iter()
+        .map(|t| (t.to_string(), format!("kept_{t}")))
+        .collect();
+    snapshots.push(("deals".into(), "kept_deals".into()));
+    for (table, kept) in &snapshots {
+        db.execute_unprepared(&format!("CREATE TABLE {kept} AS SELECT * FROM {table}"))
+            .await
+            .unwrap();
+    }
+    crm.rebuild_rollups().await.unwrap();
+    for (table, kept) in &snapshots {
+        assert_eq!(count(&crm, table).await, count(&crm, kept).await, "{table}");
+        assert_eq!(rows_missing(&crm, table, kept).await, 0, "{table}");
+        assert_eq!(rows_missing(&crm, kept, table).await, 0, "{table}");
+    }
+    // The triggers count again once the seeding is over: a write changes the rollups,
+    // and a recount agrees with them.
+    db.execute_unprepared("UPDATE deals SET value_cents = value_cents + 100 WHERE status = 'open'")
+        .await
+        .unwrap();
+    for (table, kept) in &snapshots {
+        db.execute_unprepared(&format!(
+            "CREATE TABLE after_{kept} AS SELECT * FROM {table}"
+        ))
+        .await
+        .unwrap();
+    }
+    assert!(rows_missing(&crm, "after_kept_rollup_open", "kept_rollup_open").await > 0);
+    crm.rebuild_rollups().await.unwrap();
+    for (table, kept) in &snapshots {
+        let after = format!("after_{kept}");
+        assert_eq!(rows_missing(&crm, table, &after).await, 0, "{table}");
+        assert_eq!(rows_missing(&crm, &after, table).await, 0, "{table}");
+    }
+}
+
+on_both_databases!(the_demo_counts_its_rollups_once_and_exactly);

@@ -39,7 +39,7 @@ impl MigrationTrait for Migration {
         for statement in sql.backfill() {
             db.execute_unprepared(&statement).await?;
         }
-        for statement in sql.triggers() {
+        for statement in sql.triggers(Pausable::No) {
             db.execute_unprepared(&statement).await?;
         }
         Ok(())
@@ -357,7 +357,7 @@ impl Dialect {
         statements
     }
 
-    fn triggers(self) -> Vec<String> {
+    fn triggers(self, pausable: Pausable) -> Vec<String> {
         let deal_changed = distinct(&[
             "pipeline_id",
             "stage_id",
@@ -445,8 +445,70 @@ impl Dialect {
                 body: [self.stay_share("OLD", -1), vec![reach_again("OLD")]].concat(),
             },
         ];
-        triggers.iter().flat_map(|t| t.create(self)).collect()
+        triggers
+            .iter()
+            .flat_map(|t| t.create(self, pausable))
+            .collect()
     }
+}
+
+/// Whether the triggers stand aside for a workspace listed in `rollups_paused` (a bulk
+/// write that recounts its workspace once at the end: migration 18).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pausable {
+    No,
+    Yes,
+}
+
+/// The names of the rollup triggers, to replace them (migration 18).
+pub(crate) const TRIGGERS: [&str; 9] = [
+    "rollup_deal_insert",
+    "rollup_deal_update",
+    "rollup_deal_owner",
+    "rollup_deal_gone",
+    "rollup_deal_delete",
+    "rollup_step_insert",
+    "rollup_step_update",
+    "rollup_step_rerouted",
+    "rollup_step_delete",
+];
+
+/// The rollup triggers, standing aside for paused workspaces.
+pub(crate) fn pausable_triggers(backend: DbBackend) -> Vec<String> {
+    Dialect(backend).triggers(Pausable::Yes)
+}
+
+/// Recounts the rollups and reach of every workspace in `rollups_paused`, then resumes
+/// the triggers for them: the end of a bulk write. The same statements as [`rebuild`],
+/// limited to those workspaces.
+pub(crate) fn recount_paused(backend: DbBackend) -> Vec<String> {
+    let sql = Dialect(backend);
+    let paused = "IN (SELECT workspace_id FROM rollups_paused)";
+    let mut statements = vec![format!(
+        "UPDATE deals SET reach = {} WHERE workspace_id {paused}",
+        reach_of("deals")
+    )];
+    let mut tables: Vec<&str> = sql.deal_rollups("d").iter().map(|r| r.table).collect();
+    tables.push(sql.stay_rollup("c", String::new()).table);
+    statements.extend(
+        tables
+            .iter()
+            .map(|t| format!("DELETE FROM {t} WHERE workspace_id {paused}")),
+    );
+    let everyone = sql.everyone();
+    let deals = format!(" FROM deals d WHERE d.workspace_id {paused} AND");
+    statements.extend(
+        sql.deal_rollups("d")
+            .iter()
+            .flat_map(|rollup| rollup.backfill(&deals, everyone)),
+    );
+    let owner = "COALESCE(d.owner_id, d.workspace_id)".to_owned();
+    statements.extend(sql.stay_rollup("c", owner).backfill(
+        &format!(" FROM stage_changes c JOIN deals d ON d.id = c.deal_id WHERE c.workspace_id {paused} AND"),
+        everyone,
+    ));
+    statements.push("DELETE FROM rollups_paused".to_owned());
+    statements
 }
 
 /// One rollup table and what a source row adds to it: the key columns with the
@@ -604,7 +666,7 @@ struct Trigger {
 }
 
 impl Trigger {
-    fn create(&self, sql: Dialect) -> Vec<String> {
+    fn create(&self, sql: Dialect, pausable: Pausable) -> Vec<String> {
         let Trigger {
             name,
             timing,
@@ -612,10 +674,25 @@ impl Trigger {
             body,
         } = self;
         let body = body.join("; ");
+        // The row that names the workspace: NEW, except in a delete's trigger.
+        let row_of = if timing.contains("DELETE") {
+            "OLD"
+        } else {
+            "NEW"
+        };
+        let paused = format!(
+            "EXISTS (SELECT 1 FROM rollups_paused p WHERE p.workspace_id = {row_of}.workspace_id)"
+        );
         if !sql.postgres() {
-            let when = when.as_ref().map_or_else(String::new, |w| {
-                format!(" WHEN {}", w.replace("IS DISTINCT FROM", "IS NOT"))
-            });
+            let changed = when
+                .as_ref()
+                .map(|w| w.replace("IS DISTINCT FROM", "IS NOT"));
+            let guard = (pausable == Pausable::Yes).then(|| format!("NOT {paused}"));
+            let when = match (changed, guard) {
+                (Some(changed), Some(guard)) => format!(" WHEN ({changed}) AND {guard}"),
+                (Some(only), None) | (None, Some(only)) => format!(" WHEN {only}"),
+                (None, None) => String::new(),
+            };
             return vec![format!(
                 "CREATE TRIGGER {name} {timing} FOR EACH ROW{when} BEGIN {body}; END"
             )];
@@ -629,10 +706,15 @@ impl Trigger {
         let when = when
             .as_ref()
             .map_or_else(String::new, |w| format!(" WHEN ({w})"));
+        // A trigger's WHEN cannot hold a subquery on PostgreSQL: the function checks.
+        let guard = match pausable {
+            Pausable::Yes => format!("IF {paused} THEN RETURN {row}; END IF; "),
+            Pausable::No => String::new(),
+        };
         vec![
             format!(
                 "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN \
-                 PERFORM pg_advisory_xact_lock(hashtext('rollups:' || \
+                 {guard}PERFORM pg_advisory_xact_lock(hashtext('rollups:' || \
                  COALESCE(NEW.workspace_id, OLD.workspace_id)::text)); {body}; RETURN {row}; END $body$"
             ),
             format!("CREATE TRIGGER {name} {timing} FOR EACH ROW{when} EXECUTE FUNCTION {name}()"),

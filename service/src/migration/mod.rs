@@ -19,8 +19,11 @@ mod m20261203_000014_record_versions;
 mod m20261204_000015_formats_and_versions;
 mod m20261204_000016_visibility_and_lists;
 mod m20261205_000017_deal_list_order;
+mod m20261205_000018_pausable_rollups;
 
-pub(crate) use m20261128_000013_rollups::{reach_of, rebuild as rebuild_rollups};
+pub(crate) use m20261128_000013_rollups::{
+    reach_of, rebuild as rebuild_rollups, recount_paused as recount_paused_rollups,
+};
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
 pub struct Migrator;
@@ -46,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_formats_and_versions::Migration),
             Box::new(m20261204_000016_visibility_and_lists::Migration),
             Box::new(m20261205_000017_deal_list_order::Migration),
+            Box::new(m20261205_000018_pausable_rollups::Migration),
         ]
     }
 }
