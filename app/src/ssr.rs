@@ -178,6 +178,9 @@ impl ServerContext {
             if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {
                 response.set_status(status);
             }
+            if let Some(seconds) = error.retry_after() {
+                response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+            }
         }
         result
     }

@@ -18,8 +18,8 @@ pub enum AppError {
     Forbidden(String),
     /// The record changed or already exists; the message says what to do.
     Conflict(String),
-    /// Too many attempts; try again later.
-    RateLimited,
+    /// Too many attempts from this network: the seconds until the next one is let in.
+    RateLimited(u32),
     /// The request could not be read (a malformed id, a wrong type, missing JSON): the
     /// text says what the parser stumbled on, never anything about the server.
     Malformed(String),
@@ -63,7 +63,10 @@ impl AppError {
             AppError::Unauthorized => "Please sign in to continue.".into(),
             AppError::Forbidden(reason) => reason.clone(),
             AppError::Conflict(message) => message.clone(),
-            AppError::RateLimited => "Too many attempts. Wait a few minutes and try again.".into(),
+            AppError::RateLimited(seconds) => format!(
+                "Too many attempts from this network; try again in {}.",
+                wait_in_words(*seconds)
+            ),
             AppError::Malformed(detail) => format!("The request could not be read: {detail}"),
             AppError::TooLarge => format!(
                 "Request too large: Pipewright accepts at most {} KiB per request.",
@@ -97,13 +100,33 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden(_) => 403,
             AppError::Conflict(_) => 409,
-            AppError::RateLimited => 429,
+            AppError::RateLimited(_) => 429,
             AppError::Malformed(_) => 400,
             AppError::TooLarge => 413,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
             AppError::Network(_) => 502,
         }
+    }
+}
+
+impl AppError {
+    /// The seconds a client should wait before trying again (`Retry-After`), if any.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            AppError::RateLimited(seconds) => Some((*seconds).max(1)),
+            _ => None,
+        }
+    }
+}
+
+/// "40 seconds", "1 minute", "15 minutes": a wait as a person says it, rounded up.
+fn wait_in_words(seconds: u32) -> String {
+    match seconds {
+        0..=1 => "a second".to_owned(),
+        2..=59 => format!("{seconds} seconds"),
+        60 => "1 minute".to_owned(),
+        _ => format!("{} minutes", seconds.div_ceil(60)),
     }
 }
 
@@ -186,6 +209,16 @@ mod tests {
     #[test]
     fn internal_message_reveals_nothing() {
         assert!(!AppError::Internal.message().contains("sql"));
-        assert_eq!(AppError::RateLimited.status_code(), 429);
+        assert_eq!(AppError::RateLimited(90).status_code(), 429);
+        assert_eq!(
+            AppError::RateLimited(90).message(),
+            "Too many attempts from this network; try again in 2 minutes."
+        );
+        assert_eq!(
+            AppError::RateLimited(40).message(),
+            "Too many attempts from this network; try again in 40 seconds."
+        );
+        assert_eq!(AppError::RateLimited(0).retry_after(), Some(1));
+        assert_eq!(AppError::NotFound.retry_after(), None);
     }
 }

@@ -25,6 +25,22 @@ pub struct DatabaseArgs {
     #[arg(long, env = "PIPEWRIGHT_SQLITE_CACHE_MIB", default_value_t = service::SQLITE_CACHE_MIB,
         value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub sqlite_cache_mib: u32,
+    /// How much of the SQLite file is read through a memory map, in MiB (0 turns it
+    /// off). Mapped pages are shared by the connections and count in the server's
+    /// resident memory once read.
+    #[arg(long, env = "PIPEWRIGHT_SQLITE_MAP_MIB", default_value_t = service::SQLITE_MAP_MIB,
+        value_parser = clap::value_parser!(u32).range(0..=65536))]
+    pub sqlite_map_mib: u32,
+}
+
+impl DatabaseArgs {
+    /// SQLite's memory settings.
+    pub fn sqlite_memory(&self) -> service::SqliteMemory {
+        service::SqliteMemory {
+            cache_mib: self.sqlite_cache_mib,
+            map_mib: self.sqlite_map_mib,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

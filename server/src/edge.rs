@@ -32,7 +32,7 @@ pub fn error_response(error: &AppError) -> Response {
     let status =
         StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::to_string(error).unwrap_or_else(|_| "\"Internal\"".to_owned());
-    (
+    let mut response = (
         status,
         [(
             header::CONTENT_TYPE,
@@ -40,7 +40,16 @@ pub fn error_response(error: &AppError) -> Response {
         )],
         body,
     )
-        .into_response()
+        .into_response();
+    say_when_to_retry(error, response.headers_mut());
+    response
+}
+
+/// `Retry-After` on a 429, in seconds.
+fn say_when_to_retry(error: &AppError, headers: &mut axum::http::HeaderMap) {
+    if let Some(seconds) = error.retry_after() {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
 }
 
 /// Reads the whole body before any handler runs, at most `BODY_MAX_BYTES`: a chunked
@@ -197,6 +206,7 @@ pub async fn api_status(request: Request, next: Next) -> Response {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             );
+            say_when_to_retry(&error, &mut parts.headers);
             Response::from_parts(parts, Body::from(bytes))
         }
         Err(_) => Response::from_parts(parts, Body::from(bytes)),
@@ -246,11 +256,13 @@ mod tests {
             (AppError::Conflict("stale".into()), 409),
             (AppError::TooLarge, 413),
             (AppError::invalid("page", "too far"), 422),
-            (AppError::RateLimited, 429),
+            (AppError::RateLimited(120), 429),
             (AppError::Unavailable, 503),
         ] {
             let response = error_response(&error);
             assert_eq!(response.status().as_u16(), status, "{error:?}");
+            let retry = response.headers().get(header::RETRY_AFTER);
+            assert_eq!(retry.is_some(), status == 429, "{error:?}");
             assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
         }
     }

@@ -81,7 +81,7 @@ async fn open(args: &DatabaseArgs) -> Result<Crm, Failure> {
             std::fs::create_dir_all(folder)?;
         }
     }
-    let db = connect_with(&args.database_url, args.sqlite_cache_mib).await?;
+    let db = connect_with(&args.database_url, args.sqlite_memory()).await?;
     migrate(&db).await?;
     Ok(Crm::new(db, CrmSettings::default()))
 }

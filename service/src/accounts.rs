@@ -8,6 +8,9 @@ use crate::{
     pipelines::seed_default_pipeline,
     secrets::{hash_password, verify_password, SessionToken},
     sessions::{current_user, open_session},
+    throttle::{
+        network_of, refuse_until, sign_in_wait, FAILURE_WINDOW_MINUTES, MAX_FAILURES_PER_NETWORK,
+    },
     Crm,
 };
 use chrono::{Duration, Utc};
@@ -19,16 +22,10 @@ use domain::{
     AppError, Role, UserId, WorkspaceId,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
-
-/// Failed sign-ins per account within the window before further tries are refused.
-pub const MAX_FAILURES_PER_EMAIL: u64 = 5;
-/// Failed sign-ins per IP address within the window (an office shares one address).
-pub const MAX_FAILURES_PER_IP: u64 = 30;
-/// The rate-limit window in minutes.
-pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 
 /// Where a sign-in comes from: the client address for rate limiting, and the session
 /// cookie it already carries, which is replaced (never reused) to prevent fixation.
@@ -40,6 +37,17 @@ pub struct SignInOrigin {
 
 impl Crm {
     /// Hashes off the async runtime: argon2 takes tens of milliseconds of CPU on purpose.
+    /// Hashes a new account's password: at most `PASSWORD_WORKERS - 1` at once, so a
+    /// burst of sign-ups always leaves a hashing slot for someone signing in.
+    pub(crate) async fn hash_new_password(&self, password: &str) -> Result<String, AppError> {
+        let _turn = self
+            .new_account_work
+            .acquire()
+            .await
+            .map_err(|_| AppError::Internal)?;
+        self.hash_password(password).await
+    }
+
     pub(crate) async fn hash_password(&self, password: &str) -> Result<String, AppError> {
         let password = password.to_owned();
         let memory = self.settings.password_memory_kib;
@@ -73,7 +81,10 @@ impl Crm {
     pub async fn sign_up(&self, command: SignUp) -> Result<(CurrentUser, SessionToken), AppError> {
         command.validate()?;
         let email = normalize_email(&command.email);
-        let password_hash = self.hash_password(&command.password).await?;
+        // Before the deliberately slow hash: a taken address costs nothing. Checked
+        // again in the transaction, where it decides.
+        ensure_email_free(&self.db, &email).await?;
+        let password_hash = self.hash_new_password(&command.password).await?;
         self.write(Lock::Rows, async |txn| {
             ensure_email_free(txn, &email).await?;
             let now = Utc::now();
@@ -118,11 +129,30 @@ impl Crm {
         .await
     }
 
-    /// Signs a person in with e-mail and password, rotating any session they carried.
+    /// A sign-up from the web: each network may create a few accounts an hour
+    /// (`throttle::ACCOUNTS_PER_NETWORK_PER_HOUR`), counted before anything else.
     ///
     /// # Errors
-    /// `RateLimited` after too many failures for the account or the address;
-    /// `Validation` for a wrong e-mail/password pair or a deactivated account.
+    /// `RateLimited` with the wait, or as [`Crm::sign_up`].
+    pub async fn sign_up_from(
+        &self,
+        command: SignUp,
+        address: &str,
+    ) -> Result<(CurrentUser, SessionToken), AppError> {
+        self.new_accounts.check(&network_of(address))?;
+        self.sign_up(command).await
+    }
+
+    /// Signs a person in with e-mail and password, rotating any session they carried.
+    ///
+    /// Failures slow down per account *and network*: five are free, then each next try
+    /// from that network waits longer (30 s, doubling, up to 15 minutes). Nobody can
+    /// lock an account from elsewhere: its owner signs in from their own network. A
+    /// network trying many accounts stops at 30 failures in 15 minutes.
+    ///
+    /// # Errors
+    /// `RateLimited` with the wait; `Validation` for a wrong e-mail/password pair or a
+    /// deactivated account.
     pub async fn sign_in(
         &self,
         command: SignIn,
@@ -130,10 +160,11 @@ impl Crm {
     ) -> Result<(CurrentUser, SessionToken), AppError> {
         command.validate()?;
         let email = normalize_email(&command.email);
+        let network = network_of(&origin.ip);
         // Recorded before the check, so parallel guesses count each other: the attempt
         // stays as a failure unless the password turns out right.
-        let attempt = self.record_sign_in_attempt(&email, &origin.ip).await?;
-        if let Err(limited) = self.check_sign_in_rate(&email, &origin.ip).await {
+        let attempt = self.record_sign_in_attempt(&email, &network).await?;
+        if let Err(limited) = self.check_sign_in_rate(&email, &network, attempt).await {
             self.forget_sign_in_attempt(attempt).await?;
             return Err(limited);
         }
@@ -172,8 +203,10 @@ impl Crm {
                     .await
                     .or_internal()?;
             }
+            // Only this network's failures: a guesser elsewhere keeps waiting.
             sign_in_failure::Entity::delete_many()
                 .filter(sign_in_failure::Column::Email.eq(email.as_str()))
+                .filter(sign_in_failure::Column::Ip.eq(network.as_str()))
                 .exec(txn)
                 .await
                 .or_internal()?;
@@ -183,28 +216,46 @@ impl Crm {
         .await
     }
 
-    async fn check_sign_in_rate(&self, email: &str, ip: &str) -> Result<(), AppError> {
-        let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-        let by_email = sign_in_failure::Entity::find()
+    /// Refuses `attempt` when its network has failed too often, for this account or for
+    /// any. Earlier attempts are those recorded before it (a lower id), so a burst of
+    /// parallel guesses is ordered, and exactly the first five are let through.
+    async fn check_sign_in_rate(
+        &self,
+        email: &str,
+        network: &str,
+        attempt: i64,
+    ) -> Result<(), AppError> {
+        let now = Utc::now();
+        let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
+        let recent = || {
+            sign_in_failure::Entity::find()
+                .filter(sign_in_failure::Column::Ip.eq(network))
+                .filter(sign_in_failure::Column::At.gt(since))
+                .filter(sign_in_failure::Column::Id.lt(attempt))
+        };
+        let earlier = recent()
             .filter(sign_in_failure::Column::Email.eq(email))
-            .filter(sign_in_failure::Column::At.gt(since))
-            .count(&self.db)
+            .order_by_desc(sign_in_failure::Column::Id)
+            .all(&self.db)
             .await
             .or_internal()?;
-        let by_ip = sign_in_failure::Entity::find()
-            .filter(sign_in_failure::Column::Ip.eq(ip))
-            .filter(sign_in_failure::Column::At.gt(since))
-            .count(&self.db)
-            .await
-            .or_internal()?;
-        // The counts include the attempt being checked.
-        if by_email > MAX_FAILURES_PER_EMAIL || by_ip > MAX_FAILURES_PER_IP {
-            return Err(AppError::RateLimited);
+        if let Some(latest) = earlier.first() {
+            sign_in_wait(earlier.len() as u64, latest.at, now)?;
+        }
+        let from_network = recent().count(&self.db).await.or_internal()?;
+        if from_network >= MAX_FAILURES_PER_NETWORK {
+            let oldest = recent()
+                .order_by_asc(sign_in_failure::Column::At)
+                .one(&self.db)
+                .await
+                .or_internal()?;
+            let frees_at = oldest.map_or(now, |o| o.at) + Duration::minutes(FAILURE_WINDOW_MINUTES);
+            refuse_until(frees_at, now)?;
         }
         Ok(())
     }
 
-    async fn record_sign_in_attempt(&self, email: &str, ip: &str) -> Result<i64, AppError> {
+    async fn record_sign_in_attempt(&self, email: &str, network: &str) -> Result<i64, AppError> {
         self.write(Lock::Rows, async |txn| {
             // Old failures no longer count; trimming here keeps the table small without a job.
             let expired = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
@@ -215,7 +266,7 @@ impl Crm {
                 .or_internal()?;
             let attempt = sign_in_failure::ActiveModel {
                 email: Set(email.chars().take(254).collect()),
-                ip: Set(ip.chars().take(64).collect()),
+                ip: Set(network.chars().take(64).collect()),
                 at: Set(Utc::now()),
                 ..Default::default()
             }
@@ -228,11 +279,14 @@ impl Crm {
     }
 
     async fn forget_sign_in_attempt(&self, attempt: i64) -> Result<(), AppError> {
-        sign_in_failure::Entity::delete_by_id(attempt)
-            .exec(&self.db)
-            .await
-            .or_internal()?;
-        Ok(())
+        self.write(Lock::Rows, async |txn| {
+            sign_in_failure::Entity::delete_by_id(attempt)
+                .exec(txn)
+                .await
+                .or_internal()?;
+            Ok(())
+        })
+        .await
     }
 }
 

@@ -35,6 +35,11 @@ pub struct Crm {
     pub(crate) decoy_hash: std::sync::Arc<str>,
     /// Bounds concurrent password hashing (memory- and CPU-hard on purpose).
     pub(crate) password_work: std::sync::Arc<tokio::sync::Semaphore>,
+    /// New accounts' hashing takes one of these first: one fewer than `password_work`,
+    /// so sign-in always finds a free slot.
+    pub(crate) new_account_work: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Accounts created per network (sign-ups and accepted invitations).
+    pub(crate) new_accounts: std::sync::Arc<crate::throttle::AccountLimiter>,
     /// The queue for SQLite's one writer, committing in batches (see `Crm::write`).
     pub(crate) writes: std::sync::Arc<crate::write::WriteQueue>,
 }
@@ -49,6 +54,10 @@ impl Crm {
             settings,
             decoy_hash,
             password_work: std::sync::Arc::new(tokio::sync::Semaphore::new(PASSWORD_WORKERS)),
+            new_account_work: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                PASSWORD_WORKERS - 1,
+            )),
+            new_accounts: std::sync::Arc::default(),
             writes: std::sync::Arc::default(),
         }
     }
@@ -103,25 +112,46 @@ impl Crm {
 /// (bench/README.md); on a large file 8 connections stop at 64 MiB of cache, not 256.
 pub const SQLITE_CACHE_MIB: u32 = 8;
 
+/// How much of the SQLite file is read through a memory map, in MiB, unless the server
+/// is told otherwise. Mapped pages are shared by the connections and count in the
+/// server's resident memory once read; past the map, reads copy pages into the cache.
+pub const SQLITE_MAP_MIB: u32 = 256;
+
+/// SQLite's memory: page cache per connection and the file's memory map.
+#[derive(Debug, Clone, Copy)]
+pub struct SqliteMemory {
+    pub cache_mib: u32,
+    pub map_mib: u32,
+}
+
+impl Default for SqliteMemory {
+    fn default() -> Self {
+        SqliteMemory {
+            cache_mib: SQLITE_CACHE_MIB,
+            map_mib: SQLITE_MAP_MIB,
+        }
+    }
+}
+
 /// Opens a pool for `url` (`sqlite://path?mode=rwc` or `postgres://…`).
 ///
 /// # Errors
 /// The database cannot be reached or opened.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    connect_with(url, SQLITE_CACHE_MIB).await
+    connect_with(url, SqliteMemory::default()).await
 }
 
-/// Opens a pool for `url` with `cache_mib` of SQLite page cache per connection
-/// (ignored for PostgreSQL).
+/// Opens a pool for `url` with `memory` for SQLite (ignored for PostgreSQL).
 ///
 /// # Errors
 /// The database cannot be reached or opened.
-pub async fn connect_with(url: &str, cache_mib: u32) -> Result<DatabaseConnection, DbErr> {
+pub async fn connect_with(url: &str, memory: SqliteMemory) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
     if url.starts_with("sqlite:") {
         // A negative cache_size is in KiB.
-        let cache_kib = format!("-{}", u64::from(cache_mib) * 1024);
+        let cache_kib = format!("-{}", u64::from(memory.cache_mib) * 1024);
+        let map_bytes = (u64::from(memory.map_mib) * 1024 * 1024).to_string();
         // WAL lets readers run beside the one writer. Writers queue in the process
         // (`Crm::write`); the timeout only covers a writer from outside it (the CLI).
         options
@@ -134,7 +164,7 @@ pub async fn connect_with(url: &str, cache_mib: u32) -> Result<DatabaseConnectio
                     .create_if_missing(true)
                     // Reports read wide index ranges: map the file instead of copying pages
                     // through read() into each connection's cache.
-                    .pragma("mmap_size", "268435456")
+                    .pragma("mmap_size", map_bytes.clone())
                     .pragma("cache_size", cache_kib.clone())
             });
     } else {

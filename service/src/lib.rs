@@ -38,6 +38,7 @@ mod reviews;
 pub use reminders::{start_reminders, REMIND_AHEAD_MINUTES};
 mod secrets;
 mod sessions;
+mod throttle;
 mod timeline;
 mod visibility;
 mod write;
@@ -45,8 +46,12 @@ pub use write::WriteCounts;
 
 pub use accounts::SignInOrigin;
 pub use db::{
-    backup_sqlite, connect, connect_with, is_postgres, migrate, Crm, CrmSettings, SQLITE_CACHE_MIB,
+    backup_sqlite, connect, connect_with, is_postgres, migrate, Crm, CrmSettings, SqliteMemory,
+    SQLITE_CACHE_MIB, SQLITE_MAP_MIB,
 };
 pub use event_log::EventBus;
 pub use migration::Migrator;
 pub use secrets::SessionToken;
+pub use throttle::{
+    network_of, ACCOUNTS_PER_NETWORK_PER_HOUR, FREE_FAILURES, MAX_FAILURES_PER_NETWORK,
+};

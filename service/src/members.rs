@@ -250,6 +250,20 @@ impl Crm {
         })
     }
 
+    /// An invitation accepted from the web: counted per network like a sign-up.
+    ///
+    /// # Errors
+    /// `RateLimited` with the wait, or as [`Crm::accept_invite`].
+    pub async fn accept_invite_from(
+        &self,
+        command: AcceptInvite,
+        address: &str,
+    ) -> Result<(CurrentUser, SessionToken), AppError> {
+        self.new_accounts
+            .check(&crate::throttle::network_of(address))?;
+        self.accept_invite(command).await
+    }
+
     /// Turns an invitation into an account and signs the new member in. One use only.
     ///
     /// # Errors
@@ -261,7 +275,7 @@ impl Crm {
         command.validate()?;
         // Check the link before the deliberately slow hash, so junk tokens cost nothing.
         usable_invite(&self.db, &command.token).await?;
-        let password_hash = self.hash_password(&command.password).await?;
+        let password_hash = self.hash_new_password(&command.password).await?;
         self.write(Lock::Rows, async |txn| {
             let found = usable_invite(txn, &command.token).await?;
             ensure_email_free(txn, &found.email).await?;

@@ -55,7 +55,10 @@ pub async fn create_workspace(
             email,
             password,
         };
-        let (_, token) = context.crm.sign_up(command).await?;
+        let (_, token) = context
+            .crm
+            .sign_up_from(command, context.client_ip())
+            .await?;
         open_pipeline(context, &token)
     })
     .await
@@ -105,7 +108,10 @@ pub async fn accept_invite(token: String, name: String, password: String) -> Res
             name,
             password,
         };
-        let (_, token) = context.crm.accept_invite(command).await?;
+        let (_, token) = context
+            .crm
+            .accept_invite_from(command, context.client_ip())
+            .await?;
         open_pipeline(context, &token)
     })
     .await

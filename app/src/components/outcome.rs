@@ -62,8 +62,8 @@ mod tests {
         let error = AppError::invalid("email", "Enter an e-mail address like name@company.com.");
         assert_eq!(trusted_from_url(error.clone()), error);
         assert_eq!(
-            trusted_from_url(AppError::RateLimited),
-            AppError::RateLimited
+            trusted_from_url(AppError::RateLimited(120)),
+            AppError::RateLimited(120)
         );
     }
 
