@@ -17,10 +17,15 @@ use std::{net::SocketAddr, sync::Arc};
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "pw_session";
 
+mod client;
+pub use client::{Cidr, ClientAddr, TrustedProxies};
+
 /// Everything a request handler needs; provided to server functions as context.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    /// Reverse proxies whose forwarding headers name the client (`--trusted-proxy`).
+    pub trusted_proxies: TrustedProxies,
     pub crm: Crm,
     /// Set the cookie's `Secure` flag (the site is served over https).
     pub secure_cookies: bool,
@@ -92,10 +97,18 @@ pub fn server_context() -> Result<ServerContext, AppError> {
     })?;
     let parts = use_context::<Parts>();
     let session = parts.as_ref().and_then(session_cookie);
-    let client_ip = parts
-        .as_ref()
-        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>())
-        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string());
+    // The edge sets the client address (behind a trusted proxy, the forwarded one).
+    let client_ip = parts.as_ref().and_then(|p| {
+        p.extensions
+            .get::<ClientAddr>()
+            .map(|client| client.0)
+            .or_else(|| {
+                p.extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|info| info.0.ip())
+            })
+    });
+    let client_ip = client_ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
     let host = parts
         .as_ref()
         .and_then(|p| p.headers.get(header::HOST))

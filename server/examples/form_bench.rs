@@ -99,6 +99,7 @@ async fn main() -> Result<(), Failure> {
         .build();
     let state = AppState {
         leptos_options,
+        trusted_proxies: Default::default(),
         crm: crm.clone(),
         secure_cookies: false,
         public_url: None,

@@ -200,6 +200,15 @@ pub struct ServeArgs {
     /// Seconds between sweeps for activities coming due (tests shorten it).
     #[arg(long, env = "PIPEWRIGHT_REMINDER_SWEEP_SECS", default_value_t = 60)]
     pub reminder_sweep_secs: u64,
+    /// A reverse proxy (address or CIDR range, repeatable) whose X-Forwarded-For or
+    /// Forwarded header names the client. Without it those headers are ignored: rate
+    /// limits count the connection's address.
+    #[arg(
+        long = "trusted-proxy",
+        env = "PIPEWRIGHT_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<app::ssr::Cidr>,
     /// Web-form posts one address may send per minute (spam defence).
     #[arg(long, env = "PIPEWRIGHT_FORM_POSTS_PER_MINUTE", default_value_t = crate::forms::FORM_POSTS_PER_MINUTE)]
     pub form_posts_per_minute: u32,

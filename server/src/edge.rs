@@ -6,6 +6,8 @@
 //! `{"Malformed":"…"}`, `"TooLarge"`, `"Unavailable"`…; the status is the error's own
 //! (`AppError::status_code`). Pages answer HTML.
 
+use app::ssr::{ClientAddr, TrustedProxies};
+use axum::extract::{ConnectInfo, State};
 use axum::{
     body::{to_bytes, Body},
     extract::Request,
@@ -14,6 +16,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use domain::{limits::BODY_MAX_BYTES, AppError};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 /// Longest a request may take before it is answered 503. Every page and call finishes
@@ -211,6 +214,31 @@ pub async fn api_status(request: Request, next: Next) -> Response {
         }
         Err(_) => Response::from_parts(parts, Body::from(bytes)),
     }
+}
+
+/// Sets the request's client address once (`app::ssr::ClientAddr`): the connection's
+/// peer, or behind a trusted proxy (`--trusted-proxy`) the client the proxy names.
+/// Every rate limit and the audit trail read it from here.
+pub async fn client_address(
+    State(proxies): State<TrustedProxies>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    if let Some(peer) = peer {
+        let header = |name| {
+            request
+                .headers()
+                .get(name)
+                .and_then(|value: &HeaderValue| value.to_str().ok())
+        };
+        let client = proxies.client(peer, header("x-forwarded-for"), header("forwarded"));
+        request.extensions_mut().insert(ClientAddr(client));
+    }
+    next.run(request).await
 }
 
 /// Gives each request one slot for its signed-in person, so the session is resolved

@@ -4,9 +4,10 @@
 //! (the router's), a honeypot, and strict field checks. A browser gets a small
 //! thank-you page; a script gets JSON.
 
+use app::ssr::ClientAddr;
 use axum::{
     body::Bytes,
-    extract::{ConnectInfo, Path, State},
+    extract::{Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::post,
@@ -17,7 +18,7 @@ use serde_json::{json, Value};
 use service::{Crm, FormPost};
 use std::{
     collections::HashMap,
-    net::{IpAddr, SocketAddr},
+    net::IpAddr,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -87,7 +88,7 @@ enum Answer {
 async fn receive(
     State(forms): State<Forms>,
     Path(key): Path<String>,
-    connected: Option<Extension<ConnectInfo<SocketAddr>>>,
+    client: Option<Extension<ClientAddr>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -106,7 +107,7 @@ async fn receive(
     } else {
         Answer::Page
     };
-    let from = connected.map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0 .0.ip());
+    let from = client.map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0 .0);
     if !forms.limit.allow(from, Instant::now()) {
         return reply(
             answer,

@@ -126,6 +126,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         .is_some_and(|url| url.starts_with("https://"));
     let state = AppState {
         leptos_options,
+        trusted_proxies: app::ssr::TrustedProxies::new(args.trusted_proxies.clone()),
         crm,
         secure_cookies: args.secure_cookies || served_over_https,
         public_url: args.public_url.clone(),

@@ -2,7 +2,9 @@
 
 use crate::{
     assets::{self, Assets},
-    edge::{api_status, one_member_per_request, panicked, read_whole_body, time_budget},
+    edge::{
+        api_status, client_address, one_member_per_request, panicked, read_whole_body, time_budget,
+    },
     forms::{self, FORM_POSTS_PER_MINUTE},
     guard::{explain_too_large, refuse_cross_site},
     live::{socket, LiveState, Stopping},
@@ -56,6 +58,10 @@ pub fn router_with(state: AppState, form_posts_per_minute: u32, stopping: Stoppi
         .layer(middleware::from_fn(explain_too_large))
         .layer(middleware::from_fn(time_budget))
         .layer(CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn_with_state(
+            state.trusted_proxies.clone(),
+            client_address,
+        ))
         .layer(middleware::from_fn_with_state(files, assets::serve))
         // Level 1 for pages and data, measured (bench/compression.sh, bench/README.md):
         // brotli 1 costs a third of the default 4 on the board's HTML (1.3 ms against

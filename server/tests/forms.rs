@@ -174,3 +174,61 @@ fn a_5_mb_post_is_refused_before_it_is_read() {
         assert_eq!(leads(&crm).await, 0);
     });
 }
+
+/// Behind a trusted proxy each visitor is counted by the address the proxy forwards;
+/// from anyone else the forwarding header is ignored, so it cannot dodge the limit.
+#[test]
+fn the_form_limit_counts_the_client_behind_a_trusted_proxy_and_ignores_forged_headers() {
+    run(async {
+        let crm = crm().await;
+        let (dana, _) = sign_up(&crm, "dana@acme.com").await;
+        let form = crm
+            .save_lead_form(
+                &dana,
+                None,
+                FormSetup {
+                    name: "Contact us".into(),
+                    fields: vec![FormField::Email],
+                    campaign: "Spring".into(),
+                    version: 0,
+                },
+            )
+            .await
+            .unwrap();
+        let path = format!("/f/{}", form.key);
+        let post = |n: usize, peer: &str, forwarded: &str| {
+            let mut request = from_elsewhere(
+                &path,
+                "application/x-www-form-urlencoded",
+                format!("email=visitor{n}%40globex.com"),
+            );
+            request
+                .headers_mut()
+                .insert("x-forwarded-for", forwarded.parse().unwrap());
+            connected_from(request, peer)
+        };
+        let proxied = router_behind(&crm, 2, &["127.0.0.1/32"]);
+        for n in 0..2 {
+            let (status, _, _) = send(&proxied, post(n, "127.0.0.1", "198.51.100.1")).await;
+            assert_eq!(status, StatusCode::OK);
+        }
+        let (status, _, _) = send(&proxied, post(2, "127.0.0.1", "198.51.100.1")).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the same visitor");
+        let (status, _, _) = send(&proxied, post(3, "127.0.0.1", "198.51.100.2")).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "another visitor behind the same proxy"
+        );
+
+        // A visitor connecting directly writes a new address into the header each time.
+        let direct = router_behind(&crm, 2, &["127.0.0.1/32"]);
+        for n in 0..2 {
+            let forged = format!("10.0.0.{n}");
+            let (status, _, _) = send(&direct, post(10 + n, "203.0.113.5", &forged)).await;
+            assert_eq!(status, StatusCode::OK);
+        }
+        let (status, _, _) = send(&direct, post(20, "203.0.113.5", "10.0.0.99")).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    });
+}

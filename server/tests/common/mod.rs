@@ -102,6 +102,7 @@ fn state(crm: &Crm, public_url: Option<&str>) -> AppState {
         .build();
     AppState {
         leptos_options,
+        trusted_proxies: Default::default(),
         crm: crm.clone(),
         secure_cookies: public_url.is_some_and(|url| url.starts_with("https://")),
         public_url: public_url.map(str::to_owned),
@@ -127,6 +128,26 @@ pub fn router_limited(crm: &Crm, per_minute: u32) -> Router {
         per_minute,
         server::live::Stopping::never(),
     )
+}
+
+/// The router trusting `proxies` (CIDR ranges) to name the client, with a web-form
+/// limit of `per_minute`.
+pub fn router_behind(crm: &Crm, per_minute: u32, proxies: &[&str]) -> Router {
+    let mut state = state(crm, None);
+    state.trusted_proxies =
+        app::ssr::TrustedProxies::new(proxies.iter().map(|p| p.parse().unwrap()).collect());
+    server::router_with(state, per_minute, server::live::Stopping::never())
+}
+
+/// `request` as if it came over a connection from `peer`.
+pub fn connected_from(mut request: Request<Body>, peer: &str) -> Request<Body> {
+    let peer: std::net::IpAddr = peer.parse().unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            peer, 40_000,
+        ))));
+    request
 }
 
 pub const HOST: &str = "127.0.0.1:3000";
