@@ -8,9 +8,12 @@ PORT="${PIPEWRIGHT_E2E_PORT:-3100}"
 WORK=$(mktemp -d)
 LOG="$WORK/server.log"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+# Every test signs up its own workspace from this machine: far more than a network may
+# create in an hour (10), so the limit is raised here.
 
 "$TARGET_DIR/release/pipewright" serve --addr "127.0.0.1:$PORT" \
-  --database-url "sqlite://$WORK/e2e.db?mode=rwc" --reminder-sweep-secs 2 >"$LOG" 2>&1 &
+  --database-url "sqlite://$WORK/e2e.db?mode=rwc" --reminder-sweep-secs 2 \
+  --accounts-per-network-per-hour 100000 >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 

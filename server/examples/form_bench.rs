@@ -57,6 +57,7 @@ async fn main() -> Result<(), Failure> {
         db,
         CrmSettings {
             password_memory_kib: 1024,
+            ..CrmSettings::default()
         },
     );
     let (dana, _) = crm

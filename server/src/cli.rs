@@ -209,6 +209,11 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<app::ssr::Cidr>,
+    /// Accounts (sign-ups and accepted invitations) one network may create per hour.
+    #[arg(long, env = "PIPEWRIGHT_ACCOUNTS_PER_NETWORK_PER_HOUR",
+        default_value_t = service::ACCOUNTS_PER_NETWORK_PER_HOUR,
+        value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub accounts_per_network_per_hour: u32,
     /// Web-form posts one address may send per minute (spam defence).
     #[arg(long, env = "PIPEWRIGHT_FORM_POSTS_PER_MINUTE", default_value_t = crate::forms::FORM_POSTS_PER_MINUTE)]
     pub form_posts_per_minute: u32,

@@ -73,6 +73,11 @@ async fn migrate_command(args: MigrateArgs) -> Result<(), Failure> {
 
 /// Opens and migrates the database, creating the SQLite file's folder if needed.
 async fn open(args: &DatabaseArgs) -> Result<Crm, Failure> {
+    open_with(args, CrmSettings::default()).await
+}
+
+/// As [`open`], with settings other than the defaults (the server's limits).
+async fn open_with(args: &DatabaseArgs, settings: CrmSettings) -> Result<Crm, Failure> {
     if let Some(path) = sqlite_path(&args.database_url) {
         if let Some(folder) = std::path::Path::new(&path)
             .parent()
@@ -83,7 +88,7 @@ async fn open(args: &DatabaseArgs) -> Result<Crm, Failure> {
     }
     let db = connect_with(&args.database_url, args.sqlite_memory()).await?;
     migrate(&db).await?;
-    Ok(Crm::new(db, CrmSettings::default()))
+    Ok(Crm::new(db, settings))
 }
 
 /// The file behind a `sqlite://path?…` URL.
@@ -105,7 +110,11 @@ fn release_is_fingerprinted() -> bool {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), Failure> {
-    let crm = open(&args.database).await?;
+    let settings = CrmSettings {
+        accounts_per_network_per_hour: args.accounts_per_network_per_hour,
+        ..CrmSettings::default()
+    };
+    let crm = open_with(&args.database, settings).await?;
     if args.demo {
         if crm.is_empty().await? {
             seed(&crm, DemoOptions::default()).await?;

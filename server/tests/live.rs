@@ -102,6 +102,7 @@ async fn crm(url: &str) -> Crm {
         db,
         CrmSettings {
             password_memory_kib: 1024,
+            ..CrmSettings::default()
         },
     )
 }

@@ -194,6 +194,7 @@ async fn main() -> Result<(), Failure> {
         db,
         CrmSettings {
             password_memory_kib: 1024,
+            ..CrmSettings::default()
         },
     );
     let workspace_name = format!("Inbox bench {}", run.chars().take(8).collect::<String>());

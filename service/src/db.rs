@@ -14,12 +14,15 @@ const PASSWORD_WORKERS: usize = 4;
 pub struct CrmSettings {
     /// Argon2id memory cost in KiB. OWASP's minimum for argon2id is 19 MiB; tests lower it.
     pub password_memory_kib: u32,
+    /// Accounts one network may create per hour (sign-ups and accepted invitations).
+    pub accounts_per_network_per_hour: u32,
 }
 
 impl Default for CrmSettings {
     fn default() -> Self {
         CrmSettings {
             password_memory_kib: 19 * 1024,
+            accounts_per_network_per_hour: crate::throttle::ACCOUNTS_PER_NETWORK_PER_HOUR,
         }
     }
 }
@@ -47,6 +50,7 @@ pub struct Crm {
 impl Crm {
     /// Wraps an open, migrated connection.
     pub fn new(db: DatabaseConnection, settings: CrmSettings) -> Self {
+        let accounts_per_hour = settings.accounts_per_network_per_hour;
         let decoy_hash = crate::secrets::decoy_hash(settings.password_memory_kib).into();
         Crm {
             db,
@@ -57,7 +61,9 @@ impl Crm {
             new_account_work: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 PASSWORD_WORKERS - 1,
             )),
-            new_accounts: std::sync::Arc::default(),
+            new_accounts: std::sync::Arc::new(crate::throttle::AccountLimiter::new(
+                accounts_per_hour,
+            )),
             writes: std::sync::Arc::default(),
         }
     }

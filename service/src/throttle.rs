@@ -20,7 +20,8 @@ pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 /// shares one address; a guesser trying many accounts is stopped here).
 pub const MAX_FAILURES_PER_NETWORK: u64 = 30;
 
-/// Accounts (sign-ups and accepted invitations) one network may create per hour.
+/// Accounts (sign-ups and accepted invitations) one network may create per hour, unless
+/// the server is told otherwise (`CrmSettings`).
 pub const ACCOUNTS_PER_NETWORK_PER_HOUR: u32 = 10;
 /// Networks the account limiter remembers at most; past it, forgotten networks are
 /// dropped first, so a flood of addresses cannot grow the server's memory.
@@ -85,16 +86,20 @@ pub(crate) struct AccountLimiter {
 
 impl Default for AccountLimiter {
     fn default() -> Self {
-        let per_hour = NonZeroU32::new(ACCOUNTS_PER_NETWORK_PER_HOUR).unwrap_or(NonZeroU32::MIN);
+        AccountLimiter::new(ACCOUNTS_PER_NETWORK_PER_HOUR)
+    }
+}
+
+impl AccountLimiter {
+    pub(crate) fn new(per_hour: u32) -> Self {
+        let per_hour = NonZeroU32::new(per_hour).unwrap_or(NonZeroU32::MIN);
         AccountLimiter {
             limiter: RateLimiter::keyed(Quota::per_hour(per_hour)),
             clock: DefaultClock::default(),
             swept_at: std::sync::Mutex::default(),
         }
     }
-}
 
-impl AccountLimiter {
     /// Counts one attempt from `network`, or refuses it with the wait.
     pub(crate) fn check(&self, network: &str) -> Result<(), AppError> {
         if self.limiter.len() >= REMEMBERED_NETWORKS {

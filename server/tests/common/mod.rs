@@ -52,6 +52,7 @@ pub async fn crm() -> Crm {
         db,
         CrmSettings {
             password_memory_kib: 1024,
+            ..CrmSettings::default()
         },
     )
 }
@@ -82,6 +83,7 @@ pub async fn postgres_crm() -> Option<Crm> {
         db,
         CrmSettings {
             password_memory_kib: 1024,
+            ..CrmSettings::default()
         },
     ))
 }

@@ -2,6 +2,7 @@
 //! evenly between its creation and the day it entered that stage, and (when closed)
 //! closed there. The dashboard's funnel and time-in-stage read these steps.
 
+use super::demo_id;
 use crate::entity::{deal, stage_change};
 use chrono::{DateTime, Utc};
 use domain::deal::DealStatus;
@@ -50,7 +51,7 @@ pub(super) fn steps_of(
         .enumerate()
         .map(
             |(i, ((to, status, at), left_at))| stage_change::ActiveModel {
-                id: Set(Uuid::new_v4()),
+                id: Set(demo_id()),
                 workspace_id: Set(workspace),
                 deal_id: Set(id),
                 from_stage_id: Set(i

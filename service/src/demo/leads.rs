@@ -3,6 +3,7 @@
 //! qualified, disqualified, and converted ones tied to generated deals, so the inbox
 //! and the sources report show real figures from the first sign-in.
 
+use super::demo_id;
 use super::names;
 use crate::entity::{lead, lead_form, lead_submission};
 use chrono::{DateTime, Duration, Utc};
@@ -34,7 +35,7 @@ const DISQUALIFIED: &[&str] = &["No budget", "Student project", "Competitor", "S
 /// The demo workspace's web form.
 pub(super) fn contact_form(workspace: Uuid, now: DateTime<Utc>) -> lead_form::ActiveModel {
     lead_form::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(demo_id()),
         workspace_id: Set(workspace),
         key: Set(crate::secrets::random_token().chars().take(24).collect()),
         name: Set("Contact us".to_owned()),
@@ -114,9 +115,9 @@ pub(super) fn leads(
             message: "Looking for a quote for our workshop.".to_owned(),
             ..NewLead::default()
         };
-        let id = Uuid::new_v4();
+        let id = demo_id();
         submissions.push(lead_submission::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(demo_id()),
             workspace_id: Set(workspace),
             lead_id: Set(id),
             source: Set(source.key().to_owned()),

@@ -2,6 +2,7 @@
 //! many had a call or meeting lately (what keeps them from rotting), and the default
 //! pipeline gets a post-sale follow-up plan.
 
+use super::demo_id;
 use super::names;
 use crate::entity::{activity, deal, followup_step};
 use chrono::{DateTime, Duration, Utc};
@@ -28,7 +29,7 @@ fn row(
 ) -> Option<activity::ActiveModel> {
     let deal_id = deal.id.clone().take()?;
     Some(activity::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(demo_id()),
         workspace_id: Set(deal.workspace_id.clone().take()?),
         kind: Set(kind),
         subject: Set(subject.to_owned()),
@@ -92,7 +93,7 @@ pub(super) fn followup_plan(
     .zip(0..)
     .map(
         |((day, kind, subject), position)| followup_step::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(demo_id()),
             workspace_id: Set(workspace_id),
             pipeline_id: Set(pipeline_id),
             position: Set(position),

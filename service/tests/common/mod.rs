@@ -16,6 +16,7 @@ fn settings() -> CrmSettings {
     // Cheaper hashing keeps the suite quick; production keeps OWASP's 19 MiB.
     CrmSettings {
         password_memory_kib: 1024,
+        ..CrmSettings::default()
     }
 }
 
