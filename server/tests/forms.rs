@@ -22,6 +22,23 @@ fn from_elsewhere(path: &str, content_type: &str, body: impl Into<Body>) -> Requ
         .unwrap()
 }
 
+/// Dana's workspace with a "Contact us" form asking for `fields`.
+async fn contact_form(crm: &service::Crm, fields: Vec<FormField>) -> domain::lead_form::LeadForm {
+    let (dana, _) = sign_up(crm, "dana@acme.com").await;
+    crm.save_lead_form(
+        &dana,
+        None,
+        FormSetup {
+            name: "Contact us".into(),
+            fields,
+            campaign: "Spring".into(),
+            version: 0,
+        },
+    )
+    .await
+    .unwrap()
+}
+
 async fn leads(crm: &service::Crm) -> i64 {
     use sea_orm::{ConnectionTrait, Statement};
     let db = crm.db();
@@ -40,20 +57,7 @@ async fn leads(crm: &service::Crm) -> i64 {
 fn a_form_post_from_another_site_becomes_a_lead_and_bad_posts_change_nothing() {
     run(async {
         let crm = crm().await;
-        let (dana, _) = sign_up(&crm, "dana@acme.com").await;
-        let form = crm
-            .save_lead_form(
-                &dana,
-                None,
-                FormSetup {
-                    name: "Contact us".into(),
-                    fields: vec![FormField::Name, FormField::Email],
-                    campaign: "Spring".into(),
-                    version: 0,
-                },
-            )
-            .await
-            .unwrap();
+        let form = contact_form(&crm, vec![FormField::Name, FormField::Email]).await;
         let router = router_limited(&crm, 6);
         let path = format!("/f/{}", form.key);
         let html = "application/x-www-form-urlencoded";
@@ -181,20 +185,7 @@ fn a_5_mb_post_is_refused_before_it_is_read() {
 fn the_form_limit_counts_the_client_behind_a_trusted_proxy_and_ignores_forged_headers() {
     run(async {
         let crm = crm().await;
-        let (dana, _) = sign_up(&crm, "dana@acme.com").await;
-        let form = crm
-            .save_lead_form(
-                &dana,
-                None,
-                FormSetup {
-                    name: "Contact us".into(),
-                    fields: vec![FormField::Email],
-                    campaign: "Spring".into(),
-                    version: 0,
-                },
-            )
-            .await
-            .unwrap();
+        let form = contact_form(&crm, vec![FormField::Email]).await;
         let path = format!("/f/{}", form.key);
         let post = |n: usize, peer: &str, forwarded: &str| {
             let mut request = from_elsewhere(
