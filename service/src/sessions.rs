@@ -4,6 +4,7 @@ use crate::{
     db::OrInternal,
     entity::{session, user, workspace},
     secrets::SessionToken,
+    write::Lock,
     Crm,
 };
 use chrono::{Duration, Utc};
@@ -120,9 +121,15 @@ impl Crm {
         // Sliding expiry, written at most once a day per session.
         let renewed = now + Duration::days(SESSION_IDLE_DAYS);
         if renewed - found.expires_at > Duration::days(1) {
+            // Through the one write path, like every write (on SQLite it queues with the
+            // other writers instead of waiting on the file lock).
             let mut active: session::ActiveModel = found.into();
             active.expires_at = Set(renewed);
-            active.update(&self.db).await.or_internal()?;
+            self.write(Lock::Rows, async |txn| {
+                active.update(txn).await.or_internal()?;
+                Ok(())
+            })
+            .await?;
         }
         current_user(&self.db, member, home).await.map(Some)
     }
