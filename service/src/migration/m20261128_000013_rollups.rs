@@ -52,9 +52,11 @@ impl MigrationTrait for Migration {
 pub(crate) fn rebuild(backend: DbBackend) -> Vec<String> {
     let sql = Dialect(backend);
     let mut statements = vec![format!("UPDATE deals SET reach = {}", reach_of("deals"))];
-    let mut tables: Vec<&str> = sql.deal_rollups("d").iter().map(|r| r.table).collect();
-    tables.push(sql.stay_rollup("c", String::new()).table);
-    statements.extend(tables.iter().map(|t| format!("DELETE FROM {t}")));
+    statements.extend(
+        sql.rollup_tables()
+            .iter()
+            .map(|t| format!("DELETE FROM {t}")),
+    );
     statements.extend(sql.backfill());
     statements
 }
@@ -343,18 +345,36 @@ impl Dialect {
 
     /// The rollups of the rows already there, grouped in one pass per table.
     fn backfill(self) -> Vec<String> {
+        self.backfill_where("")
+    }
+
+    /// The backfill limited by `scope` on the rows' workspace (`""` for every row, else
+    /// a condition ending in `AND`, e.g. `workspace_id IN (…) AND`).
+    fn backfill_where(self, scope: &str) -> Vec<String> {
         let everyone = self.everyone();
+        let (deals, steps) = if scope.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (format!(" d.{scope}"), format!(" c.{scope}"))
+        };
         let mut statements: Vec<String> = self
             .deal_rollups("d")
             .iter()
-            .flat_map(|rollup| rollup.backfill(" FROM deals d WHERE", everyone))
+            .flat_map(|rollup| rollup.backfill(&format!(" FROM deals d WHERE{deals}"), everyone))
             .collect();
         let owner = "COALESCE(d.owner_id, d.workspace_id)".to_owned();
         statements.extend(self.stay_rollup("c", owner).backfill(
-            " FROM stage_changes c JOIN deals d ON d.id = c.deal_id WHERE",
+            &format!(" FROM stage_changes c JOIN deals d ON d.id = c.deal_id WHERE{steps}"),
             everyone,
         ));
         statements
+    }
+
+    /// The rollup tables, deal rollups first.
+    fn rollup_tables(self) -> Vec<&'static str> {
+        let mut tables: Vec<&str> = self.deal_rollups("d").iter().map(|r| r.table).collect();
+        tables.push(self.stay_rollup("c", String::new()).table);
+        tables
     }
 
     fn triggers(self, pausable: Pausable) -> Vec<String> {
@@ -488,25 +508,12 @@ pub(crate) fn recount_paused(backend: DbBackend) -> Vec<String> {
         "UPDATE deals SET reach = {} WHERE workspace_id {paused}",
         reach_of("deals")
     )];
-    let mut tables: Vec<&str> = sql.deal_rollups("d").iter().map(|r| r.table).collect();
-    tables.push(sql.stay_rollup("c", String::new()).table);
     statements.extend(
-        tables
+        sql.rollup_tables()
             .iter()
             .map(|t| format!("DELETE FROM {t} WHERE workspace_id {paused}")),
     );
-    let everyone = sql.everyone();
-    let deals = format!(" FROM deals d WHERE d.workspace_id {paused} AND");
-    statements.extend(
-        sql.deal_rollups("d")
-            .iter()
-            .flat_map(|rollup| rollup.backfill(&deals, everyone)),
-    );
-    let owner = "COALESCE(d.owner_id, d.workspace_id)".to_owned();
-    statements.extend(sql.stay_rollup("c", owner).backfill(
-        &format!(" FROM stage_changes c JOIN deals d ON d.id = c.deal_id WHERE c.workspace_id {paused} AND"),
-        everyone,
-    ));
+    statements.extend(sql.backfill_where(&format!("workspace_id {paused} AND")));
     statements.push("DELETE FROM rollups_paused".to_owned());
     statements
 }
