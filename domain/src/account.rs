@@ -12,8 +12,6 @@ use serde::{Deserialize, Serialize};
 
 /// Days an invitation link stays valid.
 pub const INVITE_VALID_DAYS: i64 = 7;
-/// Days a session lasts without being used.
-pub const SESSION_IDLE_DAYS: i64 = 30;
 /// Longest invitation token read: a real one is 64 hex characters.
 pub const INVITE_TOKEN_MAX: usize = 128;
 

@@ -24,6 +24,7 @@ pub mod permission;
 pub mod pipeline;
 pub mod review;
 pub mod role;
+pub mod session;
 pub mod stored;
 pub mod timeline;
 pub mod validation;

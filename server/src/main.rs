@@ -14,7 +14,7 @@ use server::{
 use service::{
     connect_with,
     demo::{DemoOptions, DEMO_PASSWORD},
-    is_postgres, migrate, start_reminders, Crm, CrmSettings, Mailer,
+    is_postgres, migrate, start_housekeeping, start_reminders, Crm, CrmSettings, Mailer,
 };
 use std::{future::IntoFuture, net::SocketAddr, process::ExitCode};
 use tracing_subscriber::EnvFilter;
@@ -110,8 +110,16 @@ fn release_is_fingerprinted() -> bool {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), Failure> {
+    let mailer = match args.smtp_relay.clone() {
+        Some(relay) => Mailer::Smtp {
+            relay,
+            from: args.mail_from.clone(),
+        },
+        None => Mailer::Log,
+    };
     let settings = CrmSettings {
         accounts_per_network_per_hour: args.accounts_per_network_per_hour,
+        mailer,
         ..CrmSettings::default()
     };
     let crm = open_with(&args.database, settings).await?;
@@ -140,16 +148,9 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         secure_cookies: args.secure_cookies || served_over_https,
         public_url: args.public_url.clone(),
     };
-    let mailer = match args.smtp_relay.clone() {
-        Some(relay) => Mailer::Smtp {
-            relay,
-            from: args.mail_from.clone(),
-        },
-        None => Mailer::Log,
-    };
+    start_housekeeping(&state.crm, HOUSEKEEPING_EVERY);
     start_reminders(
         &state.crm,
-        mailer,
         std::time::Duration::from_secs(args.reminder_sweep_secs.max(1)),
     );
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
@@ -193,6 +194,9 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
 /// Longest the server waits, once requests are done, for live sockets to send their
 /// close frame (the browser then reconnects at once instead of after a reset).
 const SOCKETS_CLOSE_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How often ended sessions, reset links and old sign-in failures are deleted.
+const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Longest the server waits for requests in flight once told to stop.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);

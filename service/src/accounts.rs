@@ -33,6 +33,8 @@ use uuid::Uuid;
 pub struct SignInOrigin {
     pub ip: String,
     pub previous_session: Option<SessionToken>,
+    /// The browser's User-Agent header, named in the person's session list.
+    pub user_agent: String,
 }
 
 impl Crm {
@@ -63,7 +65,7 @@ impl Crm {
             .map_err(|_| AppError::Internal)?
     }
 
-    async fn verify_password(&self, password: &str, stored: String) -> bool {
+    pub(crate) async fn verify_password(&self, password: &str, stored: String) -> bool {
         let password = password.to_owned();
         let Ok(_permit) = self.password_work.acquire().await else {
             return false;
@@ -79,6 +81,15 @@ impl Crm {
     /// # Errors
     /// `Validation` for bad fields or an e-mail already registered.
     pub async fn sign_up(&self, command: SignUp) -> Result<(CurrentUser, SessionToken), AppError> {
+        self.create_workspace(command, &SignInOrigin::default())
+            .await
+    }
+
+    async fn create_workspace(
+        &self,
+        command: SignUp,
+        origin: &SignInOrigin,
+    ) -> Result<(CurrentUser, SessionToken), AppError> {
         command.validate()?;
         let email = normalize_email(&command.email);
         // Before the deliberately slow hash: a taken address costs nothing. Checked
@@ -94,6 +105,7 @@ impl Crm {
                 default_currency: Set(Currency::USD),
                 visibility: Set(domain::visibility::Visibility::Everyone),
                 created_at: Set(now),
+                session_days: Set(domain::session::SESSION_LIFETIME_DAYS),
             }
             .insert(txn)
             .await
@@ -122,7 +134,7 @@ impl Crm {
                 ),
             })
             .await?;
-            let token = open_session(txn, UserId(admin.id), workspace_id).await?;
+            let token = open_session(txn, UserId(admin.id), &home, origin).await?;
             let signed_in = current_user(txn, admin, home).await?;
             Ok((signed_in, token))
         })
@@ -137,10 +149,10 @@ impl Crm {
     pub async fn sign_up_from(
         &self,
         command: SignUp,
-        address: &str,
+        origin: &SignInOrigin,
     ) -> Result<(CurrentUser, SessionToken), AppError> {
-        self.new_accounts.check(&network_of(address))?;
-        self.sign_up(command).await
+        self.new_accounts.check(&network_of(&origin.ip))?;
+        self.create_workspace(command, origin).await
     }
 
     /// Signs a person in with e-mail and password, rotating any session they carried.
@@ -210,7 +222,7 @@ impl Crm {
                 .exec(txn)
                 .await
                 .or_internal()?;
-            let token = open_session(txn, UserId(member.id), WorkspaceId(home.id)).await?;
+            let token = open_session(txn, UserId(member.id), &home, &origin).await?;
             Ok((current_user(txn, member, home).await?, token))
         })
         .await
@@ -219,7 +231,7 @@ impl Crm {
     /// Refuses `attempt` when its network has failed too often, for this account or for
     /// any. Earlier attempts are those recorded before it (a lower id), so a burst of
     /// parallel guesses is ordered, and exactly the first five are let through.
-    async fn check_sign_in_rate(
+    pub(crate) async fn check_sign_in_rate(
         &self,
         email: &str,
         network: &str,
@@ -255,7 +267,11 @@ impl Crm {
         Ok(())
     }
 
-    async fn record_sign_in_attempt(&self, email: &str, network: &str) -> Result<i64, AppError> {
+    pub(crate) async fn record_sign_in_attempt(
+        &self,
+        email: &str,
+        network: &str,
+    ) -> Result<i64, AppError> {
         self.write(Lock::Rows, async |txn| {
             // Old failures no longer count; trimming here keeps the table small without a job.
             let expired = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
@@ -278,7 +294,7 @@ impl Crm {
         .await
     }
 
-    async fn forget_sign_in_attempt(&self, attempt: i64) -> Result<(), AppError> {
+    pub(crate) async fn forget_sign_in_attempt(&self, attempt: i64) -> Result<(), AppError> {
         self.write(Lock::Rows, async |txn| {
             sign_in_failure::Entity::delete_by_id(attempt)
                 .exec(txn)

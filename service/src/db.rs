@@ -16,6 +16,8 @@ pub struct CrmSettings {
     pub password_memory_kib: u32,
     /// Accounts one network may create per hour (sign-ups and accepted invitations).
     pub accounts_per_network_per_hour: u32,
+    /// Where reminders and password-reset links go.
+    pub mailer: crate::Mailer,
 }
 
 impl Default for CrmSettings {
@@ -23,6 +25,7 @@ impl Default for CrmSettings {
         CrmSettings {
             password_memory_kib: 19 * 1024,
             accounts_per_network_per_hour: crate::throttle::ACCOUNTS_PER_NETWORK_PER_HOUR,
+            mailer: crate::Mailer::Log,
         }
     }
 }
@@ -43,6 +46,8 @@ pub struct Crm {
     pub(crate) new_account_work: std::sync::Arc<tokio::sync::Semaphore>,
     /// Accounts created per network (sign-ups and accepted invitations).
     pub(crate) new_accounts: std::sync::Arc<crate::throttle::AccountLimiter>,
+    /// Password-reset links asked for per network: each sends an e-mail.
+    pub(crate) reset_requests: std::sync::Arc<crate::throttle::AccountLimiter>,
     /// The queue for SQLite's one writer, committing in batches (see `Crm::write`).
     pub(crate) writes: std::sync::Arc<crate::write::WriteQueue>,
 }
@@ -64,8 +69,16 @@ impl Crm {
             new_accounts: std::sync::Arc::new(crate::throttle::AccountLimiter::new(
                 accounts_per_hour,
             )),
+            reset_requests: std::sync::Arc::new(crate::throttle::AccountLimiter::new(
+                accounts_per_hour,
+            )),
             writes: std::sync::Arc::default(),
         }
+    }
+
+    /// The settings it was made with (the mailer, the limits).
+    pub fn settings(&self) -> &CrmSettings {
+        &self.settings
     }
 
     /// The connection pool, for the CLI's backup and for tests.

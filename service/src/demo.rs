@@ -180,6 +180,7 @@ impl Crm {
                     default_currency: Set(Currency::USD),
                     visibility: Set(domain::visibility::Visibility::Everyone),
                     created_at: Set(now - Duration::days(540)),
+                    session_days: Set(domain::session::SESSION_LIFETIME_DAYS),
                 }
                 .insert(txn)
                 .await

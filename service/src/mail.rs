@@ -25,6 +25,8 @@ pub enum Mailer {
     Log,
     /// A relay at `host:port`, sending as `from`.
     Smtp { relay: String, from: String },
+    /// Kept in memory, newest last: the service tests read what would have been sent.
+    Outbox(std::sync::Arc<std::sync::Mutex<Vec<Mail>>>),
 }
 
 /// Longest wait for any one reply from the relay.
@@ -39,6 +41,11 @@ impl Mailer {
                 subject = %mail.subject,
                 "e-mail not sent: no SMTP relay is configured (--smtp-relay)"
             ),
+            Mailer::Outbox(outbox) => {
+                if let Ok(mut kept) = outbox.lock() {
+                    kept.push(mail);
+                }
+            }
             Mailer::Smtp { relay, from } => {
                 tokio::spawn(async move {
                     if let Err(error) = deliver(&relay, &from, &mail).await {

@@ -2,7 +2,7 @@
 
 use crate::write::Lock;
 use crate::{
-    accounts::{ensure_email_free, insert_user},
+    accounts::{ensure_email_free, insert_user, SignInOrigin},
     db::OrInternal,
     entity::{invite, user, workspace},
     event_log::Change,
@@ -257,11 +257,11 @@ impl Crm {
     pub async fn accept_invite_from(
         &self,
         command: AcceptInvite,
-        address: &str,
+        origin: &SignInOrigin,
     ) -> Result<(CurrentUser, SessionToken), AppError> {
         self.new_accounts
-            .check(&crate::throttle::network_of(address))?;
-        self.accept_invite(command).await
+            .check(&crate::throttle::network_of(&origin.ip))?;
+        self.join_by_invite(command, origin).await
     }
 
     /// Turns an invitation into an account and signs the new member in. One use only.
@@ -271,6 +271,14 @@ impl Crm {
     pub async fn accept_invite(
         &self,
         command: AcceptInvite,
+    ) -> Result<(CurrentUser, SessionToken), AppError> {
+        self.join_by_invite(command, &SignInOrigin::default()).await
+    }
+
+    async fn join_by_invite(
+        &self,
+        command: AcceptInvite,
+        origin: &SignInOrigin,
     ) -> Result<(CurrentUser, SessionToken), AppError> {
         command.validate()?;
         // Check the link before the deliberately slow hash, so junk tokens cost nothing.
@@ -301,12 +309,12 @@ impl Crm {
                 payload: joined(&member, role, Some(invite_id), None),
             })
             .await?;
-            let token = open_session(txn, UserId(member.id), workspace_id).await?;
             let home = workspace::Entity::find_by_id(workspace_id.0)
                 .one(txn)
                 .await
                 .or_internal()?
                 .ok_or(AppError::Internal)?;
+            let token = open_session(txn, UserId(member.id), &home, origin).await?;
             let signed_in = current_user(txn, member, home).await?;
             Ok((signed_in, token))
         })

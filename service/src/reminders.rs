@@ -115,8 +115,9 @@ impl Crm {
 }
 
 /// Sweeps for due activities every `every` (a minute in production) while the process runs.
-pub fn start_reminders(crm: &Crm, mailer: Mailer, every: std::time::Duration) {
+pub fn start_reminders(crm: &Crm, every: std::time::Duration) {
     let crm = crm.clone();
+    let mailer = crm.settings.mailer.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

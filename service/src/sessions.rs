@@ -1,15 +1,20 @@
 //! Database-backed sessions, so any server process can serve any signed-in browser.
+//!
+//! A session ends when it has not been used for `SESSION_IDLE_DAYS`, or when it is as
+//! old as its workspace's lifetime (`workspaces.session_days`), whichever comes first.
 
 use crate::{
+    accounts::SignInOrigin,
     db::OrInternal,
     entity::{session, user, workspace},
     secrets::SessionToken,
     write::Lock,
     Crm,
 };
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use domain::{
-    account::{CurrentUser, SESSION_IDLE_DAYS},
+    account::CurrentUser,
+    session::{device_label, SESSION_IDLE_DAYS},
     visibility::Sees,
     AppError, UserId, WorkspaceId,
 };
@@ -18,20 +23,39 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
+/// How often using a session writes its last-seen time and pushes its idle end back.
+const SEEN_EVERY_MINUTES: i64 = 60;
+
+/// The latest a session opened at `created_at` may end in `home`, and the idle end
+/// counted from `now` capped by it.
+fn session_end(
+    home: &workspace::Model,
+    created_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let lifetime_end = created_at + Duration::days(home.session_days.clamp(1, 365).into());
+    let idle_end = (now + Duration::days(SESSION_IDLE_DAYS)).min(lifetime_end);
+    (lifetime_end, idle_end)
+}
+
 /// Opens a session for a user inside the caller's transaction.
 pub(crate) async fn open_session<C: ConnectionTrait>(
     conn: &C,
     user_id: UserId,
-    workspace_id: WorkspaceId,
+    home: &workspace::Model,
+    origin: &SignInOrigin,
 ) -> Result<SessionToken, AppError> {
     let token = SessionToken::generate();
     let now = Utc::now();
     session::ActiveModel {
         token_hash: Set(token.hash()),
         user_id: Set(user_id.0),
-        workspace_id: Set(workspace_id.0),
+        workspace_id: Set(home.id),
         created_at: Set(now),
-        expires_at: Set(now + Duration::days(SESSION_IDLE_DAYS)),
+        expires_at: Set(session_end(home, now, now).1),
+        last_seen_at: Set(Some(now)),
+        device: Set(device_label(&origin.user_agent)),
+        address: Set(origin.ip.chars().take(64).collect()),
     }
     .insert(conn)
     .await
@@ -39,17 +63,18 @@ pub(crate) async fn open_session<C: ConnectionTrait>(
     Ok(token)
 }
 
-/// Ends every session of a user (deactivation).
+/// Ends every session of a user (deactivation, a reset password, "sign out everywhere");
+/// returns how many ended.
 pub(crate) async fn close_all_sessions<C: ConnectionTrait>(
     conn: &C,
     user_id: UserId,
-) -> Result<(), AppError> {
-    session::Entity::delete_many()
+) -> Result<u64, AppError> {
+    let closed = session::Entity::delete_many()
         .filter(session::Column::UserId.eq(user_id.0))
         .exec(conn)
         .await
         .or_internal()?;
-    Ok(())
+    Ok(closed.rows_affected)
 }
 
 /// The signed-in person as every read sees them, with whose records they see.
@@ -100,6 +125,7 @@ impl Crm {
         if found.expires_at <= now {
             return Ok(None);
         }
+        let last_seen = found.last_seen_at.unwrap_or(found.created_at);
         // The member and their workspace in one query: this runs on every request.
         let Some((member, Some(home))) = user::Entity::find_by_id(found.user_id)
             .filter(user::Column::WorkspaceId.eq(found.workspace_id))
@@ -118,13 +144,19 @@ impl Crm {
         else {
             return Ok(None);
         };
-        // Sliding expiry, written at most once a day per session.
-        let renewed = now + Duration::days(SESSION_IDLE_DAYS);
-        if renewed - found.expires_at > Duration::days(1) {
+        // The workspace's lifetime is checked here, not only when the session opened:
+        // an admin shortening it ends older sessions at once.
+        let (lifetime_end, idle_end) = session_end(&home, found.created_at, now);
+        if lifetime_end <= now {
+            return Ok(None);
+        }
+        // Sliding expiry and last seen, written at most once an hour per session.
+        if now - last_seen >= Duration::minutes(SEEN_EVERY_MINUTES) {
             // Through the one write path, like every write (on SQLite it queues with the
             // other writers instead of waiting on the file lock).
             let mut active: session::ActiveModel = found.into();
-            active.expires_at = Set(renewed);
+            active.expires_at = Set(idle_end);
+            active.last_seen_at = Set(Some(now));
             self.write(Lock::Rows, async |txn| {
                 active.update(txn).await.or_internal()?;
                 Ok(())
@@ -139,10 +171,14 @@ impl Crm {
     /// # Errors
     /// Database failure.
     pub async fn sign_out(&self, token: &SessionToken) -> Result<(), AppError> {
-        session::Entity::delete_by_id(token.hash())
-            .exec(&self.db)
-            .await
-            .or_internal()?;
-        Ok(())
+        let hash = token.hash();
+        self.write(Lock::Rows, async |txn| {
+            session::Entity::delete_by_id(hash)
+                .exec(txn)
+                .await
+                .or_internal()?;
+            Ok(())
+        })
+        .await
     }
 }

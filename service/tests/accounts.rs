@@ -91,8 +91,8 @@ async fn sign_in_checks_password_and_rotates_session(crm: Crm) {
         "unknown e-mail looks the same"
     );
     let carried = SignInOrigin {
-        ip: "10.0.0.1".into(),
         previous_session: Some(first.clone()),
+        ..origin("10.0.0.1")
     };
     let (user, second) = crm
         .sign_in(sign_in("DANA@acme.com", "correct horse battery"), carried)
@@ -266,7 +266,7 @@ async fn a_burst_of_sign_ups_from_one_network_is_limited_and_sign_in_still_answe
         burst.spawn(async move {
             crm.sign_up_from(
                 sign_up(&format!("Spam {n}"), &format!("spam{n}@spam.example")),
-                "192.0.2.50",
+                &origin("192.0.2.50"),
             )
             .await
         });
@@ -301,7 +301,7 @@ async fn a_burst_of_sign_ups_from_one_network_is_limited_and_sign_in_still_answe
     );
     // A taken address is refused before any hashing, and counted like the others.
     let taken = crm
-        .sign_up_from(sign_up("Again", "dana@acme.com"), "192.0.2.51")
+        .sign_up_from(sign_up("Again", "dana@acme.com"), &origin("192.0.2.51"))
         .await
         .unwrap_err();
     assert!(taken.field_message("email").is_some());

@@ -17,6 +17,7 @@ pub mod lead_settings;
 pub mod lead_submission;
 pub mod lost_reason;
 pub mod note;
+pub mod password_reset;
 pub mod pipeline;
 pub mod pipeline_review;
 pub mod review_item;

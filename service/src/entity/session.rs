@@ -9,7 +9,14 @@ pub struct Model {
     pub user_id: Uuid,
     pub workspace_id: Uuid,
     pub created_at: DateTimeUtc,
+    /// The idle end, pushed back on use but never past the workspace's lifetime.
     pub expires_at: DateTimeUtc,
+    /// Written with the idle end, so at most once an hour (migration 19 fills old rows).
+    pub last_seen_at: Option<DateTimeUtc>,
+    /// `domain::session::device_label` of the User-Agent at sign-in.
+    pub device: String,
+    /// The client address at sign-in.
+    pub address: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

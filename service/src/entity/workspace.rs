@@ -10,6 +10,8 @@ pub struct Model {
     pub default_currency: Currency,
     pub visibility: Visibility,
     pub created_at: DateTimeUtc,
+    /// Days a session lasts at most (`domain::session::SESSION_LIFETIME_RANGE`).
+    pub session_days: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

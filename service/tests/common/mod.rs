@@ -16,6 +16,8 @@ fn settings() -> CrmSettings {
     // Cheaper hashing keeps the suite quick; production keeps OWASP's 19 MiB.
     CrmSettings {
         password_memory_kib: 1024,
+        // Kept in memory, so a test can read the reset link it was sent.
+        mailer: service::Mailer::Outbox(std::sync::Arc::default()),
         ..CrmSettings::default()
     }
 }
@@ -115,5 +117,6 @@ pub fn origin(ip: &str) -> service::SignInOrigin {
     service::SignInOrigin {
         ip: ip.into(),
         previous_session: None,
+        user_agent: String::new(),
     }
 }
