@@ -73,6 +73,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()} ssr=ssr.clone() />
                     <Route path=path!("/sign-up") view={Lazy::<SignUpRoute>::new()} ssr=ssr.clone() />
                     <Route path=path!("/invite/:token") view={Lazy::<AcceptInviteRoute>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/reset-password/:token") view={Lazy::<ResetPasswordRoute>::new()} ssr=ssr.clone() />
                     <ParentRoute path=path!("") view=AppShell ssr=ssr.clone()>
                         <Route path=path!("/pipeline") view={Lazy::<BoardRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/deals") view={Lazy::<DealListRoute>::new()} ssr=ssr.clone() />
@@ -88,6 +90,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/settings/account") view={Lazy::<AccountRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/settings/users") view={Lazy::<UsersRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/settings/teams") view={Lazy::<TeamsRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/settings/pipeline") view={Lazy::<PipelineSettingsRoute>::new()} ssr=ssr.clone() />

@@ -10,6 +10,7 @@
 //! `Lazy::<…Route>::new()`, so it never grows what every phone downloads first.
 
 use crate::pages::{
+    account::AccountPage,
     activities::ActivitiesPage,
     auth::{AcceptInvitePage, SignInPage, SignUpPage},
     board::BoardPage,
@@ -20,6 +21,7 @@ use crate::pages::{
     deal_list::DealListPage,
     inbox::{InboxPage, LeadPage, MarketingPage},
     lead_settings::LeadSettingsPage,
+    password_reset::{ForgotPasswordPage, ResetPasswordPage},
     pipeline_settings::PipelineSettingsPage,
     settings::{SettingsPage, UsersPage},
     teams::TeamsPage,
@@ -85,6 +87,8 @@ lazy_group!(public_pages, __preload_public_pages, PublicPage {
     SignInRoute => SignInPage,
     SignUpRoute => SignUpPage,
     AcceptInviteRoute => AcceptInvitePage,
+    ForgotPasswordRoute => ForgotPasswordPage,
+    ResetPasswordRoute => ResetPasswordPage,
 });
 
 // The board alone: what a rep opens first, on a phone, and what the budget is for.
@@ -118,6 +122,7 @@ lazy_group!(report_pages, __preload_report_pages, ReportPages {
 
 lazy_group!(settings_pages, __preload_settings_pages, SettingsPages {
     SettingsRoute => SettingsPage,
+    AccountRoute => AccountPage,
     UsersRoute => UsersPage,
     TeamsRoute => TeamsPage,
     PipelineSettingsRoute => PipelineSettingsPage,

@@ -14,8 +14,24 @@ use leptos_axum::ResponseOptions;
 use service::{Crm, SessionToken};
 use std::{net::SocketAddr, sync::Arc};
 
-/// Name of the session cookie.
+/// Name of the session cookie over plain http (development, a trusted LAN).
 pub const SESSION_COOKIE: &str = "pw_session";
+/// Name of the session cookie over https: the `__Host-` prefix makes browsers refuse it
+/// unless it is `Secure`, for this exact host and path `/`, so a sibling subdomain or a
+/// plain-http page cannot plant or overwrite it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-pw_session";
+
+/// The session cookie's name for a site served over https (`secure`) or not.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// Longest User-Agent read: only a device name is kept from it.
+const USER_AGENT_MAX: usize = 512;
 
 mod client;
 pub use client::{Cidr, ClientAddr, TrustedProxies};
@@ -83,6 +99,7 @@ pub struct ServerContext {
     plain_form_post: bool,
     secure_cookies: bool,
     client_ip: String,
+    user_agent: String,
     origin: String,
 }
 
@@ -96,7 +113,15 @@ pub fn server_context() -> Result<ServerContext, AppError> {
         AppError::Internal
     })?;
     let parts = use_context::<Parts>();
-    let session = parts.as_ref().and_then(session_cookie);
+    let session = parts
+        .as_ref()
+        .and_then(|p| session_from_headers(&p.headers, state.secure_cookies));
+    let user_agent = parts
+        .as_ref()
+        .and_then(|p| p.headers.get(header::USER_AGENT))
+        .and_then(|v| v.to_str().ok())
+        .map(|agent| agent.chars().take(USER_AGENT_MAX).collect())
+        .unwrap_or_default();
     // The edge sets the client address (behind a trusted proxy, the forwarded one).
     let client_ip = parts.as_ref().and_then(|p| {
         p.extensions
@@ -140,22 +165,21 @@ pub fn server_context() -> Result<ServerContext, AppError> {
             .is_some_and(|accept| accept.contains("text/html")),
         secure_cookies: state.secure_cookies,
         client_ip,
+        user_agent,
     })
 }
 
-fn session_cookie(parts: &Parts) -> Option<SessionToken> {
-    session_from_headers(&parts.headers)
-}
-
-/// The session cookie of a request, for handlers outside server functions (the live socket).
-pub fn session_from_headers(headers: &http::HeaderMap) -> Option<SessionToken> {
+/// The session cookie of a request, also for handlers outside server functions (the
+/// live socket). Over https (`secure`) only the `__Host-` cookie counts.
+pub fn session_from_headers(headers: &http::HeaderMap, secure: bool) -> Option<SessionToken> {
+    let wanted = session_cookie_name(secure);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| SessionToken::from_cookie(value))
 }
 
@@ -214,8 +238,9 @@ impl ServerContext {
         // The server decides when a session ends (idle expiry, sliding); the cookie just
         // lives long enough (browsers cap it at 400 days) never to end it first.
         let max_age = 400 * 24 * 3600;
+        let name = session_cookie_name(self.secure_cookies);
         self.write_cookie(&format!(
-            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}",
+            "{name}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}",
             token.expose()
         ))
     }
@@ -225,8 +250,9 @@ impl ServerContext {
     /// # Errors
     /// `Internal` outside an HTTP request.
     pub fn clear_session_cookie(&self) -> Result<(), AppError> {
+        let name = session_cookie_name(self.secure_cookies);
         self.write_cookie(&format!(
-            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+            "{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
         ))
     }
 
@@ -239,9 +265,20 @@ impl ServerContext {
         Ok(())
     }
 
-    /// The client's address for rate limiting: the socket peer (no proxy header is trusted).
+    /// The client's address for rate limiting: the socket peer, or behind a trusted
+    /// proxy the address it forwarded (see `client::TrustedProxies`).
     pub fn client_ip(&self) -> &str {
         &self.client_ip
+    }
+
+    /// Where a sign-in, sign-up or reset comes from: the address, the browser, and the
+    /// session cookie it carries (replaced, never reused).
+    pub fn sign_in_origin(&self) -> service::SignInOrigin {
+        service::SignInOrigin {
+            ip: self.client_ip.clone(),
+            previous_session: self.session.clone(),
+            user_agent: self.user_agent.clone(),
+        }
     }
 
     /// `scheme://host` of the request, for links shown to people (invitations).

@@ -30,6 +30,24 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
     response
 }
 
+/// Over https, tells browsers to use only https for this host for a year (HSTS), so a
+/// network attacker cannot downgrade a later visit to plain http and read the cookie.
+/// Subdomains are left out: they may be other services of the company.
+pub async fn strict_transport(
+    axum::extract::State(https): axum::extract::State<bool>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
+}
+
 /// True when the browser's own signals say the request comes from this site.
 pub fn same_site(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site") {

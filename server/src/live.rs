@@ -59,6 +59,8 @@ const CLOSE_GOING_AWAY: u16 = 1001;
 #[derive(Clone)]
 pub struct LiveState {
     pub crm: Crm,
+    /// Served over https: the session cookie carries the `__Host-` prefix.
+    pub secure_cookies: bool,
     pub hub: LiveHub,
     pub stopping: Stopping,
 }
@@ -140,7 +142,7 @@ pub async fn socket(
     if !same_site(&headers) {
         return (StatusCode::FORBIDDEN, "Cross-site live connection refused.").into_response();
     }
-    let Some(token) = session_from_headers(&headers) else {
+    let Some(token) = session_from_headers(&headers, live.secure_cookies) else {
         return signed_out();
     };
     let viewer = match live.crm.resolve_session(&token).await {

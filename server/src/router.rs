@@ -6,7 +6,7 @@ use crate::{
         api_status, client_address, one_member_per_request, panicked, read_whole_body, time_budget,
     },
     forms::{self, FORM_POSTS_PER_MINUTE},
-    guard::{explain_too_large, refuse_cross_site},
+    guard::{explain_too_large, refuse_cross_site, strict_transport},
     live::{socket, LiveState, Stopping},
 };
 use app::{shell, ssr::AppState, App};
@@ -37,6 +37,7 @@ pub fn router_with(state: AppState, form_posts_per_minute: u32, stopping: Stoppi
     let live = LiveState {
         hub: service::LiveHub::start(&state.crm),
         crm: state.crm.clone(),
+        secure_cookies: state.secure_cookies,
         stopping,
     };
     // Layers run outside in, from the last added: compression (skipped for static files,
@@ -49,6 +50,10 @@ pub fn router_with(state: AppState, form_posts_per_minute: u32, stopping: Stoppi
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(refuse_cross_site))
+        .layer(middleware::from_fn_with_state(
+            state.secure_cookies,
+            strict_transport,
+        ))
         .layer(middleware::from_fn(one_member_per_request))
         // Public web forms are posted from other sites by design: outside the guard.
         .merge(forms::routes(state.crm.clone(), form_posts_per_minute))

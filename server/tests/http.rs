@@ -34,6 +34,7 @@ fn a_form_sign_up_sets_a_safe_cookie_and_opens_the_pipeline() {
                 && cookie.contains("SameSite=Lax")
         );
         assert!(!cookie.contains("Secure"), "plain http on localhost");
+        assert_eq!(header_value(&headers, "strict-transport-security"), None);
         let session = cookie.split(';').next().unwrap().to_owned();
 
         let page = Request::get("/pipeline")
@@ -196,25 +197,7 @@ fn a_rep_cannot_use_admin_endpoints() {
         let crm = crm().await;
         let router = router(&crm);
         let (admin, _) = sign_up(&crm, "dana@acme.com").await;
-        let invite = crm
-            .invite_teammate(
-                &admin,
-                domain::account::InviteTeammate {
-                    email: "sam@acme.com".into(),
-                    role: Role::Rep,
-                },
-            )
-            .await
-            .unwrap();
-        let (_, token) = crm
-            .accept_invite(domain::account::AcceptInvite {
-                token: invite.token,
-                name: "Sam".into(),
-                password: "rep password 123".into(),
-            })
-            .await
-            .unwrap();
-        let cookie = format!("pw_session={}", token.expose());
+        let cookie = rep_cookie(&crm, &admin).await;
         let (_, _, text) = send(
             &router,
             form_post("/api/team")
@@ -244,7 +227,25 @@ fn behind_https_cookies_are_secure_and_links_use_the_public_address() {
         let (_, headers, _) = send(&router, request).await;
         let cookie = header_value(&headers, "set-cookie").expect("a session cookie");
         assert!(cookie.contains("; Secure"), "{cookie}");
+        // The __Host- prefix: the browser keeps it only as Secure, this host, path /.
+        assert!(
+            cookie.starts_with("__Host-pw_session=")
+                && cookie.contains("Path=/;")
+                && !cookie.contains("Domain"),
+            "{cookie}"
+        );
+        assert_eq!(
+            header_value(&headers, "strict-transport-security"),
+            Some("max-age=31536000")
+        );
         let session = cookie.split(';').next().unwrap().to_owned();
+        // The same token under the plain name is not a session over https.
+        let unprefixed = session.replace("__Host-", "");
+        let request = form_post("/api/account")
+            .header(header::COOKIE, unprefixed)
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(&router, request).await.0, StatusCode::UNAUTHORIZED);
         let invite = "email=sam%40acme.com&role=rep";
         let request = form_post("/api/invite_teammate")
             .header(header::COOKIE, session)

@@ -50,7 +50,7 @@ async fn member(crm: &Crm, workspace: &str, role: Role, email: &str) -> String {
     .unwrap();
     let origin = service::SignInOrigin {
         ip: "127.0.0.1".into(),
-        previous_session: None,
+        ..Default::default()
     };
     let signed_in = SignIn {
         email: email.into(),

@@ -1,6 +1,7 @@
 //! Server functions: thin endpoints that resolve the session, then call one service
 //! operation. Endpoints are stable (`/api/<name>`) so tests and scripts can call them.
 
+pub mod account;
 pub mod activities;
 pub mod companies;
 pub mod deals;

@@ -57,7 +57,7 @@ pub async fn create_workspace(
         };
         let (_, token) = context
             .crm
-            .sign_up_from(command, context.client_ip())
+            .sign_up_from(command, &context.sign_in_origin())
             .await?;
         open_pipeline(context, &token)
     })
@@ -68,12 +68,11 @@ pub async fn create_workspace(
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     crate::ssr::as_visitor(async move |context| {
-        let origin = service::SignInOrigin {
-            ip: context.client_ip().to_owned(),
-            previous_session: context.session(),
-        };
         let command = domain::account::SignIn { email, password };
-        let (_, token) = context.crm.sign_in(command, origin).await?;
+        let (_, token) = context
+            .crm
+            .sign_in(command, context.sign_in_origin())
+            .await?;
         open_pipeline(context, &token)
     })
     .await
@@ -110,7 +109,7 @@ pub async fn accept_invite(token: String, name: String, password: String) -> Res
         };
         let (_, token) = context
             .crm
-            .accept_invite_from(command, context.client_ip())
+            .accept_invite_from(command, &context.sign_in_origin())
             .await?;
         open_pipeline(context, &token)
     })

@@ -13,10 +13,10 @@ use leptos::{either::EitherOf3, prelude::*};
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_params_map};
 
-fn rule_email(errors: &mut FieldErrors, value: &str) {
+pub(crate) fn rule_email(errors: &mut FieldErrors, value: &str) {
     validation::check_email(errors, "email", value);
 }
-fn rule_password(errors: &mut FieldErrors, value: &str) {
+pub(crate) fn rule_password(errors: &mut FieldErrors, value: &str) {
     validation::check_new_password(errors, "password", value);
 }
 fn rule_person(errors: &mut FieldErrors, value: &str) {
@@ -46,7 +46,7 @@ pub fn HomeRedirect() -> impl IntoView {
 
 /// Shows `children` to signed-out visitors; sends signed-in people to their pipeline.
 #[component]
-fn SignedOutOnly(children: ChildrenFn) -> impl IntoView {
+pub(crate) fn SignedOutOnly(children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     let children = StoredValue::new(children);
     view! {
@@ -65,7 +65,7 @@ fn SignedOutOnly(children: ChildrenFn) -> impl IntoView {
 
 /// The card that frames every signed-out page.
 #[component]
-fn AuthCard(title: &'static str, children: Children) -> impl IntoView {
+pub(crate) fn AuthCard(title: &'static str, children: Children) -> impl IntoView {
     view! {
         <main class="auth-page" id="main">
             <section class="auth-card" aria-labelledby="auth-title">
@@ -96,6 +96,7 @@ pub fn SignInPage() -> impl IntoView {
                         "Sign in"
                     </button>
                 </ActionForm>
+                <p class="aside"><a href="/forgot-password">"Forgot your password?"</a></p>
                 <p class="aside">"New team? " <a href="/sign-up">"Create a workspace"</a></p>
             </AuthCard>
         </SignedOutOnly>

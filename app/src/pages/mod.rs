@@ -1,5 +1,6 @@
 //! One module per page or group of pages.
 
+pub mod account;
 pub mod activities;
 pub mod auth;
 pub mod board;
@@ -11,6 +12,7 @@ pub mod deal_list;
 pub mod inbox;
 pub mod lead_settings;
 pub mod not_found;
+pub mod password_reset;
 pub mod pipeline_settings;
 pub mod records;
 pub mod settings;

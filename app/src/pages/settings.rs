@@ -1,6 +1,7 @@
 //! Settings, and Settings → Users where admins manage the team.
 
 use crate::{
+    api::account::MemberResetLink,
     api::team::{
         get_team, ChangeRole, InviteTeammate, RevokeInvite, SetMemberActive, SetVisibility,
     },
@@ -25,6 +26,11 @@ pub fn SettingsPage() -> impl IntoView {
                 <h2 id="ws-title">"Workspace"</h2>
                 <p>{user.workspace_name.clone()}</p>
                 <p class="hint">"Signed in as " {user.email.clone()} " (" {user.role.label()} ")"</p>
+            </section>
+            <section class="card" aria-labelledby="account-title">
+                <h2 id="account-title">"Your account"</h2>
+                <p>"Change your password, see where you are signed in, sign out everywhere."</p>
+                <a class="button secondary" href="/settings/account">"Manage your account"</a>
             </section>
             {is_admin.then(|| view! {
                 <section class="card" aria-labelledby="users-title">
@@ -83,6 +89,7 @@ fn TeamAdmin(me: domain::UserId) -> impl IntoView {
     let set_active = ServerAction::<SetMemberActive>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
     let set_visibility = ServerAction::<SetVisibility>::new();
+    let reset_link = ServerAction::<MemberResetLink>::new();
     let team = Resource::new(
         move || {
             (
@@ -125,6 +132,7 @@ fn TeamAdmin(me: domain::UserId) -> impl IntoView {
         <FormBanner result=form_outcome(set_active) />
         <FormBanner result=form_outcome(revoke) />
         <FormBanner result=form_outcome(set_visibility) />
+        <ResetLinkBanner action=reset_link />
         <Transition fallback=|| view! { <p>"Loading the team…"</p> }>
             {move || Suspend::new(async move {
                 team.await.map(|team| {
@@ -135,7 +143,7 @@ fn TeamAdmin(me: domain::UserId) -> impl IntoView {
                             <h2 id="members-title">"Members (" {team.members.len()} ")"</h2>
                             <ul class="member-list">
                                 {team.members.into_iter().map(|member| view! {
-                                    <MemberRow member=member me=me change_role=change_role set_active=set_active />
+                                    <MemberRow member=member me=me change_role=change_role set_active=set_active reset_link=reset_link />
                                 }).collect_view()}
                             </ul>
                         </section>
@@ -171,6 +179,7 @@ fn MemberRow(
     me: domain::UserId,
     change_role: ServerAction<ChangeRole>,
     set_active: ServerAction<SetMemberActive>,
+    reset_link: ServerAction<MemberResetLink>,
 ) -> impl IntoView {
     let id = member.id.to_string();
     // Each form's children own their copy.
@@ -185,6 +194,8 @@ fn MemberRow(
     let toggle_name = format!("{toggle_label} {}", member.name);
     let toggle_id = id.clone();
     let next_active = (!member.active).to_string();
+    let reset_id = id.clone();
+    let reset_name = format!("Reset link for {}", member.name);
     view! {
         <li class="member" class:inactive=!member.active>
             <div class="who">
@@ -211,8 +222,31 @@ fn MemberRow(
                     <button type="submit" class="secondary" aria-label=toggle_name>{toggle_label}</button>
                 </ActionForm>
             })}
+            {member.active.then(|| view! {
+                <ActionForm action=reset_link attr:class="row-form">
+                    <input type="hidden" name="member_id" value=reset_id />
+                    <button type="submit" class="secondary" aria-label=reset_name>"Reset link"</button>
+                </ActionForm>
+            })}
             </div>
         </li>
+    }
+}
+
+/// The reset link an admin just made, to copy and pass on (or why it was refused).
+#[component]
+fn ResetLinkBanner(action: ServerAction<MemberResetLink>) -> impl IntoView {
+    let result = form_outcome(action);
+    let link = move || result.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).cloned());
+    view! {
+        <FormBanner result=result />
+        {move || link().map(|link| view! {
+            <div class="banner success" role="status">
+                <p>"Send this one-time link to the member. It works for one hour and signs them out everywhere else."</p>
+                <label for="reset-link">"Reset link"</label>
+                <input id="reset-link" class="copy-field" readonly value=link />
+            </div>
+        })}
     }
 }
 

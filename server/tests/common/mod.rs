@@ -195,6 +195,29 @@ pub async fn sign_up(crm: &Crm, email: &str) -> (domain::account::CurrentUser, S
     (user, format!("pw_session={}", token.expose()))
 }
 
+/// Sam, a rep invited into `admin`'s workspace, and his session cookie.
+pub async fn rep_cookie(crm: &Crm, admin: &domain::account::CurrentUser) -> String {
+    let invite = crm
+        .invite_teammate(
+            admin,
+            domain::account::InviteTeammate {
+                email: "sam@acme.com".into(),
+                role: domain::Role::Rep,
+            },
+        )
+        .await
+        .unwrap();
+    let (_, token) = crm
+        .accept_invite(domain::account::AcceptInvite {
+            token: invite.token,
+            name: "Sam".into(),
+            password: "rep password 123".into(),
+        })
+        .await
+        .unwrap();
+    format!("pw_session={}", token.expose())
+}
+
 pub fn json_post(path: &str, cookie: &str, body: serde_json::Value) -> Request<Body> {
     Request::post(path)
         .header(header::HOST, HOST)

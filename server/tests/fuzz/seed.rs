@@ -147,7 +147,7 @@ async fn sign_in(crm: &Crm, email: &str) -> Member {
             },
             SignInOrigin {
                 ip: "fuzz-seed".into(),
-                previous_session: None,
+                ..Default::default()
             },
         )
         .await
