@@ -8,14 +8,20 @@ PORT="${PIPEWRIGHT_E2E_PORT:-3100}"
 WORK=$(mktemp -d)
 LOG="$WORK/server.log"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+# Mail (password-reset links, reminders) goes to a local sink that keeps each message
+# as a file in $MAILBOX, where the tests read it.
+SMTP_PORT=$((PORT + 25))
+export PIPEWRIGHT_MAILBOX="$WORK/mailbox"
+node end2end/smtp-sink.mjs "$SMTP_PORT" "$PIPEWRIGHT_MAILBOX" &
+SINK=$!
 # Every test signs up its own workspace from this machine: far more than a network may
 # create in an hour (10), so the limit is raised here.
 
 "$TARGET_DIR/release/pipewright" serve --addr "127.0.0.1:$PORT" \
   --database-url "sqlite://$WORK/e2e.db?mode=rwc" --reminder-sweep-secs 2 \
-  --accounts-per-network-per-hour 100000 >"$LOG" 2>&1 &
+  --accounts-per-network-per-hour 100000 --smtp-relay "127.0.0.1:$SMTP_PORT" >"$LOG" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+trap 'kill $SERVER $SINK 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break

@@ -184,13 +184,15 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure; implied by an https --public-url.
     #[arg(long, env = "PIPEWRIGHT_SECURE_COOKIES")]
     pub secure_cookies: bool,
-    /// The address people use, e.g. https://crm.acme.com (for invitation links).
+    /// The address people use, e.g. https://crm.acme.com (for invitation and reset links;
+    /// https also means Secure `__Host-` cookies and HSTS).
     #[arg(long, env = "PIPEWRIGHT_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// SMTP relay (host:port) for reminder e-mails; without one they are only logged.
+    /// SMTP relay (host:port) for reminders and password-reset links; without one they are
+    /// only logged (an admin can then hand out reset links from Settings → Users).
     #[arg(long, env = "PIPEWRIGHT_SMTP_RELAY")]
     pub smtp_relay: Option<String>,
-    /// Sender address of reminder e-mails.
+    /// Sender address of reminders and reset links.
     #[arg(
         long,
         env = "PIPEWRIGHT_MAIL_FROM",
