@@ -216,9 +216,12 @@ pub struct ServeArgs {
         default_value_t = service::ACCOUNTS_PER_NETWORK_PER_HOUR,
         value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub accounts_per_network_per_hour: u32,
-    /// Web-form posts one address may send per minute (spam defence).
+    /// Web-form posts one network (an IPv4 address, an IPv6 /64) may send per minute.
     #[arg(long, env = "PIPEWRIGHT_FORM_POSTS_PER_MINUTE", default_value_t = crate::forms::FORM_POSTS_PER_MINUTE)]
     pub form_posts_per_minute: u32,
+    /// Posts one web form takes per minute from everyone together.
+    #[arg(long, env = "PIPEWRIGHT_FORM_POSTS_PER_FORM_PER_MINUTE", default_value_t = service::FORM_POSTS_PER_FORM_PER_MINUTE)]
+    pub form_posts_per_form_per_minute: u32,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,8 @@
 //! Public web forms: `POST /f/<key>` from any site, as a plain HTML form post or as
 //! JSON. No session and no cross-site check (posting from other sites is the point),
-//! so the defences are here: the form key, a per-address rate limit, the body limit
-//! (the router's), a honeypot, and strict field checks. A browser gets a small
-//! thank-you page; a script gets JSON.
+//! so the defences are here: the form key, rate limits per network and per form, the
+//! body limit (the router's), a honeypot, and strict field checks. A browser gets a
+//! small thank-you page; a script gets JSON that says only "received".
 
 use app::ssr::ClientAddr;
 use axum::{
@@ -15,57 +15,18 @@ use axum::{
 };
 use domain::{lead_form::escape, AppError, FieldErrors};
 use serde_json::{json, Value};
-use service::{Crm, FormPost};
-use std::{
-    collections::HashMap,
-    net::IpAddr,
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use service::{network_of, Crm, FormPost, NetworkLimiter};
+use std::{net::IpAddr, sync::Arc};
 
-/// Posts one address may make per minute, across all forms, unless configured.
+/// Posts one network (an IPv4 address, an IPv6 /64) may make per minute, across all
+/// forms, unless configured. Kept by `service::NetworkLimiter` (governor) in bounded
+/// memory: at most `service::REMEMBERED_NETWORKS` networks.
 pub const FORM_POSTS_PER_MINUTE: u32 = 20;
-/// Addresses remembered before expired windows are swept out.
-const TRACKED_MAX: usize = 10_000;
-
-/// A fixed one-minute window per sending address. Memory is bounded: past
-/// `TRACKED_MAX` addresses, windows that ended are dropped.
-#[derive(Debug)]
-pub struct RateLimit {
-    per_minute: u32,
-    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
-}
-
-impl RateLimit {
-    pub fn new(per_minute: u32) -> Self {
-        RateLimit {
-            per_minute: per_minute.max(1),
-            windows: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Counts a post; false when the address is over its limit.
-    pub fn allow(&self, from: IpAddr, now: Instant) -> bool {
-        let minute = Duration::from_secs(60);
-        let Ok(mut windows) = self.windows.lock() else {
-            return true;
-        };
-        if windows.len() >= TRACKED_MAX {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < minute);
-        }
-        let window = windows.entry(from).or_insert((now, 0));
-        if now.duration_since(window.0) >= minute {
-            *window = (now, 0);
-        }
-        window.1 += 1;
-        window.1 <= self.per_minute
-    }
-}
 
 #[derive(Clone)]
 struct Forms {
     crm: Crm,
-    limit: Arc<RateLimit>,
+    per_network: Arc<NetworkLimiter>,
 }
 
 /// The public form routes; merged outside the cross-site guard.
@@ -74,7 +35,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(crm: Crm, per_minute: u32) -> Ro
         .route("/f/{key}", post(receive).options(preflight))
         .with_state(Forms {
             crm,
-            limit: Arc::new(RateLimit::new(per_minute)),
+            per_network: Arc::new(NetworkLimiter::per_minute(per_minute)),
         })
 }
 
@@ -108,13 +69,8 @@ async fn receive(
         Answer::Page
     };
     let from = client.map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0 .0);
-    if !forms.limit.allow(from, Instant::now()) {
-        return reply(
-            answer,
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many submissions from your address. Please wait a minute and try again.",
-            json!({ "error": "rate_limited" }),
-        );
+    if let Err(limited) = forms.per_network.check(&network_key(from)) {
+        return too_many(answer, &limited);
     }
     let pairs = match read_body(&content_type, &body) {
         Ok(pairs) => pairs,
@@ -128,20 +84,9 @@ async fn receive(
         }
     };
     match forms.crm.post_form(&key, &pairs).await {
-        Ok(FormPost::Captured(captured)) => {
-            let mut response = reply(
-                answer,
-                StatusCode::CREATED,
-                "Thank you! We received your message and will get back to you soon.",
-                json!({ "lead": captured.lead, "merged": captured.merged }),
-            );
-            if answer == Answer::Page {
-                *response.status_mut() = StatusCode::OK;
-            }
-            response
-        }
-        // A bot gets the same thanks as a person, so it learns nothing.
-        Ok(FormPost::Ignored) => reply(
+        // Any site may read the answer, so it says only "received": not whether the
+        // address was already a lead, nor which. A bot gets the same, so it learns nothing.
+        Ok(FormPost::Captured(_) | FormPost::Ignored) => reply(
             answer,
             if answer == Answer::Page {
                 StatusCode::OK
@@ -149,8 +94,9 @@ async fn receive(
                 StatusCode::CREATED
             },
             "Thank you! We received your message and will get back to you soon.",
-            json!({ "lead": null, "merged": false }),
+            json!({ "status": "received" }),
         ),
+        Err(limited @ AppError::RateLimited(_)) => too_many(answer, &limited),
         Err(AppError::Validation(errors)) => refused(answer, &errors),
         Err(AppError::NotFound) => reply(
             answer,
@@ -165,6 +111,28 @@ async fn receive(
             json!({ "error": "internal" }),
         ),
     }
+}
+
+/// What the per-network limit counts: an IPv4 address, or an IPv6 /64 (inside which a
+/// visitor can rotate addresses freely).
+fn network_key(from: IpAddr) -> String {
+    network_of(&from.to_string())
+}
+
+/// 429 with `Retry-After`: too many posts from this network, or to this form.
+fn too_many(answer: Answer, limited: &AppError) -> Response {
+    let mut response = reply(
+        answer,
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many submissions right now. Please wait a minute and try again.",
+        json!({ "error": "rate_limited" }),
+    );
+    if let Some(seconds) = limited.retry_after() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// The posted fields as name/value pairs, or the status to refuse the body with.
@@ -266,18 +234,28 @@ async fn preflight() -> Response {
 mod tests {
     use super::*;
 
+    /// 10,000 posts from addresses rotating inside one IPv6 /64 are one visitor; 10,000
+    /// distinct IPv4 addresses are remembered each, within the limiter's bound
+    /// (`REMEMBERED_NETWORKS`, 20,000 keys of at most ~40 bytes of text: about 2 MB).
     #[test]
-    fn an_address_gets_its_quota_per_minute_and_no_more() {
-        let limit = RateLimit::new(3);
-        let (a, b) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
-        let now = Instant::now();
-        assert!((0..3).all(|_| limit.allow(a, now)));
-        assert!(!limit.allow(a, now), "the fourth post in the minute");
-        assert!(limit.allow(b, now), "others are not affected");
-        assert!(
-            limit.allow(a, now + Duration::from_secs(61)),
-            "a new minute"
-        );
+    fn a_flood_of_addresses_is_counted_per_network_in_bounded_memory() {
+        let limiter = NetworkLimiter::per_minute(FORM_POSTS_PER_MINUTE);
+        let mut allowed = 0;
+        for n in 0..10_000u16 {
+            let rotating = IpAddr::from([0x2001, 0xdb8, 7, 7, n, n, n, n]);
+            if limiter.check(&network_key(rotating)).is_ok() {
+                allowed += 1;
+            }
+        }
+        assert_eq!((allowed, limiter.remembered()), (FORM_POSTS_PER_MINUTE, 1));
+        for n in 0..10_000u32 {
+            let [_, b, c, d] = n.to_be_bytes();
+            assert!(limiter
+                .check(&network_key(IpAddr::from([10, b, c, d])))
+                .is_ok());
+        }
+        assert_eq!(limiter.remembered(), 10_001);
+        assert!(limiter.remembered() <= service::REMEMBERED_NETWORKS);
     }
 
     #[test]

@@ -119,6 +119,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     };
     let settings = CrmSettings {
         accounts_per_network_per_hour: args.accounts_per_network_per_hour,
+        form_posts_per_form_per_minute: args.form_posts_per_form_per_minute,
         mailer,
         ..CrmSettings::default()
     };

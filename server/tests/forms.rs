@@ -75,7 +75,7 @@ fn a_form_post_from_another_site_becomes_a_lead_and_bad_posts_change_nothing() {
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(header_value(&headers, "content-type").is_some_and(|t| t.starts_with("text/html")));
         assert!(body.contains("Thank you"));
-        // The same person as JSON: merged, and told so.
+        // The same person as JSON: received, and nothing more (not that they were a lead).
         let (status, headers, body) = send(
             &router,
             from_elsewhere(
@@ -86,7 +86,8 @@ fn a_form_post_from_another_site_becomes_a_lead_and_bad_posts_change_nothing() {
         )
         .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        assert!(body.contains("\"merged\":true"), "{body}");
+        assert!(body.contains(r#""status":"received""#), "{body}");
+        assert!(!body.contains("merged") && !body.contains("lead"), "{body}");
         assert_eq!(
             header_value(&headers, "access-control-allow-origin"),
             Some("*")
@@ -125,10 +126,11 @@ fn a_form_post_from_another_site_becomes_a_lead_and_bad_posts_change_nothing() {
         assert_eq!(leads(&crm).await, 1);
 
         // The sixth post from this address in the minute was the last one allowed.
-        let (status, _, body) =
+        let (status, headers_of_late, body) =
             send(&router, from_elsewhere(&path, html, "email=late%40x.com")).await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
         assert!(body.contains("wait a minute"));
+        assert!(header_value(&headers_of_late, "retry-after").is_some());
         assert_eq!(leads(&crm).await, 1);
     });
 }

@@ -9,6 +9,10 @@ use std::time::Duration;
 /// Password hashes computed at once: 19 MiB each, so at most ~76 MiB in flight.
 const PASSWORD_WORKERS: usize = 4;
 
+/// Posts one web form takes per minute unless configured: a busy site's form gets a
+/// post a second; a script looping on one form stops here whatever addresses it uses.
+pub const FORM_POSTS_PER_FORM_PER_MINUTE: u32 = 60;
+
 /// Knobs that differ between deployments.
 #[derive(Debug, Clone)]
 pub struct CrmSettings {
@@ -18,6 +22,8 @@ pub struct CrmSettings {
     pub accounts_per_network_per_hour: u32,
     /// Where reminders and password-reset links go.
     pub mailer: crate::Mailer,
+    /// Posts one web form takes per minute, from everyone together.
+    pub form_posts_per_form_per_minute: u32,
 }
 
 impl Default for CrmSettings {
@@ -26,6 +32,7 @@ impl Default for CrmSettings {
             password_memory_kib: 19 * 1024,
             accounts_per_network_per_hour: crate::throttle::ACCOUNTS_PER_NETWORK_PER_HOUR,
             mailer: crate::Mailer::Log,
+            form_posts_per_form_per_minute: FORM_POSTS_PER_FORM_PER_MINUTE,
         }
     }
 }
@@ -45,9 +52,11 @@ pub struct Crm {
     /// so sign-in always finds a free slot.
     pub(crate) new_account_work: std::sync::Arc<tokio::sync::Semaphore>,
     /// Accounts created per network (sign-ups and accepted invitations).
-    pub(crate) new_accounts: std::sync::Arc<crate::throttle::AccountLimiter>,
+    pub(crate) new_accounts: std::sync::Arc<crate::throttle::NetworkLimiter>,
     /// Password-reset links asked for per network: each sends an e-mail.
-    pub(crate) reset_requests: std::sync::Arc<crate::throttle::AccountLimiter>,
+    pub(crate) reset_requests: std::sync::Arc<crate::throttle::NetworkLimiter>,
+    /// Posts per web form, from every address together.
+    pub(crate) form_posts: std::sync::Arc<crate::throttle::NetworkLimiter>,
     /// The queue for SQLite's one writer, committing in batches (see `Crm::write`).
     pub(crate) writes: std::sync::Arc<crate::write::WriteQueue>,
 }
@@ -56,6 +65,7 @@ impl Crm {
     /// Wraps an open, migrated connection.
     pub fn new(db: DatabaseConnection, settings: CrmSettings) -> Self {
         let accounts_per_hour = settings.accounts_per_network_per_hour;
+        let posts_per_form = settings.form_posts_per_form_per_minute;
         let decoy_hash = crate::secrets::decoy_hash(settings.password_memory_kib).into();
         Crm {
             db,
@@ -66,11 +76,14 @@ impl Crm {
             new_account_work: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 PASSWORD_WORKERS - 1,
             )),
-            new_accounts: std::sync::Arc::new(crate::throttle::AccountLimiter::new(
+            new_accounts: std::sync::Arc::new(crate::throttle::NetworkLimiter::per_hour(
                 accounts_per_hour,
             )),
-            reset_requests: std::sync::Arc::new(crate::throttle::AccountLimiter::new(
+            reset_requests: std::sync::Arc::new(crate::throttle::NetworkLimiter::per_hour(
                 accounts_per_hour,
+            )),
+            form_posts: std::sync::Arc::new(crate::throttle::NetworkLimiter::per_minute(
+                posts_per_form,
             )),
             writes: std::sync::Arc::default(),
         }

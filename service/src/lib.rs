@@ -51,11 +51,12 @@ pub use write::WriteCounts;
 pub use accounts::SignInOrigin;
 pub use db::{
     backup_sqlite, connect, connect_with, is_postgres, migrate, Crm, CrmSettings, SqliteMemory,
-    SQLITE_CACHE_MIB, SQLITE_MAP_MIB,
+    FORM_POSTS_PER_FORM_PER_MINUTE, SQLITE_CACHE_MIB, SQLITE_MAP_MIB,
 };
 pub use event_log::EventBus;
 pub use migration::Migrator;
 pub use secrets::SessionToken;
 pub use throttle::{
-    network_of, ACCOUNTS_PER_NETWORK_PER_HOUR, FREE_FAILURES, MAX_FAILURES_PER_NETWORK,
+    network_of, NetworkLimiter, ACCOUNTS_PER_NETWORK_PER_HOUR, FREE_FAILURES,
+    MAX_FAILURES_PER_NETWORK, REMEMBERED_NETWORKS,
 };

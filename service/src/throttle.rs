@@ -25,7 +25,7 @@ pub const MAX_FAILURES_PER_NETWORK: u64 = 30;
 pub const ACCOUNTS_PER_NETWORK_PER_HOUR: u32 = 10;
 /// Networks the account limiter remembers at most; past it, forgotten networks are
 /// dropped first, so a flood of addresses cannot grow the server's memory.
-const REMEMBERED_NETWORKS: usize = 20_000;
+pub const REMEMBERED_NETWORKS: usize = 20_000;
 
 /// The network an address belongs to, as the limits count it: an IPv4 address alone,
 /// an IPv6 address by its /64 (one subscriber's network, inside which addresses rotate
@@ -74,9 +74,11 @@ pub(crate) fn refuse_until(until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(
     ))
 }
 
-/// Accounts created per network: each costs a password hash (tens of milliseconds of a
-/// core, 19 MiB) and, for a sign-up, a workspace.
-pub(crate) struct AccountLimiter {
+/// Attempts per key (a network, from `network_of`, or a web form) in a fixed quota,
+/// kept by `governor` (GCRA) in bounded memory: accounts created per network (each
+/// costs a password hash and, for a sign-up, a workspace), reset links asked for, web
+/// forms posted per network and per form.
+pub struct NetworkLimiter {
     limiter: DefaultKeyedRateLimiter<String>,
     clock: DefaultClock,
     /// When the full map was last swept: a sweep walks every entry, so a flood gets
@@ -84,24 +86,38 @@ pub(crate) struct AccountLimiter {
     swept_at: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
-impl Default for AccountLimiter {
+impl Default for NetworkLimiter {
     fn default() -> Self {
-        AccountLimiter::new(ACCOUNTS_PER_NETWORK_PER_HOUR)
+        NetworkLimiter::per_hour(ACCOUNTS_PER_NETWORK_PER_HOUR)
     }
 }
 
-impl AccountLimiter {
-    pub(crate) fn new(per_hour: u32) -> Self {
+impl NetworkLimiter {
+    /// `per_hour` attempts per key an hour, all of them at once if need be.
+    pub fn per_hour(per_hour: u32) -> Self {
         let per_hour = NonZeroU32::new(per_hour).unwrap_or(NonZeroU32::MIN);
-        AccountLimiter {
-            limiter: RateLimiter::keyed(Quota::per_hour(per_hour)),
+        NetworkLimiter::with_quota(Quota::per_hour(per_hour))
+    }
+
+    /// `per_minute` attempts per key a minute, all of them at once if need be.
+    pub fn per_minute(per_minute: u32) -> Self {
+        let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+        NetworkLimiter::with_quota(Quota::per_minute(per_minute))
+    }
+
+    fn with_quota(quota: Quota) -> Self {
+        NetworkLimiter {
+            limiter: RateLimiter::keyed(quota),
             clock: DefaultClock::default(),
             swept_at: std::sync::Mutex::default(),
         }
     }
 
-    /// Counts one attempt from `network`, or refuses it with the wait.
-    pub(crate) fn check(&self, network: &str) -> Result<(), AppError> {
+    /// Counts one attempt for `network` (or any key), or refuses it with the wait.
+    ///
+    /// # Errors
+    /// `RateLimited` with the seconds until the key may try again.
+    pub fn check(&self, network: &str) -> Result<(), AppError> {
         if self.limiter.len() >= REMEMBERED_NETWORKS {
             if self.may_sweep() {
                 // Networks whose allowance is full again carry no information.
@@ -134,9 +150,8 @@ impl AccountLimiter {
         due
     }
 
-    /// Networks remembered now (for the flood test's memory bound).
-    #[cfg(test)]
-    pub(crate) fn remembered(&self) -> usize {
+    /// Keys remembered now (for the flood tests' memory bound).
+    pub fn remembered(&self) -> usize {
         self.limiter.len()
     }
 }
@@ -168,7 +183,7 @@ mod tests {
 
     #[test]
     fn a_network_may_create_ten_accounts_an_hour() {
-        let limiter = AccountLimiter::default();
+        let limiter = NetworkLimiter::default();
         for _ in 0..ACCOUNTS_PER_NETWORK_PER_HOUR {
             assert!(limiter.check("203.0.113.7").is_ok());
         }
@@ -181,7 +196,7 @@ mod tests {
 
     #[test]
     fn a_flood_of_networks_is_remembered_up_to_a_bound() {
-        let limiter = AccountLimiter::default();
+        let limiter = NetworkLimiter::default();
         let mut refused = 0;
         for n in 0..25_000u32 {
             let network = format!("10.{}.{}.{}", n >> 16, (n >> 8) & 255, n & 255);

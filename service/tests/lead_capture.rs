@@ -170,6 +170,73 @@ async fn a_web_form_takes_posts_from_anywhere_and_refuses_what_it_does_not_ask_f
     );
 }
 
+/// Anyone can post a form with anyone's address: such a post only adds a submission to
+/// the open lead (its page lists it), wakes it from a snooze at most once an hour, and
+/// never changes the fields or the version a rep is working from.
+async fn an_anonymous_post_for_an_open_lead_adds_a_submission_and_changes_nothing_else(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let form = crm
+        .save_lead_form(&dana, None, setup("Contact us", "Spring webinar"))
+        .await
+        .unwrap();
+    let post = |name: &'static str, country: &'static str| {
+        let (crm, key) = (crm.clone(), form.key.clone());
+        async move {
+            let sent = pairs(&[
+                ("name", name),
+                ("email", "ana@globex.com"),
+                ("country", country),
+            ]);
+            match crm.post_form(&key, &sent).await.unwrap() {
+                FormPost::Captured(captured) => captured,
+                FormPost::Ignored => panic!("not a bot"),
+            }
+        }
+    };
+    let first = post("Ana Silva", "PT").await;
+    let lead = first.lead;
+    let before = crm.lead_detail(&dana, lead).await.unwrap().lead;
+    let again = post("Mallory", "RU").await;
+    assert_eq!((again.lead, again.merged), (lead, true));
+    let after = crm.lead_detail(&dana, lead).await.unwrap();
+    assert_eq!(after.lead.name.as_deref(), Some("Ana Silva"));
+    assert_eq!(after.lead.country.as_deref(), Some("PT"));
+    assert_eq!(
+        after.lead.version, before.version,
+        "no conflict for a rep mid-triage"
+    );
+    assert_eq!((after.lead.submissions, after.submissions.len()), (2, 2));
+    // A snoozed lead wakes once; another post within the hour leaves the new snooze.
+    let until = Some(Utc::now() + Duration::days(1));
+    let snoozed = crm
+        .snooze_lead(&dana, lead, before.version, until)
+        .await
+        .unwrap();
+    post("Ana", "PT").await;
+    let woken = crm.lead_detail(&dana, lead).await.unwrap().lead;
+    assert!(woken.snoozed_until.is_none());
+    assert_eq!(woken.version, snoozed.version + 1);
+    let again = crm
+        .snooze_lead(&dana, lead, woken.version, until)
+        .await
+        .unwrap();
+    post("Ana", "PT").await;
+    let still = crm.lead_detail(&dana, lead).await.unwrap().lead;
+    assert!(still.snoozed_until.is_some(), "woken at most once an hour");
+    assert_eq!((still.version, still.submissions), (again.version, 4));
+    // One form takes 60 posts a minute from everyone together, then says to wait.
+    let mut accepted = 4;
+    let refused = loop {
+        let sent = pairs(&[("email", &format!("visitor{accepted}@x.org"))]);
+        match crm.post_form(&form.key, &sent).await {
+            Ok(_) => accepted += 1,
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(accepted, service::FORM_POSTS_PER_FORM_PER_MINUTE);
+    assert!(matches!(refused, AppError::RateLimited(_)), "{refused:?}");
+}
+
 async fn rules_route_by_country_campaign_and_source_before_the_reps_take_turns(crm: Crm) {
     let dana = workspace(&crm, "dana@acme.com").await;
     let jonas = member(&crm, &dana, "Jonas", "jonas@acme.com", Role::Rep).await;
@@ -555,6 +622,7 @@ async fn the_sources_report_closes_the_loop_to_won_revenue(crm: Crm) {
 }
 
 on_both_databases!(
+    an_anonymous_post_for_an_open_lead_adds_a_submission_and_changes_nothing_else,
     a_web_form_takes_posts_from_anywhere_and_refuses_what_it_does_not_ask_for,
     rules_route_by_country_campaign_and_source_before_the_reps_take_turns,
     the_workspace_sets_the_response_target_and_weights_and_marketing_qualifies,

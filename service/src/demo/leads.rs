@@ -163,6 +163,7 @@ pub(super) fn leads(
                 names::pick(rng, &["US", "Germany", "UK", "Canada"]).to_owned(),
             )),
             snoozed_until: Set(None),
+            woken_at: Set(None),
         });
     }
     (rows, submissions)

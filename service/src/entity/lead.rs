@@ -44,6 +44,8 @@ pub struct Model {
     pub country: Option<String>,
     /// Out of the inbox's views until then.
     pub snoozed_until: Option<DateTimeUtc>,
+    /// When a web-form post last woke it from a snooze: at most once an hour.
+    pub woken_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

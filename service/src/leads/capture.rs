@@ -18,8 +18,9 @@ use domain::{
     AppError, UserId, WorkspaceId,
 };
 use sea_orm::{
-    sea_query::Condition, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    sea_query::{Condition, Expr, ExprTrait},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -55,6 +56,8 @@ impl Crm {
         pairs: &[(String, String)],
     ) -> Result<FormPost, AppError> {
         let (workspace, form) = self.form_by_key(key).await?.ok_or(AppError::NotFound)?;
+        // Counted once the form is known: made-up keys cannot fill the limiter's memory.
+        self.form_posts.check(&form.id.to_string())?;
         let lead = match read_post(&form, pairs).map_err(AppError::Validation)? {
             Posted::Bot => return Ok(FormPost::Ignored),
             Posted::Lead(lead) => *lead,
@@ -91,6 +94,9 @@ impl Crm {
     pub async fn capture_lead(&self, by: CaptureBy, new: NewLead) -> Result<Captured, AppError> {
         let valid = new.validate().map_err(AppError::Validation)?;
         let payload = serde_json::to_string(&new).map_err(|_| AppError::Internal)?;
+        // Anyone on the internet can post a form with anyone's e-mail address: such a
+        // post only adds a submission to an open lead, never changes what reps see.
+        let anonymous = by.member.is_none() && by.source == LeadSource::WebForm;
         self.write(Lock::Workspace(by.workspace), async |txn| {
             let now = Utc::now();
             let (row, merged, kind) = match same_person(txn, by.workspace, &valid).await? {
@@ -103,7 +109,11 @@ impl Crm {
                         .await
                         .or_internal()?
                         .ok_or(AppError::Internal)?;
-                    let row = merge(open, &valid, now).update(txn).await.or_internal()?;
+                    let row = if anonymous {
+                        another_submission(txn, open, now).await?
+                    } else {
+                        merge(open, &valid, now).update(txn).await.or_internal()?
+                    };
                     (row, true, EventKind::LeadMerged)
                 }
                 None => {
@@ -196,6 +206,48 @@ async fn known_contact<C: ConnectionTrait>(
         .map(|c| c.id))
 }
 
+/// An anonymous submission from the person of an open lead: counted, and it wakes a
+/// snoozed lead, but at most once an hour (only then does the lead's version change, so
+/// a rep mid-triage is not pushed into conflicts by someone posting again and again).
+/// The lead's fields stay as they are; what was posted is in its submissions.
+async fn another_submission<C: ConnectionTrait>(
+    conn: &C,
+    open: lead::Model,
+    now: chrono::DateTime<Utc>,
+) -> Result<lead::Model, AppError> {
+    let snoozed = open.snoozed_until.is_some_and(|until| until > now);
+    let woke_lately = open
+        .woken_at
+        .is_some_and(|at| at > now - chrono::Duration::hours(1));
+    if snoozed && !woke_lately {
+        let mut row = open;
+        row.snoozed_until = None;
+        row.woken_at = Some(now);
+        row.submissions = row.submissions.saturating_add(1);
+        row.updated_at = now;
+        row.version += 1;
+        return lead::ActiveModel::from(row)
+            .reset_all()
+            .update(conn)
+            .await
+            .or_internal();
+    }
+    // The count is the server's, never edited by a rep: no version change.
+    lead::Entity::update_many()
+        .col_expr(
+            lead::Column::Submissions,
+            Expr::col(lead::Column::Submissions).add(1),
+        )
+        .filter(lead::Column::Id.eq(open.id))
+        .exec(conn)
+        .await
+        .or_internal()?;
+    Ok(lead::Model {
+        submissions: open.submissions.saturating_add(1),
+        ..open
+    })
+}
+
 /// Fills what the open lead lacks; what it has stays (the first answer is kept, and
 /// every later one is in its submissions).
 fn merge(open: lead::Model, valid: &ValidLead, now: chrono::DateTime<Utc>) -> lead::ActiveModel {
@@ -265,5 +317,6 @@ fn fresh(
         version: Set(1),
         country: Set(valid.country.clone()),
         snoozed_until: Set(None),
+        woken_at: Set(None),
     }
 }

@@ -1,6 +1,7 @@
 //! Sessions a person can see and end: where and on what each signed in, when it was last
 //! used, and an absolute lifetime per workspace. Password-reset links, one-time and
-//! stored as hashes like sessions.
+//! stored as hashes like sessions. When a web-form post last woke a snoozed lead (at
+//! most once an hour).
 
 use super::{add_column, index};
 use sea_orm::ConnectionTrait;
@@ -46,6 +47,14 @@ impl MigrationTrait for Migration {
                     .integer()
                     .not_null()
                     .default(domain::session::SESSION_LIFETIME_DAYS),
+            )
+            .await?;
+        }
+        if !manager.has_column("leads", "woken_at").await? {
+            add_column(
+                manager,
+                "leads",
+                ColumnDef::new("woken_at").timestamp_with_time_zone().null(),
             )
             .await?;
         }
