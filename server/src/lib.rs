@@ -9,5 +9,6 @@ pub mod import;
 pub mod live;
 pub mod report;
 pub mod router;
+pub mod socket_caps;
 
 pub use router::{router, router_with};

@@ -59,6 +59,8 @@ const CLOSE_GOING_AWAY: u16 = 1001;
 #[derive(Clone)]
 pub struct LiveState {
     pub crm: Crm,
+    /// Sockets open per session and per network.
+    pub caps: Arc<crate::socket_caps::SocketCaps>,
     /// Served over https: the session cookie carries the `__Host-` prefix.
     pub secure_cookies: bool,
     pub hub: LiveHub,
@@ -134,6 +136,7 @@ pub struct Resume {
 pub async fn socket(
     State(live): State<LiveState>,
     Query(resume): Query<Resume>,
+    client: Option<axum::Extension<app::ssr::ClientAddr>>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
@@ -150,13 +153,23 @@ pub async fn socket(
         Ok(None) => return signed_out(),
         Err(_) => return unavailable(),
     };
+    let address = client.map_or_else(|| "unknown".to_owned(), |c| c.0 .0.to_string());
+    let slot = match live
+        .caps
+        .admit(session_key(&token), service::network_of(&address))
+    {
+        Ok(slot) => slot,
+        Err(refused) => return too_many(&refused),
+    };
     let Ok(subscription) = live.hub.join(&viewer, resume.after).await else {
         return unavailable();
     };
     upgrade
         .max_message_size(TRANSPORT_MESSAGE_MAX)
         .max_frame_size(TRANSPORT_MESSAGE_MAX)
-        .on_upgrade(move |socket| {
+        .on_upgrade(move |socket| async move {
+            // Held for as long as the socket is open.
+            let _slot = slot;
             serve(
                 socket,
                 Session {
@@ -166,7 +179,33 @@ pub async fn socket(
                 },
                 subscription,
             )
+            .await;
         })
+}
+
+/// Names a session in the socket counts without keeping its token in memory.
+fn session_key(token: &SessionToken) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(token.expose().as_bytes());
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+/// 429 for a session or network with all its sockets open; the browser retries later.
+fn too_many(refused: &crate::socket_caps::Refused) -> Response {
+    let message = match refused {
+        crate::socket_caps::Refused::TooManyForSession => {
+            "Too many live tabs open in this browser; close some and reload."
+        }
+        crate::socket_caps::Refused::TooManyForNetwork => {
+            "Too many live connections from this network; try again in a minute."
+        }
+    };
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, message).into_response();
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("60"),
+    );
+    response
 }
 
 fn signed_out() -> Response {

@@ -38,6 +38,7 @@ pub fn router_with(state: AppState, form_posts_per_minute: u32, stopping: Stoppi
         hub: service::LiveHub::start(&state.crm),
         crm: state.crm.clone(),
         secure_cookies: state.secure_cookies,
+        caps: std::sync::Arc::default(),
         stopping,
     };
     // Layers run outside in, from the last added: compression (skipped for static files,

@@ -292,6 +292,40 @@ fn bad_sockets_are_refused_or_closed_alone() {
         create_deal(&server.addr, &dana, "Still live").await;
         let event = next_event(&mut polite).await;
         assert_eq!(event["gist"]["title"], "Still live");
+
+        // One session may hold eight sockets (tabs); the ninth is told to wait.
+        let cap = server::socket_caps::SOCKETS_PER_SESSION as usize;
+        let mut tabs = vec![polite];
+        while tabs.len() < cap {
+            match open_socket(&server.addr, Some(&dana), None).await {
+                Ok(tab) => tabs.push(tab),
+                // The rude socket's place is given back once the server sees it close.
+                Err(429) => tokio::time::sleep(Duration::from_millis(50)).await,
+                Err(status) => panic!("{status}"),
+            }
+        }
+        assert_eq!(
+            open_socket(&server.addr, Some(&dana), None).await.err(),
+            Some(429)
+        );
+        let other = session(&crm, "olga@other.example").await;
+        assert!(
+            open_socket(&server.addr, Some(&other), None).await.is_ok(),
+            "another person"
+        );
+        let mut closing = tabs.pop().expect("a tab");
+        closing.close(None).await.expect("close");
+        let reopened = async {
+            loop {
+                match open_socket(&server.addr, Some(&dana), None).await {
+                    Ok(tab) => break tab,
+                    Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                }
+            }
+        };
+        timeout(Duration::from_secs(5), reopened)
+            .await
+            .expect("a closed tab frees its place");
         let _ = std::fs::remove_file(&path);
     });
 }

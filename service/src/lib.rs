@@ -19,7 +19,7 @@ pub use housekeeping::{start_housekeeping, Purged};
 mod imports;
 pub use imports::{ImportOptions, ImportReport, ImportRow};
 mod live;
-pub use live::{wire, About, Delivery, LiveHub, Subscription, Wire, SOCKET_BUFFER};
+pub use live::{wire, About, Delivery, LiveHub, Subscription, Wire, PRESENCE_EVERY, SOCKET_BUFFER};
 mod leads;
 pub use leads::{CaptureBy, FormPost, INBOX_PAGE};
 mod mail;

@@ -292,6 +292,21 @@ async fn the_live_feed_delivers_in_order_to_its_workspace_and_replays_a_gap(crm:
     };
     assert_eq!(viewers.len(), 1);
     assert_eq!(viewers[0].view.as_deref(), Some(view.as_str()));
+    // A tab switching views 100 times at once costs the others one message per
+    // interval, carrying where it ended up, not 100 that would fill their buffers.
+    for n in 0..100 {
+        hub.present(socket, &dana, Some(format!("list:{n}")));
+    }
+    let mut presences = Vec::new();
+    let quiet_after = tokio::time::Instant::now() + service::PRESENCE_EVERY * 4;
+    while let Ok(Ok(delivery)) = tokio::time::timeout_at(quiet_after, danas.receiver.recv()).await {
+        if let Ok(ServerMessage::Presence { viewers }) = serde_json::from_str(&delivery.wire) {
+            presences.push(viewers);
+        }
+    }
+    assert!((1..=2).contains(&presences.len()), "{}", presences.len());
+    let last = presences.last().unwrap();
+    assert_eq!(last[0].view.as_deref(), Some("list:99"));
     hub.leave(socket);
 }
 

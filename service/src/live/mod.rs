@@ -40,6 +40,11 @@ pub const SOCKET_BUFFER: usize = 256;
 /// Events read from the log per query while catching a feed up.
 const BATCH: u64 = 200;
 
+/// Presence is sent at most this often per workspace: a tab switching views quickly
+/// costs everyone one message per interval, not one per switch, so it cannot fill their
+/// buffers and push them into resyncs.
+pub const PRESENCE_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// One process's live fan-out. Cheap to clone.
 #[derive(Clone)]
 pub struct LiveHub {
@@ -52,6 +57,8 @@ struct Inner {
     dirty: Mutex<HashSet<Uuid>>,
     wake: Notify,
     presence: Presence,
+    /// Workspaces with a presence change not yet sent, and the sockets that changed.
+    presence_due: Mutex<HashMap<Uuid, HashSet<Uuid>>>,
 }
 
 /// A message as sent on the wire: serialised once, shared by every socket.
@@ -123,6 +130,7 @@ impl LiveHub {
             dirty: Mutex::new(HashSet::new()),
             wake: Notify::new(),
             presence: Presence::new(),
+            presence_due: Mutex::new(HashMap::new()),
         });
         let hub = LiveHub { inner };
         tokio::spawn(hub.clone().pump());
@@ -206,13 +214,33 @@ impl LiveHub {
         }
     }
 
-    /// Sends the workspace's presence to local sockets and, on PostgreSQL, to the others.
+    /// Sends the workspace's presence to local sockets and, on PostgreSQL, the changed
+    /// sockets' notes to the other processes: once per `PRESENCE_EVERY`, with every
+    /// change made meanwhile.
     fn announce(&self, socket: Uuid, workspace: Uuid) {
-        self.broadcast_presence(workspace);
-        if crate::is_postgres(&self.inner.db) {
-            let note = self.inner.presence.note_for(socket, workspace);
-            tokio::spawn(listen::notify_presence(self.inner.db.clone(), note));
+        let first = {
+            let mut due = lock(&self.inner.presence_due);
+            let first = !due.contains_key(&workspace);
+            due.entry(workspace).or_default().insert(socket);
+            first
+        };
+        if !first {
+            return;
         }
+        let hub = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(PRESENCE_EVERY).await;
+            let changed = lock(&hub.inner.presence_due)
+                .remove(&workspace)
+                .unwrap_or_default();
+            hub.broadcast_presence(workspace);
+            if crate::is_postgres(&hub.inner.db) {
+                for socket in changed {
+                    let note = hub.inner.presence.note_for(socket, workspace);
+                    listen::notify_presence(hub.inner.db.clone(), note).await;
+                }
+            }
+        });
     }
 
     fn broadcast_presence(&self, workspace: Uuid) {
