@@ -110,7 +110,7 @@ test("a forgotten password is reset by the link in the e-mail", async ({ page, r
   expect(link).toBeTruthy();
   await page.goto(new URL(link!).pathname);
   await expect(page.getByRole("heading", { level: 1, name: "Choose a new password" })).toBeVisible();
-  await page.getByLabel("New password").fill("a brand new password");
+  await page.getByLabel("New password", { exact: true }).fill("a brand new password");
   await page.getByRole("button", { name: "Set password and sign in" }).click();
   const app = new Pipewright(page);
   await app.expectSignedIn();
@@ -118,7 +118,7 @@ test("a forgotten password is reset by the link in the e-mail", async ({ page, r
   // The link works once; the old password no longer does, the new one does.
   await app.signOut(account.name);
   await page.goto(new URL(link!).pathname);
-  await page.getByLabel("New password").fill("yet another password");
+  await page.getByLabel("New password", { exact: true }).fill("yet another password");
   await page.getByRole("button", { name: "Set password and sign in" }).click();
   await expect(page.getByText("This reset link has expired or was already used.").first()).toBeVisible();
   await app.signIn(account.email, account.password);
