@@ -79,7 +79,7 @@ impl ResetPassword {
         let length = self.token.trim().chars().count();
         if length == 0 || length > RESET_TOKEN_MAX {
             errors.add(
-                "token",
+                "form",
                 "This reset link is not valid. Ask for a new one on the sign-in page.",
             );
         }
@@ -221,6 +221,6 @@ mod tests {
             token: "a".repeat(RESET_TOKEN_MAX + 1),
             password: "correct horse battery".into(),
         };
-        assert!(long.validate().unwrap_err().for_field("token").is_some());
+        assert!(long.validate().unwrap_err().for_field("form").is_some());
     }
 }

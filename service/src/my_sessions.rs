@@ -65,7 +65,7 @@ impl Crm {
     pub async fn end_session(&self, viewer: &CurrentUser, key: &str) -> Result<(), AppError> {
         if !is_session_key(key) {
             return Err(AppError::invalid(
-                "key",
+                "form",
                 "That session is not in your list; reload the page.",
             ));
         }

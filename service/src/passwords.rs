@@ -27,7 +27,8 @@ use domain::{
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-/// What a refused reset link says, whatever the reason (unknown, used, expired).
+/// What a refused reset link says, whatever the reason (unknown, used, expired). On
+/// the `form` field: the link is what the whole form is about, not a field one can fix.
 const LINK_UNUSABLE: &str =
     "This reset link has expired or was already used. Ask for a new one on the sign-in page.";
 
@@ -169,7 +170,7 @@ impl Crm {
                 .one(txn)
                 .await
                 .or_internal()?
-                .ok_or_else(|| AppError::invalid("token", LINK_UNUSABLE))?;
+                .ok_or_else(|| AppError::invalid("form", LINK_UNUSABLE))?;
             let mut used: password_reset::ActiveModel = reset.into();
             used.used_at = Set(Some(Utc::now()));
             used.update(txn).await.or_internal()?;
@@ -239,7 +240,7 @@ async fn usable_reset<C: ConnectionTrait>(
         .one(conn)
         .await
         .or_internal()?
-        .ok_or_else(|| AppError::invalid("token", LINK_UNUSABLE))
+        .ok_or_else(|| AppError::invalid("form", LINK_UNUSABLE))
 }
 
 /// Writes a new password hash; returns the updated member.

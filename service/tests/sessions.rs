@@ -205,7 +205,7 @@ async fn sessions_are_listed_to_their_owner_and_ended_one_by_one_or_everywhere(c
     assert!(signed_in(&crm, &sams).await);
     for key in ["", "%", "0123456789ABCDEF", &"a".repeat(10_000)] {
         let refused = crm.end_session(&dana, key).await.unwrap_err();
-        assert!(refused.field_message("key").is_some(), "{key}");
+        assert!(refused.field_message("form").is_some(), "{key}");
     }
     crm.end_session(&dana, &other.key).await.unwrap();
     assert!(!signed_in(&crm, &phone).await && signed_in(&crm, &laptop).await);
@@ -267,7 +267,7 @@ async fn a_reset_link_works_once_within_the_hour_and_signs_out_everywhere(crm: C
         .reset_password(reset, &origin("10.0.0.1"))
         .await
         .unwrap_err();
-    assert!(again.field_message("token").is_some(), "one use only");
+    assert!(again.field_message("form").is_some(), "one use only");
     // A link past its hour is refused; only the newest link works.
     crm.request_password_reset(ask("dana@acme.com"), &origin("10.0.0.1"), site)
         .await
@@ -300,7 +300,7 @@ async fn a_reset_link_works_once_within_the_hour_and_signs_out_everywhere(crm: C
         .reset_password(late, &origin("10.0.0.1"))
         .await
         .unwrap_err();
-    assert!(expired.field_message("token").is_some());
+    assert!(expired.field_message("form").is_some());
     // The purge takes the used link and the expired one.
     assert_eq!(
         crm.purge_expired(chrono::Utc::now()).await.unwrap().resets,

@@ -140,6 +140,9 @@ fn SessionLifetime(days: i32, action: ServerAction<SetSessionDays>) -> impl Into
                     <label for="session-days">"Sign everyone in again after (days)"</label>
                     <input id="session-days" name="days" type="number" inputmode="numeric"
                         min="1" max="365" required value=days.to_string() />
+                    {move || server_message(result, "session_days").get().map(|message| view! {
+                        <p class="field-error" aria-live="polite">{message}</p>
+                    })}
                 </div>
                 <p class="hint">"However often a session is used, it ends this many days after signing in. A session unused for 14 days ends sooner."</p>
                 <button type="submit" class="secondary">"Save lifetime"</button>
