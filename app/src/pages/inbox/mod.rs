@@ -113,8 +113,9 @@ fn LeadList(
         {move || page.with(|p| view! { <Tabs counts=p.counts.clone() current=view filter=tabs_filter.clone() /> })}
         {move || page.with(|p| p.leads.is_empty()).then(|| view! { <p class="empty">"No leads here."</p> })}
         <ul class="leads" aria-label="Leads">
-            // Keyed by version: a row is rebuilt only when its lead changed.
-            <For each=move || page.with(|p| p.leads.clone()) key=|lead| (lead.id, lead.version) let:lead>
+            // Keyed by version, and by the submission count, which an anonymous web-form
+            // post raises without a new version: a row is rebuilt only when it changed.
+            <For each=move || page.with(|p| p.leads.clone()) key=|lead| (lead.id, lead.version, lead.submissions) let:lead>
                 <LeadRow lead reload notice shortcuts forms />
             </For>
         </ul>
