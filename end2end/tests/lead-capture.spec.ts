@@ -103,7 +103,9 @@ test("a lead posted on another site reaches the rep live, is merged, qualified a
     await marketer.page.goto(href ?? "/inbox");
     await expect(marketer.page.getByRole("heading", { level: 1, name: who })).toBeVisible();
     await expect(marketer.page.getByText("utm_source=linkedin")).toBeVisible();
-    await expect(marketer.page.getByText("every submission was merged")).toBeVisible();
+    await expect(marketer.page.getByText("every submission is kept here")).toBeVisible();
+    // The second post's name is in its submission, not on the lead.
+    await expect(marketer.page.getByText("Ana Visitor", { exact: true })).toBeVisible();
     await marketer.page.waitForLoadState("networkidle");
     const row = marketer.page.getByRole("list", { name: "This lead" });
     await row.getByRole("button", { name: `Qualify ${who}`, exact: true }).click();

@@ -169,7 +169,7 @@ fn LeadView(
         </div>
         <section class="card" aria-labelledby="lead-submissions">
             <h2 id="lead-submissions">{format!("Submissions ({})", lead.submissions)}</h2>
-            {merged.then(|| view! { <p class="hint">"The same person sent more than once; every submission was merged into this lead."</p> })}
+            {merged.then(|| view! { <p class="hint">"The same person sent more than once; every submission is kept here. Web-form posts never change the lead's fields: what they said is below."</p> })}
             <ol class="submissions">
                 {submissions.into_iter().map(|s| view! {
                     <li>
