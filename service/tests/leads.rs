@@ -73,7 +73,8 @@ async fn the_same_person_merges_into_their_open_lead_and_every_submission_is_kep
         .await
         .unwrap();
     assert!(!first.merged);
-    // Same address in other case, now with a phone: the same lead, filled in.
+    // Same address in other case, now with a phone: the same lead. An anonymous post
+    // changes none of its fields (anyone can type anyone's address); it is a submission.
     let again = crm
         .capture_lead(
             form(&dana),
@@ -83,14 +84,22 @@ async fn the_same_person_merges_into_their_open_lead_and_every_submission_is_kep
         .unwrap();
     assert!(again.merged);
     assert_eq!(again.lead, first.lead);
-    // The phone alone, written differently, still finds her.
+    let unfilled = crm.lead_detail(&dana, first.lead).await.unwrap().lead;
+    assert_eq!(unfilled.phone, None);
+    // A member entering the same person fills in what the lead lacks.
+    let typed = crm
+        .add_lead(&dana, person("", "ana@globex.com", "+1 (555) 010-2030"))
+        .await
+        .unwrap();
+    assert_eq!((typed.lead, typed.merged), (first.lead, true));
+    // The phone alone, written differently, now finds her.
     let by_phone = crm
         .capture_lead(form(&dana), person("A. Silva", "", "15550102030"))
         .await
         .unwrap();
     assert_eq!(by_phone.lead, first.lead);
     assert_eq!(count(&crm, "leads").await, 1);
-    assert_eq!(count(&crm, "lead_submissions").await, 3);
+    assert_eq!(count(&crm, "lead_submissions").await, 4);
     let listed = crm
         .inbox(&dana, InboxView::Unassigned, &all(), 0)
         .await
@@ -101,7 +110,7 @@ async fn the_same_person_merges_into_their_open_lead_and_every_submission_is_kep
         "the first name is kept"
     );
     assert_eq!(listed[0].phone.as_deref(), Some("+1 (555) 010-2030"));
-    assert_eq!(listed[0].submissions, 3);
+    assert_eq!(listed[0].submissions, 4);
 
     // Company-only leads match on the domain; people at that company do not.
     let badge = NewLead {
@@ -140,7 +149,7 @@ async fn the_same_person_merges_into_their_open_lead_and_every_submission_is_kep
     };
     let refused = crm.capture_lead(form(&dana), essay).await.unwrap_err();
     assert_eq!(fields(&refused), ["message"]);
-    assert_eq!(count(&crm, "lead_submissions").await, 6);
+    assert_eq!(count(&crm, "lead_submissions").await, 7);
 }
 
 async fn web_leads_go_round_the_reps_in_turn(crm: Crm) {
