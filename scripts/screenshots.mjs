@@ -16,6 +16,10 @@ for (const [name, viewport] of Object.entries(sizes)) {
   await page.screenshot({ path: `${out}/${name}-sign-in.png` });
   await page.goto(`${base}/sign-up`);
   await page.screenshot({ path: `${out}/${name}-sign-up.png` });
+  await page.goto(`${base}/forgot-password`);
+  await page.screenshot({ path: `${out}/${name}-forgot-password.png` });
+  await page.goto(`${base}/reset-password/${"0".repeat(64)}`);
+  await page.screenshot({ path: `${out}/${name}-reset-password.png` });
   await page.goto(`${base}/sign-in`);
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
@@ -34,6 +38,9 @@ for (const [name, viewport] of Object.entries(sizes)) {
   await page.screenshot({ path: `${out}/${name}-users.png`, fullPage: true });
   await page.goto(`${base}/inbox`);
   await page.screenshot({ path: `${out}/${name}-inbox.png` });
+  await page.goto(`${base}/settings/account`);
+  await page.getByRole("heading", { name: "Where you are signed in" }).waitFor();
+  await page.screenshot({ path: `${out}/${name}-account.png`, fullPage: true });
   await context.close();
 }
 await browser.close();

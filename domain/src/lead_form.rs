@@ -10,13 +10,17 @@ use serde::{Deserialize, Serialize};
 
 /// The hidden field people never see and bots fill in.
 pub const HONEYPOT: &str = "website";
+/// The hidden field carrying the form's timing ticket: the snippet's script fetches one
+/// from `/f/<key>/ticket` when the page opens. A workspace that requires the check
+/// refuses posts without a valid ticket, or sent within seconds of the page opening.
+pub const TICKET_FIELD: &str = "_ticket";
 /// Longest form name.
 pub const FORM_NAME_MAX: usize = 80;
 /// Most forms a workspace may publish.
 pub const LEAD_FORMS_MAX: usize = 100;
-/// Most fields one post may send: every form field, every tracking field and the
-/// honeypot, each once.
-pub const POST_FIELDS_MAX: usize = FormField::ALL.len() + TRACKING.len() + 1;
+/// Most fields one post may send: every form field, every tracking field, the honeypot
+/// and the timing ticket, each once.
+pub const POST_FIELDS_MAX: usize = FormField::ALL.len() + TRACKING.len() + 2;
 
 /// Room for another form in a workspace that has `existing`.
 ///
@@ -226,6 +230,10 @@ pub fn read_post(form: &LeadForm, pairs: &[(String, String)]) -> Result<Posted, 
             }
             continue;
         }
+        // Checked by the server before reading (`service::leads::ticket`), not a lead field.
+        if name == TICKET_FIELD {
+            continue;
+        }
         let slot = match FormField::parse(name) {
             Some(field) if form.fields.contains(&field) => field_slot(&mut lead, field),
             _ => match name.as_str() {
@@ -307,6 +315,9 @@ pub fn snippet(form: &LeadForm, base_url: &str) -> String {
     for tag in TRACKING {
         html.push_str(&format!("  <input type=\"hidden\" name=\"{tag}\">\n"));
     }
+    html.push_str(&format!(
+        "  <input type=\"hidden\" name=\"{TICKET_FIELD}\">\n"
+    ));
     html.push_str("  <button type=\"submit\">Send</button>\n</form>\n");
     html.push_str(concat!(
         "<script>(function (f) {\n",
@@ -314,6 +325,8 @@ pub fn snippet(form: &LeadForm, base_url: &str) -> String {
         "  ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'].forEach(function (k) { f.elements[k].value = q.get(k) || ''; });\n",
         "  f.elements.landing_page.value = location.origin + location.pathname;\n",
         "  f.elements.referrer.value = document.referrer;\n",
+        "  fetch(f.action + '/ticket').then(function (r) { return r.ok ? r.text() : ''; })\n",
+        "    .then(function (t) { f.elements._ticket.value = t; }, function () {});\n",
         "})(document.currentScript.previousElementSibling);</script>\n",
     ));
     html
@@ -384,6 +397,7 @@ mod tests {
         let html = snippet(&form(), "https://crm.example/");
         assert!(html.contains("action=\"https://crm.example/f/k3y\""));
         assert!(html.contains("name=\"website\""));
+        assert!(html.contains("name=\"_ticket\"") && html.contains("f.action + '/ticket'"));
         assert!(html.contains("<textarea id=\"pw-message\" name=\"message\""));
         assert!(!html.contains("name=\"phone\""));
     }
@@ -394,7 +408,7 @@ mod tests {
             .iter()
             .map(|f| f.key())
             .chain(TRACKING)
-            .chain([HONEYPOT])
+            .chain([HONEYPOT, TICKET_FIELD])
             .map(|name| (name.to_owned(), String::new()))
             .collect();
         let every = LeadForm {
@@ -408,7 +422,7 @@ mod tests {
         assert_eq!(errors.0.len(), 1);
         assert_eq!(
             errors.for_field("form"),
-            Some("A form sends at most 16 fields; this post had more.")
+            Some("A form sends at most 17 fields; this post had more.")
         );
         let long = "n".repeat(1_000);
         let errors = read_post(&every, &pairs(&[(&long, ""), (&long, "")])).unwrap_err();

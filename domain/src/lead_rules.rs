@@ -37,6 +37,11 @@ pub struct LeadSettings {
     /// Raised by every save (0: never saved); a save based on an older one is refused.
     #[serde(default)]
     pub version: i32,
+    /// Web forms refuse posts without a timing ticket, or sent within seconds of the
+    /// form's page opening (`lead_form::TICKET_FIELD`): most bots post at once or never
+    /// run the form's script. Off by default: it needs JavaScript on the visitor's side.
+    #[serde(default)]
+    pub form_check: bool,
 }
 
 impl Default for LeadSettings {
@@ -45,6 +50,7 @@ impl Default for LeadSettings {
             first_response_minutes: u32::try_from(FIRST_RESPONSE_MINUTES).unwrap_or(60),
             weights: ScoreWeights::default(),
             version: 0,
+            form_check: false,
         }
     }
 }

@@ -10,7 +10,7 @@ use axum::{
     extract::{Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    routing::post,
+    routing::{get, post},
     Extension, Router,
 };
 use domain::{lead_form::escape, AppError, FieldErrors};
@@ -27,16 +27,49 @@ pub const FORM_POSTS_PER_MINUTE: u32 = 20;
 struct Forms {
     crm: Crm,
     per_network: Arc<NetworkLimiter>,
+    /// Tickets fetched per network: one per page view of a form, so more than posts.
+    tickets: Arc<NetworkLimiter>,
 }
+
+/// Timing tickets one network may fetch per minute (each page view of a form fetches one).
+const TICKETS_PER_MINUTE: u32 = 60;
 
 /// The public form routes; merged outside the cross-site guard.
 pub fn routes<S: Clone + Send + Sync + 'static>(crm: Crm, per_minute: u32) -> Router<S> {
     Router::new()
         .route("/f/{key}", post(receive).options(preflight))
+        .route("/f/{key}/ticket", get(ticket))
         .with_state(Forms {
             crm,
             per_network: Arc::new(NetworkLimiter::per_minute(per_minute)),
+            tickets: Arc::new(NetworkLimiter::per_minute(TICKETS_PER_MINUTE)),
         })
+}
+
+/// `GET /f/<key>/ticket`: a timing ticket for the form's page (see
+/// `service::leads::ticket`), as text any site may read; never cached.
+async fn ticket(
+    State(forms): State<Forms>,
+    Path(key): Path<String>,
+    client: Option<Extension<ClientAddr>>,
+) -> Response {
+    let from = client.map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0 .0);
+    if let Err(limited) = forms.tickets.check(&network_key(from)) {
+        return too_many(Answer::Json, &limited);
+    }
+    let (status, text) = match forms.crm.form_ticket(&key).await {
+        Ok(ticket) => (StatusCode::OK, ticket),
+        Err(AppError::NotFound) => (StatusCode::NOT_FOUND, String::new()),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, String::new()),
+    };
+    let mut response = (status, text).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// How the sender wants the answer.

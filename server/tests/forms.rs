@@ -225,3 +225,32 @@ fn the_form_limit_counts_the_client_behind_a_trusted_proxy_and_ignores_forged_he
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     });
 }
+
+/// The form's page fetches a timing ticket from any site; it is never cached, and an
+/// unknown form has none.
+#[test]
+fn a_form_page_gets_a_timing_ticket_any_site_may_read() {
+    run(async {
+        let crm = crm().await;
+        let form = contact_form(&crm, vec![FormField::Email]).await;
+        let router = router(&crm);
+        let get = |path: String| {
+            Request::get(path)
+                .header(header::HOST, HOST)
+                .header(header::ORIGIN, "https://www.globex.example")
+                .body(Body::empty())
+                .unwrap()
+        };
+        let (status, headers, ticket) = send(&router, get(format!("/f/{}/ticket", form.key))).await;
+        assert_eq!(status, StatusCode::OK);
+        let (stamp, tag) = ticket.split_once('.').expect("seconds.tag");
+        assert!(stamp.parse::<i64>().is_ok() && tag.len() == 64, "{ticket}");
+        assert_eq!(
+            header_value(&headers, "access-control-allow-origin"),
+            Some("*")
+        );
+        assert_eq!(header_value(&headers, "cache-control"), Some("no-store"));
+        let (status, _, _) = send(&router, get("/f/unknown/ticket".into())).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    });
+}

@@ -237,6 +237,80 @@ async fn an_anonymous_post_for_an_open_lead_adds_a_submission_and_changes_nothin
     assert!(matches!(refused, AppError::RateLimited(_)), "{refused:?}");
 }
 
+/// With the timing check on, a post needs a ticket the form's page fetched at least a
+/// few seconds earlier; without one, or made up, or sent at once, it is refused in
+/// words and nothing is stored.
+async fn a_workspace_that_requires_the_timing_check_refuses_posts_without_a_ticket(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let form = crm
+        .save_lead_form(&dana, None, setup("Contact us", ""))
+        .await
+        .unwrap();
+    let post = |ticket: Option<String>| {
+        let (crm, key) = (crm.clone(), form.key.clone());
+        async move {
+            let mut sent = pairs(&[("email", "ana@globex.com")]);
+            if let Some(ticket) = ticket {
+                sent.push(("_ticket".into(), ticket));
+            }
+            crm.post_form(&key, &sent).await
+        }
+    };
+    // Off (the default): a post without a ticket is taken, and one with a ticket too.
+    assert!(post(None).await.is_ok());
+    let on = LeadSettings {
+        form_check: true,
+        ..crm.lead_settings(&dana).await.unwrap()
+    };
+    assert!(crm.save_lead_settings(&dana, on).await.unwrap().form_check);
+    let submissions = count(&crm, "lead_submissions").await;
+    let refused = post(None).await.unwrap_err();
+    assert!(refused
+        .field_message("form")
+        .unwrap()
+        .contains("Reload the page"));
+    let made_up = post(Some(format!(
+        "{}.{}",
+        Utc::now().timestamp() - 60,
+        "ab".repeat(32)
+    )));
+    assert!(made_up.await.is_err());
+    let at_once = crm.form_ticket(&form.key).await.unwrap();
+    let quick = post(Some(at_once)).await.unwrap_err();
+    assert!(quick
+        .field_message("form")
+        .unwrap()
+        .contains("wait a few seconds"));
+    assert_eq!(
+        count(&crm, "lead_submissions").await,
+        submissions,
+        "nothing stored"
+    );
+    // A visitor who opened the page 20 seconds ago.
+    let opened = crm
+        .form_ticket_at(&form.key, Utc::now() - Duration::seconds(20))
+        .await
+        .unwrap();
+    assert!(matches!(
+        post(Some(opened)).await,
+        Ok(FormPost::Captured(_))
+    ));
+    // Another form's ticket does not open this one.
+    let other = crm
+        .save_lead_form(&dana, None, setup("Other", ""))
+        .await
+        .unwrap();
+    let foreign = crm
+        .form_ticket_at(&other.key, Utc::now() - Duration::seconds(20))
+        .await
+        .unwrap();
+    assert!(post(Some(foreign)).await.is_err());
+    assert_eq!(
+        crm.form_ticket("nope").await.unwrap_err(),
+        AppError::NotFound
+    );
+}
+
 async fn rules_route_by_country_campaign_and_source_before_the_reps_take_turns(crm: Crm) {
     let dana = workspace(&crm, "dana@acme.com").await;
     let jonas = member(&crm, &dana, "Jonas", "jonas@acme.com", Role::Rep).await;
@@ -366,6 +440,7 @@ async fn the_workspace_sets_the_response_target_and_weights_and_marketing_qualif
             timeline: 0,
         },
         version: 0,
+        form_check: false,
     };
     assert_eq!(
         crm.save_lead_settings(&mo, settings).await.unwrap_err(),
@@ -622,6 +697,7 @@ async fn the_sources_report_closes_the_loop_to_won_revenue(crm: Crm) {
 }
 
 on_both_databases!(
+    a_workspace_that_requires_the_timing_check_refuses_posts_without_a_ticket,
     an_anonymous_post_for_an_open_lead_adds_a_submission_and_changes_nothing_else,
     a_web_form_takes_posts_from_anywhere_and_refuses_what_it_does_not_ask_for,
     rules_route_by_country_campaign_and_source_before_the_reps_take_turns,

@@ -47,6 +47,7 @@ pub(super) fn contact_form(workspace: Uuid, now: DateTime<Utc>) -> lead_form::Ac
             FormField::Message,
         ])),
         campaign: Set(None),
+        ticket_secret: Set(crate::secrets::random_token()),
         created_at: Set(now - Duration::days(200)),
         version: Set(1),
     }

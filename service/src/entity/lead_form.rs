@@ -15,6 +15,8 @@ pub struct Model {
     pub campaign: Option<String>,
     pub created_at: DateTimeUtc,
     pub version: i32,
+    /// Signs the form's timing tickets (`leads::ticket`); never leaves the server.
+    pub ticket_secret: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

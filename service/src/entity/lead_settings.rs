@@ -10,6 +10,8 @@ pub struct Model {
     /// A JSON `ScoreWeights`.
     pub weights: String,
     pub version: i32,
+    /// Web forms require a timing ticket (`LeadSettings::form_check`).
+    pub form_check: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

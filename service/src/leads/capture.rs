@@ -6,7 +6,7 @@ use super::{lead_event, rotation::next_owner};
 use crate::write::Lock;
 use crate::{
     db::OrInternal,
-    entity::{contact, lead, lead_submission},
+    entity::{self, contact, lead, lead_submission},
     Crm,
 };
 use chrono::Utc;
@@ -14,7 +14,7 @@ use domain::{
     account::CurrentUser,
     event::EventKind,
     lead::{merge_message, Captured, LeadSource, LeadStatus, NewLead, ValidLead},
-    lead_form::{read_post, Posted},
+    lead_form::{read_post, Posted, TICKET_FIELD},
     AppError, UserId, WorkspaceId,
 };
 use sea_orm::{
@@ -58,6 +58,17 @@ impl Crm {
         let (workspace, form) = self.form_by_key(key).await?.ok_or(AppError::NotFound)?;
         // Counted once the form is known: made-up keys cannot fill the limiter's memory.
         self.form_posts.check(&form.id.to_string())?;
+        if super::setup::settings_of(&self.db, workspace)
+            .await?
+            .form_check
+        {
+            let secret = self.ticket_secret(form.id).await?;
+            let ticket = pairs
+                .iter()
+                .find(|(name, _)| name == TICKET_FIELD)
+                .map(|(_, value)| value.as_str());
+            super::ticket::check(&secret, key, ticket, Utc::now())?;
+        }
         let lead = match read_post(&form, pairs).map_err(AppError::Validation)? {
             Posted::Bot => return Ok(FormPost::Ignored),
             Posted::Lead(lead) => *lead,
@@ -69,6 +80,42 @@ impl Crm {
             form: Some(form.id),
         };
         self.capture_lead(by, lead).await.map(FormPost::Captured)
+    }
+
+    /// A timing ticket for form `key`, for the form's page to send back with the post
+    /// (see `leads::ticket`).
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown or deleted form.
+    pub async fn form_ticket(&self, key: &str) -> Result<String, AppError> {
+        let (_, form) = self.form_by_key(key).await?.ok_or(AppError::NotFound)?;
+        let secret = self.ticket_secret(form.id).await?;
+        super::ticket::issue(&secret, key, Utc::now())
+    }
+
+    /// A form's ticket for a moment in the past: tests stand in for a visitor who
+    /// opened the page then.
+    ///
+    /// # Errors
+    /// As [`Crm::form_ticket`].
+    #[doc(hidden)]
+    pub async fn form_ticket_at(
+        &self,
+        key: &str,
+        at: chrono::DateTime<Utc>,
+    ) -> Result<String, AppError> {
+        let (_, form) = self.form_by_key(key).await?.ok_or(AppError::NotFound)?;
+        let secret = self.ticket_secret(form.id).await?;
+        super::ticket::issue(&secret, key, at)
+    }
+
+    async fn ticket_secret(&self, form: Uuid) -> Result<String, AppError> {
+        entity::lead_form::Entity::find_by_id(form)
+            .one(&self.db)
+            .await
+            .or_internal()?
+            .map(|row| row.ticket_secret)
+            .ok_or(AppError::NotFound)
     }
 
     /// A lead typed in by a member, from the inbox: they own it.

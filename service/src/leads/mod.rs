@@ -7,6 +7,7 @@ mod detail;
 mod report;
 mod rotation;
 mod setup;
+pub(crate) mod ticket;
 
 pub use capture::{CaptureBy, FormPost};
 

@@ -47,6 +47,7 @@ pub(crate) async fn settings_of<C: ConnectionTrait>(
         first_response_minutes: u32::try_from(row.first_response_minutes).unwrap_or(60),
         weights: serde_json::from_str(&row.weights).unwrap_or_default(),
         version: row.version,
+        form_check: row.form_check,
     })
 }
 
@@ -106,6 +107,7 @@ impl Crm {
                     serde_json::to_string(&settings.weights).map_err(|_| AppError::Internal)?
                 ),
                 version: Set(settings.version),
+                form_check: Set(settings.form_check),
             };
             if had.is_some() {
                 row.update(txn).await.or_internal()?;
@@ -192,6 +194,7 @@ impl Crm {
                     campaign: Set(campaign),
                     created_at: Set(Utc::now()),
                     version: Set(1),
+                    ticket_secret: Set(random_token()),
                 }
                 .insert(txn)
                 .await

@@ -1,7 +1,8 @@
 //! Sessions a person can see and end: where and on what each signed in, when it was last
 //! used, and an absolute lifetime per workspace. Password-reset links, one-time and
 //! stored as hashes like sessions. When a web-form post last woke a snoozed lead (at
-//! most once an hour).
+//! most once an hour). Web forms' timing tickets: a secret per form, and the workspace's
+//! choice to require them.
 
 use super::{add_column, index};
 use sea_orm::ConnectionTrait;
@@ -57,6 +58,44 @@ impl MigrationTrait for Migration {
                 ColumnDef::new("woken_at").timestamp_with_time_zone().null(),
             )
             .await?;
+        }
+        if !manager.has_column("lead_settings", "form_check").await? {
+            add_column(
+                manager,
+                "lead_settings",
+                ColumnDef::new("form_check")
+                    .boolean()
+                    .not_null()
+                    .default(false),
+            )
+            .await?;
+        }
+        if !manager.has_column("lead_forms", "ticket_secret").await? {
+            add_column(
+                manager,
+                "lead_forms",
+                ColumnDef::new("ticket_secret")
+                    .string_len(64)
+                    .not_null()
+                    .default(""),
+            )
+            .await?;
+        }
+        // Each existing form gets its own random secret (SQL has no portable way).
+        let db = manager.get_connection();
+        let unsigned = db
+            .query_all_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT id FROM lead_forms WHERE ticket_secret = ''",
+            ))
+            .await?;
+        for row in unsigned {
+            let id: uuid::Uuid = row.try_get("", "id")?;
+            let sql = crate::raw::Sql::new("UPDATE lead_forms SET ")
+                .bind("ticket_secret = ?", crate::secrets::random_token())
+                .bind(" WHERE id = ?", id);
+            db.execute_raw(sql.statement(db.get_database_backend()))
+                .await?;
         }
         // The server's purge deletes sessions past their end.
         manager

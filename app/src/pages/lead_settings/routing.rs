@@ -173,6 +173,7 @@ pub fn InboxSettings(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let minutes = RwSignal::new(settings.first_response_minutes.to_string());
+    let form_check = RwSignal::new(settings.form_check);
     // The version this page saves on top of; each save moves it on.
     let version = RwSignal::new(settings.version);
     let w = settings.weights;
@@ -198,6 +199,7 @@ pub fn InboxSettings(
                 timeline: weight(weights[3].1),
             },
             version: version.get_untracked(),
+            form_check: form_check.get_untracked(),
         };
         if let Err(problems) = settings.validate() {
             error.set(problems.0.first().map(|p| p.message.clone()));
@@ -236,6 +238,14 @@ pub fn InboxSettings(
                         </label>
                     }).collect_view()}
                 </fieldset>
+                <div class="field">
+                    <label class="check">
+                        <input type="checkbox" disabled=!editable checked=form_check.get_untracked()
+                            prop:checked=move || form_check.get() on:change=move |e| form_check.set(event_target_checked(&e)) />
+                        "Require the timing check on web forms"
+                    </label>
+                    <p class="hint">"Refuses posts sent within seconds of the form's page opening, or from pages that never ran the form's script: most spam bots. Visitors need JavaScript on."</p>
+                </div>
                 <p class="field-error" role="alert">{move || error.get()}</p>
                 {editable.then(|| view! { <button type="submit" class="primary">"Save settings"</button> })}
                 {(!editable).then(|| view! { <p class="hint">"Admins and managers change these."</p> })}
