@@ -224,7 +224,10 @@ async fn an_anonymous_post_for_an_open_lead_adds_a_submission_and_changes_nothin
     let still = crm.lead_detail(&dana, lead).await.unwrap().lead;
     assert!(still.snoozed_until.is_some(), "woken at most once an hour");
     assert_eq!((still.version, still.submissions), (again.version, 4));
-    // One form takes 60 posts a minute from everyone together, then says to wait.
+    // One form takes 60 posts at once from everyone together, then one a second (60 a
+    // minute), and says to wait. The first posts began the count; a slow machine may
+    // have earned a post back for each second the loop took.
+    let started = std::time::Instant::now();
     let mut accepted = 4;
     let refused = loop {
         let sent = pairs(&[("email", &format!("visitor{accepted}@x.org"))]);
@@ -233,7 +236,9 @@ async fn an_anonymous_post_for_an_open_lead_adds_a_submission_and_changes_nothin
             Err(error) => break error,
         }
     };
-    assert_eq!(accepted, service::FORM_POSTS_PER_FORM_PER_MINUTE);
+    let earned = u32::try_from(started.elapsed().as_secs()).unwrap() + 1;
+    let quota = service::FORM_POSTS_PER_FORM_PER_MINUTE;
+    assert!((quota..=quota + earned).contains(&accepted), "{accepted}");
     assert!(matches!(refused, AppError::RateLimited(_)), "{refused:?}");
 }
 
