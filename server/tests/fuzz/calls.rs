@@ -22,6 +22,9 @@ pub struct Endpoint {
     /// The call ends or replaces the session it comes with (signing in or out): it
     /// gets a fresh session, so the fuzzing roles stay signed in.
     pub own_session: bool,
+    /// The call can end every session of its member (sign out everywhere, a password
+    /// change): the member signs in again after it.
+    pub ends_sessions: bool,
 }
 
 impl Endpoint {
@@ -50,6 +53,7 @@ where
         content_type: <T::Protocol as Encoded>::CONTENT_TYPE,
         sample: serde_json::to_value(&args).expect("arguments serialise"),
         own_session: false,
+        ends_sessions: false,
     }
 }
 
@@ -62,6 +66,18 @@ where
     Endpoint {
         own_session: true,
         ..call(args)
+    }
+}
+
+/// `session_call` for a function that can end all of its member's sessions.
+pub fn everywhere_call<T>(args: T) -> Endpoint
+where
+    T: ServerFn + Serialize,
+    T::Protocol: Encoded,
+{
+    Endpoint {
+        ends_sessions: true,
+        ..session_call(args)
     }
 }
 

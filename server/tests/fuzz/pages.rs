@@ -16,6 +16,7 @@ pub fn pages(ids: &Ids) -> Vec<(&'static str, String)> {
         "/",
         "/sign-in",
         "/sign-up",
+        "/forgot-password",
         "/pipeline",
         "/deals",
         "/inbox",
@@ -26,6 +27,7 @@ pub fn pages(ids: &Ids) -> Vec<(&'static str, String)> {
         "/dashboard",
         "/review",
         "/settings",
+        "/settings/account",
         "/settings/users",
         "/settings/teams",
         "/settings/pipeline",
@@ -35,6 +37,7 @@ pub fn pages(ids: &Ids) -> Vec<(&'static str, String)> {
         plain.iter().map(|p| (*p, (*p).to_owned())).collect();
     pages.extend([
         with("/invite/:token", &ids.invite_token),
+        with("/reset-password/:token", &"ab".repeat(32)),
         with("/deals/:id", &ids.deal.0.to_string()),
         with("/inbox/:id", &ids.leads[0].0.to_string()),
         with("/contacts/:id", &ids.contact.to_string()),

@@ -135,6 +135,9 @@ impl Fuzzer {
             note,
         };
         let (status, body) = self.shoot(shot).await;
+        if endpoint.ends_sessions {
+            self.seed.sign_in_again(who, &self.crm).await;
+        }
         // How deep the valid samples reach: one the admin cannot do fuzzes less.
         if who == Who::Admin
             && shot_was_sample

@@ -104,6 +104,17 @@ pub struct Seed {
 }
 
 impl Seed {
+    /// After a call that may have ended every session of `who`: a new one.
+    pub async fn sign_in_again(&mut self, who: Who, crm: &Crm) {
+        let member = match who {
+            Who::Admin => &mut self.admin,
+            Who::Rep => &mut self.rep,
+            Who::Marketer => &mut self.marketer,
+            Who::SignedOut => return,
+        };
+        member.cookie = fresh_cookie(crm, member).await;
+    }
+
     pub fn member(&self, who: Who) -> Option<&Member> {
         match who {
             Who::Admin => Some(&self.admin),

@@ -1,9 +1,10 @@
 //! Sessions, the team, goals, companies and contacts, leads and lead capture.
 
-use super::{call, session_call, Endpoint};
+use super::{call, everywhere_call, session_call, Endpoint};
 use crate::seed::Ids;
 use app::api::{
-    companies as c, goals as g, lead_setup as ls, leads as l, session as s, team as tm,
+    account as ac, companies as c, goals as g, lead_setup as ls, leads as l, session as s,
+    team as tm,
 };
 use chrono::{Duration, Utc};
 use domain::{
@@ -33,6 +34,28 @@ pub fn calls(ids: &Ids) -> Vec<Endpoint> {
             token: ids.invite_token.clone(),
             name: "Kim Kept".into(),
             password: "correct horse battery".into(),
+        }),
+        call(ac::GetAccount {}),
+        // A wrong current password as the sample: a right one would change the demo
+        // password the fuzzer signs in with.
+        everywhere_call(ac::ChangePassword {
+            current_password: "not the demo password".into(),
+            new_password: "another long password".into(),
+        }),
+        call(ac::EndSession {
+            key: "0123456789abcdef".into(),
+        }),
+        everywhere_call(ac::SignOutEverywhere {}),
+        call(ac::SetSessionDays { days: "30".into() }),
+        call(ac::MemberResetLink {
+            member_id: ids.spare_member.to_string(),
+        }),
+        call(ac::RequestPasswordReset {
+            email: "nobody@fuzz.example".into(),
+        }),
+        session_call(ac::ResetPassword {
+            token: "ab".repeat(32),
+            password: "another long password".into(),
         }),
         call(tm::GetTeam {}),
         call(tm::InviteTeammate {
