@@ -43,7 +43,8 @@ pub enum Action {
     OrganiseTeams,
     /// Start a pipeline review and mark deals reviewed.
     RunReviews,
-    /// Invite, deactivate and re-role members.
+    /// Invite, deactivate and re-role members, hand out their reset links, and set how
+    /// long the workspace's sessions last.
     ManageMembers,
 }
 

@@ -269,7 +269,7 @@ mod tests {
 
     /// 10,000 posts from addresses rotating inside one IPv6 /64 are one visitor; 10,000
     /// distinct IPv4 addresses are remembered each, within the limiter's bound
-    /// (`REMEMBERED_NETWORKS`, 20,000 keys of at most ~40 bytes of text: about 2 MB).
+    /// (`REMEMBERED_NETWORKS`, 20,000 keys of at most ~40 bytes of text: about 2 MB, estimated, not measured).
     #[test]
     fn a_flood_of_addresses_is_counted_per_network_in_bounded_memory() {
         let limiter = NetworkLimiter::per_minute(FORM_POSTS_PER_MINUTE);
