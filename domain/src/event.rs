@@ -1,8 +1,10 @@
 //! The event log's vocabulary: every committed change is one event.
 
+pub mod origin;
 pub mod payload;
 mod subject;
 
+pub use origin::Origin;
 pub use payload::Payload;
 pub use subject::Subject;
 
@@ -59,10 +61,22 @@ pub enum EventKind {
     SalesTeamsChanged,
     /// The workspace's record visibility changed (who sees which deals and leads).
     VisibilityChanged,
+    /// A member signed in (the address is kept).
+    SignedIn,
+    /// A wrong password for a member's e-mail (the address is kept).
+    SignInFailed,
+    /// A member changed their password, or set a new one from a reset link.
+    PasswordChanged,
+    /// A member ended all their sessions.
+    SignedOutEverywhere,
+    /// An admin changed how long the workspace's sessions last.
+    SessionLifetimeChanged,
+    /// Someone downloaded records from the workspace (the activity log as CSV).
+    DataExported,
 }
 
 impl EventKind {
-    const NAMES: [(EventKind, &'static str); 38] = [
+    const NAMES: [(EventKind, &'static str); 44] = [
         (EventKind::WorkspaceCreated, "workspace.created"),
         (EventKind::MemberJoined, "member.joined"),
         (EventKind::MemberInvited, "member.invited"),
@@ -104,7 +118,55 @@ impl EventKind {
         (EventKind::GoalChanged, "workspace.goals_changed"),
         (EventKind::SalesTeamsChanged, "workspace.teams_changed"),
         (EventKind::VisibilityChanged, "workspace.visibility_changed"),
+        (EventKind::SignedIn, "member.signed_in"),
+        (EventKind::SignInFailed, "member.sign_in_failed"),
+        (EventKind::PasswordChanged, "member.password_changed"),
+        (
+            EventKind::SignedOutEverywhere,
+            "member.signed_out_everywhere",
+        ),
+        (
+            EventKind::SessionLifetimeChanged,
+            "workspace.session_lifetime_changed",
+        ),
+        (EventKind::DataExported, "workspace.exported"),
     ];
+
+    /// Every kind, in the order the activity log's filter lists them.
+    pub fn all() -> impl Iterator<Item = EventKind> {
+        Self::NAMES.iter().map(|(kind, _)| *kind)
+    }
+
+    /// Kinds only the activity log shows: the live feed does not send them, so a
+    /// colleague's sign-in never wakes anyone's board.
+    pub fn only_audited(self) -> bool {
+        matches!(
+            self,
+            EventKind::SignedIn
+                | EventKind::SignInFailed
+                | EventKind::PasswordChanged
+                | EventKind::SignedOutEverywhere
+                | EventKind::SessionLifetimeChanged
+                | EventKind::DataExported
+        )
+    }
+
+    /// Kinds whose client address the log keeps: who got in, and who changed who may
+    /// get in. Other events keep none (a rep's moves are not a location trail).
+    pub fn keeps_address(self) -> bool {
+        self.only_audited()
+            || matches!(
+                self,
+                EventKind::WorkspaceCreated
+                    | EventKind::MemberJoined
+                    | EventKind::MemberInvited
+                    | EventKind::InviteRevoked
+                    | EventKind::MemberRoleChanged
+                    | EventKind::MemberDeactivated
+                    | EventKind::MemberReactivated
+                    | EventKind::VisibilityChanged
+            )
+    }
 
     /// The stable dotted name stored in the log.
     pub fn as_str(self) -> &'static str {

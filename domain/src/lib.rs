@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod audit;
 pub mod board;
 pub mod company;
 pub mod deal;

@@ -46,11 +46,13 @@ pub enum Action {
     /// Invite, deactivate and re-role members, hand out their reset links, and set how
     /// long the workspace's sessions last.
     ManageMembers,
+    /// Read and export the workspace's activity log (who did what, from where).
+    ReadActivityLog,
 }
 
 impl Action {
     /// Every action, for the generated permission tests and the settings overview.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::CreateDeal,
         Action::EditDeal,
         Action::MoveDeal,
@@ -69,6 +71,7 @@ impl Action {
         Action::OrganiseTeams,
         Action::RunReviews,
         Action::ManageMembers,
+        Action::ReadActivityLog,
     ];
 
     /// True when the action changes an existing, owned record, so whose it is decides;
@@ -106,6 +109,7 @@ impl Action {
             Action::OrganiseTeams => ("organise", "sales teams"),
             Action::RunReviews => ("run", "pipeline reviews"),
             Action::ManageMembers => ("manage", "users"),
+            Action::ReadActivityLog => ("read", "the activity log"),
         }
     }
 }
@@ -158,7 +162,8 @@ pub fn reach(role: Role, action: Action) -> Reach {
     use Reach::*;
     match (role, action) {
         (Role::Admin, _) => Anyone,
-        (Role::Manager, ManageMembers) => Nothing,
+        // The log names addresses and every member's sign-ins: admins only.
+        (Role::Manager, ManageMembers | ReadActivityLog) => Nothing,
         (Role::Manager, _) => Anyone,
         (Role::Rep, CreateDeal | EditDeal | MoveDeal | CloseDeal) => Own,
         (Role::Rep, AddLead | WorkLead | ConvertLead | WorkActivity) => Own,
@@ -166,7 +171,7 @@ pub fn reach(role: Role, action: Action) -> Reach {
         (
             Role::Rep,
             ImportDeals | EditPipelines | EditLeadForms | EditLeadRouting | SetGoals
-            | OrganiseTeams | RunReviews | ManageMembers,
+            | OrganiseTeams | RunReviews | ManageMembers | ReadActivityLog,
         ) => Nothing,
         (Role::Marketer, AddLead | WorkLead | EditLeadForms | EditRecords | AddNote) => Anyone,
         (Role::Marketer, WorkActivity) => Own,
@@ -174,7 +179,7 @@ pub fn reach(role: Role, action: Action) -> Reach {
             Role::Marketer,
             CreateDeal | EditDeal | MoveDeal | CloseDeal | ImportDeals | ConvertLead
             | EditPipelines | EditLeadRouting | SetGoals | OrganiseTeams | RunReviews
-            | ManageMembers,
+            | ManageMembers | ReadActivityLog,
         ) => Nothing,
     }
 }
@@ -259,11 +264,11 @@ mod tests {
     }
 
     #[test]
-    fn managers_do_everything_but_users() {
+    fn managers_do_everything_but_users_and_the_log() {
         for action in Action::ALL {
             assert_eq!(
                 allows(Role::Manager, action, Whose::Others),
-                action != Action::ManageMembers
+                !matches!(action, Action::ManageMembers | Action::ReadActivityLog)
             );
         }
     }

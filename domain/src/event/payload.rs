@@ -230,6 +230,47 @@ pub struct FollowUpPlan {
     pub steps: u64,
 }
 
+/// A sign-in, or a failed one: the browser it came from, named as in the session list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInAttempt {
+    pub device: String,
+}
+
+/// How a password was set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordSet {
+    /// With the current password, on the account page.
+    Changed,
+    /// From a reset link.
+    Reset,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChanged {
+    pub how: PasswordSet,
+    /// Other sessions it ended.
+    pub sessions_ended: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsEnded {
+    pub sessions: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionLifetime {
+    pub days: i32,
+}
+
+/// A download of workspace records: what, and the filters it was taken with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exported {
+    pub what: String,
+    #[serde(default)]
+    pub filters: String,
+}
+
 /// Declares `Payload`, one variant per event kind with its `(before, after)` types.
 /// `()` is "nothing on that side" (stored as NULL).
 macro_rules! payloads {
@@ -310,6 +351,12 @@ payloads! {
     GoalChanged: Option<Record> => Option<Record>,
     SalesTeamsChanged: Option<Record> => Option<Record>,
     VisibilityChanged: Shown => Shown,
+    SignedIn: () => SignInAttempt,
+    SignInFailed: () => SignInAttempt,
+    PasswordChanged: () => PasswordChanged,
+    SignedOutEverywhere: () => SessionsEnded,
+    SessionLifetimeChanged: SessionLifetime => SessionLifetime,
+    DataExported: () => Exported,
 }
 
 /// A side as a column: `()` and `None` are NULL.

@@ -209,6 +209,39 @@ fn sample(kind: EventKind) -> Payload {
             },
         ),
         EventKind::GoalChanged => Payload::GoalChanged(None, Some(named("Q4"))),
+        EventKind::SignedIn => Payload::SignedIn(
+            (),
+            SignInAttempt {
+                device: "Chrome on Android".into(),
+            },
+        ),
+        EventKind::SignInFailed => Payload::SignInFailed(
+            (),
+            SignInAttempt {
+                device: "Firefox on Linux".into(),
+            },
+        ),
+        EventKind::PasswordChanged => Payload::PasswordChanged(
+            (),
+            PasswordChanged {
+                how: PasswordSet::Reset,
+                sessions_ended: 2,
+            },
+        ),
+        EventKind::SignedOutEverywhere => {
+            Payload::SignedOutEverywhere((), SessionsEnded { sessions: 3 })
+        }
+        EventKind::SessionLifetimeChanged => Payload::SessionLifetimeChanged(
+            SessionLifetime { days: 30 },
+            SessionLifetime { days: 7 },
+        ),
+        EventKind::DataExported => Payload::DataExported(
+            (),
+            Exported {
+                what: "activity log".into(),
+                filters: "action=deal.moved".into(),
+            },
+        ),
         EventKind::VisibilityChanged => Payload::VisibilityChanged(
             Shown {
                 visibility: Visibility::Everyone,
