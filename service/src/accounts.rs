@@ -37,6 +37,13 @@ pub struct SignInOrigin {
     pub user_agent: String,
 }
 
+impl SignInOrigin {
+    /// The activity log's source for what this sign-in writes: its browser and address.
+    pub fn event_source(&self) -> crate::EventSource {
+        crate::EventSource::browser(&self.user_agent, &self.ip)
+    }
+}
+
 impl Crm {
     /// Hashes off the async runtime: argon2 takes tens of milliseconds of CPU on purpose.
     /// Hashes a new account's password: at most `PASSWORD_WORKERS - 1` at once, so a
@@ -190,6 +197,9 @@ impl Crm {
             .as_ref()
             .map_or_else(|| self.decoy_hash.to_string(), |m| m.password_hash.clone());
         let password_ok = self.verify_password(&command.password, stored).await;
+        if let Some(member) = member.as_ref().filter(|_| !password_ok) {
+            self.log_failed_sign_in(member, &origin).await?;
+        }
         let Some(member) = member.filter(|_| password_ok) else {
             return Err(AppError::invalid(
                 "password",
@@ -292,6 +302,31 @@ impl Crm {
             Ok(attempt.id)
         })
         .await
+    }
+
+    /// A wrong password for a member's e-mail, in their workspace's log (the rate limits
+    /// above bound how many). Unknown e-mails have no workspace and are not logged.
+    async fn log_failed_sign_in(
+        &self,
+        member: &user::Model,
+        origin: &SignInOrigin,
+    ) -> Result<(), AppError> {
+        let failed = Change {
+            workspace_id: WorkspaceId(member.workspace_id),
+            actor: None,
+            subject: Subject::Member(member.id),
+            payload: Payload::SignInFailed(
+                (),
+                payload::SignInAttempt {
+                    device: domain::session::device_label(&origin.user_agent),
+                },
+            ),
+        };
+        let write = self.write(Lock::Rows, async |txn| {
+            txn.append(failed).await?;
+            Ok(())
+        });
+        origin.event_source().scope(write).await
     }
 
     pub(crate) async fn forget_sign_in_attempt(&self, attempt: i64) -> Result<(), AppError> {

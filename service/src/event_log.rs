@@ -45,6 +45,18 @@ pub(crate) struct Change {
     pub payload: Payload,
 }
 
+impl Change {
+    /// Something a member did to their own account (signed in, changed their password).
+    pub(crate) fn by_member_on_self(workspace_id: WorkspaceId, member: UserId, payload: Payload) -> Change {
+        Change {
+            workspace_id,
+            actor: Some(member),
+            subject: Subject::Member(member.0),
+            payload,
+        }
+    }
+}
+
 /// A record's event helper was asked for a kind that is not about that record: a bug
 /// in the caller, refused instead of logged under the wrong kind.
 pub(crate) fn not_of_its_record(kind: domain::event::EventKind) -> AppError {

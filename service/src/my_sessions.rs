@@ -4,6 +4,7 @@
 use crate::{
     db::OrInternal,
     entity::{session, workspace},
+    event_log::Change,
     permissions::permit,
     secrets::SessionToken,
     write::Lock,
@@ -12,6 +13,10 @@ use crate::{
 use chrono::{Duration, Utc};
 use domain::{
     account::CurrentUser,
+    event::{
+        payload::{SessionLifetime, SessionsEnded},
+        Payload, Subject,
+    },
     permission::Action,
     session::{
         check_session_days, is_session_key, ActiveSession, SESSIONS_LISTED, SESSION_KEY_LEN,
@@ -94,8 +99,13 @@ impl Crm {
     /// Database failure.
     pub async fn sign_out_everywhere(&self, viewer: &CurrentUser) -> Result<u64, AppError> {
         let user_id = viewer.user_id;
+        let workspace_id = viewer.workspace_id;
         self.write(Lock::Rows, async |txn| {
-            crate::sessions::close_all_sessions(txn, user_id).await
+            let sessions = crate::sessions::close_all_sessions(txn, user_id).await?;
+            let ended = Payload::SignedOutEverywhere((), SessionsEnded { sessions });
+            txn.append(Change::by_member_on_self(workspace_id, user_id, ended))
+                .await?;
+            Ok(sessions)
         })
         .await
     }
@@ -128,9 +138,23 @@ impl Crm {
                 .await
                 .or_internal()?
                 .ok_or(AppError::NotFound)?;
+            let before = home.session_days;
+            if before == days {
+                return Ok(());
+            }
             let mut changed: workspace::ActiveModel = home.into();
             changed.session_days = Set(days);
             changed.update(txn).await.or_internal()?;
+            txn.append(Change {
+                workspace_id: viewer.workspace_id,
+                actor: Some(viewer.user_id),
+                subject: Subject::Workspace(workspace_id),
+                payload: Payload::SessionLifetimeChanged(
+                    SessionLifetime { days: before },
+                    SessionLifetime { days },
+                ),
+            })
+            .await?;
             Ok(())
         })
         .await

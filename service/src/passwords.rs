@@ -8,6 +8,7 @@ use crate::{
     accounts::SignInOrigin,
     db::OrInternal,
     entity::{password_reset, session, sign_in_failure, user, workspace},
+    event_log::Change,
     mail::Mail,
     permissions::permit,
     secrets::{random_token, token_hash, SessionToken},
@@ -19,10 +20,12 @@ use crate::{
 use chrono::{Duration, Utc};
 use domain::{
     account::CurrentUser,
+    event::payload::{PasswordChanged, PasswordSet},
+    event::Payload,
     permission::Action,
     session::{ChangePassword, RequestReset, ResetPassword, RESET_VALID_MINUTES},
     validation::normalize_email,
-    AppError, UserId,
+    AppError, UserId, WorkspaceId,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -77,14 +80,22 @@ impl Crm {
         let password_hash = self.hash_password(&command.new_password).await?;
         let user_id = viewer.user_id;
         let keep = current.hash();
+        let workspace_id = viewer.workspace_id;
         self.write(Lock::Rows, async |txn| {
             store_password(txn, user_id, password_hash).await?;
-            session::Entity::delete_many()
+            let ended = session::Entity::delete_many()
                 .filter(session::Column::UserId.eq(user_id.0))
                 .filter(session::Column::TokenHash.ne(keep.as_str()))
                 .exec(txn)
                 .await
                 .or_internal()?;
+            txn.append(password_changed(
+                workspace_id,
+                user_id,
+                PasswordSet::Changed,
+                ended.rows_affected,
+            ))
+            .await?;
             Ok(())
         })
         .await
@@ -183,7 +194,14 @@ impl Crm {
             let member = store_password(txn, user_id, password_hash)
                 .await?
                 .unwrap_or(member);
-            close_all_sessions(txn, user_id).await?;
+            let ended = close_all_sessions(txn, user_id).await?;
+            txn.append(password_changed(
+                WorkspaceId(member.workspace_id),
+                user_id,
+                PasswordSet::Reset,
+                ended,
+            ))
+            .await?;
             sign_in_failure::Entity::delete_many()
                 .filter(sign_in_failure::Column::Email.eq(member.email.as_str()))
                 .exec(txn)
@@ -273,5 +291,18 @@ fn reset_mail(name: &str, link: &str) -> String {
          {link}\n\n\
          The link works once, for {RESET_VALID_MINUTES} minutes. Using it signs you out everywhere else.\n\
          If you did not ask, ignore this e-mail: your password stays as it is.\n"
+    )
+}
+
+fn password_changed(
+    workspace_id: WorkspaceId,
+    member: UserId,
+    how: PasswordSet,
+    sessions_ended: u64,
+) -> Change {
+    Change::by_member_on_self(
+        workspace_id,
+        member,
+        Payload::PasswordChanged((), PasswordChanged { how, sessions_ended }),
     )
 }

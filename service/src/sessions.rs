@@ -7,13 +7,15 @@ use crate::{
     accounts::SignInOrigin,
     db::OrInternal,
     entity::{session, user, workspace},
+    event_log::Change,
     secrets::SessionToken,
-    write::Lock,
+    write::{Lock, Write},
     Crm,
 };
 use chrono::{DateTime, Duration, Utc};
 use domain::{
     account::CurrentUser,
+    event::{payload::SignInAttempt, Payload},
     session::{device_label, SESSION_IDLE_DAYS},
     visibility::Sees,
     AppError, UserId, WorkspaceId,
@@ -39,8 +41,10 @@ fn session_end(
 }
 
 /// Opens a session for a user inside the caller's transaction.
-pub(crate) async fn open_session<C: ConnectionTrait>(
-    conn: &C,
+/// Opens a session for a sign-in, a sign-up, an accepted invitation or a reset
+/// password, and logs the sign-in with the address and browser it came from.
+pub(crate) async fn open_session(
+    conn: &Write,
     user_id: UserId,
     home: &workspace::Model,
     origin: &SignInOrigin,
@@ -60,6 +64,17 @@ pub(crate) async fn open_session<C: ConnectionTrait>(
     .insert(conn)
     .await
     .or_internal()?;
+    let signed_in = Change::by_member_on_self(
+        WorkspaceId(home.id),
+        user_id,
+        Payload::SignedIn(
+            (),
+            SignInAttempt {
+                device: device_label(&origin.user_agent),
+            },
+        ),
+    );
+    origin.event_source().scope(conn.append(signed_in)).await?;
     Ok(token)
 }
 

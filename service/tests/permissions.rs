@@ -276,6 +276,10 @@ async fn run(crm: &Crm, w: &World, action: Action) -> Result<(), AppError> {
             };
             crm.invite_teammate(actor, invite).await.map(drop)
         }
+        Action::ReadActivityLog => crm
+            .activity_log(actor, &domain::audit::AuditQuery::default())
+            .await
+            .map(drop),
     }
 }
 

@@ -1,4 +1,4 @@
-use domain::event::{EventKind, Subject};
+use domain::event::{EventKind, Origin, Subject};
 use sea_orm::entity::prelude::*;
 
 /// The event log: audit trail, timelines, stage history and live feed in one table.
@@ -16,6 +16,10 @@ pub struct Model {
     pub at: DateTimeUtc,
     /// `domain::event::payload::FORMAT` when written.
     pub format: i16,
+    /// Where the change came from; `None` before the activity log kept it.
+    pub origin: Option<Origin>,
+    /// The client address, for the kinds that keep it (`EventKind::keeps_address`).
+    pub address: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -81,6 +81,8 @@ pub enum About {
     OwnedBy(Uuid),
     /// A deal or lead that no longer exists: only for those who see everything.
     Gone,
+    /// Only the activity log shows it (a sign-in, an export): no socket gets it.
+    Nobody,
 }
 
 impl About {
@@ -89,6 +91,7 @@ impl About {
             About::Everyone => true,
             About::OwnedBy(owner) => sees.owner(Some(domain::UserId(owner))),
             About::Gone => sees.owners().is_none(),
+            About::Nobody => false,
         }
     }
 }
@@ -317,6 +320,9 @@ impl LiveHub {
                     continue;
                 }
                 feed.cursor = event.id;
+                if about == About::Nobody {
+                    continue;
+                }
                 let _ = feed.sender.send(Delivery {
                     wire: wire(&ServerMessage::Event(Box::new(event))),
                     about,
@@ -463,6 +469,9 @@ impl Owners {
     }
 
     fn about(&self, event: &LiveEvent) -> About {
+        if event.kind.only_audited() {
+            return About::Nobody;
+        }
         let Some(record) = owned_record(event) else {
             return About::Everyone;
         };

@@ -21,6 +21,7 @@ mod m20261204_000016_visibility_and_lists;
 mod m20261205_000017_deal_list_order;
 mod m20261205_000018_pausable_rollups;
 mod m20261206_000019_sessions_and_forms;
+mod m20261206_000020_event_origins;
 
 pub(crate) use m20261128_000013_rollups::{
     reach_of, rebuild as rebuild_rollups, recount_paused as recount_paused_rollups,
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000017_deal_list_order::Migration),
             Box::new(m20261205_000018_pausable_rollups::Migration),
             Box::new(m20261206_000019_sessions_and_forms::Migration),
+            Box::new(m20261206_000020_event_origins::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-fn text(value: Option<&Value>) -> String {
+pub(crate) fn text(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => "—".to_owned(),
         Some(Value::String(s)) if s.trim().is_empty() => "—".to_owned(),
@@ -18,7 +18,7 @@ fn text(value: Option<&Value>) -> String {
     }
 }
 
-fn label(key: &str) -> String {
+pub(crate) fn label(key: &str) -> String {
     let spaced = key.replace('_', " ");
     let mut chars = spaced.chars();
     chars.next().map_or_else(String::new, |first| {
@@ -41,7 +41,7 @@ fn diff(before: &Record, after: &Record) -> Vec<FieldChange> {
 }
 
 /// The timeline entry for one event, or `None` for events a timeline does not show.
-pub(super) fn entry(event: &Event, stage_names: &HashMap<Uuid, String>) -> Option<Entry> {
+pub(crate) fn entry(event: &Event, stage_names: &HashMap<Uuid, String>) -> Option<Entry> {
     Some(match &event.payload {
         Payload::DealCreated((), after) => Entry::Created {
             title: after.title.clone(),
@@ -132,7 +132,7 @@ fn lead_change(payload: &Payload) -> Option<String> {
 }
 
 /// Stage ids a page of deal events moved from, to name them in one query.
-pub(super) fn stages_moved_from(events: &[Event]) -> Vec<Uuid> {
+pub(crate) fn stages_moved_from(events: &[Event]) -> Vec<Uuid> {
     events
         .iter()
         .filter_map(|event| event.payload.deal_before())

@@ -4,7 +4,7 @@
 //! Each source is read newest first from its own index, only as far as one page past the
 //! cursor, so a deal with thousands of events costs the same as one with ten.
 
-mod events;
+pub(crate) mod events;
 
 use crate::{
     db::{names_by_id, OrInternal},
@@ -159,14 +159,14 @@ fn done_activities(of: RecordRef, after: Option<&TimelineCursor>) -> Select<acti
     query.order_by_desc(activity::Column::DoneAt).limit(READ)
 }
 
-async fn names_of<C: ConnectionTrait>(
+pub(crate) async fn names_of<C: ConnectionTrait>(
     conn: &C,
     ids: HashSet<Uuid>,
 ) -> Result<HashMap<Uuid, String>, AppError> {
     names_by_id::<user::Entity, _>(conn, user::Column::Id, ids, |u| (u.id, u.name)).await
 }
 
-async fn stage_names<C: ConnectionTrait>(
+pub(crate) async fn stage_names<C: ConnectionTrait>(
     conn: &C,
     ids: Vec<Uuid>,
 ) -> Result<HashMap<Uuid, String>, AppError> {

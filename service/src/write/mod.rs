@@ -204,6 +204,10 @@ async fn append<C: ConnectionTrait>(conn: &C, change: Change) -> Result<Event, A
 /// The log row for a change, in the current payload format.
 fn new_row(change: &Change, at: chrono::DateTime<Utc>) -> event::ActiveModel {
     let (before, after) = change.payload.columns();
+    let source = crate::EventSource::current();
+    let address = source
+        .address
+        .filter(|_| change.payload.kind().keeps_address());
     event::ActiveModel {
         workspace_id: Set(change.workspace_id.0),
         actor_id: Set(change.actor.map(|actor| actor.0)),
@@ -213,6 +217,8 @@ fn new_row(change: &Change, at: chrono::DateTime<Utc>) -> event::ActiveModel {
         after: Set(after),
         at: Set(at),
         format: Set(domain::event::payload::FORMAT),
+        origin: Set(Some(source.origin)),
+        address: Set(address),
         ..Default::default()
     }
 }
