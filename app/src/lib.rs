@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/settings/teams") view={Lazy::<TeamsRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/settings/pipeline") view={Lazy::<PipelineSettingsRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/settings/leads") view={Lazy::<LeadSettingsRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/settings/activity-log") view={Lazy::<ActivityLogRoute>::new()} ssr=ssr.clone() />
                     </ParentRoute>
                 </Routes>
             </AuthProvider>

@@ -12,6 +12,7 @@
 use crate::pages::{
     account::AccountPage,
     activities::ActivitiesPage,
+    activity_log::ActivityLogPage,
     auth::{AcceptInvitePage, SignInPage, SignUpPage},
     board::BoardPage,
     companies::{CompaniesPage, CompanyPage},
@@ -127,6 +128,7 @@ lazy_group!(settings_pages, __preload_settings_pages, SettingsPages {
     TeamsRoute => TeamsPage,
     PipelineSettingsRoute => PipelineSettingsPage,
     LeadSettingsRoute => LeadSettingsPage,
+    ActivityLogRoute => ActivityLogPage,
 });
 
 /// How long after a page is shown the next page's chunk is fetched: after the page's

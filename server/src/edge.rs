@@ -218,7 +218,7 @@ pub async fn api_status(request: Request, next: Next) -> Response {
 
 /// Sets the request's client address once (`app::ssr::ClientAddr`): the connection's
 /// peer, or behind a trusted proxy (`--trusted-proxy`) the client the proxy names.
-/// Every rate limit and the audit trail read it from here.
+/// Every rate limit and the activity log read it from here.
 pub async fn client_address(
     State(proxies): State<TrustedProxies>,
     mut request: Request,
@@ -236,7 +236,11 @@ pub async fn client_address(
                 .and_then(|value: &HeaderValue| value.to_str().ok())
         };
         let client = proxies.client(peer, header("x-forwarded-for"), header("forwarded"));
+        let user_agent = header("user-agent").unwrap_or_default();
+        let source = service::EventSource::browser(user_agent, &client.to_string());
         request.extensions_mut().insert(ClientAddr(client));
+        // What the request writes is logged with this address and browser (or phone).
+        return source.scope(next.run(request)).await;
     }
     next.run(request).await
 }

@@ -116,7 +116,11 @@ async fn receive(
             )
         }
     };
-    match forms.crm.post_form(&key, &pairs).await {
+    let posted = service::EventSource::current()
+        .through(domain::event::Origin::WebForm)
+        .scope(forms.crm.post_form(&key, &pairs))
+        .await;
+    match posted {
         // Any site may read the answer, so it says only "received": not whether the
         // address was already a lead, nor which. A bot gets the same, so it learns nothing.
         Ok(FormPost::Captured(_) | FormPost::Ignored) => reply(

@@ -1,5 +1,6 @@
 //! The `pipewright` server: configuration, the axum router and its guards.
 
+pub mod activity_export;
 pub mod assets;
 pub mod cli;
 pub mod edge;

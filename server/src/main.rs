@@ -36,7 +36,25 @@ async fn main() -> ExitCode {
         )
         .init();
     let cli = Cli::parse();
-    let outcome = match cli.command {
+    // What a command writes is logged as from the command line (an import as such);
+    // the server's requests set their own source at the edge.
+    let source = service::EventSource::new(match cli.command {
+        Command::Import(_) => domain::event::Origin::Import,
+        Command::Serve(_) => domain::event::Origin::System,
+        _ => domain::event::Origin::Cli,
+    });
+    let outcome = source.scope(run(cli)).await;
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("pipewright: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => migrate_command(args).await,
         Command::Demo(args) => demo(args).await,
@@ -51,13 +69,6 @@ async fn main() -> ExitCode {
             Ok(crm) => server::report::report(&crm, &args).await,
             Err(error) => Err(error),
         },
-    };
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("pipewright: {error}");
-            ExitCode::FAILURE
-        }
     }
 }
 

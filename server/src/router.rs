@@ -48,6 +48,10 @@ pub fn router_with(state: AppState, form_posts_per_minute: u32, stopping: Stoppi
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/live", get(socket).with_state(live))
+        .route(
+            "/settings/activity-log.csv",
+            get(crate::activity_export::activity_log_csv),
+        )
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(refuse_cross_site))

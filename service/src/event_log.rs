@@ -47,7 +47,11 @@ pub(crate) struct Change {
 
 impl Change {
     /// Something a member did to their own account (signed in, changed their password).
-    pub(crate) fn by_member_on_self(workspace_id: WorkspaceId, member: UserId, payload: Payload) -> Change {
+    pub(crate) fn by_member_on_self(
+        workspace_id: WorkspaceId,
+        member: UserId,
+        payload: Payload,
+    ) -> Change {
         Change {
             workspace_id,
             actor: Some(member),

@@ -14,6 +14,7 @@ mod event_log;
 mod event_source;
 pub use event_source::EventSource;
 mod audit;
+pub use audit::AuditExport;
 mod followups;
 mod goals;
 mod housekeeping;

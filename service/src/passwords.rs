@@ -303,6 +303,12 @@ fn password_changed(
     Change::by_member_on_self(
         workspace_id,
         member,
-        Payload::PasswordChanged((), PasswordChanged { how, sessions_ended }),
+        Payload::PasswordChanged(
+            (),
+            PasswordChanged {
+                how,
+                sessions_ended,
+            },
+        ),
     )
 }

@@ -65,7 +65,11 @@ async fn bad_or_duplicate_sign_up_writes_nothing(crm: Crm) {
     assert!(errors.for_field("password").is_some());
     assert_eq!(count(&crm, "workspaces").await, 1);
     assert_eq!(count(&crm, "users").await, 1);
-    assert_eq!(count(&crm, "events").await, 2, "the workspace and its first sign-in");
+    assert_eq!(
+        count(&crm, "events").await,
+        2,
+        "the workspace and its first sign-in"
+    );
 }
 
 async fn sign_in_checks_password_and_rotates_session(crm: Crm) {

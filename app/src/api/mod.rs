@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod activities;
+pub mod activity_log;
 pub mod companies;
 pub mod deals;
 pub mod goals;

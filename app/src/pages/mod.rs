@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod activities;
+pub mod activity_log;
 pub mod auth;
 pub mod board;
 pub mod companies;

@@ -39,6 +39,13 @@ pub fn SettingsPage() -> impl IntoView {
                     <a class="button secondary" href="/settings/users">"Manage users"</a>
                 </section>
             })}
+            {user.role.may(Action::ReadActivityLog).then(|| view! {
+                <section class="card" aria-labelledby="log-title">
+                    <h2 id="log-title">"Activity log"</h2>
+                    <p>"Who changed what and when, sign-ins and where they came from; download it as CSV."</p>
+                    <a class="button secondary" href="/settings/activity-log">"Open the activity log"</a>
+                </section>
+            })}
             <section class="card" aria-labelledby="teams-title">
                 <h2 id="teams-title">"Sales teams"</h2>
                 <p>"Group reps into teams for team figures and team goals."</p>

@@ -223,7 +223,11 @@ mod tests {
         let lines = sides(&payload);
         assert_eq!(lines.len(), 1);
         assert_eq!(
-            (lines[0].label.as_str(), lines[0].before.as_str(), lines[0].after.as_str()),
+            (
+                lines[0].label.as_str(),
+                lines[0].before.as_str(),
+                lines[0].after.as_str()
+            ),
             ("Role", "rep", "manager")
         );
         let signed_in = sides(&Payload::SignedIn(

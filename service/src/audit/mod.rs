@@ -256,7 +256,10 @@ impl AuditExport {
         }
         let mut chunk = String::new();
         if self.scanned == 0 && self.cursor.is_none() {
-            chunk.push_str(&to_csv(&[CSV_HEADER.iter().map(|c| (*c).to_owned()).collect()]));
+            chunk.push_str(&to_csv(&[CSV_HEADER
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect()]));
         }
         if self.lines >= AUDIT_EXPORT_MAX || self.scanned >= AUDIT_EXPORT_SCAN {
             self.done = true;

@@ -29,7 +29,11 @@ impl MigrationTrait for Migration {
             .await?;
         }
         manager
-            .create_index(index("events", &["workspace_id", "at"]).if_not_exists().to_owned())
+            .create_index(
+                index("events", &["workspace_id", "at"])
+                    .if_not_exists()
+                    .to_owned(),
+            )
             .await
     }
 }
