@@ -36,7 +36,7 @@ async fn a_stage_move_is_found_by_person_and_date_with_where_it_came_from(crm: C
     let dana = workspace(&crm, "dana@acme.com").await;
     let sam = rep(&crm, &dana).await;
     let deal = new_deal(&crm, &sam, "Globex fleet", vec![]).await;
-    let to = stage(&board(&crm, &sam).await, "Needs assessment");
+    let to = stage(&board(&crm, &sam).await, "Initial contact");
     // As the server's edge would set it for a phone on 10.1.2.3.
     EventSource::browser(PIXEL, "10.1.2.3")
         .scope(crm.move_deal(&sam, move_to(&deal, to, vec![])))
@@ -56,7 +56,7 @@ async fn a_stage_move_is_found_by_person_and_date_with_where_it_came_from(crm: C
     assert_eq!(moved.person.as_deref(), Some("Sam Rep"));
     assert_eq!(moved.record.name, "Globex fleet");
     assert_eq!(moved.record.subject, Subject::Deal(deal.card.id.0));
-    assert_eq!(moved.change_text(), "Stage: Qualified → Needs assessment");
+    assert_eq!(moved.change_text(), "Stage: Qualified → Initial contact");
     assert_eq!(moved.origin, Some(Origin::Phone));
     assert_eq!(
         moved.address, None,
@@ -196,7 +196,7 @@ async fn the_csv_download_is_logged_and_defuses_formulas(crm: Crm) {
     assert_eq!(exported[0].person.as_deref(), Some("Dana Whitfield"));
     assert_eq!(
         exported[0].change_text(),
-        "What: — → activity log; Filters: — → action=deal.created"
+        "Filters: — → action=deal.created; What: — → activity log"
     );
 }
 
