@@ -228,7 +228,12 @@ pub async fn client_address(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip());
-    if let Some(peer) = peer {
+    let Some(peer) = peer else {
+        return next.run(request).await;
+    };
+    // In a block: a borrow of the request must not live across the await below (the
+    // body is not `Sync`, so the future would not be `Send`).
+    let source = {
         let header = |name| {
             request
                 .headers()
@@ -236,13 +241,15 @@ pub async fn client_address(
                 .and_then(|value: &HeaderValue| value.to_str().ok())
         };
         let client = proxies.client(peer, header("x-forwarded-for"), header("forwarded"));
-        let user_agent = header("user-agent").unwrap_or_default();
-        let source = service::EventSource::browser(user_agent, &client.to_string());
+        let source = service::EventSource::browser(
+            header("user-agent").unwrap_or_default(),
+            &client.to_string(),
+        );
         request.extensions_mut().insert(ClientAddr(client));
-        // What the request writes is logged with this address and browser (or phone).
-        return source.scope(next.run(request)).await;
-    }
-    next.run(request).await
+        source
+    };
+    // What the request writes is logged with this address and browser (or phone).
+    source.scope(next.run(request)).await
 }
 
 /// Gives each request one slot for its signed-in person, so the session is resolved
