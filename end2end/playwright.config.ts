@@ -46,7 +46,7 @@ export default defineConfig({
     { name: "phone", use: phone },
     // Progressive enhancement: the sign-in flow works, and every page shows its records'
     // values, before (or without) the WASM.
-    { name: "desktop-no-js", use: { ...desktop, javaScriptEnabled: false }, testMatch: /(auth|account|server-rendered)\.spec\.ts/ },
-    { name: "phone-no-js", use: { ...phone, javaScriptEnabled: false }, testMatch: /(auth|account|server-rendered)\.spec\.ts/ },
+    { name: "desktop-no-js", use: { ...desktop, javaScriptEnabled: false }, testMatch: /(auth|account|activity-log|server-rendered)\.spec\.ts/ },
+    { name: "phone-no-js", use: { ...phone, javaScriptEnabled: false }, testMatch: /(auth|account|activity-log|server-rendered)\.spec\.ts/ },
   ],
 });

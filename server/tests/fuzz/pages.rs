@@ -32,6 +32,7 @@ pub fn pages(ids: &Ids) -> Vec<(&'static str, String)> {
         "/settings/teams",
         "/settings/pipeline",
         "/settings/leads",
+        "/settings/activity-log",
     ];
     let mut pages: Vec<(&'static str, String)> =
         plain.iter().map(|p| (*p, (*p).to_owned())).collect();

@@ -3,7 +3,7 @@
 use super::{call, everywhere_call, session_call, Endpoint};
 use crate::seed::Ids;
 use app::api::{
-    account as ac, companies as c, goals as g, lead_setup as ls, leads as l, session as s,
+    account as ac, activity_log as al, companies as c, goals as g, lead_setup as ls, leads as l, session as s,
     team as tm,
 };
 use chrono::{Duration, Utc};
@@ -47,6 +47,13 @@ pub fn calls(ids: &Ids) -> Vec<Endpoint> {
         }),
         everywhere_call(ac::SignOutEverywhere {}),
         call(ac::SetSessionDays { days: "30".into() }),
+        call(al::GetActivityLog {
+            filters: al::LogFilters {
+                action: "deal.moved".into(),
+                from: "2026-01-01".into(),
+                ..al::LogFilters::default()
+            },
+        }),
         call(ac::MemberResetLink {
             member_id: ids.spare_member.to_string(),
         }),
