@@ -47,7 +47,7 @@ test("the activity log finds a stage move by person and date and exports it", as
   await expect(events(page)).toHaveCount(1);
   const moved = events(page).first();
   await expect(moved).toContainText("Deal moved");
-  await expect(moved.getByRole("link", { name: "Initech seats" })).toBeVisible();
+  await expect(moved.getByRole("link", { name: "Initech seats", exact: true })).toBeVisible();
   await expect(moved).toContainText("Stage: Qualified → Initial contact");
   await expect(moved).toContainText(account.name);
 

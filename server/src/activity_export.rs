@@ -63,10 +63,13 @@ pub async fn activity_log_csv(
 }
 
 /// The file's pieces as they are read. A failure mid-file ends the download with an
-/// error, so the browser reports it instead of saving half a file as whole.
+/// error, so the browser reports it instead of saving half a file as whole. Fused:
+/// hyper may poll a body again after its end, which an unfused `unfold` answers with a
+/// panic (seen behind the compression layer).
 fn chunks(
     export: AuditExport,
 ) -> impl futures_util::Stream<Item = Result<String, std::io::Error>> + Send {
+    use futures_util::StreamExt;
     futures_util::stream::unfold(Some(export), |export| async move {
         let mut export = export?;
         match export.next_chunk().await {
@@ -78,4 +81,5 @@ fn chunks(
             )),
         }
     })
+    .fuse()
 }

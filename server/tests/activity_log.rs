@@ -135,3 +135,49 @@ fn a_change_made_over_http_is_logged_with_its_phone_and_address_and_downloads_as
         );
     });
 }
+
+/// Over a real connection, as browsers download it: the file ends cleanly and the same
+/// kept-alive connection answers the next request (hyper polls a body once more after
+/// its end; a stream that panics there would drop the connection).
+#[test]
+fn the_download_ends_cleanly_on_a_kept_alive_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    run(async {
+        let crm = crm().await;
+        let (_, cookie) = sign_up(&crm, "dana@acme.com").await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let app = router(&crm).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let mut buffer = [0u8; 8192];
+        // Plain, then compressed as browsers ask for it: the compression layer is what
+        // polls the file's body again after its end.
+        for encoding in ["identity", "gzip"] {
+            let ask = format!(
+                "GET /settings/activity-log.csv HTTP/1.1\r\nHost: {HOST}\r\nCookie: {cookie}\r\nAccept-Encoding: {encoding}\r\n\r\n"
+            );
+            stream.write_all(ask.as_bytes()).await.unwrap();
+            let mut seen = Vec::new();
+            // A chunked body ends with an empty chunk.
+            while !seen.ends_with(b"0\r\n\r\n") {
+                let read = stream.read(&mut buffer).await.unwrap();
+                assert!(read > 0, "the connection closed mid-file ({encoding})");
+                seen.extend_from_slice(&buffer[..read]);
+            }
+            let text = String::from_utf8_lossy(&seen);
+            assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+            if encoding == "identity" {
+                assert!(text.contains("Signed in"), "{text}");
+            }
+        }
+        let ask = format!("GET /healthz HTTP/1.1\r\nHost: {HOST}\r\n\r\n");
+        stream.write_all(ask.as_bytes()).await.unwrap();
+        let read = stream.read(&mut buffer).await.unwrap();
+        let next = String::from_utf8_lossy(&buffer[..read]);
+        assert!(
+            next.starts_with("HTTP/1.1 200"),
+            "the connection survived: {next}"
+        );
+    });
+}

@@ -3,8 +3,8 @@
 use super::{call, everywhere_call, session_call, Endpoint};
 use crate::seed::Ids;
 use app::api::{
-    account as ac, activity_log as al, companies as c, goals as g, lead_setup as ls, leads as l, session as s,
-    team as tm,
+    account as ac, activity_log as al, companies as c, goals as g, lead_setup as ls, leads as l,
+    session as s, team as tm,
 };
 use chrono::{Duration, Utc};
 use domain::{
