@@ -41,6 +41,12 @@ for (const [name, viewport] of Object.entries(sizes)) {
   await page.goto(`${base}/settings/account`);
   await page.getByRole("heading", { name: "Where you are signed in" }).waitFor();
   await page.screenshot({ path: `${out}/${name}-account.png`, fullPage: true });
+  await page.goto(`${base}/settings/activity-log`);
+  await page.getByRole("list", { name: "Events" }).waitFor();
+  await page.screenshot({ path: `${out}/${name}-activity-log.png` });
+  await page.goto(`${base}/settings/activity-log?action=deal.created`);
+  await page.getByRole("heading", { name: "Activity log" }).waitFor();
+  await page.screenshot({ path: `${out}/${name}-activity-log-moves.png`, fullPage: true });
   await context.close();
 }
 await browser.close();

@@ -339,11 +339,15 @@ impl AuditLine {
         ]
     }
 
-    /// "Stage: Proposal → Negotiation; Value: 10 000 → 12 000".
+    /// "Stage: Proposal → Negotiation; Device: Chrome on Linux" (a field that had no
+    /// value before shows only what it became).
     pub fn change_text(&self) -> String {
         self.changes
             .iter()
-            .map(|c| format!("{}: {} → {}", c.label, c.before, c.after))
+            .map(|c| match c.had_value() {
+                true => format!("{}: {} → {}", c.label, c.before, c.after),
+                false => format!("{}: {}", c.label, c.after),
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }

@@ -17,6 +17,16 @@ pub struct FieldChange {
     pub after: String,
 }
 
+impl FieldChange {
+    /// How a change shows an empty side.
+    pub const EMPTY: &'static str = "—";
+
+    /// False when the field was empty before (a sign-in's device, a new record's title).
+    pub fn had_value(&self) -> bool {
+        self.before != Self::EMPTY
+    }
+}
+
 /// What happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Entry {

@@ -153,18 +153,28 @@ fn changes(event: &Event, stages: &HashMap<Uuid, String>) -> Vec<FieldChange> {
     };
     match entry(event, stages) {
         Some(Entry::Moved { from, to }) => {
-            vec![change("Stage", from.as_deref().unwrap_or("—"), &to)]
+            vec![change(
+                "Stage",
+                from.as_deref().unwrap_or(FieldChange::EMPTY),
+                &to,
+            )]
         }
-        Some(Entry::Created { title }) => vec![change("Title", "—", &title)],
+        Some(Entry::Created { title }) => vec![change("Title", FieldChange::EMPTY, &title)],
         Some(Entry::Won) => vec![change("Status", "open", "won")],
         Some(Entry::Lost { reason }) => vec![
             change("Status", "open", "lost"),
-            change("Lost reason", "—", reason.as_deref().unwrap_or("—")),
+            change(
+                "Lost reason",
+                FieldChange::EMPTY,
+                reason.as_deref().unwrap_or(FieldChange::EMPTY),
+            ),
         ],
         Some(Entry::Reopened) => vec![change("Status", "closed", "open")],
         Some(Entry::Fields { changes }) => changes,
-        Some(Entry::Reviewed { comment }) => vec![change("Review comment", "—", &comment)],
-        Some(Entry::Changed { what }) => vec![change("Change", "—", &what)],
+        Some(Entry::Reviewed { comment }) => {
+            vec![change("Review comment", FieldChange::EMPTY, &comment)]
+        }
+        Some(Entry::Changed { what }) => vec![change("Change", FieldChange::EMPTY, &what)],
         Some(Entry::Note { .. } | Entry::Activity { .. }) | None => sides(&event.payload),
     }
 }

@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 pub(crate) fn text(value: Option<&Value>) -> String {
     match value {
-        None | Some(Value::Null) => "—".to_owned(),
-        Some(Value::String(s)) if s.trim().is_empty() => "—".to_owned(),
+        None | Some(Value::Null) => FieldChange::EMPTY.to_owned(),
+        Some(Value::String(s)) if s.trim().is_empty() => FieldChange::EMPTY.to_owned(),
         Some(Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
     }
