@@ -198,16 +198,14 @@ fn Line(line: AuditLine) -> impl IntoView {
         Some(href) => Either::Left(view! { <a href=href>{line.record.name.clone()}</a> }),
         None => Either::Right(view! { <span>{line.record.name.clone()}</span> }),
     };
-    // "Pipewright · Pipewright" says nothing twice.
-    let origin = line
-        .origin
-        .map(|o| o.label().to_owned())
-        .filter(|label| *label != who);
-    let from = [origin, line.address.clone()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let from = [
+        line.origin.map(|o| o.label().to_owned()),
+        line.address.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
     view! {
         <li class="audit-line">
             <p class="audit-head">
@@ -222,17 +220,12 @@ fn Line(line: AuditLine) -> impl IntoView {
             </p>
             {(!line.changes.is_empty()).then(|| view! {
                 <ul class="audit-changes">
-                    {line.changes.into_iter().map(|change| {
-                        let before = change.had_value().then(|| view! {
+                    {line.changes.into_iter().map(|change| view! {
+                        <li>
+                            <span class="field-name">{change.label}</span> ": "
                             <span class="before">{change.before}</span> " → "
-                        });
-                        view! {
-                            <li>
-                                <span class="field-name">{change.label}</span> ": "
-                                {before}
-                                <span class="after">{change.after}</span>
-                            </li>
-                        }
+                            <span class="after">{change.after}</span>
+                        </li>
                     }).collect_view()}
                 </ul>
             })}
