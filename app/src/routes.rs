@@ -131,7 +131,7 @@ lazy_group!(settings_pages, __preload_settings_pages, SettingsPages {
     ActivityLogRoute => ActivityLogPage,
 });
 
-/// How long after a page is shown the next page's chunk is fetched: after the page's
+/// How long after a page is usable the next page's chunk is fetched: after the page's
 /// own data and the live socket's first messages, so it never competes with them.
 #[cfg(feature = "hydrate")]
 const PREFETCH_AFTER_MS: u32 = 1_500;
@@ -145,6 +145,13 @@ fn mark_hydrated() {
     }
 }
 
+#[cfg(feature = "hydrate")]
+fn is_hydrated() -> bool {
+    document()
+        .document_element()
+        .is_some_and(|root| root.has_attribute("data-hydrated"))
+}
+
 /// Prefetches the likely next page's chunk a moment after each page is shown.
 #[component]
 pub fn PrefetchNext() -> impl IntoView {
@@ -154,6 +161,11 @@ pub fn PrefetchNext() -> impl IntoView {
         Effect::new(move |_| {
             let path = location.pathname.get();
             leptos::task::spawn_local(async move {
+                // Not before the opened page itself is usable: on a slow phone its own
+                // chunk may still be loading when the timer would fire.
+                while !is_hydrated() {
+                    gloo_timers::future::TimeoutFuture::new(100).await;
+                }
                 gloo_timers::future::TimeoutFuture::new(PREFETCH_AFTER_MS).await;
                 prefetch_next(&path).await;
             });
