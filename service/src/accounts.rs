@@ -311,22 +311,33 @@ impl Crm {
         member: &user::Model,
         origin: &SignInOrigin,
     ) -> Result<(), AppError> {
+        let device = domain::session::device_label(&origin.user_agent);
+        origin
+            .event_source()
+            .scope(self.log_wrong_password(member.workspace_id, member.id, None, device))
+            .await
+    }
+
+    /// Logs a wrong password for `member`: at sign-in (`by` nobody yet), or a signed-in
+    /// person's wrong current password when changing it (`by` them).
+    pub(crate) async fn log_wrong_password(
+        &self,
+        workspace: Uuid,
+        member: Uuid,
+        by: Option<UserId>,
+        device: String,
+    ) -> Result<(), AppError> {
         let failed = Change {
-            workspace_id: WorkspaceId(member.workspace_id),
-            actor: None,
-            subject: Subject::Member(member.id),
-            payload: Payload::SignInFailed(
-                (),
-                payload::SignInAttempt {
-                    device: domain::session::device_label(&origin.user_agent),
-                },
-            ),
+            workspace_id: WorkspaceId(workspace),
+            actor: by,
+            subject: Subject::Member(member),
+            payload: Payload::SignInFailed((), payload::SignInAttempt { device }),
         };
-        let write = self.write(Lock::Rows, async |txn| {
+        self.write(Lock::Rows, async |txn| {
             txn.append(failed).await?;
             Ok(())
-        });
-        origin.event_source().scope(write).await
+        })
+        .await
     }
 
     pub(crate) async fn forget_sign_in_attempt(&self, attempt: i64) -> Result<(), AppError> {

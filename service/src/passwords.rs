@@ -71,6 +71,17 @@ impl Crm {
             .verify_password(&command.current_password, stored)
             .await
         {
+            // A stolen session guessing its owner's password shows in the activity log,
+            // named by the session's device.
+            let device = session::Entity::find_by_id(current.hash())
+                .one(&self.db)
+                .await
+                .or_internal()?
+                .map(|row| row.device)
+                .unwrap_or_default();
+            let (workspace, member) = (viewer.workspace_id.0, viewer.user_id);
+            self.log_wrong_password(workspace, member.0, Some(member), device)
+                .await?;
             return Err(AppError::invalid(
                 "current_password",
                 "That is not your current password.",

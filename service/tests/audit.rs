@@ -150,6 +150,26 @@ async fn sign_ins_failures_and_role_changes_keep_their_address(crm: Crm) {
         .all(|l| l.record.subject == Subject::Member(sam.user_id.0)));
 }
 
+async fn a_wrong_current_password_is_a_failed_sign_in_by_the_signed_in_person(crm: Crm) {
+    let (dana, token) = crm
+        .sign_up(common::sign_up("Acme Sales", "dana@acme.com"))
+        .await
+        .unwrap();
+    let guess = domain::session::ChangePassword {
+        current_password: "a guess at it".into(),
+        new_password: "another long password".into(),
+    };
+    EventSource::browser(PIXEL, "203.0.113.77")
+        .scope(crm.change_password(&dana, &token, guess, "203.0.113.77"))
+        .await
+        .unwrap_err();
+    let failed = log(&crm, &dana, only(EventKind::SignInFailed)).await;
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].person.as_deref(), Some("Dana Whitfield"));
+    assert_eq!(failed[0].address.as_deref(), Some("203.0.113.77"));
+    assert_eq!(failed[0].origin, Some(Origin::Phone));
+}
+
 async fn only_admins_read_the_log_and_a_removed_record_keeps_its_lines(crm: Crm) {
     let dana = workspace(&crm, "dana@acme.com").await;
     let sam = rep(&crm, &dana).await;
@@ -266,6 +286,7 @@ async fn a_rare_match_is_searched_a_bounded_stretch_at_a_time(crm: Crm) {
 on_both_databases!(
     a_stage_move_is_found_by_person_and_date_with_where_it_came_from,
     sign_ins_failures_and_role_changes_keep_their_address,
+    a_wrong_current_password_is_a_failed_sign_in_by_the_signed_in_person,
     only_admins_read_the_log_and_a_removed_record_keeps_its_lines,
     the_csv_download_is_logged_and_defuses_formulas,
     a_rare_match_is_searched_a_bounded_stretch_at_a_time,
