@@ -6,7 +6,7 @@ mod common;
 
 use axum::{
     body::Body,
-    http::{header, Request, StatusCode},
+    http::{header, StatusCode},
 };
 use common::*;
 use domain::{
@@ -15,14 +15,6 @@ use domain::{
 };
 
 const PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
-
-fn get(path: &str, cookie: &str) -> Request<Body> {
-    Request::get(path)
-        .header(header::HOST, HOST)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .unwrap()
-}
 
 #[test]
 fn a_change_made_over_http_is_logged_with_its_phone_and_address_and_downloads_as_csv() {
@@ -63,7 +55,7 @@ fn a_change_made_over_http_is_logged_with_its_phone_and_address_and_downloads_as
         // The page, as the server renders it (what a browser without JavaScript shows).
         let (status, _, page) = send(
             &router,
-            get("/settings/activity-log?action=member.role_changed", &cookie),
+            signed_in_get("/settings/activity-log?action=member.role_changed", &cookie),
         )
         .await;
         assert_eq!(status, StatusCode::OK);
@@ -71,12 +63,16 @@ fn a_change_made_over_http_is_logged_with_its_phone_and_address_and_downloads_as
             page.contains("Role changed") && page.contains("192.0.2.44"),
             "{page}"
         );
-        let (status, _, _) = send(&router, get("/settings/activity-log", &sam_cookie)).await;
+        let (status, _, _) = send(
+            &router,
+            signed_in_get("/settings/activity-log", &sam_cookie),
+        )
+        .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
 
         let (status, headers, csv) = send(
             &router,
-            get(
+            signed_in_get(
                 "/settings/activity-log.csv?action=member.role_changed",
                 &cookie,
             ),
@@ -102,11 +98,15 @@ fn a_change_made_over_http_is_logged_with_its_phone_and_address_and_downloads_as
                 && rows[1].contains("192.0.2.44")
         );
 
-        let (status, _, _) = send(&router, get("/settings/activity-log.csv", &sam_cookie)).await;
+        let (status, _, _) = send(
+            &router,
+            signed_in_get("/settings/activity-log.csv", &sam_cookie),
+        )
+        .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         let (status, headers, _) = send(
             &router,
-            get("/settings/activity-log.csv", "pw_session=nope"),
+            signed_in_get("/settings/activity-log.csv", "pw_session=nope"),
         )
         .await;
         assert!(status.is_redirection());
@@ -119,7 +119,7 @@ fn a_change_made_over_http_is_logged_with_its_phone_and_address_and_downloads_as
         ] {
             let (status, _, text) = send(
                 &router,
-                get(&format!("/settings/activity-log.csv?{bad}"), &cookie),
+                signed_in_get(&format!("/settings/activity-log.csv?{bad}"), &cookie),
             )
             .await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {text}");

@@ -4,10 +4,7 @@
 
 mod common;
 
-use axum::{
-    body::Body,
-    http::{header, Request, StatusCode},
-};
+use axum::http::StatusCode;
 use common::*;
 use std::{future::Future, pin::Pin, task::Poll};
 
@@ -35,14 +32,6 @@ async fn interleaved<F: Future>(requests: Vec<F>) -> Vec<F::Output> {
     answers.into_iter().map(Option::unwrap).collect()
 }
 
-fn page(path: &str, cookie: &str) -> Request<Body> {
-    Request::get(path)
-        .header(header::HOST, HOST)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .unwrap()
-}
-
 #[test]
 fn deal_pages_rendered_side_by_side_each_show_their_own_deal() {
     run(async {
@@ -68,7 +57,7 @@ fn deal_pages_rendered_side_by_side_each_show_their_own_deal() {
         for _ in 0..5 {
             let requests: Vec<_> = deals
                 .iter()
-                .map(|(path, cookie, _)| send(&router, page(path, cookie)))
+                .map(|(path, cookie, _)| send(&router, signed_in_get(path, cookie)))
                 .collect();
             for ((path, _, title), (status, _, html)) in
                 deals.iter().zip(interleaved(requests).await)
@@ -109,7 +98,7 @@ fn every_signed_in_page_answers_while_others_render() {
         ];
         let requests: Vec<_> = paths
             .iter()
-            .flat_map(|path| [page(path, &dana), page(path, &eve)])
+            .flat_map(|path| [signed_in_get(path, &dana), signed_in_get(path, &eve)])
             .map(|request| send(&router, request))
             .collect();
         let answers = interleaved(requests).await;

@@ -218,6 +218,15 @@ pub async fn rep_cookie(crm: &Crm, admin: &domain::account::CurrentUser) -> Stri
     format!("pw_session={}", token.expose())
 }
 
+/// A GET of `path` carrying a session cookie, as a signed-in browser sends it.
+pub fn signed_in_get(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap()
+}
+
 pub fn json_post(path: &str, cookie: &str, body: serde_json::Value) -> Request<Body> {
     Request::post(path)
         .header(header::HOST, HOST)
