@@ -180,7 +180,11 @@ pub async fn prefetch_next(path: &str) {
     let first = path.split('/').nth(1).unwrap_or_default();
     let deeper = path.split('/').nth(2).is_some_and(|id| !id.is_empty());
     match (first, deeper) {
-        ("pipeline", _) | ("deals", false) => DealRoute::preload().await,
+        ("pipeline", _) => {
+            crate::pages::board::preload_dialogs().await;
+            DealRoute::preload().await;
+        }
+        ("deals", false) => DealRoute::preload().await,
         ("deals", true) => BoardRoute::preload().await,
         ("inbox", false) => LeadRoute::preload().await,
         ("inbox", true) => InboxRoute::preload().await,

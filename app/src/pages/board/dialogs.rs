@@ -1,4 +1,9 @@
 //! The board's small forms: the fields a stage still needs, the lost reason, a new deal.
+//!
+//! The two larger forms are chunks of their own (`#[lazy]`): they are closed when the
+//! board is rendered and hydrated, so a phone's first load of /pipeline does not carry
+//! them, nor the company and contact pickers they share with the deal page. The board
+//! fetches them once it is usable (`preload`), so a drop rarely waits for them.
 
 use super::state::{move_with, BoardState, PendingMove};
 use crate::{
@@ -11,7 +16,7 @@ use domain::{
     ids::{CompanyId, ContactId, UserId},
     AppError, FieldErrors,
 };
-use leptos::{ev, prelude::*, task::spawn_local};
+use leptos::{ev, lazy, prelude::*, task::spawn_local};
 use uuid::Uuid;
 
 /// A labelled input bound to a signal, with its field message.
@@ -60,6 +65,27 @@ pub fn focus_dialog(id: &'static str) {
     });
 }
 
+/// Fetches the lazy forms' chunks without running them.
+pub async fn preload() {
+    #[cfg(feature = "hydrate")]
+    __preload_lazy_dialog().await;
+}
+
+/// The forms in the lazy chunk. One chunk for both: each split point multiplies the
+/// chunks of code shared between split points (one per combination of them).
+enum LazyDialog {
+    MissingFields(PendingMove),
+    NewDeal(RwSignal<bool>),
+}
+
+#[lazy]
+fn lazy_dialog(state: BoardState, dialog: LazyDialog) -> AnyView {
+    match dialog {
+        LazyDialog::MissingFields(pending) => view! { <MissingFields state pending /> }.into_any(),
+        LazyDialog::NewDeal(open) => view! { <NewDeal state open /> }.into_any(),
+    }
+}
+
 /// Shown while a move waits for the fields its stage needs.
 #[component]
 pub fn MoveForm(state: BoardState) -> impl IntoView {
@@ -67,7 +93,7 @@ pub fn MoveForm(state: BoardState) -> impl IntoView {
         state
             .pending
             .get()
-            .map(|pending| view! { <MissingFields state pending /> })
+            .map(|pending| Suspend::new(lazy_dialog(state, LazyDialog::MissingFields(pending))))
     }
 }
 
@@ -324,6 +350,15 @@ pub fn LostForm(state: BoardState) -> impl IntoView {
 /// A quick new deal: title and value, optionally close date and company.
 #[component]
 pub fn NewDealForm(state: BoardState, open: RwSignal<bool>) -> impl IntoView {
+    move || {
+        open.get()
+            .then(|| Suspend::new(lazy_dialog(state, LazyDialog::NewDeal(open))))
+    }
+}
+
+/// The new-deal form itself; its fields start empty each time it opens.
+#[component]
+fn NewDeal(state: BoardState, open: RwSignal<bool>) -> impl IntoView {
     let title = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
     let currency = RwSignal::new(state.default_currency.to_string());
@@ -368,11 +403,7 @@ pub fn NewDealForm(state: BoardState, open: RwSignal<bool>) -> impl IntoView {
                 Ok(saved) => {
                     state.place(saved.stage, saved.stage, saved.card.clone());
                     state.notify(format!("Added {}.", saved.card.title));
-                    title.set(String::new());
-                    value.set(String::new());
-                    close_on.set(String::new());
-                    company.set(None);
-                    errors.set(FieldErrors::default());
+                    // Closing drops the form; it opens empty next time.
                     open.set(false);
                 }
                 Err(AppError::Validation(found)) => {
@@ -385,13 +416,8 @@ pub fn NewDealForm(state: BoardState, open: RwSignal<bool>) -> impl IntoView {
             busy.set(false);
         });
     };
-    Effect::new(move |_| {
-        if open.get() {
-            focus_dialog("new-deal-dialog");
-        }
-    });
+    focus_dialog("new-deal-dialog");
     view! {
-        <Show when=move || open.get()>
             <div class="dialog-backdrop">
                 <div class="dialog" id="new-deal-dialog" role="dialog" aria-modal="true" aria-labelledby="new-deal-title"
                     on:keydown=move |e| if e.key() == "Escape" { open.set(false) }>
@@ -412,6 +438,5 @@ pub fn NewDealForm(state: BoardState, open: RwSignal<bool>) -> impl IntoView {
                     </form>
                 </div>
             </div>
-        </Show>
     }
 }

@@ -13,6 +13,7 @@ use crate::{
     live::{use_live, News},
 };
 use column::BoardColumn;
+pub use dialogs::preload as preload_dialogs;
 use dialogs::{LostForm, MoveForm, NewDealForm};
 use domain::{
     board::{Board, BoardOptions, DealFilter},
