@@ -2,7 +2,7 @@
 
 use crate::{event_log::EventBus, migration::Migrator, write::Lock};
 use domain::AppError;
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -210,7 +210,18 @@ pub async fn connect_with(url: &str, memory: SqliteMemory) -> Result<DatabaseCon
 /// # Errors
 /// A migration failed; the database is left at the last one that succeeded.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    if is_postgres(db) {
+        // PostgreSQL runs each migration in its own transaction already.
+        return Migrator::up(db, None).await;
+    }
+    // On SQLite the migrator would run each statement on whichever pooled connection is
+    // free. A connection whose last read was not reset still holds the schema from
+    // before a DROP TRIGGER on another connection, and its CREATE TRIGGER then fails
+    // with "already exists" (seen in the test suites, now and then, under load). One
+    // transaction pins every statement to one connection and applies all or nothing.
+    let txn = db.begin().await?;
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
 }
 
 /// True when the pool talks to PostgreSQL.
