@@ -74,14 +74,16 @@ pub async fn preload() {
 /// The forms in the lazy chunk. One chunk for both: each split point multiplies the
 /// chunks of code shared between split points (one per combination of them).
 enum LazyDialog {
-    MissingFields(PendingMove),
+    MissingFields(Box<PendingMove>),
     NewDeal(RwSignal<bool>),
 }
 
 #[lazy]
 fn lazy_dialog(state: BoardState, dialog: LazyDialog) -> AnyView {
     match dialog {
-        LazyDialog::MissingFields(pending) => view! { <MissingFields state pending /> }.into_any(),
+        LazyDialog::MissingFields(pending) => {
+            view! { <MissingFields state pending=*pending /> }.into_any()
+        }
         LazyDialog::NewDeal(open) => view! { <NewDeal state open /> }.into_any(),
     }
 }
@@ -90,10 +92,12 @@ fn lazy_dialog(state: BoardState, dialog: LazyDialog) -> AnyView {
 #[component]
 pub fn MoveForm(state: BoardState) -> impl IntoView {
     move || {
-        state
-            .pending
-            .get()
-            .map(|pending| Suspend::new(lazy_dialog(state, LazyDialog::MissingFields(pending))))
+        state.pending.get().map(|pending| {
+            Suspend::new(lazy_dialog(
+                state,
+                LazyDialog::MissingFields(Box::new(pending)),
+            ))
+        })
     }
 }
 
