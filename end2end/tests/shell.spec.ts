@@ -32,3 +32,27 @@ test("an unknown address shows a helpful 404", async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });
+
+test("the account menu opened before the page is usable stays open when it becomes usable", async ({ page }) => {
+  const app = new Pipewright(page);
+  const account = newAccount();
+  await app.createWorkspace(account);
+  // A slow network: the code arrives only after the menu has been opened.
+  let release!: () => void;
+  const arrived = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/pkg\/.*\.wasm$/, async (route) => {
+    await arrived;
+    await route.continue();
+  });
+  await page.goto("/settings");
+  await page.getByLabel(`Account menu for ${account.name}`).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  release();
+  await expect(page.locator("html[data-hydrated]")).toBeAttached();
+  await app.expectHydrated();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  // A move to another page still closes it.
+  await page.getByRole("link", { name: "Manage users" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeHidden();
+});

@@ -85,17 +85,22 @@ fn SignedInLayout(user: CurrentUser, head: Option<i64>) -> impl IntoView {
     ));
     provide_context(user);
     // The shell stays mounted across pages, so its menus would stay open over the next
-    // page: close them whenever the path changes.
+    // page: close them whenever the path changes. Not on the effect's first run, which
+    // comes with hydration: a menu opened before the bundle had loaded (a phone on a
+    // slow network) would snap shut under the person's finger.
     let more = NodeRef::<leptos::html::Details>::new();
     let account = NodeRef::<leptos::html::Details>::new();
     let location = leptos_router::hooks::use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        for menu in [more, account] {
-            if let Some(menu) = menu.get_untracked() {
-                let _ = menu.remove_attribute("open");
+    Effect::new(move |shown: Option<String>| {
+        let path = location.pathname.get();
+        if shown.is_some_and(|shown| shown != path) {
+            for menu in [more, account] {
+                if let Some(menu) = menu.get_untracked() {
+                    let _ = menu.remove_attribute("open");
+                }
             }
         }
+        path
     });
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
