@@ -208,7 +208,8 @@ pub async fn connect_with(url: &str, memory: SqliteMemory) -> Result<DatabaseCon
 /// Applies every pending migration.
 ///
 /// # Errors
-/// A migration failed; the database is left at the last one that succeeded.
+/// A migration failed: on SQLite none of the pending ones is applied; on PostgreSQL the
+/// database is left at the last one that succeeded.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     if is_postgres(db) {
         // PostgreSQL runs each migration in its own transaction already.

@@ -422,25 +422,25 @@ fn NewDeal(state: BoardState, open: RwSignal<bool>) -> impl IntoView {
     };
     focus_dialog("new-deal-dialog");
     view! {
-            <div class="dialog-backdrop">
-                <div class="dialog" id="new-deal-dialog" role="dialog" aria-modal="true" aria-labelledby="new-deal-title"
-                    on:keydown=move |e| if e.key() == "Escape" { open.set(false) }>
-                    <h2 id="new-deal-title">"New deal"</h2>
-                    {move || banner.get().map(|m| view! { <div class="banner error" role="alert">{m}</div> })}
-                    <form on:submit=submit novalidate>
-                        <Input id="new-title" label="Title" value=title errors field="title" />
-                        <div class="field-pair">
-                            <Input id="new-value" label="Value" value errors field="value" inputmode="decimal" />
-                            <Input id="new-currency" label="Currency" value=currency errors field="currency" />
-                        </div>
-                        <Input id="new-close" label="Expected close date" value=close_on errors field="expected_close_on" kind="date" />
-                        <Picker kind=PickerKind::Company id="new-company" label="Company" picked=company />
-                        <div class="actions">
-                            <button type="submit" class="primary" disabled=move || busy.get()>"Add deal"</button>
-                            <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
-                        </div>
-                    </form>
-                </div>
+        <div class="dialog-backdrop">
+            <div class="dialog" id="new-deal-dialog" role="dialog" aria-modal="true" aria-labelledby="new-deal-title"
+                on:keydown=move |e| if e.key() == "Escape" { open.set(false) }>
+                <h2 id="new-deal-title">"New deal"</h2>
+                {move || banner.get().map(|m| view! { <div class="banner error" role="alert">{m}</div> })}
+                <form on:submit=submit novalidate>
+                    <Input id="new-title" label="Title" value=title errors field="title" />
+                    <div class="field-pair">
+                        <Input id="new-value" label="Value" value errors field="value" inputmode="decimal" />
+                        <Input id="new-currency" label="Currency" value=currency errors field="currency" />
+                    </div>
+                    <Input id="new-close" label="Expected close date" value=close_on errors field="expected_close_on" kind="date" />
+                    <Picker kind=PickerKind::Company id="new-company" label="Company" picked=company />
+                    <div class="actions">
+                        <button type="submit" class="primary" disabled=move || busy.get()>"Add deal"</button>
+                        <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                    </div>
+                </form>
             </div>
+        </div>
     }
 }
