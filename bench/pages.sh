@@ -6,8 +6,12 @@
 # page served without its content; the log is kept then. Prints the server's peak RSS.
 # PIN=1 pins the server to core 0 and the load to core 1 (the issue's conditions);
 # PROFILE=file records the server's CPU with perf meanwhile and prints its top entries.
+# SEEDED=dir keeps the seeded file in dir and reuses it next time (a 1,000,000-deal seed
+# takes minutes). SOAK=seconds repeats the pages until that long has passed and prints
+# the server's RSS every 30 s (the issue's 10-minute soak is SOAK=600).
+# SQLITE_ARGS passes options to the server (e.g. "--sqlite-map-mib 0").
 # Usage: [CLIENTS=10] [DURATION=20] [PAGES=/deals/:id,/contacts] [PIN=1] [PROFILE=f]
-#        bench/pages.sh [size]
+#        [SEEDED=dir] [SOAK=seconds] [SQLITE_ARGS=…] bench/pages.sh [size]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
@@ -15,16 +19,22 @@ BIN="$TARGET_DIR/release/pipewright"
 PORT="${PORT:-3197}"
 [ -x "$BIN" ] || { echo "no release build at $BIN (./scripts/build.sh)" >&2; exit 2; }
 WORK=$(mktemp -d)
-URL="sqlite://$WORK/pages.db?mode=rwc"
-"$BIN" demo --size "${1:-10000}" --database-url "$URL" >"$WORK/demo.txt"
-head -1 "$WORK/demo.txt"
+DATA=${SEEDED:-$WORK}
+mkdir -p "$DATA"
+URL="sqlite://$DATA/pages.db?mode=rwc"
+if [ ! -s "$DATA/demo.txt" ]; then
+  rm -f "$DATA"/pages.db*
+  "$BIN" demo --size "${1:-10000}" --database-url "$URL" >"$DATA/demo.tmp"
+  mv "$DATA/demo.tmp" "$DATA/demo.txt"
+fi
+head -1 "$DATA/demo.txt"
 # The demo prints its password and logins; the first admin's ("  Admin     alex…") is used.
-EMAIL=$(awk '$1 == "Admin" { print $2; exit }' "$WORK/demo.txt")
-PASSWORD=$(sed -n 's/.*(password: \(.*\)):.*/\1/p' "$WORK/demo.txt")
+EMAIL=$(awk '$1 == "Admin" { print $2; exit }' "$DATA/demo.txt")
+PASSWORD=$(sed -n 's/.*(password: \(.*\)):.*/\1/p' "$DATA/demo.txt")
 SERVER_CPU=() LOAD_CPU=()
 if [ -n "${PIN:-}" ]; then SERVER_CPU=(taskset -c 0) LOAD_CPU=(taskset -c 1); fi
 LEPTOS_SITE_ROOT=target/site "${SERVER_CPU[@]}" "$BIN" serve --addr "127.0.0.1:$PORT" --database-url "$URL" \
-  >"$WORK/server.log" 2>&1 &
+  ${SQLITE_ARGS:-} >"$WORK/server.log" 2>&1 &
 PID=$!
 finish() {
   local status=$?
@@ -41,8 +51,23 @@ if [ -n "${PROFILE:-}" ]; then
   PERF=$!
 fi
 status=0
-PIPEWRIGHT_URL="http://127.0.0.1:$PORT" SERVER_LOG="$WORK/server.log" LOGIN_EMAIL="$EMAIL" \
-  LOGIN_PASSWORD="$PASSWORD" "${LOAD_CPU[@]}" node bench/pages.mjs || status=$?
+rss() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$PID/status"; }
+run_pages() {
+  PIPEWRIGHT_URL="http://127.0.0.1:$PORT" SERVER_LOG="$WORK/server.log" LOGIN_EMAIL="$EMAIL" \
+    LOGIN_PASSWORD="$PASSWORD" "${LOAD_CPU[@]}" node bench/pages.mjs || status=$?
+}
+if [ -n "${SOAK:-}" ]; then
+  echo "server RSS at start: $(rss) MiB"
+  ( start=$SECONDS; while kill -0 "$PID" 2>/dev/null; do
+      sleep 30; echo "RSS after $((SECONDS - start)) s: $(rss) MiB"; done ) &
+  SAMPLER=$!
+  end=$((SECONDS + SOAK))
+  while [ "$SECONDS" -lt "$end" ] && [ "$status" -eq 0 ]; do run_pages; done
+  kill "$SAMPLER" 2>/dev/null || true
+  echo "server RSS at the end: $(rss) MiB"
+else
+  run_pages
+fi
 if [ -n "$PERF" ]; then
   kill -INT "$PERF"; wait "$PERF" || true
   # Self time per function, the top 40 (perf's own column padding trimmed).

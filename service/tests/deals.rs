@@ -427,6 +427,113 @@ async fn columns_page_with_exact_totals_and_filters_narrow_them(crm: Crm) {
     );
 }
 
+/// A board filtered only by owner reads its column totals from the open-deal rollup; a
+/// search that every title matches groups the deals themselves. Both must agree for
+/// everyone's deals, one owner's and "my deals", across currencies, unowned deals,
+/// moves, value changes, wins, losses and reopens.
+async fn column_totals_from_the_rollup_equal_the_deals_grouped(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let sam = rep(&crm, &dana).await;
+    let start = board(&crm, &dana).await;
+    let contact = stage(&start, "Initial contact");
+    let reason = start.lost_reasons[0].clone();
+    let mut deals = Vec::new();
+    for n in 0..12_i32 {
+        let owner = [Some(dana.user_id), Some(sam.user_id), None][(n % 3) as usize];
+        let currency = if n % 4 == 0 { "EUR" } else { "USD" };
+        let changes = vec![
+            DealChange::Value(format!("{}", 100 + n)),
+            DealChange::Currency(currency.into()),
+            DealChange::Owner(owner),
+        ];
+        deals.push(new_deal(&crm, &dana, &format!("Deal {n}"), changes).await);
+    }
+    for saved in &deals[..5] {
+        let changes = vec![DealChange::Value("5,000".into())];
+        crm.move_deal(&dana, move_to(saved, contact, changes))
+            .await
+            .unwrap();
+    }
+    let ids: Vec<DealId> = deals.iter().map(|d| d.card.id).collect();
+    let version = |n: usize| {
+        let (crm, dana, id) = (crm.clone(), dana.clone(), ids[n]);
+        async move { crm.deal_detail(&dana, id).await.unwrap().version }
+    };
+    let won = crm
+        .close_deal(&dana, ids[0], version(0).await, Outcome::Won)
+        .await
+        .unwrap();
+    crm.close_deal(&dana, ids[6], version(6).await, Outcome::Won)
+        .await
+        .unwrap();
+    let lost = Outcome::Lost { reason };
+    crm.close_deal(&dana, ids[7], version(7).await, lost)
+        .await
+        .unwrap();
+    crm.close_deal(&dana, ids[0], won.card.version, Outcome::Reopen)
+        .await
+        .unwrap();
+
+    let every_title = |filter: DealFilter| DealFilter {
+        text: "deal".into(),
+        ..filter
+    };
+    let filters = [
+        DealFilter::default(),
+        DealFilter {
+            owner: Some(sam.user_id),
+            ..DealFilter::default()
+        },
+        DealFilter {
+            mine: true,
+            ..DealFilter::default()
+        },
+    ];
+    // A rep who sees only their own deals and nobody's (the workspace's visibility).
+    let narrowed = CurrentUser {
+        sees: domain::visibility::Sees::Owners(vec![sam.user_id]),
+        ..sam.clone()
+    };
+    for viewer in [&dana, &sam, &narrowed] {
+        for filter in filters.clone() {
+            let totals = |board: domain::board::Board| -> Vec<_> {
+                board.columns.into_iter().map(|c| c.totals).collect()
+            };
+            let rollup = totals(crm.board(viewer, filter.clone()).await.unwrap());
+            let grouped = totals(
+                crm.board(viewer, every_title(filter.clone()))
+                    .await
+                    .unwrap(),
+            );
+            assert_eq!(rollup, grouped, "{filter:?} as {}", viewer.name);
+            let listed = |filter: DealFilter| async {
+                crm.list_deals(viewer, filter, DealSort::Updated, 0)
+                    .await
+                    .unwrap()
+                    .total
+            };
+            assert_eq!(
+                listed(filter.clone()).await,
+                listed(every_title(filter.clone())).await,
+                "the list's count: {filter:?} as {}",
+                viewer.name
+            );
+        }
+    }
+    let everyone = board(&crm, &dana).await;
+    let open: u64 = everyone.columns.iter().map(|c| c.totals.deals).sum();
+    assert_eq!(
+        open, 10,
+        "12 deals, one won and one lost; the reopened one is open"
+    );
+    let in_pipeline = DealFilter {
+        pipeline: Some(everyone.pipeline),
+        ..DealFilter::default()
+    };
+    let listed = crm.list_deals(&dana, in_pipeline, DealSort::Updated, 0);
+    assert_eq!(listed.await.unwrap().total, 12);
+}
+
 async fn stages_are_edited_and_removing_one_relocates_its_deals(crm: Crm) {
     let dana = workspace(&crm, "dana@acme.com").await;
     let before = board(&crm, &dana).await;
@@ -668,5 +775,6 @@ on_both_databases!(
     bad_input_is_refused_by_field_and_changes_nothing,
     deals_are_won_lost_with_a_reason_and_reopened,
     columns_page_with_exact_totals_and_filters_narrow_them,
+    column_totals_from_the_rollup_equal_the_deals_grouped,
     stages_are_edited_and_removing_one_relocates_its_deals,
 );

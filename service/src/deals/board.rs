@@ -1,4 +1,4 @@
-//! The board and the deal list: exact totals from grouped queries, cards a page at a time.
+//! The board and the deal list: exact totals (see `totals`), cards a page at a time.
 //! Nothing here loads all deals of a pipeline.
 
 use super::rows::{cards, stage_info, stages_of};
@@ -18,7 +18,6 @@ use domain::{
     },
     ids::{PipelineId, StageId},
     money::Currency,
-    pipeline::{weighted_cents, StageValue},
     AppError,
 };
 use sea_orm::{
@@ -333,54 +332,5 @@ impl Crm {
             .all(&self.db)
             .await
             .or_internal()
-    }
-
-    /// Open deals, value and weighted value per stage and currency: one grouped query.
-    async fn totals(
-        &self,
-        viewer: &CurrentUser,
-        filter: &DealFilter,
-        stages: &[stage::Model],
-    ) -> Result<HashMap<Uuid, ColumnTotals>, AppError> {
-        // CAST: PostgreSQL sums BIGINT into NUMERIC; both engines then hand back an i64.
-        let rows: Vec<(Uuid, String, i64, i64)> = matching(viewer, filter)
-            .select_only()
-            .column(deal::Column::StageId)
-            .column(deal::Column::Currency)
-            .column_as(Expr::cust("COUNT(*)"), "deals")
-            .column_as(
-                Expr::cust("CAST(COALESCE(SUM(value_cents), 0) AS BIGINT)"),
-                "value",
-            )
-            .filter(deal::Column::Status.eq(DealStatus::Open))
-            .group_by(deal::Column::StageId)
-            .group_by(deal::Column::Currency)
-            .into_tuple()
-            .all(&self.db)
-            .await
-            .or_internal()?;
-        let probability: HashMap<Uuid, u8> = stages
-            .iter()
-            .map(|s| (s.id, stage_info(s).probability))
-            .collect();
-        let mut totals: HashMap<Uuid, ColumnTotals> = HashMap::new();
-        for (stage_id, currency, deals, value) in rows {
-            let entry = totals.entry(stage_id).or_default();
-            entry.deals += u64::try_from(deals).unwrap_or(0);
-            entry.values.push(StageValue {
-                currency: Currency::parse(&currency).unwrap_or(Currency::USD),
-                value_cents: value,
-                weighted_cents: weighted_cents(
-                    value,
-                    probability.get(&stage_id).copied().unwrap_or(0),
-                ),
-            });
-        }
-        for column in totals.values_mut() {
-            column
-                .values
-                .sort_by_key(|v| std::cmp::Reverse(v.value_cents));
-        }
-        Ok(totals)
     }
 }

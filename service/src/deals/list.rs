@@ -18,7 +18,7 @@ use domain::{
 };
 use sea_orm::{
     sea_query::{Expr, Order},
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -41,7 +41,7 @@ impl Crm {
         filter.check()?;
         let page = domain::limits::check_page(page)?;
         let query = matching(viewer, &filter);
-        let total = query.clone().count(&self.db).await.or_internal()?;
+        let total = self.matching_count(viewer, &filter, query.clone()).await?;
         let query = match sort {
             // Both descending: the (workspace, updated_at, id) index read backwards
             // gives this order, so a page reads fifty rows instead of sorting them all.

@@ -8,6 +8,7 @@ mod list;
 mod rows;
 mod shown;
 mod stages;
+mod totals;
 mod undo;
 
 use crate::write::{Lock, Write};

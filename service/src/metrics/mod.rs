@@ -306,23 +306,57 @@ pub(crate) async fn recompute_reach<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Open deals per stage, owner and currency from the open-deal rollup, as the viewer
+/// sees them (`owners`: only these): the board's column totals read these too.
+pub(crate) async fn open_groups<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    pipeline: Uuid,
+    owners: Option<&[Uuid]>,
+) -> Result<Vec<domain::metrics::OpenGroup>, AppError> {
+    sql::open(conn, &scope(viewer, pipeline, owners)).await
+}
+
 /// The deals a figure counts. A narrowed rep's figures are those of the deals their
 /// board shows: their own, their team's and, unless they chose owners, nobody's (kept
 /// under the workspace id, see the rollups migration).
 fn scope(viewer: &CurrentUser, pipeline: Uuid, owners: Option<&[Uuid]>) -> DealScope {
-    let chosen = owners.map(<[Uuid]>::to_vec);
-    let nobodys = chosen.is_none() && viewer.sees.owners().is_some();
-    let mut owners = viewer.sees.narrow(chosen);
-    if nobodys {
-        owners
-            .get_or_insert_with(Vec::new)
-            .push(viewer.workspace_id.0);
-    }
     DealScope {
         workspace: viewer.workspace_id.0,
         pipeline,
-        owners,
+        owners: owner_keys(viewer, owners),
     }
+}
+
+/// The rollups' owner keys for the owners chosen (`None`: everyone), narrowed to those
+/// the viewer sees; `None` when every owner counts.
+fn owner_keys(viewer: &CurrentUser, owners: Option<&[Uuid]>) -> Option<Vec<Uuid>> {
+    let chosen = owners.map(<[Uuid]>::to_vec);
+    let nobodys = chosen.is_none() && viewer.sees.owners().is_some();
+    let mut keys = viewer.sees.narrow(chosen);
+    if nobodys {
+        keys.get_or_insert_with(Vec::new)
+            .push(viewer.workspace_id.0);
+    }
+    keys
+}
+
+/// How many deals, of any status, the workspace (one pipeline, `Some`) holds as the
+/// viewer sees them (`owners`: only these), from the rollup of created deals: a few
+/// rows per owner and day where counting the deals reads one index entry per deal.
+pub(crate) async fn deal_count<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &CurrentUser,
+    pipeline: Option<Uuid>,
+    owners: Option<&[Uuid]>,
+) -> Result<u64, AppError> {
+    sql::created(
+        conn,
+        viewer.workspace_id.0,
+        pipeline,
+        owner_keys(viewer, owners),
+    )
+    .await
 }
 
 /// The dashboard's separate database queries, named for benchmarks.

@@ -188,6 +188,37 @@ async fn lost_reasons<C: ConnectionTrait>(
     Ok(lost)
 }
 
+/// Every deal created and still there, of any status, in the workspace or one of its
+/// pipelines: `owners` keys, or the rows keeping everyone's total.
+pub(crate) async fn created<C: ConnectionTrait>(
+    conn: &C,
+    workspace: Uuid,
+    pipeline: Option<Uuid>,
+    owners: Option<Vec<Uuid>>,
+) -> Result<u64, AppError> {
+    let sql = Sql::new(&format!(
+        "SELECT {} FROM rollup_created r WHERE",
+        sum("r.deals")
+    ))
+    .bind(" r.workspace_id = ?", workspace);
+    // Each pipeline by its own key range, rather than the workspace's whole range.
+    let sql = match pipeline {
+        Some(pipeline) => sql.bind(" AND r.pipeline_id = ?", pipeline),
+        None => sql.bind(
+            " AND r.pipeline_id IN (SELECT id FROM pipelines WHERE workspace_id = ?)",
+            workspace,
+        ),
+    };
+    let sql = match &owners {
+        Some(owners) => sql.any_of("r.owner_key", owners),
+        None => sql.bind(" AND r.owner_key = ?", Uuid::nil()),
+    };
+    match rows(conn, sql).await?.first() {
+        Some(row) => count(row, 0),
+        None => Ok(0),
+    }
+}
+
 pub(crate) async fn open<C: ConnectionTrait>(
     conn: &C,
     scope: &DealScope,
