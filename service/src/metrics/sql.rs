@@ -65,16 +65,22 @@ impl Scoped for Sql {
     /// The owners asked for, or the rows keeping all owners' total (the nil id, see the
     /// rollups migration).
     fn total(self, scope: &DealScope) -> Sql {
-        match &scope.owners {
-            Some(owners) => self.any_of("r.owner_key", owners),
-            None => self.bind(" AND r.owner_key = ?", Uuid::nil()),
-        }
+        owners_or_total(self, scope.owners.as_deref())
     }
 
     /// A day column within the period: the rollups key their rows by UTC day.
     fn on_days(self, column: &str, period: &Period) -> Sql {
         self.bind(&format!(" AND {column} >= ?"), period.from)
             .bind(&format!(" AND {column} < ?"), day_after(period.to))
+    }
+}
+
+/// `r.owner_key` among `owners`, or the rows keeping all owners' total (the nil id,
+/// see the rollups migration) when every owner counts.
+fn owners_or_total(sql: Sql, owners: Option<&[Uuid]>) -> Sql {
+    match owners {
+        Some(owners) => sql.any_of("r.owner_key", owners),
+        None => sql.bind(" AND r.owner_key = ?", Uuid::nil()),
     }
 }
 
@@ -209,10 +215,7 @@ pub(crate) async fn created<C: ConnectionTrait>(
             workspace,
         ),
     };
-    let sql = match &owners {
-        Some(owners) => sql.any_of("r.owner_key", owners),
-        None => sql.bind(" AND r.owner_key = ?", Uuid::nil()),
-    };
+    let sql = owners_or_total(sql, owners.as_deref());
     match rows(conn, sql).await?.first() {
         Some(row) => count(row, 0),
         None => Ok(0),
