@@ -6,6 +6,9 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr, Tr
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
+/// A statement that runs longer is logged as a warning (see `connect_with`).
+const SLOW_STATEMENT: Duration = Duration::from_millis(500);
+
 /// Password hashes computed at once: 19 MiB each, so at most ~76 MiB in flight.
 const PASSWORD_WORKERS: usize = 4;
 
@@ -181,7 +184,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 /// The database cannot be reached or opened.
 pub async fn connect_with(url: &str, memory: SqliteMemory) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
-    options.sqlx_logging(false);
+    // No statement is logged, except one slower than this: at a million deals a
+    // statement that scans every deal shows up here with its text (never its values).
+    options
+        .sqlx_logging(true)
+        .sqlx_logging_level(log::LevelFilter::Off)
+        .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, SLOW_STATEMENT);
     if url.starts_with("sqlite:") {
         // A negative cache_size is in KiB.
         let cache_kib = format!("-{}", u64::from(memory.cache_mib) * 1024);

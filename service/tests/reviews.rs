@@ -11,6 +11,7 @@ use domain::{
     review::{PipelineReview, ReviewSection, COMMENT_MAX},
     AppError,
 };
+use sea_orm::{ConnectionTrait, Statement};
 use service::Crm;
 
 fn titles(review: &PipelineReview, section: ReviewSection) -> Vec<String> {
@@ -198,7 +199,72 @@ async fn only_managers_review_and_only_their_own_workspace(crm: Crm) {
     );
 }
 
+/// Puts a deal in `stage`, entered `days` ago; `touched` days ago when given.
+async fn age(crm: &Crm, title: &str, stage: &str, days: i64, touched: Option<i64>) {
+    let at = |days: i64| format!("'{}'", (Utc::now() - Duration::days(days)).to_rfc3339());
+    let touched = touched.map_or_else(|| "NULL".to_owned(), at);
+    let statement = format!(
+        "UPDATE deals SET stage_entered_at = {}, touched_at = {touched}, \
+         stage_id = (SELECT s.id FROM stages s WHERE s.pipeline_id = deals.pipeline_id AND s.name = '{stage}') \
+         WHERE title = '{title}'",
+        at(days)
+    );
+    let db = crm.db();
+    db.execute_raw(Statement::from_string(db.get_database_backend(), statement))
+        .await
+        .unwrap();
+}
+
+async fn rotting_lists_the_longest_stuck_first_across_stages(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.example").await;
+    // Qualified allows 14 days, Initial contact 14, Closing 7.
+    let mut placed = Vec::new();
+    for days in 20..40 {
+        placed.push((format!("Qualified {days}"), "Qualified", days, None));
+    }
+    for days in 100..110 {
+        placed.push((format!("Contact {days}"), "Initial contact", days, None));
+    }
+    placed.push(("Closing 8".into(), "Closing", 8, None));
+    placed.push(("Closing 5".into(), "Closing", 5, None));
+    // Long in its stage but worked on two days ago: not rotting.
+    placed.push(("Touched 300".into(), "Qualified", 300, Some(2)));
+    // Worked on long ago: rotting, by how long it has sat in the stage.
+    placed.push(("Touched 200".into(), "Initial contact", 200, Some(60)));
+    for (title, stage, days, touched) in &placed {
+        new_deal(&crm, &dana, title, vec![]).await;
+        age(&crm, title, stage, *days, *touched).await;
+    }
+    let won = new_deal(&crm, &dana, "Won 400", vec![]).await;
+    age(&crm, "Won 400", "Qualified", 400, None).await;
+    crm.db()
+        .execute_raw(Statement::from_string(
+            crm.db().get_database_backend(),
+            format!(
+                "UPDATE deals SET status = 'won' WHERE title = '{}'",
+                won.card.title
+            ),
+        ))
+        .await
+        .unwrap();
+
+    let review = crm.pipeline_review(&dana, None).await.expect("review");
+    let mut expected = vec!["Touched 200".to_owned()];
+    expected.extend((100..110).rev().map(|d| format!("Contact {d}")));
+    expected.extend((25..40).rev().map(|d| format!("Qualified {d}")));
+    // 25 at most: the oldest of every stage, merged; open deals only.
+    assert_eq!(titles(&review, ReviewSection::Rotting), expected[..25]);
+
+    // A narrowed rep sees only their own and nobody's deals in the section.
+    let sam = rep(&crm, &dana).await;
+    let seen = crm.pipeline_review(&sam, None).await.expect("review");
+    assert!(titles(&seen, ReviewSection::Rotting)
+        .iter()
+        .all(|t| expected.contains(t)));
+}
+
 on_both_databases!(
     a_review_compares_with_the_previous_one,
-    only_managers_review_and_only_their_own_workspace
+    only_managers_review_and_only_their_own_workspace,
+    rotting_lists_the_longest_stuck_first_across_stages
 );

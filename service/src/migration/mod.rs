@@ -22,10 +22,12 @@ mod m20261205_000017_deal_list_order;
 mod m20261205_000018_pausable_rollups;
 mod m20261206_000019_sessions_and_forms;
 mod m20261206_000020_event_origins;
+mod m20261206_000021_review_indexes;
 
 pub(crate) use m20261128_000013_rollups::{
     reach_of, rebuild as rebuild_rollups, recount_paused as recount_paused_rollups,
 };
+pub(crate) use m20261206_000021_review_indexes::{NO_NEXT_STEP, OPEN};
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
 pub struct Migrator;
@@ -54,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000018_pausable_rollups::Migration),
             Box::new(m20261206_000019_sessions_and_forms::Migration),
             Box::new(m20261206_000020_event_origins::Migration),
+            Box::new(m20261206_000021_review_indexes::Migration),
         ]
     }
 }
