@@ -9,7 +9,8 @@
 # SEEDED=dir keeps the seeded file in dir and reuses it next time (a 1,000,000-deal seed
 # takes minutes). SOAK=seconds repeats the pages until that long has passed and prints
 # the server's RSS every 30 s (the 10-minute soak is SOAK=600).
-# SQLITE_ARGS passes options to the server (e.g. "--sqlite-map-mib 0").
+# SQLITE_ARGS passes options to the server (e.g. "--sqlite-map-mib 0"). At the end it
+# lists the statements the server logged as slower than 500 ms, slowest kind first.
 # Usage: [CLIENTS=10] [DURATION=20] [PAGES=/deals/:id,/contacts] [PIN=1] [PROFILE=f]
 #        [SEEDED=dir] [SOAK=seconds] [SQLITE_ARGS=…] bench/pages.sh [size]
 set -euo pipefail
@@ -75,4 +76,7 @@ if [ -n "$PERF" ]; then
     | grep -E '^ +[0-9]' | sed 's/ \{2,\}[- ]*$//' | head -40 || true
 fi
 awk '/VmHWM/ { printf "server peak RSS %.1f MiB\n", $2 / 1024 }' "/proc/$PID/status"
+# The server logs each statement slower than 500 ms (its text, never its values): how
+# many, and the slowest of each kind, which is where to look first.
+python3 bench/slow-statements.py "$WORK/server.log"
 exit "$status"

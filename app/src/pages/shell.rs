@@ -42,7 +42,17 @@ pub fn AppShell() -> impl IntoView {
             {move || Suspend::new(async move {
                 match auth.session.await {
                     Ok(info) => match info.user {
-                        Some(user) => Either::Left(view! { <SignedInLayout user=user head=info.live_head /> }),
+                        // On the server the Transition re-runs this closure to check for
+                        // pending reads and drops what it returned; a layout built here built
+                        // the page under its <Outlet/> (and the page's resources, and queries)
+                        // a second time when the session was already in. Unsuspend builds it
+                        // once, when it is rendered or hydrated.
+                        Some(user) => {
+                            let head = info.live_head;
+                            Either::Left(Unsuspend::new(move || {
+                                view! { <SignedInLayout user=user head=head /> }
+                            }))
+                        }
                         None => Either::Right(view! { <Redirect path="/sign-in" /> }),
                     },
                     Err(_) => Either::Right(view! { <Redirect path="/sign-in" /> }),

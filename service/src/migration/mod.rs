@@ -23,6 +23,7 @@ mod m20261205_000018_pausable_rollups;
 mod m20261206_000019_sessions_and_forms;
 mod m20261206_000020_event_origins;
 mod m20261206_000021_review_indexes;
+mod m20261206_000022_list_name_order;
 
 pub(crate) use m20261128_000013_rollups::{
     reach_of, rebuild as rebuild_rollups, recount_paused as recount_paused_rollups,
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_sessions_and_forms::Migration),
             Box::new(m20261206_000020_event_origins::Migration),
             Box::new(m20261206_000021_review_indexes::Migration),
+            Box::new(m20261206_000022_list_name_order::Migration),
         ]
     }
 }
