@@ -31,6 +31,11 @@ pub struct DatabaseArgs {
     #[arg(long, env = "PIPEWRIGHT_SQLITE_MAP_MIB", default_value_t = service::SQLITE_MAP_MIB,
         value_parser = clap::value_parser!(u32).range(0..=65536))]
     pub sqlite_map_mib: u32,
+    /// Statements slower than this many milliseconds are logged as warnings, with their
+    /// SQL but never their values: where to look when a page gets slow.
+    #[arg(long, env = "PIPEWRIGHT_SLOW_STATEMENT_MS", default_value_t = service::SLOW_STATEMENT_MS,
+        value_parser = clap::value_parser!(u32).range(1..=600_000))]
+    pub slow_statement_ms: u32,
 }
 
 impl DatabaseArgs {

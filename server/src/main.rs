@@ -97,7 +97,12 @@ async fn open_with(args: &DatabaseArgs, settings: CrmSettings) -> Result<Crm, Fa
             std::fs::create_dir_all(folder)?;
         }
     }
-    let db = connect_with(&args.database_url, args.sqlite_memory()).await?;
+    let db = connect_with(
+        &args.database_url,
+        args.sqlite_memory(),
+        args.slow_statement_ms,
+    )
+    .await?;
     migrate(&db).await?;
     Ok(Crm::new(db, settings))
 }

@@ -6,8 +6,9 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr, Tr
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
-/// A statement that runs longer is logged as a warning (see `connect_with`).
-const SLOW_STATEMENT: Duration = Duration::from_millis(500);
+/// A statement that runs longer is logged as a warning, unless the server is told
+/// otherwise (see `connect_with`).
+pub const SLOW_STATEMENT_MS: u32 = 500;
 
 /// Password hashes computed at once: 19 MiB each, so at most ~76 MiB in flight.
 const PASSWORD_WORKERS: usize = 4;
@@ -175,21 +176,29 @@ impl Default for SqliteMemory {
 /// # Errors
 /// The database cannot be reached or opened.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    connect_with(url, SqliteMemory::default()).await
+    connect_with(url, SqliteMemory::default(), SLOW_STATEMENT_MS).await
 }
 
-/// Opens a pool for `url` with `memory` for SQLite (ignored for PostgreSQL).
+/// Opens a pool for `url` with `memory` for SQLite (ignored for PostgreSQL); statements
+/// slower than `slow_ms` milliseconds are logged.
 ///
 /// # Errors
 /// The database cannot be reached or opened.
-pub async fn connect_with(url: &str, memory: SqliteMemory) -> Result<DatabaseConnection, DbErr> {
+pub async fn connect_with(
+    url: &str,
+    memory: SqliteMemory,
+    slow_ms: u32,
+) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
-    // No statement is logged, except one slower than this: at a million deals a
-    // statement that scans every deal shows up here with its text (never its values).
+    // No statement is logged, except a slow one, as a warning with its text (never its
+    // values): at a million deals a statement that scans every deal shows up there.
     options
         .sqlx_logging(true)
         .sqlx_logging_level(log::LevelFilter::Off)
-        .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, SLOW_STATEMENT);
+        .sqlx_slow_statements_logging_settings(
+            log::LevelFilter::Warn,
+            Duration::from_millis(u64::from(slow_ms)),
+        );
     if url.starts_with("sqlite:") {
         // A negative cache_size is in KiB.
         let cache_kib = format!("-{}", u64::from(memory.cache_mib) * 1024);
