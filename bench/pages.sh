@@ -76,7 +76,8 @@ if [ -n "$PERF" ]; then
     | grep -E '^ +[0-9]' | sed 's/ \{2,\}[- ]*$//' | head -40 || true
 fi
 awk '/VmHWM/ { printf "server peak RSS %.1f MiB\n", $2 / 1024 }' "/proc/$PID/status"
-# The server logs each statement slower than 500 ms (its text, never its values): how
+# The server logs each statement slower than --slow-statement-ms (the start of its SQL,
+# never its values): how
 # many, and the slowest of each kind, which is where to look first.
 python3 bench/slow-statements.py "$WORK/server.log"
 exit "$status"
