@@ -24,6 +24,7 @@ mod m20261206_000019_sessions_and_forms;
 mod m20261206_000020_event_origins;
 mod m20261206_000021_review_indexes;
 mod m20261206_000022_list_name_order;
+mod m20261206_000023_lead_report_indexes;
 
 pub(crate) use m20261128_000013_rollups::{
     reach_of, rebuild as rebuild_rollups, recount_paused as recount_paused_rollups,
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_event_origins::Migration),
             Box::new(m20261206_000021_review_indexes::Migration),
             Box::new(m20261206_000022_list_name_order::Migration),
+            Box::new(m20261206_000023_lead_report_indexes::Migration),
         ]
     }
 }
