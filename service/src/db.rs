@@ -269,16 +269,15 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     txn.commit().await
 }
 
-/// Rows SQLite samples per index when it refreshes its statistics after a migration:
-/// 35 ms on the 1,000,000-deal demo file, where a full ANALYZE reads every index.
-const ANALYSIS_LIMIT: u32 = 1000;
-
 /// After a migration on a database whose statistics were gathered (`Crm::analyze`
-/// after a seed or an import), gathers them again. A new index has none, and SQLite
-/// then guesses it far more selective than the measured ones: the lead indexes of
-/// migration 23 took the inbox's counts off their covering index (83 to 38 pages a
-/// second at 1,000,000 deals). A database never analyzed is left so: every index is
-/// guessed alike there, and statistics of a nearly empty file would mislead later.
+/// after a seed or an import), gathers them for each index that has none: a new index
+/// without statistics looks to SQLite far more selective than the measured ones (the
+/// lead indexes of migration 23 took the inbox's counts off their covering index: 83
+/// to 38 pages a second at 1,000,000 deals). Only the new indexes are read, in full
+/// (a few seconds at 1,000,000 deals, where a whole ANALYZE takes 24 s); a sampled
+/// ANALYZE of everything was tried and guessed a workspace holds 1,001 deals, which
+/// turned the marketing report's lookups by id into scans. Tables never analyzed are
+/// left so: statistics of a nearly empty table would mislead later.
 async fn refresh_statistics<C: sea_orm::ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
     let analyzed = conn
         .query_one_raw(sea_orm::Statement::from_string(
@@ -287,11 +286,22 @@ async fn refresh_statistics<C: sea_orm::ConnectionTrait>(conn: &C) -> Result<(),
         ))
         .await?
         .is_some();
-    if analyzed {
-        conn.execute_unprepared(&format!("PRAGMA analysis_limit = {ANALYSIS_LIMIT}"))
+    if !analyzed {
+        return Ok(());
+    }
+    let unmeasured = conn
+        .query_all_raw(sea_orm::Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT name FROM sqlite_master WHERE type = 'index' \
+             AND tbl_name IN (SELECT tbl FROM sqlite_stat1) \
+             AND name NOT IN (SELECT idx FROM sqlite_stat1 WHERE idx IS NOT NULL)",
+        ))
+        .await?;
+    for row in unmeasured {
+        let name: String = row.try_get_by_index(0)?;
+        // A name from the schema, quoted as an identifier.
+        conn.execute_unprepared(&format!("ANALYZE \"{}\"", name.replace('"', "\"\"")))
             .await?;
-        conn.execute_unprepared("ANALYZE").await?;
-        conn.execute_unprepared("PRAGMA analysis_limit = 0").await?;
     }
     Ok(())
 }

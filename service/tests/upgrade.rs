@@ -155,8 +155,25 @@ async fn an_upgrade_of_an_analyzed_database_gathers_statistics_for_its_new_index
         &format!("DELETE FROM sqlite_stat1 WHERE idx = '{new_index}'"),
     )
     .await;
+    // Measured indexes keep what was measured (here a marker): only new ones are read.
+    let kept = "ix_deals_workspace_id_owner_id";
+    run(
+        &crm,
+        &format!("UPDATE sqlite_stat1 SET stat = '7 7 7' WHERE idx = '{kept}'"),
+    )
+    .await;
     migrate(crm.db()).await.expect("the upgrade");
     assert_eq!(statistics_of(&crm, new_index).await, 1);
+    let db = crm.db();
+    let marker = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT stat FROM sqlite_stat1 WHERE idx = '{kept}'"),
+        ))
+        .await
+        .unwrap()
+        .map(|row| row.try_get_by_index::<String>(0).unwrap());
+    assert_eq!(marker.as_deref(), Some("7 7 7"));
     // Nothing pending: nothing gathered again.
     run(
         &crm,
