@@ -9,8 +9,9 @@
 # SEEDED=dir keeps the seeded file in dir and reuses it next time (a 1,000,000-deal seed
 # takes minutes). SOAK=seconds repeats the pages until that long has passed and prints
 # the server's RSS every 30 s (the 10-minute soak is SOAK=600).
-# SQLITE_ARGS passes options to the server (e.g. "--sqlite-map-mib 0"). At the end it
-# lists the statements the server logged as slower than 500 ms, slowest kind first.
+# SQLITE_ARGS passes options to the server (e.g. "--sqlite-map-mib 0" or
+# "--slow-statement-ms 5"). At the end it lists the statements the server logged as
+# slow (500 ms unless told otherwise), slowest kind first.
 # Usage: [CLIENTS=10] [DURATION=20] [PAGES=/deals/:id,/contacts] [PIN=1] [PROFILE=f]
 #        [SEEDED=dir] [SOAK=seconds] [SQLITE_ARGS=…] bench/pages.sh [size]
 set -euo pipefail
@@ -77,7 +78,6 @@ if [ -n "$PERF" ]; then
 fi
 awk '/VmHWM/ { printf "server peak RSS %.1f MiB\n", $2 / 1024 }' "/proc/$PID/status"
 # The server logs each statement slower than --slow-statement-ms (the start of its SQL,
-# never its values): how
-# many, and the slowest of each kind, which is where to look first.
+# never its values): how many, and the slowest of each kind, where to look first.
 python3 bench/slow-statements.py "$WORK/server.log"
 exit "$status"

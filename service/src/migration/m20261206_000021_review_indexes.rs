@@ -1,12 +1,12 @@
 //! The pipeline review's sections read open deals in their own order: at 1,000,000
-//! deals "no next step" read every open deal's row (11.7 s) and "closing soon" sorted
-//! all of them in a temporary B-tree (1.6 s), so the review timed out. Two partial
-//! indexes hold only open deals, and for "no next step" only those without one, in the
-//! order each section lists them; a stage move touches neither.
+//! deals "no next step" read every open deal's row (1.6 s) and "closing soon" sorted
+//! all of them in a temporary B-tree (0.8 s), and with "rotting" the review timed out.
+//! Two partial indexes hold only open deals, and for "no next step" only those without
+//! one, in the order each section lists them; a stage move touches neither.
 //!
-//! A partial index is used only when the query repeats its condition with the same
-//! literals (a bound `?` does not match), so `crate::reviews` spells them the same way
-//! through `OPEN` and `NO_NEXT_STEP`.
+//! A partial index is used only when the query implies its condition. SQLite matched a
+//! bound value too, but PostgreSQL's generic plans for prepared statements do not, so
+//! `crate::reviews` repeats the literals through `OPEN` and `NO_NEXT_STEP`.
 
 use sea_orm_migration::prelude::*;
 

@@ -1,5 +1,5 @@
 //! Contacts and companies list by name, case-insensitively, fifty to a page. Without
-//! an index in that order every page sorted all of the workspace's people (150,000 at
+//! an index in that order every page sorted all of the workspace's people (100,134 at
 //! the 1,000,000-deal demo) in a temporary B-tree. Both engines index `lower(name)`;
 //! the id after it is the list's tie-break, so a page reads fifty entries in order.
 //! A company's page lists its people the same way, and had no index by company at all:
