@@ -13,7 +13,7 @@
 # "--slow-statement-ms 5"). At the end it lists the statements the server logged as
 # slow (500 ms unless told otherwise), slowest kind first.
 # Usage: [CLIENTS=10] [DURATION=20] [PAGES=/deals/:id,/contacts] [PIN=1] [PROFILE=f]
-#        [SEEDED=dir] [SOAK=seconds] [SQLITE_ARGS=…] bench/pages.sh [size]
+#        [SEEDED=dir] [SOAK=seconds] [SQLITE_ARGS=…] [MEMORY=1] bench/pages.sh [size]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
@@ -58,6 +58,22 @@ run_pages() {
   PIPEWRIGHT_URL="http://127.0.0.1:$PORT" SERVER_LOG="$WORK/server.log" LOGIN_EMAIL="$EMAIL" \
     LOGIN_PASSWORD="$PASSWORD" "${LOAD_CPU[@]}" node bench/pages.mjs || status=$?
 }
+# MEMORY=1: where the resident memory is at the end. The kernel's split (anonymous,
+# file), then, asked inside the server with gdb: SQLite's own count of what it holds
+# (page caches, statements), and glibc's arenas, which SQLite allocates from (the Rust
+# side uses mimalloc); the rest of the anonymous memory is mimalloc's and the stacks.
+memory_breakdown() {
+  grep -E '^(Rss|Anonymous|Rss_Anon|Rss_File):' "/proc/$PID/smaps_rollup" \
+    | awk '{ printf "%s %.1f MiB\n", $1, $2 / 1024 }'
+  gdb -p "$PID" -batch -ex 'print (long long) sqlite3_memory_used()' \
+    -ex 'print (long long) sqlite3_memory_highwater(0)' -ex 'call (void) malloc_stats()' \
+    2>/dev/null | awk '/^\$1/ { printf "SQLite in use %.1f MiB\n", $3 / 1048576 }
+      /^\$2/ { printf "SQLite high water %.1f MiB\n", $3 / 1048576 }'
+  # malloc_stats writes to the server's standard error: its totals are the last lines.
+  sleep 0.2
+  grep -A2 '^Total (incl. mmap)' "$WORK/server.log" | tail -2 \
+    | awk '{ printf "glibc %s %.1f MiB\n", $1 " " $2, $NF / 1048576 }'
+}
 if [ -n "${SOAK:-}" ]; then
   echo "server RSS at start: $(rss) MiB"
   ( start=$SECONDS; while kill -0 "$PID" 2>/dev/null; do
@@ -77,6 +93,7 @@ if [ -n "$PERF" ]; then
     | grep -E '^ +[0-9]' | sed 's/ \{2,\}[- ]*$//' | head -40 || true
 fi
 awk '/VmHWM/ { printf "server peak RSS %.1f MiB\n", $2 / 1024 }' "/proc/$PID/status"
+if [ -n "${MEMORY:-}" ]; then memory_breakdown; fi
 # The server logs each statement slower than --slow-statement-ms (the start of its SQL,
 # never its values): how many, and the slowest of each kind, where to look first.
 python3 bench/slow-statements.py "$WORK/server.log"

@@ -25,6 +25,11 @@ pub struct DatabaseArgs {
     #[arg(long, env = "PIPEWRIGHT_SQLITE_CACHE_MIB", default_value_t = service::SQLITE_CACHE_MIB,
         value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub sqlite_cache_mib: u32,
+    /// SQLite's memory in all, in MiB: every connection's cache and statements. Past
+    /// it the caches recycle their least recently used pages instead of growing.
+    #[arg(long, env = "PIPEWRIGHT_SQLITE_HEAP_MIB", default_value_t = service::SQLITE_HEAP_MIB,
+        value_parser = clap::value_parser!(u32).range(4..=65536))]
+    pub sqlite_heap_mib: u32,
     /// How much of the SQLite file is read through a memory map, in MiB (0, the default,
     /// turns it off). Mapped pages are shared by the connections and count in the
     /// server's resident memory once read; reads measured no faster with it.
@@ -43,6 +48,7 @@ impl DatabaseArgs {
     pub fn sqlite_memory(&self) -> service::SqliteMemory {
         service::SqliteMemory {
             cache_mib: self.sqlite_cache_mib,
+            heap_mib: self.sqlite_heap_mib,
             map_mib: self.sqlite_map_mib,
         }
     }

@@ -11,5 +11,6 @@ pub mod live;
 pub mod report;
 pub mod router;
 pub mod socket_caps;
+pub mod sqlite_heap;
 
 pub use router::{router, router_with};

@@ -38,6 +38,10 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
         )
         .init();
+    // Before anything opens a database: SQLite then allocates from mimalloc as well.
+    if let Err(code) = server::sqlite_heap::use_server_allocator() {
+        tracing::warn!(code, "SQLite keeps the C library's allocator");
+    }
     let cli = Cli::parse();
     // What a command writes is logged as from the command line (an import as such);
     // the server's requests set their own source at the edge.

@@ -155,10 +155,17 @@ pub const SQLITE_CACHE_MIB: u32 = 8;
 /// (bench/README.md). A server with memory to spare may map the file.
 pub const SQLITE_MAP_MIB: u32 = 0;
 
-/// SQLite's memory: page cache per connection and the file's memory map.
+/// SQLite's memory in all, for the whole server, in MiB, unless the server is told
+/// otherwise: page caches and prepared statements of every connection. Past it SQLite
+/// recycles the least recently used cached pages (one cache shared by the connections)
+/// instead of growing. A soft limit: a statement that needs more still gets it.
+pub const SQLITE_HEAP_MIB: u32 = 48;
+
+/// SQLite's memory: page cache per connection, its total, and the file's memory map.
 #[derive(Debug, Clone, Copy)]
 pub struct SqliteMemory {
     pub cache_mib: u32,
+    pub heap_mib: u32,
     pub map_mib: u32,
 }
 
@@ -166,6 +173,7 @@ impl Default for SqliteMemory {
     fn default() -> Self {
         SqliteMemory {
             cache_mib: SQLITE_CACHE_MIB,
+            heap_mib: SQLITE_HEAP_MIB,
             map_mib: SQLITE_MAP_MIB,
         }
     }
@@ -195,6 +203,8 @@ pub async fn connect_with(
         // A negative cache_size is in KiB.
         let cache_kib = format!("-{}", u64::from(memory.cache_mib) * 1024);
         let map_bytes = (u64::from(memory.map_mib) * 1024 * 1024).to_string();
+        // Process-wide in SQLite: every connection sets the same value.
+        let heap_bytes = (u64::from(memory.heap_mib) * 1024 * 1024).to_string();
         // WAL lets readers run beside the one writer. Writers queue in the process
         // (`Crm::write`); the timeout only covers a writer from outside it (the CLI).
         options
@@ -207,6 +217,7 @@ pub async fn connect_with(
                     .create_if_missing(true)
                     .pragma("mmap_size", map_bytes.clone())
                     .pragma("cache_size", cache_kib.clone())
+                    .pragma("soft_heap_limit", heap_bytes.clone())
             });
     } else {
         options.max_connections(16);

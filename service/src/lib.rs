@@ -55,7 +55,8 @@ pub use write::WriteCounts;
 pub use accounts::SignInOrigin;
 pub use db::{
     backup_sqlite, connect, connect_with, is_postgres, migrate, Crm, CrmSettings, SqliteMemory,
-    FORM_POSTS_PER_FORM_PER_MINUTE, SLOW_STATEMENT_MS, SQLITE_CACHE_MIB, SQLITE_MAP_MIB,
+    FORM_POSTS_PER_FORM_PER_MINUTE, SLOW_STATEMENT_MS, SQLITE_CACHE_MIB, SQLITE_HEAP_MIB,
+    SQLITE_MAP_MIB,
 };
 pub use event_log::EventBus;
 pub use migration::Migrator;
