@@ -8,9 +8,9 @@ pub mod forms;
 pub mod guard;
 pub mod import;
 pub mod live;
+pub mod memory;
 pub mod report;
 pub mod router;
 pub mod socket_caps;
-pub mod sqlite_heap;
 
 pub use router::{router, router_with};

@@ -38,8 +38,9 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
         )
         .init();
+    server::memory::purge_freed_pages_promptly();
     // Before anything opens a database: SQLite then allocates from mimalloc as well.
-    if let Err(code) = server::sqlite_heap::use_server_allocator() {
+    if let Err(code) = server::memory::use_server_allocator() {
         tracing::warn!(code, "SQLite keeps the C library's allocator");
     }
     let cli = Cli::parse();
