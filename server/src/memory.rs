@@ -56,12 +56,7 @@ pub fn use_server_allocator() -> Result<(), c_int> {
     };
     // SAFETY: SQLITE_CONFIG_MALLOC takes a pointer to a `sqlite3_mem_methods`, which
     // it copies before returning; the functions in it follow the contract below.
-    let code = unsafe {
-        sqlite::sqlite3_config(
-            sqlite::SQLITE_CONFIG_MALLOC,
-            &raw const methods as *const sqlite::sqlite3_mem_methods,
-        )
-    };
+    let code = unsafe { sqlite::sqlite3_config(sqlite::SQLITE_CONFIG_MALLOC, &raw const methods) };
     if code == sqlite::SQLITE_OK {
         Ok(())
     } else {
