@@ -63,7 +63,7 @@ run_pages() {
 # (page caches, statements), and glibc's arenas, which SQLite allocates from (the Rust
 # side uses mimalloc); the rest of the anonymous memory is mimalloc's and the stacks.
 memory_breakdown() {
-  grep -E '^(Rss|Anonymous|Rss_Anon|Rss_File):' "/proc/$PID/smaps_rollup" \
+  grep -E '^(Rss|Anonymous):' "/proc/$PID/smaps_rollup" \
     | awk '{ printf "%s %.1f MiB\n", $1, $2 / 1024 }'
   gdb -p "$PID" -batch -ex 'print (long long) sqlite3_memory_used()' \
     -ex 'print (long long) sqlite3_memory_highwater(0)' -ex 'call (void) malloc_stats()' \

@@ -9,10 +9,10 @@
 //! reused by another thread. mimalloc, the server's allocator, hands freed pages back.
 //!
 //! mimalloc keeps freed pages for a second before handing them back (its default
-//! `purge_delay`), and only purges when the thread that owns them allocates again. A
-//! password hash (19 MiB, see `CrmSettings`) or a burst of renders then stayed
-//! resident: 275 MiB peak and 193 MiB after five pages under load at 1,000,000 deals,
-//! against 181 and 154 MiB with 10 ms, at the same speed (bench/README.md).
+//! `purge_delay`), and only purges when the thread that owns them allocates again, so
+//! the pages of a burst of renders stayed resident: 275 MiB peak and 193 MiB after five
+//! pages under load at 1,000,000 deals, against 181 and 154 MiB with 10 ms, at the same
+//! speed (bench/README.md).
 //!
 //! This is the one place the server calls C directly.
 

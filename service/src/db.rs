@@ -143,8 +143,8 @@ impl Crm {
 }
 
 /// SQLite's page cache per pooled connection, in MiB, unless the server is told
-/// otherwise: 8 connections would stop at 64 MiB; `SQLITE_HEAP_MIB` caps them first. Past it, reads copy pages from the
-/// operating system's file cache. At 1,000,000 deals 2 MiB kept the server at 140 MiB
+/// otherwise: 8 connections would stop at 64 MiB, but `SQLITE_HEAP_MIB` caps them all
+/// first. Past the cache, reads copy pages from the operating system's file cache. At 1,000,000 deals 2 MiB kept the server at 140 MiB
 /// resident instead of 180 but served pages about 10 % slower (bench/README.md).
 pub const SQLITE_CACHE_MIB: u32 = 8;
 
@@ -449,22 +449,16 @@ pub(crate) fn require_version(current: i32, based_on: i32, what: &str) -> Result
 mod tests {
     #![allow(clippy::unwrap_used)] // a test stops on a broken assumption
     use super::*;
-    use sea_orm::{ConnectionTrait, Statement};
+    use crate::raw::{get, rows, Sql};
 
     async fn pragma(db: &DatabaseConnection, name: &str) -> i64 {
-        let row = db
-            .query_one_raw(Statement::from_string(
-                db.get_database_backend(),
-                format!("PRAGMA {name}"),
-            ))
-            .await
-            .unwrap()
-            .unwrap();
-        row.try_get_by_index::<i64>(0).unwrap()
+        let found = rows(db, Sql::new(&format!("PRAGMA {name}"))).await.unwrap();
+        get::<i64>(&found[0], 0).unwrap()
     }
 
-    /// The memory settings reach SQLite: the cache per connection in KiB (negative),
-    /// the process-wide soft limit in bytes, the map off.
+    /// The memory settings reach SQLite, each different from SQLite's default: the
+    /// cache per connection in KiB (negative), the process-wide soft limit and the
+    /// memory map in bytes.
     #[tokio::test]
     async fn sqlite_memory_settings_reach_the_connections() {
         let path =
@@ -473,12 +467,12 @@ mod tests {
         let memory = SqliteMemory {
             cache_mib: 3,
             heap_mib: 20,
-            map_mib: 0,
+            map_mib: 1,
         };
         let db = connect_with(&url, memory, SLOW_STATEMENT_MS).await.unwrap();
         assert_eq!(pragma(&db, "cache_size").await, -3 * 1024);
         assert_eq!(pragma(&db, "soft_heap_limit").await, 20 * 1024 * 1024);
-        assert_eq!(pragma(&db, "mmap_size").await, 0);
+        assert_eq!(pragma(&db, "mmap_size").await, 1024 * 1024);
         db.close().await.unwrap();
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
