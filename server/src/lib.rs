@@ -9,6 +9,7 @@ pub mod guard;
 pub mod import;
 pub mod live;
 pub mod memory;
+pub mod plans;
 pub mod report;
 pub mod router;
 pub mod socket_caps;

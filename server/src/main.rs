@@ -43,6 +43,9 @@ async fn main() -> ExitCode {
     if let Err(code) = server::memory::use_server_allocator() {
         tracing::warn!(code, "SQLite keeps the C library's allocator");
     }
+    if let Err(code) = server::plans::plan_each_statement_once() {
+        tracing::warn!(code, "SQLite re-plans statements per bound value");
+    }
     let cli = Cli::parse();
     // What a command writes is logged as from the command line (an import as such);
     // the server's requests set their own source at the edge.

@@ -14,7 +14,7 @@
 //! pages under load at 1,000,000 deals, against 181 and 154 MiB with 10 ms, at the same
 //! speed (bench/README.md).
 //!
-//! This is the one place the server calls C directly.
+//! This module and `plans` are the places the server calls C directly.
 
 use libmimalloc_sys as mi;
 use libsqlite3_sys as sqlite;

@@ -39,8 +39,8 @@ use domain::{
 pub(crate) use rows::stage_info;
 use rows::{cards, contact_facts, facts_of, load_stage, lock_deal};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Iterable,
+    ModelTrait, QueryFilter, QueryOrder, Set,
 };
 use std::collections::HashMap;
 use undo::{changed_since, contacts_of, snapshot};
@@ -110,15 +110,15 @@ async fn record_stage_change<C: ConnectionTrait>(
 async fn save_versioned(
     txn: &Write,
     viewer: &CurrentUser,
+    original: &deal::Model,
     mut row: deal::Model,
-    based_on: i32,
     now: DateTime<Utc>,
 ) -> Result<deal::Model, AppError> {
+    let based_on = original.version;
     row.version = based_on + 1;
     row.updated_at = now;
-    let active: deal::ActiveModel = row.clone().into();
     let result = deal::Entity::update_many()
-        .set(active.reset_all())
+        .set(changed_columns(original, &row))
         .filter(deal::Column::Id.eq(row.id))
         .filter(deal::Column::Version.eq(based_on))
         .exec(txn)
@@ -131,6 +131,21 @@ async fn save_versioned(
         let fields = since.fields();
         Err(conflict(txn, viewer, &since, &fields).await)
     }
+}
+
+/// Only the columns whose values differ. An UPDATE that sets a column rewrites every
+/// index on it (SQLite decides by the SET list, not by the values) and wakes the
+/// triggers listening to it: setting all of them rewrote all of the table's indexes on
+/// each stage move.
+fn changed_columns(original: &deal::Model, row: &deal::Model) -> deal::ActiveModel {
+    let mut active = deal::ActiveModel::from(original.clone());
+    for column in deal::Column::iter() {
+        let value = row.get(column);
+        if original.get(column) != value {
+            active.set(column, value);
+        }
+    }
+    active
 }
 
 /// What a deal event records beside the new row: the fields touched, the state to undo
@@ -349,7 +364,8 @@ impl Crm {
         let changes = domain::deal::validate_changes(&edits).map_err(AppError::Validation)?;
         let changed: Vec<&str> = edits.iter().map(DealChange::field).collect();
         self.write(Lock::Deals(viewer.workspace_id), async |txn| {
-            let mut row = lock_deal(txn, viewer, id, Action::EditDeal).await?;
+            let original = lock_deal(txn, viewer, id, Action::EditDeal).await?;
+            let mut row = original.clone();
             self.merge_or_refuse(txn, viewer, &row, version, &changed)
                 .await?;
             let before = snapshot(&row, &contacts_of(txn, row.id).await?, &edits);
@@ -367,8 +383,7 @@ impl Crm {
             if row.status == DealStatus::Open && !newly_missing.is_empty() {
                 return Err(refuse_entry(&stage, &newly_missing));
             }
-            let based_on = row.version;
-            let row = save_versioned(txn, viewer, row, based_on, Utc::now()).await?;
+            let row = save_versioned(txn, viewer, &original, row, Utc::now()).await?;
             let written = Written {
                 kind: EventKind::DealUpdated,
                 changed: &changed,
@@ -398,7 +413,8 @@ impl Crm {
         let mut changed: Vec<&str> = command.changes.iter().map(DealChange::field).collect();
         changed.push("stage");
         self.write(Lock::Deals(viewer.workspace_id), async |txn| {
-            let mut row = lock_deal(txn, viewer, command.deal, Action::MoveDeal).await?;
+            let original = lock_deal(txn, viewer, command.deal, Action::MoveDeal).await?;
+            let mut row = original.clone();
             self.merge_or_refuse(txn, viewer, &row, command.version, &changed)
                 .await?;
             let before = snapshot(&row, &contacts_of(txn, row.id).await?, &command.changes);
@@ -426,8 +442,7 @@ impl Crm {
                 row.stage_id = target.id;
                 row.stage_entered_at = now;
             }
-            let based_on = row.version;
-            let row = save_versioned(txn, viewer, row, based_on, now).await?;
+            let row = save_versioned(txn, viewer, &original, row, now).await?;
             if from != target.id {
                 record_stage_change(txn, viewer, &row, Some(from), now).await?;
             }
@@ -458,7 +473,8 @@ impl Crm {
     ) -> Result<Saved, AppError> {
         outcome.check()?;
         self.write(Lock::Deals(viewer.workspace_id), async |txn| {
-            let mut row = lock_deal(txn, viewer, id, Action::CloseDeal).await?;
+            let original = lock_deal(txn, viewer, id, Action::CloseDeal).await?;
+            let mut row = original.clone();
             self.merge_or_refuse(txn, viewer, &row, version, &["status"])
                 .await?;
             let before = snapshot(&row, &[], &[]);
@@ -501,9 +517,8 @@ impl Crm {
                     EventKind::DealReopened
                 }
             };
-            let based_on = row.version;
             let was = before.status;
-            let row = save_versioned(txn, viewer, row, based_on, now).await?;
+            let row = save_versioned(txn, viewer, &original, row, now).await?;
             record_stage_change(txn, viewer, &row, Some(row.stage_id), now).await?;
             let written = Written {
                 kind,
@@ -644,7 +659,8 @@ impl Crm {
             };
             let before = before.clone();
             let version = i64::from(after.version);
-            let mut row = lock_deal(txn, viewer, DealId(deal_id), Action::EditDeal).await?;
+            let original = lock_deal(txn, viewer, DealId(deal_id), Action::EditDeal).await?;
+            let mut row = original.clone();
             if i64::from(row.version) != version {
                 let since =
                     changed_since(txn, viewer, row.id, row.version.min(based_on_i32(version)))
@@ -666,8 +682,7 @@ impl Crm {
             row.closed_at = before.closed_at;
             row.stage_entered_at = before.stage_entered_at;
             let now = Utc::now();
-            let based_on = row.version;
-            let row = save_versioned(txn, viewer, row, based_on, now).await?;
+            let row = save_versioned(txn, viewer, &original, row, now).await?;
             let mut changed: Vec<&str> = before.restore.iter().map(DealChange::field).collect();
             let kind = if from_status != row.status {
                 changed.push("status");
