@@ -155,6 +155,23 @@ struct Written<'a> {
     changed: &'a [&'a str],
     before: Option<DealBefore>,
     undo_of: Option<i64>,
+    /// The deal's stage when the command has it loaded already; read otherwise.
+    stage: Option<&'a stage::Model>,
+}
+
+/// The deal's stage: `known` when it is that stage (a command that loaded it), else read.
+async fn stage_of<C: ConnectionTrait>(
+    conn: &C,
+    row: &deal::Model,
+    known: Option<&stage::Model>,
+) -> Result<Option<stage::Model>, AppError> {
+    match known {
+        Some(stage) if stage.id == row.stage_id => Ok(Some(stage.clone())),
+        _ => stage::Entity::find_by_id(row.stage_id)
+            .one(conn)
+            .await
+            .or_internal(),
+    }
 }
 
 async fn deal_event(
@@ -164,11 +181,7 @@ async fn deal_event(
     written: Written<'_>,
 ) -> Result<Event, AppError> {
     // Names as they were at the time, so the change note and timeline read well later.
-    let stage_name = stage::Entity::find_by_id(row.stage_id)
-        .one(conn)
-        .await
-        .or_internal()?
-        .map(|s| s.name);
+    let stage_name = stage_of(conn, row, written.stage).await?.map(|s| s.name);
     let fields = shown::field_changes(conn, written.before.as_ref(), row).await?;
     let after = DealAfter {
         version: row.version,
@@ -207,12 +220,10 @@ impl Crm {
         &self,
         conn: &C,
         row: deal::Model,
+        known_stage: Option<&stage::Model>,
         event: i64,
     ) -> Result<Saved, AppError> {
-        let stage = stage::Entity::find_by_id(row.stage_id)
-            .one(conn)
-            .await
-            .or_internal()?;
+        let stage = stage_of(conn, &row, known_stage).await?;
         let rotting: HashMap<Uuid, u16> = stage
             .map(|s| (s.id, stage_info(&s).rotting_days))
             .into_iter()
@@ -314,9 +325,10 @@ impl Crm {
             changed: &[],
             before: None,
             undo_of: None,
+            stage: Some(&stage),
         };
         let event = deal_event(txn, viewer, &row, written).await?;
-        let saved = self.saved(txn, row, event.id).await?;
+        let saved = self.saved(txn, row, Some(&stage), event.id).await?;
         Ok((saved, event))
     }
 
@@ -368,7 +380,7 @@ impl Crm {
             let mut row = original.clone();
             self.merge_or_refuse(txn, viewer, &row, version, &changed)
                 .await?;
-            let before = snapshot(&row, &contacts_of(txn, row.id).await?, &edits);
+            let before = snapshot(&row, &contacts_of(txn, row.id, &edits).await?, &edits);
             let stage = load_stage(txn, viewer, StageId(row.stage_id)).await?;
             let criteria = stage_info(&stage).criteria;
             let facts_before = contact_facts(txn, &[row.id]).await?;
@@ -389,9 +401,10 @@ impl Crm {
                 changed: &changed,
                 before: Some(before),
                 undo_of: None,
+                stage: Some(&stage),
             };
             let event = deal_event(txn, viewer, &row, written).await?;
-            let saved = self.saved(txn, row, event.id).await?;
+            let saved = self.saved(txn, row, Some(&stage), event.id).await?;
             Ok(saved)
         })
         .await
@@ -417,7 +430,11 @@ impl Crm {
             let mut row = original.clone();
             self.merge_or_refuse(txn, viewer, &row, command.version, &changed)
                 .await?;
-            let before = snapshot(&row, &contacts_of(txn, row.id).await?, &command.changes);
+            let before = snapshot(
+                &row,
+                &contacts_of(txn, row.id, &command.changes).await?,
+                &command.changes,
+            );
             let target = load_stage(txn, viewer, command.stage).await?;
             if target.pipeline_id != row.pipeline_id {
                 return Err(AppError::invalid(
@@ -451,9 +468,10 @@ impl Crm {
                 changed: &changed,
                 before: Some(before),
                 undo_of: None,
+                stage: Some(&target),
             };
             let event = deal_event(txn, viewer, &row, written).await?;
-            let saved = self.saved(txn, row, event.id).await?;
+            let saved = self.saved(txn, row, Some(&target), event.id).await?;
             Ok(saved)
         })
         .await
@@ -525,10 +543,11 @@ impl Crm {
                 changed: &["status"],
                 before: Some(before),
                 undo_of: None,
+                stage: None,
             };
             let event = deal_event(txn, viewer, &row, written).await?;
             crate::followups::on_status_change(txn, viewer, &row, was).await?;
-            self.saved(txn, row, event.id).await
+            self.saved(txn, row, None, event.id).await
         })
         .await
     }
@@ -671,7 +690,11 @@ impl Crm {
                     "{who} since, so undo is no longer possible."
                 )));
             }
-            let redo = snapshot(&row, &contacts_of(txn, row.id).await?, &before.restore);
+            let redo = snapshot(
+                &row,
+                &contacts_of(txn, row.id, &before.restore).await?,
+                &before.restore,
+            );
             let restore =
                 domain::deal::validate_changes(&before.restore).map_err(AppError::Validation)?;
             apply_changes(txn, viewer, &mut row, restore).await?;
@@ -705,10 +728,11 @@ impl Crm {
                 changed: &changed,
                 before: Some(redo),
                 undo_of: Some(event_id),
+                stage: None,
             };
             let event = deal_event(txn, viewer, &row, written).await?;
             crate::followups::on_status_change(txn, viewer, &row, from_status).await?;
-            self.saved(txn, row, event.id).await
+            self.saved(txn, row, None, event.id).await
         })
         .await
     }

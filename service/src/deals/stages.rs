@@ -220,6 +220,7 @@ impl Crm {
                     changed: &["stage"],
                     before: Some(super::undo::snapshot(was, &[], &[])),
                     undo_of: None,
+                    stage: None,
                 };
                 super::deal_event(txn, viewer, moved, written).await?;
             }

@@ -174,12 +174,23 @@ pub(super) async fn changed_since<C: ConnectionTrait>(
     }
 }
 
-/// The contacts on a deal with their role keys, for a snapshot.
+/// The contacts on a deal with their role keys, for a snapshot of `edits`; none are
+/// read when no edit touches a contact (a plain stage move).
 pub(super) async fn contacts_of<C: ConnectionTrait>(
     conn: &C,
     deal_id: Uuid,
+    edits: &[DealChange],
 ) -> Result<Vec<(Uuid, ContactRole)>, domain::AppError> {
     use crate::entity::deal_contact;
+    let touches_contacts = edits.iter().any(|edit| {
+        matches!(
+            edit,
+            DealChange::AddContact(..) | DealChange::RemoveContact(_)
+        )
+    });
+    if !touches_contacts {
+        return Ok(Vec::new());
+    }
     Ok(deal_contact::Entity::find()
         .filter(deal_contact::Column::DealId.eq(deal_id))
         .all(conn)
