@@ -115,7 +115,14 @@ async fn open_with(args: &DatabaseArgs, settings: CrmSettings) -> Result<Crm, Fa
     )
     .await?;
     migrate(&db).await?;
-    Ok(Crm::new(db, settings))
+    let crm = Crm::new(db, settings)
+        .with_sqlite_writer(
+            &args.database_url,
+            args.sqlite_memory(),
+            args.slow_statement_ms,
+        )
+        .await?;
+    Ok(crm)
 }
 
 /// The file behind a `sqlite://path?…` URL.

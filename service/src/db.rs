@@ -63,6 +63,9 @@ pub struct Crm {
     pub(crate) form_posts: std::sync::Arc<crate::throttle::NetworkLimiter>,
     /// The queue for SQLite's one writer, committing in batches (see `Crm::write`).
     pub(crate) writes: std::sync::Arc<crate::write::WriteQueue>,
+    /// Where SQLite's write batches run: the pool itself, or one connection of its own
+    /// ([`Crm::with_sqlite_writer`]).
+    pub(crate) writer: DatabaseConnection,
 }
 
 impl Crm {
@@ -72,6 +75,7 @@ impl Crm {
         let posts_per_form = settings.form_posts_per_form_per_minute;
         let decoy_hash = crate::secrets::decoy_hash(settings.password_memory_kib).into();
         Crm {
+            writer: db.clone(),
             db,
             events: EventBus::new(),
             settings,
@@ -91,6 +95,24 @@ impl Crm {
             )),
             writes: std::sync::Arc::default(),
         }
+    }
+
+    /// On SQLite, runs the write batches on a connection of their own to `url` (the
+    /// file the pool reads; see [`connect_writer`]) instead of on whichever pooled
+    /// connection is free; reads keep the pool. PostgreSQL is left as it is.
+    ///
+    /// # Errors
+    /// The writer's connection cannot be opened.
+    pub async fn with_sqlite_writer(
+        mut self,
+        url: &str,
+        memory: SqliteMemory,
+        slow_ms: u32,
+    ) -> Result<Self, DbErr> {
+        if !is_postgres(&self.db) {
+            self.writer = connect_writer(url, memory, slow_ms).await?;
+        }
+        Ok(self)
     }
 
     /// The settings it was made with (the mailer, the limits).
@@ -197,6 +219,34 @@ pub async fn connect_with(
     memory: SqliteMemory,
     slow_ms: u32,
 ) -> Result<DatabaseConnection, DbErr> {
+    open_pool(url, memory, slow_ms, SQLITE_READERS).await
+}
+
+/// SQLite's writer: one connection, kept open, on which every write batch runs
+/// ([`Crm::with_sqlite_writer`]). Its page cache stays warm: in WAL mode a connection drops
+/// its whole cache when it finds that another connection wrote since its last
+/// transaction, so batches that ran on whichever pooled connection was free read back
+/// from the file the pages the previous batch had just written.
+///
+/// # Errors
+/// The database cannot be opened.
+async fn connect_writer(
+    url: &str,
+    memory: SqliteMemory,
+    slow_ms: u32,
+) -> Result<DatabaseConnection, DbErr> {
+    open_pool(url, memory, slow_ms, 1).await
+}
+
+/// Connections in the SQLite pool that serves reads (and writes, without a writer).
+const SQLITE_READERS: u32 = 8;
+
+async fn open_pool(
+    url: &str,
+    memory: SqliteMemory,
+    slow_ms: u32,
+    sqlite_connections: u32,
+) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
     if url.starts_with("sqlite:") {
@@ -208,7 +258,8 @@ pub async fn connect_with(
         // WAL lets readers run beside the one writer. Writers queue in the process
         // (`Crm::write`); the timeout only covers a writer from outside it (the CLI).
         options
-            .max_connections(8)
+            .max_connections(sqlite_connections)
+            .min_connections(1)
             .map_sqlx_sqlite_opts(move |opts| {
                 opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                     .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)

@@ -44,17 +44,21 @@ pub fn run_within(limit: std::time::Duration, test: impl std::future::Future<Out
 
 pub async fn crm() -> Crm {
     let path = std::env::temp_dir().join(format!("pipewright-http-{}.db", uuid::Uuid::new_v4()));
-    let db = connect(&format!("sqlite://{}?mode=rwc", path.display()))
-        .await
-        .unwrap();
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let db = connect(&url).await.unwrap();
     migrate(&db).await.unwrap();
-    Crm::new(
-        db,
-        CrmSettings {
-            password_memory_kib: 1024,
-            ..CrmSettings::default()
-        },
-    )
+    let settings = CrmSettings {
+        password_memory_kib: 1024,
+        ..CrmSettings::default()
+    };
+    Crm::new(db, settings)
+        .with_sqlite_writer(
+            &url,
+            service::SqliteMemory::default(),
+            service::SLOW_STATEMENT_MS,
+        )
+        .await
+        .unwrap()
 }
 
 /// A fresh PostgreSQL database, migrated, as the service tests make one: the server

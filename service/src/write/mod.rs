@@ -129,7 +129,7 @@ impl Crm {
     ) -> Result<T, AppError> {
         let mut turn = self.writes.turn().await;
         let write = Write {
-            txn: turn.savepoint(&self.db).await?,
+            txn: turn.savepoint(&self.writer).await?,
             appended: Mutex::new(Vec::new()),
         };
         let outcome = command(&write).await;

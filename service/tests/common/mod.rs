@@ -9,7 +9,7 @@
 pub mod deals;
 
 use sea_orm::{ConnectionTrait, Database};
-use service::{connect, migrate, Crm, CrmSettings};
+use service::{connect, migrate, Crm, CrmSettings, SqliteMemory, SLOW_STATEMENT_MS};
 use uuid::Uuid;
 
 fn settings() -> CrmSettings {
@@ -27,7 +27,11 @@ pub async fn sqlite() -> Crm {
     let url = format!("sqlite://{}?mode=rwc", path.display());
     let db = connect(&url).await.expect("open sqlite");
     migrate(&db).await.expect("migrate sqlite");
+    // As the server runs: write batches on a connection of their own.
     Crm::new(db, settings())
+        .with_sqlite_writer(&url, SqliteMemory::default(), SLOW_STATEMENT_MS)
+        .await
+        .expect("open the writer")
 }
 
 /// `None` only when skipping PostgreSQL was asked for explicitly.
