@@ -257,13 +257,9 @@ async fn open_pool(
         let heap_bytes = (u64::from(memory.heap_mib) * 1024 * 1024).to_string();
         // WAL lets readers run beside the one writer. Writers queue in the process
         // (`Crm::write`); the timeout only covers a writer from outside it (the CLI).
-        // No ping before handing out a pooled connection (sqlx's default): a file cannot
-        // drop the connection, and the ping is one more round trip to the connection's
-        // thread for every statement run outside a transaction.
         options
             .max_connections(sqlite_connections)
             .min_connections(1)
-            .test_before_acquire(false)
             .map_sqlx_sqlite_opts(move |opts| {
                 opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                     .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
