@@ -109,7 +109,9 @@ impl Crm {
         memory: SqliteMemory,
         slow_ms: u32,
     ) -> Result<Self, DbErr> {
-        if !is_postgres(&self.db) {
+        // An in-memory database lives in its pool: another pool would open another one.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if !is_postgres(&self.db) && !in_memory {
             self.writer = connect_writer(url, memory, slow_ms).await?;
         }
         Ok(self)
