@@ -166,10 +166,11 @@ impl Crm {
     }
 }
 
-/// SQLite's page cache per pooled connection, in MiB, unless the server is told
-/// otherwise: 8 connections would stop at 64 MiB, but `SQLITE_HEAP_MIB` caps them all
-/// first. Past the cache, reads copy pages from the operating system's file cache. At 1,000,000 deals 2 MiB kept the server at 140 MiB
-/// resident instead of 180 but served pages about 10 % slower (bench/README.md).
+/// SQLite's page cache per connection, in MiB, unless the server is told otherwise:
+/// the 8 readers and the writer would stop at 72 MiB, but `SQLITE_HEAP_MIB` caps them
+/// all first. Past the cache, reads copy pages from the operating system's file cache.
+/// At 1,000,000 deals 2 MiB kept the server at 140 MiB resident instead of 180 but
+/// served pages about 10 % slower (bench/README.md).
 pub const SQLITE_CACHE_MIB: u32 = 8;
 
 /// How much of the SQLite file is read through a memory map, in MiB, unless the server

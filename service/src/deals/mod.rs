@@ -742,3 +742,54 @@ impl Crm {
 fn based_on_i32(version: i64) -> i32 {
     i32::try_from(version).unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::ActiveModelTrait;
+
+    fn open_deal(at: DateTime<Utc>) -> deal::Model {
+        deal::Model {
+            id: Uuid::new_v4(),
+            workspace_id: Uuid::new_v4(),
+            pipeline_id: Uuid::new_v4(),
+            stage_id: Uuid::new_v4(),
+            company_id: None,
+            owner_id: Some(Uuid::new_v4()),
+            title: "Fleet renewal".to_owned(),
+            value_cents: 1_200_000,
+            currency: Currency::USD,
+            expected_close_on: None,
+            status: DealStatus::Open,
+            lost_reason: None,
+            source: None,
+            next_step: Some("Call the buyer".to_owned()),
+            created_at: at,
+            updated_at: at,
+            stage_entered_at: at,
+            closed_at: None,
+            touched_at: None,
+            version: 3,
+            tags: Listed(vec!["fleet".to_owned()]),
+            checked: Listed::default(),
+        }
+    }
+
+    /// A move's UPDATE names the four columns it changes, not the other indexed ones.
+    #[test]
+    fn a_move_sets_only_the_columns_it_changed() {
+        let at = Utc::now();
+        let original = open_deal(at);
+        let mut moved = original.clone();
+        moved.stage_id = Uuid::new_v4();
+        moved.stage_entered_at = at + chrono::Duration::minutes(5);
+        moved.updated_at = moved.stage_entered_at;
+        moved.version += 1;
+        let active = changed_columns(&original, &moved);
+        let set: Vec<String> = deal::Column::iter()
+            .filter(|column| active.get(*column).is_set())
+            .map(|column| format!("{column:?}"))
+            .collect();
+        assert_eq!(set, ["StageId", "UpdatedAt", "StageEnteredAt", "Version"]);
+    }
+}
