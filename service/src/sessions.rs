@@ -20,10 +20,7 @@ use domain::{
     visibility::Sees,
     AppError, UserId, WorkspaceId,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// How often using a session writes its last-seen time and pushes its idle end back.
 const SEEN_EVERY_MINUTES: i64 = 60;
@@ -130,35 +127,23 @@ impl Crm {
             return Ok(None);
         }
         let now = Utc::now();
-        let Some(found) = session::Entity::find_by_id(token.hash())
+        // The session, its member and the session's workspace in one query: this runs
+        // on every signed-in request.
+        let Some((found, Some(member), Some(home))) = session::Entity::find_by_id(token.hash())
+            .find_also_related(user::Entity)
+            .find_also_related(workspace::Entity)
             .one(&self.db)
             .await
             .or_internal()?
         else {
             return Ok(None);
         };
-        if found.expires_at <= now {
+        // A deactivated member, or one moved out of the workspace the session opened in,
+        // is signed out.
+        if found.expires_at <= now || !member.active || member.workspace_id != home.id {
             return Ok(None);
         }
         let last_seen = found.last_seen_at.unwrap_or(found.created_at);
-        // The member and their workspace in one query: this runs on every request.
-        let Some((member, Some(home))) = user::Entity::find_by_id(found.user_id)
-            .filter(user::Column::WorkspaceId.eq(found.workspace_id))
-            .filter(user::Column::Active.eq(true))
-            .select_also(workspace::Entity)
-            .join(
-                JoinType::InnerJoin,
-                user::Entity::belongs_to(workspace::Entity)
-                    .from(user::Column::WorkspaceId)
-                    .to(workspace::Column::Id)
-                    .into(),
-            )
-            .one(&self.db)
-            .await
-            .or_internal()?
-        else {
-            return Ok(None);
-        };
         // The workspace's lifetime is checked here, not only when the session opened:
         // an admin shortening it ends older sessions at once.
         let (lifetime_end, idle_end) = session_end(&home, found.created_at, now);

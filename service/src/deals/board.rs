@@ -21,8 +21,9 @@ use domain::{
     AppError,
 };
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    sea_query::{Asterisk, Expr, ExprTrait, Func, LikeExpr, Query, UnionType},
+    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Select,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -149,28 +150,25 @@ impl Crm {
         let stages = stages_of(&self.db, viewer, chosen.id).await?;
         let mut totals = self.totals(viewer, &filter, &stages).await?;
         // First pages of every column, then one batch of lookups for all their cards.
-        let mut rows = Vec::new();
-        let mut sizes = Vec::with_capacity(stages.len());
-        for stage in &stages {
-            let page = self
-                .page_rows(viewer, &filter, stage.id, 0, FIRST_SCREEN)
-                .await?;
-            sizes.push(page.len());
-            rows.extend(page);
+        let rows = self
+            .first_pages(viewer, &filter, &stages, FIRST_SCREEN)
+            .await?;
+        let column_of: HashMap<Uuid, Uuid> = rows.iter().map(|r| (r.id, r.stage_id)).collect();
+        // `cards` keeps the order of its rows: each column's cards stay in its order.
+        let mut by_stage: HashMap<Uuid, Vec<DealCard>> = HashMap::new();
+        for card in cards(&self.db, rows, &rotting_of(&stages), Utc::now()).await? {
+            if let Some(stage) = column_of.get(&card.id.0) {
+                by_stage.entry(*stage).or_default().push(card);
+            }
         }
-        // `cards` keeps the order of its rows, so each column takes the next `size`.
-        let mut cards = cards(&self.db, rows, &rotting_of(&stages), Utc::now())
-            .await?
-            .into_iter();
-        let mut columns = Vec::with_capacity(stages.len());
-        for (stage, size) in stages.iter().zip(sizes) {
-            let mine: Vec<DealCard> = cards.by_ref().take(size).collect();
-            columns.push(Column {
+        let columns = stages
+            .iter()
+            .map(|stage| Column {
                 stage: stage_info(stage),
                 totals: totals.remove(&stage.id).unwrap_or_default(),
-                cards: mine,
-            });
-        }
+                cards: by_stage.remove(&stage.id).unwrap_or_default(),
+            })
+            .collect();
         let default_currency = crate::entity::workspace::Entity::find_by_id(viewer.workspace_id.0)
             .one(&self.db)
             .await
@@ -312,8 +310,21 @@ impl Crm {
         cards(&self.db, rows, &rotting_of(stages), Utc::now()).await
     }
 
-    /// One page of a column's deals, most recently entered first: a card just moved in
-    /// shows at the top.
+    /// A column's open deals matching the filter, most recently entered first: a card
+    /// just moved in shows at the top.
+    fn column_rows(
+        viewer: &CurrentUser,
+        filter: &DealFilter,
+        stage_id: Uuid,
+    ) -> Select<deal::Entity> {
+        matching(viewer, filter)
+            .filter(deal::Column::Status.eq(DealStatus::Open))
+            .filter(deal::Column::StageId.eq(stage_id))
+            .order_by_desc(deal::Column::StageEnteredAt)
+            .order_by_desc(deal::Column::Id)
+    }
+
+    /// One page of a column's deals.
     async fn page_rows(
         &self,
         viewer: &CurrentUser,
@@ -322,13 +333,41 @@ impl Crm {
         offset: u64,
         limit: u64,
     ) -> Result<Vec<deal::Model>, AppError> {
-        matching(viewer, filter)
-            .filter(deal::Column::Status.eq(DealStatus::Open))
-            .filter(deal::Column::StageId.eq(stage_id))
-            .order_by_desc(deal::Column::StageEnteredAt)
-            .order_by_desc(deal::Column::Id)
+        Self::column_rows(viewer, filter, stage_id)
             .offset(offset)
             .limit(limit)
+            .all(&self.db)
+            .await
+            .or_internal()
+    }
+
+    /// The first `limit` deals of every column in one statement: each column's page is
+    /// its own indexed subquery, joined by UNION ALL. A query per column cost a round
+    /// trip to the database each, the largest share of the board's statements.
+    async fn first_pages(
+        &self,
+        viewer: &CurrentUser,
+        filter: &DealFilter,
+        stages: &[stage::Model],
+        limit: u64,
+    ) -> Result<Vec<deal::Model>, AppError> {
+        let mut pages = stages.iter().map(|stage| {
+            let page = Self::column_rows(viewer, filter, stage.id)
+                .limit(limit)
+                .into_query();
+            Query::select()
+                .column(Asterisk)
+                .from_subquery(page, "page")
+                .to_owned()
+        });
+        let Some(mut all) = pages.next() else {
+            return Ok(Vec::new());
+        };
+        for page in pages {
+            all.union(UnionType::All, page);
+        }
+        let statement = self.db.get_database_backend().build(&all);
+        deal::Model::find_by_statement(statement)
             .all(&self.db)
             .await
             .or_internal()

@@ -1,6 +1,6 @@
 //! The deal page: every field, the stage path, contacts, company and stage history.
 
-use super::rows::{contact_facts, facts_of, load_deal, stage_info, stages_of};
+use super::rows::{facts_of, load_deal, stage_info, stages_of, ContactFacts};
 use crate::{
     db::OrInternal,
     entity::{company, contact, deal_contact, pipeline, stage_change, user},
@@ -51,14 +51,19 @@ impl Crm {
             .all(&self.db)
             .await
             .or_internal()?;
-        let people: HashMap<Uuid, contact::Model> = contact::Entity::find()
-            .filter(contact::Column::Id.is_in(links.iter().map(|l| l.contact_id)))
-            .all(&self.db)
-            .await
-            .or_internal()?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
+        // Lookups by the ids of none are skipped: each statement is a round trip.
+        let people: HashMap<Uuid, contact::Model> = if links.is_empty() {
+            HashMap::new()
+        } else {
+            contact::Entity::find()
+                .filter(contact::Column::Id.is_in(links.iter().map(|l| l.contact_id)))
+                .all(&self.db)
+                .await
+                .or_internal()?
+                .into_iter()
+                .map(|c| (c.id, c))
+                .collect()
+        };
         let mut contacts: Vec<DealContact> = links
             .iter()
             .filter_map(|link| {
@@ -73,8 +78,8 @@ impl Crm {
             .collect();
         contacts.sort_by(|a, b| a.name.cmp(&b.name));
         let history = self.history(row.id, &stages).await?;
-        let facts = contact_facts(&self.db, &[row.id]).await?;
-        let facts = facts_of(&row, facts.get(&row.id).copied().unwrap_or_default());
+        // The links loaded above are all the contact facts need.
+        let facts = facts_of(&row, ContactFacts::of(&links));
         Ok(DealDetail {
             id,
             version: row.version,
@@ -118,14 +123,19 @@ impl Crm {
             .all(&self.db)
             .await
             .or_internal()?;
-        let actors: HashMap<Uuid, String> = user::Entity::find()
-            .filter(user::Column::Id.is_in(steps.iter().filter_map(|s| s.actor_id)))
-            .all(&self.db)
-            .await
-            .or_internal()?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect();
+        let actor_ids: Vec<Uuid> = steps.iter().filter_map(|s| s.actor_id).collect();
+        let actors: HashMap<Uuid, String> = if actor_ids.is_empty() {
+            HashMap::new()
+        } else {
+            user::Entity::find()
+                .filter(user::Column::Id.is_in(actor_ids))
+                .all(&self.db)
+                .await
+                .or_internal()?
+                .into_iter()
+                .map(|u| (u.id, u.name))
+                .collect()
+        };
         let name_of = |id: Uuid| {
             stages
                 .iter()

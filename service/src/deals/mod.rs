@@ -30,14 +30,14 @@ use domain::stored::Listed;
 use domain::{
     account::CurrentUser,
     board::{MoveDeal, NewDeal, Outcome, Saved},
-    deal::{describe_missing, missing_for_entry, parse_title, DealChange, Missing},
+    deal::{describe_missing, missing_for_entry, parse_title, DealChange, DealFacts, Missing},
     event::{Event, EventKind},
     ids::{DealId, StageId},
     money::Currency,
     AppError, FieldErrors,
 };
 pub(crate) use rows::stage_info;
-use rows::{cards, contact_facts, facts_of, load_stage, lock_deal};
+use rows::{cards_with, contact_facts, facts_of, load_stage, lock_deal, ContactFacts};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Iterable,
     ModelTrait, QueryFilter, QueryOrder, Set,
@@ -160,6 +160,14 @@ struct Written<'a> {
 }
 
 /// The deal's stage: `known` when it is that stage (a command that loaded it), else read.
+/// What a write command has read already and the card it answers with can reuse.
+#[derive(Default, Clone, Copy)]
+struct Known<'a> {
+    stage: Option<&'a stage::Model>,
+    /// The deal's facts after the command's changes (its contacts are current).
+    facts: Option<&'a DealFacts>,
+}
+
 async fn stage_of<C: ConnectionTrait>(
     conn: &C,
     row: &deal::Model,
@@ -215,21 +223,27 @@ async fn deal_event(
 }
 
 impl Crm {
-    /// The saved deal as a board card, after a write.
+    /// The saved deal as a board card, after a write. `known` is what the command has
+    /// read already (its stage, its contact facts after the change), so it is not read
+    /// again.
     async fn saved<C: ConnectionTrait>(
         &self,
         conn: &C,
         row: deal::Model,
-        known_stage: Option<&stage::Model>,
+        known: Known<'_>,
         event: i64,
     ) -> Result<Saved, AppError> {
-        let stage = stage_of(conn, &row, known_stage).await?;
+        let stage = stage_of(conn, &row, known.stage).await?;
         let rotting: HashMap<Uuid, u16> = stage
             .map(|s| (s.id, stage_info(&s).rotting_days))
             .into_iter()
             .collect();
         let stage_id = StageId(row.stage_id);
-        let card = cards(conn, vec![row], &rotting, Utc::now())
+        let contacts = match known.facts {
+            Some(facts) => HashMap::from([(row.id, ContactFacts::from(facts))]),
+            None => contact_facts(conn, &[row.id]).await?,
+        };
+        let card = cards_with(conn, vec![row], &contacts, &rotting, Utc::now())
             .await?
             .pop()
             .ok_or(AppError::Internal)?;
@@ -328,7 +342,11 @@ impl Crm {
             stage: Some(&stage),
         };
         let event = deal_event(txn, viewer, &row, written).await?;
-        let saved = self.saved(txn, row, Some(&stage), event.id).await?;
+        let known = Known {
+            stage: Some(&stage),
+            facts: Some(&facts),
+        };
+        let saved = self.saved(txn, row, known, event.id).await?;
         Ok((saved, event))
     }
 
@@ -404,7 +422,11 @@ impl Crm {
                 stage: Some(&stage),
             };
             let event = deal_event(txn, viewer, &row, written).await?;
-            let saved = self.saved(txn, row, Some(&stage), event.id).await?;
+            let known = Known {
+                stage: Some(&stage),
+                facts: Some(&facts),
+            };
+            let saved = self.saved(txn, row, known, event.id).await?;
             Ok(saved)
         })
         .await
@@ -471,7 +493,11 @@ impl Crm {
                 stage: Some(&target),
             };
             let event = deal_event(txn, viewer, &row, written).await?;
-            let saved = self.saved(txn, row, Some(&target), event.id).await?;
+            let known = Known {
+                stage: Some(&target),
+                facts: Some(&facts),
+            };
+            let saved = self.saved(txn, row, known, event.id).await?;
             Ok(saved)
         })
         .await
@@ -547,7 +573,7 @@ impl Crm {
             };
             let event = deal_event(txn, viewer, &row, written).await?;
             crate::followups::on_status_change(txn, viewer, &row, was).await?;
-            self.saved(txn, row, None, event.id).await
+            self.saved(txn, row, Known::default(), event.id).await
         })
         .await
     }
@@ -732,7 +758,7 @@ impl Crm {
             };
             let event = deal_event(txn, viewer, &row, written).await?;
             crate::followups::on_status_change(txn, viewer, &row, from_status).await?;
-            self.saved(txn, row, None, event.id).await
+            self.saved(txn, row, Known::default(), event.id).await
         })
         .await
     }

@@ -16,7 +16,11 @@ use domain::{
     ids::{DealId, StageId},
     AppError, UserId,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    sea_query::{Query, UnionType},
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -119,12 +123,26 @@ pub(crate) async fn contact_facts<C: ConnectionTrait>(
         .await
         .or_internal()?;
     let mut facts: HashMap<Uuid, ContactFacts> = HashMap::new();
-    for row in rows {
-        let entry = facts.entry(row.deal_id).or_default();
-        entry.contacts += 1;
-        entry.decision_maker |= row.role == ContactRole::DecisionMaker;
+    for row in &rows {
+        facts.entry(row.deal_id).or_default().count(row);
     }
     Ok(facts)
+}
+
+impl ContactFacts {
+    fn count(&mut self, link: &deal_contact::Model) {
+        self.contacts += 1;
+        self.decision_maker |= link.role == ContactRole::DecisionMaker;
+    }
+
+    /// The facts of one deal from its contact links, when they are loaded already.
+    pub(crate) fn of(links: &[deal_contact::Model]) -> Self {
+        let mut facts = Self::default();
+        for link in links {
+            facts.count(link);
+        }
+        facts
+    }
 }
 
 pub(crate) fn facts_of(row: &deal::Model, contacts: ContactFacts) -> DealFacts {
@@ -141,7 +159,16 @@ pub(crate) fn facts_of(row: &deal::Model, contacts: ContactFacts) -> DealFacts {
     }
 }
 
-/// Builds cards for a page of deals with three lookups, whatever the page size.
+impl From<&DealFacts> for ContactFacts {
+    fn from(facts: &DealFacts) -> Self {
+        ContactFacts {
+            contacts: facts.contacts,
+            decision_maker: facts.has_decision_maker,
+        }
+    }
+}
+
+/// Builds cards for a page of deals with four lookups, whatever the page size.
 pub(crate) async fn cards<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<deal::Model>,
@@ -150,23 +177,22 @@ pub(crate) async fn cards<C: ConnectionTrait>(
 ) -> Result<Vec<DealCard>, AppError> {
     let ids: Vec<Uuid> = rows.iter().map(|d| d.id).collect();
     let contacts = contact_facts(conn, &ids).await?;
-    let companies: HashMap<Uuid, String> = company::Entity::find()
-        .filter(company::Column::Id.is_in(rows.iter().filter_map(|d| d.company_id)))
-        .all(conn)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
+    cards_with(conn, rows, &contacts, rotting_days, now).await
+}
+
+/// Builds cards when their deals' contact facts are known (a write just read them).
+pub(crate) async fn cards_with<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<deal::Model>,
+    contacts: &HashMap<Uuid, ContactFacts>,
+    rotting_days: &HashMap<Uuid, u16>,
+    now: DateTime<Utc>,
+) -> Result<Vec<DealCard>, AppError> {
+    let ids: Vec<Uuid> = rows.iter().map(|d| d.id).collect();
+    let company_ids: Vec<Uuid> = rows.iter().filter_map(|d| d.company_id).collect();
+    let owner_ids: Vec<Uuid> = rows.iter().filter_map(|d| d.owner_id).collect();
+    let names = names_of(conn, company_ids, owner_ids).await?;
     let next = next_activities(conn, &ids).await?;
-    let owners: HashMap<Uuid, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(rows.iter().filter_map(|d| d.owner_id)))
-        .all(conn)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -180,8 +206,8 @@ pub(crate) async fn cards<C: ConnectionTrait>(
             DealCard {
                 id: DealId(row.id),
                 version: row.version,
-                company: row.company_id.and_then(|id| companies.get(&id).cloned()),
-                owner: row.owner_id.and_then(|id| owners.get(&id).cloned()),
+                company: row.company_id.and_then(|id| names.get(&id).cloned()),
+                owner: row.owner_id.and_then(|id| names.get(&id).cloned()),
                 owner_id: row.owner_id.map(UserId),
                 value_cents: row.value_cents,
                 currency: row.currency,
@@ -194,6 +220,57 @@ pub(crate) async fn cards<C: ConnectionTrait>(
                 facts,
             }
         })
+        .collect())
+}
+
+/// An id and the name it shows as.
+#[derive(FromQueryResult)]
+struct Named {
+    id: Uuid,
+    name: String,
+}
+
+/// The names of companies and members by id, in one statement (UNION ALL): ids are
+/// UUIDs, unique across both tables. Skipped when there are none to look up: after a
+/// write every statement is a round trip on SQLite's one writer.
+async fn names_of<C: ConnectionTrait>(
+    conn: &C,
+    companies: Vec<Uuid>,
+    members: Vec<Uuid>,
+) -> Result<HashMap<Uuid, String>, AppError> {
+    let mut parts = Vec::new();
+    if !companies.is_empty() {
+        parts.push(
+            Query::select()
+                .columns([company::Column::Id, company::Column::Name])
+                .from(company::Entity)
+                .and_where(company::Column::Id.is_in(companies))
+                .to_owned(),
+        );
+    }
+    if !members.is_empty() {
+        parts.push(
+            Query::select()
+                .columns([user::Column::Id, user::Column::Name])
+                .from(user::Entity)
+                .and_where(user::Column::Id.is_in(members))
+                .to_owned(),
+        );
+    }
+    let mut parts = parts.into_iter();
+    let Some(mut all) = parts.next() else {
+        return Ok(HashMap::new());
+    };
+    for part in parts {
+        all.union(UnionType::All, part);
+    }
+    let statement = conn.get_database_backend().build(&all);
+    Ok(Named::find_by_statement(statement)
+        .all(conn)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|n| (n.id, n.name))
         .collect())
 }
 
