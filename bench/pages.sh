@@ -13,7 +13,8 @@
 # "--slow-statement-ms 5"). At the end it lists the statements the server logged as
 # slow (500 ms unless told otherwise), slowest kind first.
 # Usage: [CLIENTS=10] [DURATION=20] [PAGES=/deals/:id,/contacts] [PIN=1] [PROFILE=f]
-#        [SEEDED=dir] [SOAK=seconds] [SQLITE_ARGS=…] [MEMORY=1] bench/pages.sh [size]
+#        [SEEDED=dir] [SOAK=seconds] [SQLITE_ARGS=…] [MEMORY=1] [DATABASE_URL=postgres://…]
+#        bench/pages.sh [size]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
@@ -23,7 +24,9 @@ PORT="${PORT:-3197}"
 WORK=$(mktemp -d)
 DATA=${SEEDED:-$WORK}
 mkdir -p "$DATA"
-URL="sqlite://$DATA/pages.db?mode=rwc"
+# DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/bench_pages, an empty database)
+# runs the pages on PostgreSQL: seeded once, when SEEDED's demo.txt is missing.
+URL="${DATABASE_URL:-sqlite://$DATA/pages.db?mode=rwc}"
 if [ ! -s "$DATA/demo.txt" ]; then
   rm -f "$DATA"/pages.db*
   "$BIN" demo --size "${1:-10000}" --database-url "$URL" >"$DATA/demo.tmp"
@@ -55,7 +58,7 @@ fi
 status=0
 rss() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$PID/status"; }
 run_pages() {
-  PIPEWRIGHT_URL="http://127.0.0.1:$PORT" SERVER_LOG="$WORK/server.log" LOGIN_EMAIL="$EMAIL" \
+  PIPEWRIGHT_URL="http://127.0.0.1:$PORT" SERVER_LOG="$WORK/server.log" SERVER_PID="$PID" LOGIN_EMAIL="$EMAIL" \
     LOGIN_PASSWORD="$PASSWORD" "${LOAD_CPU[@]}" node bench/pages.mjs || status=$?
 }
 # MEMORY=1: where the resident memory is at the end. The kernel's split (anonymous,
