@@ -22,6 +22,31 @@ fn settings() -> CrmSettings {
     }
 }
 
+/// How many statements a `Crm` ran: every one is a round trip to the database.
+pub type Statements = std::sync::Arc<std::sync::atomic::AtomicUsize>;
+
+/// Counts every statement run on `db` from now on.
+pub fn count_statements(db: &mut sea_orm::DatabaseConnection) -> Statements {
+    let counter = Statements::default();
+    let seen = counter.clone();
+    db.set_metric_callback(move |_| {
+        seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+    counter
+}
+
+/// A SQLite `Crm` whose statements are counted, writes included: it has no writer
+/// connection of its own, so every statement runs on the one counted pool.
+pub async fn counted_sqlite() -> (Crm, Statements) {
+    let path = std::env::temp_dir().join(format!("pipewright-test-{}.db", Uuid::new_v4()));
+    let mut db = connect(&format!("sqlite://{}?mode=rwc", path.display()))
+        .await
+        .expect("open sqlite");
+    migrate(&db).await.expect("migrate sqlite");
+    let statements = count_statements(&mut db);
+    (Crm::new(db, settings()), statements)
+}
+
 pub async fn sqlite() -> Crm {
     let path = std::env::temp_dir().join(format!("pipewright-test-{}.db", Uuid::new_v4()));
     let url = format!("sqlite://{}?mode=rwc", path.display());
@@ -34,8 +59,9 @@ pub async fn sqlite() -> Crm {
         .expect("open the writer")
 }
 
-/// `None` only when skipping PostgreSQL was asked for explicitly.
-pub async fn postgres() -> Option<Crm> {
+/// A fresh, migrated PostgreSQL database; `None` only when skipping PostgreSQL was
+/// asked for explicitly.
+async fn postgres_db() -> Option<sea_orm::DatabaseConnection> {
     if std::env::var("PIPEWRIGHT_SKIP_POSTGRES").as_deref() == Ok("1") {
         eprintln!("PostgreSQL skipped: PIPEWRIGHT_SKIP_POSTGRES=1");
         return None;
@@ -57,7 +83,19 @@ pub async fn postgres() -> Option<Crm> {
         .await
         .expect("open postgres");
     migrate(&db).await.expect("migrate postgres");
-    Some(Crm::new(db, settings()))
+    Some(db)
+}
+
+/// `None` only when skipping PostgreSQL was asked for explicitly.
+pub async fn postgres() -> Option<Crm> {
+    Some(Crm::new(postgres_db().await?, settings()))
+}
+
+/// A PostgreSQL `Crm` whose statements are counted.
+pub async fn counted_postgres() -> Option<(Crm, Statements)> {
+    let mut db = postgres_db().await?;
+    let statements = count_statements(&mut db);
+    Some((Crm::new(db, settings()), statements))
 }
 
 /// Declares `$case` as two tests: `$case::sqlite` and `$case::postgres`.

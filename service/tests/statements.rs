@@ -1,0 +1,81 @@
+//! How many statements the hottest requests run. Each is a round trip to the database
+//! (on SQLite a hop to sqlx's thread and back), so the board must not run one per
+//! column, and a move must not read again what it has just read.
+//! Runs on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test or tool may stop on a broken assumption
+
+mod common;
+
+use common::deals::{board, move_to, new_deal, stage, workspace};
+use common::Statements;
+use domain::{board::DealFilter, deal::DealChange};
+use service::Crm;
+use std::{future::Future, sync::atomic::Ordering};
+
+/// Statements `crm` runs while `request` does.
+async fn statements_of<T>(counter: &Statements, request: impl Future<Output = T>) -> (T, usize) {
+    let before = counter.load(Ordering::Relaxed);
+    let answer = request.await;
+    (answer, counter.load(Ordering::Relaxed) - before)
+}
+
+async fn the_board_reads_every_column_at_once_and_a_move_reads_nothing_twice(
+    crm: Crm,
+    counter: Statements,
+) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let columns = board(&crm, &dana).await;
+    // Cards in two of the six columns (the others have entry criteria), so the board
+    // has pages to read in more than one.
+    let contacted = stage(&columns, "Initial contact");
+    let waiting = new_deal(&crm, &dana, "Deal in Qualified", vec![]).await;
+    let deal = new_deal(&crm, &dana, "Deal in Initial contact", vec![]).await;
+    let moved = crm
+        .move_deal(&dana, move_to(&deal, contacted, vec![]))
+        .await
+        .unwrap();
+    let (loaded, read) = statements_of(&counter, crm.board(&dana, DealFilter::default())).await;
+    let loaded = loaded.unwrap();
+    assert_eq!(loaded.columns.len(), 6);
+    assert_eq!(
+        loaded.columns.iter().map(|c| c.cards.len()).sum::<usize>(),
+        2
+    );
+    // Pipelines, stages, totals, the first pages (one statement for all columns), the
+    // cards' contacts, names and next activities, the default currency, owners and lost
+    // reasons. A statement per column would be five more.
+    assert!(read <= 11, "the board ran {read} statements");
+
+    // A move with a field filled in on the way (its contacts are read once, for the
+    // stage rule, and the answer's card reuses them).
+    let order = move_to(
+        &waiting,
+        contacted,
+        vec![DealChange::NextStep("Demo".into())],
+    );
+    let (saved, wrote) = statements_of(&counter, crm.move_deal(&dana, order)).await;
+    let saved = saved.unwrap();
+    assert_eq!((saved.stage, moved.stage), (contacted, contacted));
+    assert_eq!(saved.card.next_step.as_deref(), Some("Demo"));
+    // Lock the deal, its stage, its contacts, the update, the stage history, the event,
+    // the card's names and next activity; on PostgreSQL the workspace's locks too.
+    let budget = if service::is_postgres(crm.db()) {
+        11
+    } else {
+        9
+    };
+    assert!(wrote <= budget, "the move ran {wrote} statements");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite() {
+    let (crm, counter) = common::counted_sqlite().await;
+    the_board_reads_every_column_at_once_and_a_move_reads_nothing_twice(crm, counter).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres() {
+    if let Some((crm, counter)) = common::counted_postgres().await {
+        the_board_reads_every_column_at_once_and_a_move_reads_nothing_twice(crm, counter).await;
+    }
+}
