@@ -1,7 +1,7 @@
 //! The board and the deal list: exact totals (see `totals`), cards a page at a time.
 //! Nothing here loads all deals of a pipeline.
 
-use super::rows::{cards, stage_info, stages_of};
+use super::rows::{cards, stage_info, stages_of, union_all};
 use crate::permissions::visible;
 use crate::{
     db::OrInternal,
@@ -21,7 +21,7 @@ use domain::{
     AppError,
 };
 use sea_orm::{
-    sea_query::{Asterisk, Expr, ExprTrait, Func, LikeExpr, Query, UnionType},
+    sea_query::{Asterisk, Expr, ExprTrait, Func, LikeExpr, Order, Query},
     ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
     Select,
 };
@@ -351,7 +351,7 @@ impl Crm {
         stages: &[stage::Model],
         limit: u64,
     ) -> Result<Vec<deal::Model>, AppError> {
-        let mut pages = stages.iter().map(|stage| {
+        let pages = stages.iter().map(|stage| {
             let page = Self::column_rows(viewer, filter, stage.id)
                 .limit(limit)
                 .into_query();
@@ -360,12 +360,13 @@ impl Crm {
                 .from_subquery(page, "page")
                 .to_owned()
         });
-        let Some(mut all) = pages.next() else {
+        let Some(mut all) = union_all(pages) else {
             return Ok(Vec::new());
         };
-        for page in pages {
-            all.union(UnionType::All, page);
-        }
+        // A compound's rows come in no promised order: sort them as each column is
+        // sorted (a few dozen rows); grouping by stage keeps that order per column.
+        all.order_by(deal::Column::StageEnteredAt, Order::Desc)
+            .order_by(deal::Column::Id, Order::Desc);
         let statement = self.db.get_database_backend().build(&all);
         deal::Model::find_by_statement(statement)
             .all(&self.db)

@@ -159,7 +159,6 @@ struct Written<'a> {
     stage: Option<&'a stage::Model>,
 }
 
-/// The deal's stage: `known` when it is that stage (a command that loaded it), else read.
 /// What a write command has read already and the card it answers with can reuse.
 #[derive(Default, Clone, Copy)]
 struct Known<'a> {
@@ -168,6 +167,7 @@ struct Known<'a> {
     facts: Option<&'a DealFacts>,
 }
 
+/// The deal's stage: `known` when it is that stage (a command that loaded it), else read.
 async fn stage_of<C: ConnectionTrait>(
     conn: &C,
     row: &deal::Model,

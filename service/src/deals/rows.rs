@@ -17,7 +17,7 @@ use domain::{
     AppError, UserId,
 };
 use sea_orm::{
-    sea_query::{Query, UnionType},
+    sea_query::{Query, SelectStatement, UnionType},
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect,
 };
@@ -124,13 +124,13 @@ pub(crate) async fn contact_facts<C: ConnectionTrait>(
         .or_internal()?;
     let mut facts: HashMap<Uuid, ContactFacts> = HashMap::new();
     for row in &rows {
-        facts.entry(row.deal_id).or_default().count(row);
+        facts.entry(row.deal_id).or_default().tally(row);
     }
     Ok(facts)
 }
 
 impl ContactFacts {
-    fn count(&mut self, link: &deal_contact::Model) {
+    fn tally(&mut self, link: &deal_contact::Model) {
         self.contacts += 1;
         self.decision_maker |= link.role == ContactRole::DecisionMaker;
     }
@@ -139,7 +139,7 @@ impl ContactFacts {
     pub(crate) fn of(links: &[deal_contact::Model]) -> Self {
         let mut facts = Self::default();
         for link in links {
-            facts.count(link);
+            facts.tally(link);
         }
         facts
     }
@@ -168,13 +168,16 @@ impl From<&DealFacts> for ContactFacts {
     }
 }
 
-/// Builds cards for a page of deals with four lookups, whatever the page size.
+/// Builds cards for a page of deals with three lookups, whatever the page size.
 pub(crate) async fn cards<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<deal::Model>,
     rotting_days: &HashMap<Uuid, u16>,
     now: DateTime<Utc>,
 ) -> Result<Vec<DealCard>, AppError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<Uuid> = rows.iter().map(|d| d.id).collect();
     let contacts = contact_facts(conn, &ids).await?;
     cards_with(conn, rows, &contacts, rotting_days, now).await
@@ -188,6 +191,9 @@ pub(crate) async fn cards_with<C: ConnectionTrait>(
     rotting_days: &HashMap<Uuid, u16>,
     now: DateTime<Utc>,
 ) -> Result<Vec<DealCard>, AppError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<Uuid> = rows.iter().map(|d| d.id).collect();
     let company_ids: Vec<Uuid> = rows.iter().filter_map(|d| d.company_id).collect();
     let owner_ids: Vec<Uuid> = rows.iter().filter_map(|d| d.owner_id).collect();
@@ -221,6 +227,19 @@ pub(crate) async fn cards_with<C: ConnectionTrait>(
             }
         })
         .collect())
+}
+
+/// The rows of every query in `parts`, in order, as one statement (UNION ALL); `None`
+/// for no parts. One statement is one round trip instead of one per part.
+pub(crate) fn union_all(
+    parts: impl IntoIterator<Item = SelectStatement>,
+) -> Option<SelectStatement> {
+    let mut parts = parts.into_iter();
+    let mut all = parts.next()?;
+    for part in parts {
+        all.union(UnionType::All, part);
+    }
+    Some(all)
 }
 
 /// An id and the name it shows as.
@@ -257,13 +276,9 @@ async fn names_of<C: ConnectionTrait>(
                 .to_owned(),
         );
     }
-    let mut parts = parts.into_iter();
-    let Some(mut all) = parts.next() else {
+    let Some(all) = union_all(parts) else {
         return Ok(HashMap::new());
     };
-    for part in parts {
-        all.union(UnionType::All, part);
-    }
     let statement = conn.get_database_backend().build(&all);
     Ok(Named::find_by_statement(statement)
         .all(conn)
