@@ -184,6 +184,7 @@ pub(crate) async fn cards<C: ConnectionTrait>(
 }
 
 /// Builds cards when their deals' contact facts are known (a write just read them).
+/// `rows` is not empty: [`cards`] answers an empty page without asking.
 pub(crate) async fn cards_with<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<deal::Model>,
@@ -191,9 +192,6 @@ pub(crate) async fn cards_with<C: ConnectionTrait>(
     rotting_days: &HashMap<Uuid, u16>,
     now: DateTime<Utc>,
 ) -> Result<Vec<DealCard>, AppError> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
     let ids: Vec<Uuid> = rows.iter().map(|d| d.id).collect();
     let company_ids: Vec<Uuid> = rows.iter().filter_map(|d| d.company_id).collect();
     let owner_ids: Vec<Uuid> = rows.iter().filter_map(|d| d.owner_id).collect();
