@@ -255,26 +255,11 @@ async fn names_of<C: ConnectionTrait>(
     companies: Vec<Uuid>,
     members: Vec<Uuid>,
 ) -> Result<HashMap<Uuid, String>, AppError> {
-    let mut parts = Vec::new();
-    if !companies.is_empty() {
-        parts.push(
-            Query::select()
-                .columns([company::Column::Id, company::Column::Name])
-                .from(company::Entity)
-                .and_where(company::Column::Id.is_in(companies))
-                .to_owned(),
-        );
-    }
-    if !members.is_empty() {
-        parts.push(
-            Query::select()
-                .columns([user::Column::Id, user::Column::Name])
-                .from(user::Entity)
-                .and_where(user::Column::Id.is_in(members))
-                .to_owned(),
-        );
-    }
-    let Some(all) = union_all(parts) else {
+    let parts = [
+        named_by_id::<company::Entity>(company::Column::Id, company::Column::Name, companies),
+        named_by_id::<user::Entity>(user::Column::Id, user::Column::Name, members),
+    ];
+    let Some(all) = union_all(parts.into_iter().flatten()) else {
         return Ok(HashMap::new());
     };
     let statement = conn.get_database_backend().build(&all);
@@ -285,6 +270,21 @@ async fn names_of<C: ConnectionTrait>(
         .into_iter()
         .map(|n| (n.id, n.name))
         .collect())
+}
+
+/// `id` and `name` of the rows of `E` with these ids; `None` when there are no ids.
+fn named_by_id<E: EntityTrait>(
+    id: E::Column,
+    name: E::Column,
+    ids: Vec<Uuid>,
+) -> Option<SelectStatement> {
+    (!ids.is_empty()).then(|| {
+        Query::select()
+            .columns([id, name])
+            .from(E::default().table_ref())
+            .and_where(id.is_in(ids))
+            .to_owned()
+    })
 }
 
 /// The earliest open activity of each deal, in one query.
