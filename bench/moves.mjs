@@ -3,12 +3,14 @@
 // between the pipeline's first two stages (no entry criteria there), sending the
 // version its last move answered. Prints moves/s, p50/p99/max latency and the answers
 // other than 200 (a 409 or 422 here is a bug in the bench or the server). Run by
-// bench/moves.sh against a seeded release server.
+// bench/moves.sh against a seeded release server. PAUSE_MS makes each client wait that
+// long after each move: bench/pages.sh runs one such client as a team's background writes.
 import { signIn } from "./session.mjs";
 
 const base = process.env.PIPEWRIGHT_URL ?? "http://127.0.0.1:3195";
 const clients = Number(process.env.CLIENTS ?? 10);
 const duration = Number(process.env.DURATION ?? 20);
+const pause = Number(process.env.PAUSE_MS ?? 0);
 const login = { email: process.env.LOGIN_EMAIL, password: process.env.LOGIN_PASSWORD };
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
@@ -55,6 +57,7 @@ const client = async (deal) => {
     if (answer.status !== 200) break;
     deal.version = answer.body.card.version;
     deal.stage = stage;
+    if (pause) await new Promise((resolve) => setTimeout(resolve, pause));
   }
 };
 const started = performance.now();

@@ -10,10 +10,13 @@
 # takes minutes). SOAK=seconds repeats the pages until that long has passed and prints
 # the server's RSS every 30 s (the issue's 10-minute soak is SOAK=600).
 # SQLITE_ARGS passes options to the server (e.g. "--sqlite-map-mib 0" or
-# "--slow-statement-ms 5"). At the end it lists the statements the server logged as
+# "--slow-statement-ms 5"). MOVES_PER_S=n moves one deal about n times a second meanwhile
+# (bench/moves.mjs, one client), as a busy team does: every move makes the pages' kept
+# answers stale, so the pages are measured as they are read between writes. At the end it lists the statements the server logged as
 # slow (500 ms unless told otherwise), slowest kind first.
 # Usage: [CLIENTS=10] [DURATION=20] [PAGES=/deals/:id,/contacts] [PIN=1] [PROFILE=f]
 #        [SEEDED=dir] [SOAK=seconds] [SQLITE_ARGS=…] [MEMORY=1] [DATABASE_URL=postgres://…]
+#        [MOVES_PER_S=n]
 #        bench/pages.sh [size]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,6 +80,13 @@ memory_breakdown() {
   grep -A2 '^Total (incl. mmap)' "$WORK/server.log" | tail -2 \
     | awk '{ printf "glibc %s %.1f MiB\n", $1 " " $2, $NF / 1048576 }'
 }
+MOVER=
+if [ -n "${MOVES_PER_S:-}" ]; then
+  PIPEWRIGHT_URL="http://127.0.0.1:$PORT" LOGIN_EMAIL="$EMAIL" LOGIN_PASSWORD="$PASSWORD" CLIENTS=1 \
+    DURATION=100000 PAUSE_MS=$((1000 / MOVES_PER_S)) "${LOAD_CPU[@]}" node bench/moves.mjs \
+    >"$WORK/moves.log" 2>&1 &
+  MOVER=$!
+fi
 if [ -n "${SOAK:-}" ]; then
   echo "server RSS at start: $(rss) MiB"
   ( start=$SECONDS; while kill -0 "$PID" 2>/dev/null; do
@@ -88,6 +98,11 @@ if [ -n "${SOAK:-}" ]; then
   echo "server RSS at the end: $(rss) MiB"
 else
   run_pages
+fi
+if [ -n "$MOVER" ]; then
+  # Still moving at the end, or the pages were measured without the writes.
+  kill -0 "$MOVER" 2>/dev/null || { echo "the background moves stopped:" >&2; cat "$WORK/moves.log" >&2; status=1; }
+  kill "$MOVER" 2>/dev/null || true
 fi
 if [ -n "$PERF" ]; then
   kill -INT "$PERF"; wait "$PERF" || true

@@ -16,6 +16,7 @@ pub use event_source::EventSource;
 mod audit;
 pub use audit::AuditExport;
 mod followups;
+mod fresh;
 mod goals;
 mod housekeeping;
 pub use goals::GoalQuery;

@@ -499,7 +499,46 @@ async fn writers_at_once_are_kept_or_refused_each_alone_and_published_in_order(c
     assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "{ids:?}");
 }
 
+/// A board is answered from memory while nothing is written: a write from this process
+/// or from another one on the same database (a second server, the CLI) is on the next
+/// board at once, and nobody is answered with someone else's board.
+async fn the_next_board_shows_every_write_wherever_it_came_from(crm: Crm) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let sam = rep(&crm, &dana).await;
+    let elsewhere = common::another_process(&crm);
+    let titles = |board: &domain::board::Board| -> Vec<String> {
+        let mut titles: Vec<String> = board
+            .columns
+            .iter()
+            .flat_map(|c| c.cards.iter().map(|card| card.title.clone()))
+            .collect();
+        titles.sort();
+        titles
+    };
+    let first = board(&crm, &dana).await;
+    assert!(titles(&first).is_empty());
+    new_deal(&crm, &dana, "Written here", vec![]).await;
+    assert_eq!(titles(&board(&crm, &dana).await), ["Written here"]);
+    let deal = new_deal(&elsewhere, &dana, "Written elsewhere", vec![]).await;
+    assert_eq!(
+        titles(&board(&crm, &dana).await),
+        ["Written elsewhere", "Written here"]
+    );
+    let contacted = stage(&first, "Initial contact");
+    elsewhere
+        .move_deal(&dana, move_to(&deal, contacted, vec![]))
+        .await
+        .unwrap();
+    let moved = board(&crm, &dana).await;
+    let column = moved.columns.iter().find(|c| c.stage.id == contacted);
+    assert_eq!(column.map(|c| c.cards.len()), Some(1));
+    // Asked twice in a row, each person gets their own.
+    assert_eq!(board(&crm, &sam).await.viewer, sam.user_id);
+    assert_eq!(board(&crm, &dana).await.viewer, dana.user_id);
+}
+
 on_both_databases!(
+    the_next_board_shows_every_write_wherever_it_came_from,
     writers_at_once_are_kept_or_refused_each_alone_and_published_in_order,
     merge_and_undo_read_events_the_first_release_wrote,
     a_conflict_names_a_colleague_whose_name_starts_with_an_accent,

@@ -48,11 +48,15 @@ async fn the_board_reads_every_column_at_once_and_a_move_reads_nothing_twice(
     };
     assert_eq!(titles("Qualified"), ["Deal in Qualified"]);
     assert_eq!(titles("Initial contact"), ["Deal in Initial contact"]);
-    // Pipelines, stages, the totals (two: paused rollups, then the sums), the first pages
-    // (one statement for all six columns), the cards' contacts, names and next
-    // activities, the default currency, owners and lost reasons: 11, met exactly. A
-    // statement per column would be five more.
-    assert!(read <= 11, "the board ran {read} statements");
+    // The stamp (the workspace's newest event), pipelines, stages, the totals (two:
+    // paused rollups, then the sums), the first pages (one statement for all six
+    // columns), the cards' contacts, names and next activities, the default currency,
+    // owners and lost reasons: 12, met exactly. A statement per column would be five more.
+    assert!(read <= 12, "the board ran {read} statements");
+    // Asked again with nothing written in between: the stamp alone.
+    let (again, checked) = statements_of(&counter, crm.board(&dana, DealFilter::default())).await;
+    assert_eq!(again.unwrap(), loaded);
+    assert_eq!(checked, 1, "an unchanged board ran {checked} statements");
 
     // A move with a field filled in on the way (its contacts are read once, for the
     // stage rule, and the answer's card reuses them).
@@ -75,6 +79,12 @@ async fn the_board_reads_every_column_at_once_and_a_move_reads_nothing_twice(
         9
     };
     assert!(wrote <= budget, "the move ran {wrote} statements");
+    // The move is on the next board at once.
+    let (after, read) = statements_of(&counter, crm.board(&dana, DealFilter::default())).await;
+    let after = after.unwrap();
+    let contacted_column = after.columns.iter().find(|c| c.stage.id == contacted);
+    assert_eq!(contacted_column.map(|c| c.cards.len()), Some(2));
+    assert!(read > 1, "a board after a write is read again");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

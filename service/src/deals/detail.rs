@@ -21,11 +21,25 @@ use uuid::Uuid;
 const HISTORY: u64 = 50;
 
 impl Crm {
-    /// Everything the deal page shows.
+    /// Everything the deal page shows; from memory while nothing is written (see
+    /// `fresh`).
     ///
     /// # Errors
     /// `NotFound` for a deal of another workspace.
     pub async fn deal_detail(
+        &self,
+        viewer: &CurrentUser,
+        id: DealId,
+    ) -> Result<DealDetail, AppError> {
+        let key = (viewer.clone(), id);
+        self.kept_or(&self.kept.deals, viewer.workspace_id, key, async |_| {
+            self.read_deal_detail(viewer, id).await
+        })
+        .await
+    }
+
+    /// The deal page as the database has it now.
+    async fn read_deal_detail(
         &self,
         viewer: &CurrentUser,
         id: DealId,

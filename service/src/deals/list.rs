@@ -27,7 +27,8 @@ use uuid::Uuid;
 pub const LIST_PAGE: u64 = 50;
 
 impl Crm {
-    /// One page of deals matching the filter, in the chosen order, with the total count.
+    /// One page of deals matching the filter, in the chosen order, with the total count;
+    /// from memory while nothing is written (see `fresh`).
     ///
     /// # Errors
     /// `Validation` for a page or search past its bound; database failures.
@@ -40,8 +41,26 @@ impl Crm {
     ) -> Result<DealPage, AppError> {
         filter.check()?;
         let page = domain::limits::check_page(page)?;
-        let query = matching(viewer, &filter);
-        let total = self.matching_count(viewer, &filter, query.clone()).await?;
+        let key = (viewer.clone(), filter, sort, page);
+        self.kept_or(
+            &self.kept.lists,
+            viewer.workspace_id,
+            key,
+            async |(_, filter, sort, page)| self.read_deal_list(viewer, filter, *sort, *page).await,
+        )
+        .await
+    }
+
+    /// A page of the list as the database has it now; its bounds are checked already.
+    async fn read_deal_list(
+        &self,
+        viewer: &CurrentUser,
+        filter: &DealFilter,
+        sort: DealSort,
+        page: u64,
+    ) -> Result<DealPage, AppError> {
+        let query = matching(viewer, filter);
+        let total = self.matching_count(viewer, filter, query.clone()).await?;
         let query = match sort {
             // Both descending: the (workspace, updated_at, id) index read backwards
             // gives this order, so a page reads fifty rows instead of sorting them all.

@@ -35,7 +35,8 @@ pub struct MetricFacts {
 }
 
 impl Crm {
-    /// Every dashboard figure for the filter, with the previous period's headline.
+    /// Every dashboard figure for the filter, with the previous period's headline; from
+    /// memory while nothing is written (see `fresh`).
     ///
     /// # Errors
     /// `Validation` for a period outside 1970–2100 or longer than ten years; `NotFound`
@@ -47,6 +48,22 @@ impl Crm {
     ) -> Result<Dashboard, AppError> {
         // First: the figures' work and size grow with the period's days and months.
         filter.period.check()?;
+        let key = (viewer.clone(), filter);
+        self.kept_or(
+            &self.kept.dashboards,
+            viewer.workspace_id,
+            key,
+            async |(_, filter)| self.read_dashboard(viewer, filter).await,
+        )
+        .await
+    }
+
+    /// The dashboard as the database has it now; its period is checked already.
+    async fn read_dashboard(
+        &self,
+        viewer: &CurrentUser,
+        filter: &MetricsFilter,
+    ) -> Result<Dashboard, AppError> {
         let pipeline = self.metrics_pipeline(viewer, filter.pipeline).await?;
         let names = self.owner_names(viewer).await?;
         if filter.owner.is_some_and(|o| !names.contains_key(&o)) {
@@ -72,7 +89,7 @@ impl Crm {
             )
             .await?;
         let context = Context {
-            filter: &filter,
+            filter,
             pipeline: pipeline.id,
             pipeline_name: &pipeline.name,
             stages: &stages,

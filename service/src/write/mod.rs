@@ -96,9 +96,22 @@ impl Crm {
         lock: Lock,
         command: impl AsyncFnOnce(&Write) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
-        if self.db.get_database_backend() == DbBackend::Sqlite {
-            return self.write_in_batch(command).await;
-        }
+        let value = if self.db.get_database_backend() == DbBackend::Sqlite {
+            self.write_in_batch(command).await?
+        } else {
+            self.write_alone(lock, command).await?
+        };
+        // After the commit, never before: a kept read is then never newer than its stamp.
+        self.written.bump();
+        Ok(value)
+    }
+
+    /// PostgreSQL: the command in a transaction of its own, under its lock.
+    async fn write_alone<T>(
+        &self,
+        lock: Lock,
+        command: impl AsyncFnOnce(&Write) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
         // PostgreSQL writes run side by side under their locks.
         let txn = self.db.begin().await.or_internal()?;
         take_lock(&txn, lock).await?;

@@ -86,6 +86,12 @@ async fn postgres_db() -> Option<sea_orm::DatabaseConnection> {
     Some(db)
 }
 
+/// Another `Crm` on `crm`'s database, as a second server process or the CLI would be:
+/// nothing in memory is shared.
+pub fn another_process(crm: &Crm) -> Crm {
+    Crm::new(crm.db().clone(), settings())
+}
+
 /// `None` only when skipping PostgreSQL was asked for explicitly.
 pub async fn postgres() -> Option<Crm> {
     Some(Crm::new(postgres_db().await?, settings()))
