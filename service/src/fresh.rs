@@ -9,6 +9,9 @@
 //! bumped after a write commits, so an answer is never kept under a stamp newer than
 //! what it read. [`KEPT_FOR`] bounds what no stamp sees: a write from another process
 //! that appends no event, and the clock (a card's rotting mark).
+//!
+//! After a write, everyone who asks for the same answer while it is read again waits for
+//! that one reading instead of reading it too (see [`Fresh::answer`]).
 
 use crate::Crm;
 use domain::{
@@ -19,14 +22,15 @@ use domain::{
     AppError, WorkspaceId,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::OnceCell;
 
 /// The longest an answer is reused, however quiet the workspace.
 pub(crate) const KEPT_FOR: Duration = Duration::from_secs(2);
 
-/// Answers kept at once: one per person and filter in use; the board is about 40 KB, so
-/// this bounds the cache near 2.5 MB, whatever the number of people.
+/// Answers kept at once, per kind: one per person and filter (or deal) in use. A board
+/// is about 40 KB, so this bounds each kind near a few MB, whatever the number of people.
 const KEPT: usize = 64;
 
 /// What an answer was built from.
@@ -69,7 +73,7 @@ impl Crm {
     ///
     /// # Errors
     /// `read`'s error (nothing is kept then), or `Internal` when the database fails.
-    pub(crate) async fn kept_or<K: PartialEq, V: Clone>(
+    pub(crate) async fn kept_or<K: PartialEq + Clone, V: Clone>(
         &self,
         kept: &Fresh<K, V>,
         workspace: WorkspaceId,
@@ -78,12 +82,7 @@ impl Crm {
     ) -> Result<V, AppError> {
         // Before the answer: an answer is never kept under a newer stamp than it read.
         let stamp = self.stamp(workspace).await?;
-        if let Some(value) = kept.get(&key, stamp) {
-            return Ok(value);
-        }
-        let value = read(&key).await?;
-        kept.put(key, stamp, value.clone());
-        Ok(value)
+        kept.answer(key, stamp, read).await
     }
 }
 
@@ -96,11 +95,14 @@ pub(crate) struct Kept {
     pub dashboards: Fresh<(CurrentUser, MetricsFilter), Dashboard>,
 }
 
+/// An answer being read or read already: everyone who asks meanwhile waits for it.
+type Answer<V> = Arc<OnceCell<V>>;
+
 struct Entry<K, V> {
     key: K,
     stamp: Stamp,
     at: Instant,
-    value: V,
+    answer: Answer<V>,
 }
 
 /// Answers by key, each valid for one stamp and at most [`KEPT_FOR`].
@@ -116,67 +118,151 @@ impl<K, V> Default for Fresh<K, V> {
     }
 }
 
-impl<K: PartialEq, V: Clone> Fresh<K, V> {
-    /// The answer kept for `key` if it was built at `stamp` and is recent enough.
-    pub(crate) fn get(&self, key: &K, stamp: Stamp) -> Option<V> {
-        let kept = self.kept.lock().ok()?;
-        kept.iter()
-            .find(|k| k.key == *key)
-            .filter(|k| k.stamp == stamp && k.at.elapsed() < KEPT_FOR)
-            .map(|k| k.value.clone())
+impl Stamp {
+    /// Read before `other`: what it was kept for is not to be replaced by this one.
+    fn before(self, other: Stamp) -> bool {
+        self != other && self.head <= other.head && self.written <= other.written
+    }
+}
+
+impl<K: PartialEq + Clone, V: Clone> Fresh<K, V> {
+    /// `key`'s answer at `stamp`: the kept one, or `read`'s. Whoever asks for it while it
+    /// is read waits for that one reading: after a write, ten phones reloading the board
+    /// cost one board, not ten. A failed read keeps nothing; the next asker reads again.
+    ///
+    /// # Errors
+    /// `read`'s error.
+    pub(crate) async fn answer(
+        &self,
+        key: K,
+        stamp: Stamp,
+        read: impl AsyncFnOnce(&K) -> Result<V, AppError>,
+    ) -> Result<V, AppError> {
+        let answer = self.slot(&key, stamp);
+        answer.get_or_try_init(|| read(&key)).await.cloned()
     }
 
-    /// Keeps `value` for `key`, replacing what was kept for it; when full, drops the
-    /// oldest answer. A linear scan: [`KEPT`] entries compare faster than one statement.
-    pub(crate) fn put(&self, key: K, stamp: Stamp, value: V) {
+    /// Where `key`'s answer at `stamp` is (or is to be) kept. A new one replaces what was
+    /// kept for the key, unless that was read at a later stamp: an answer then goes
+    /// unkept rather than push out a newer one. When full, the oldest answer goes. A
+    /// linear scan: [`KEPT`] entries compare faster than one statement runs.
+    fn slot(&self, key: &K, stamp: Stamp) -> Answer<V> {
         let Ok(mut kept) = self.kept.lock() else {
-            return;
+            return Answer::default();
         };
-        kept.retain(|k| k.key != key && k.at.elapsed() < KEPT_FOR);
+        if let Some(at) = kept.iter().position(|entry| entry.key == *key) {
+            let entry = &kept[at];
+            if entry.stamp == stamp && entry.at.elapsed() < KEPT_FOR {
+                return Arc::clone(&entry.answer);
+            }
+            if stamp.before(entry.stamp) {
+                return Answer::default();
+            }
+            kept.remove(at);
+        }
+        kept.retain(|entry| entry.at.elapsed() < KEPT_FOR);
         if kept.len() >= KEPT {
             kept.remove(0);
         }
+        let answer = Answer::default();
         kept.push(Entry {
-            key,
+            key: key.clone(),
             stamp,
             at: Instant::now(),
-            value,
+            answer: Arc::clone(&answer),
         });
+        answer
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicUsize;
 
     const AT_1: Stamp = Stamp {
         head: 1,
         written: 0,
     };
 
-    #[test]
-    fn an_answer_is_reused_only_at_its_stamp() {
-        let fresh = Fresh::<u8, &str>::default();
-        fresh.put(1, AT_1, "board");
-        assert_eq!(fresh.get(&1, AT_1), Some("board"));
-        assert_eq!(fresh.get(&2, AT_1), None, "another key");
-        let newer_event = Stamp { head: 2, ..AT_1 };
-        assert_eq!(fresh.get(&1, newer_event), None);
-        let written_here = Stamp { written: 1, ..AT_1 };
-        assert_eq!(fresh.get(&1, written_here), None);
+    /// `fresh`'s answer for `key` at `stamp`, read as `value` when it is not kept; and
+    /// whether it was read.
+    async fn ask(fresh: &Fresh<u8, u32>, key: u8, stamp: Stamp, value: u32) -> (u32, bool) {
+        let read = AtomicUsize::new(0);
+        let answer = fresh
+            .answer(key, stamp, async |_| {
+                read.fetch_add(1, Ordering::Relaxed);
+                Ok(value)
+            })
+            .await
+            .unwrap_or_default();
+        (answer, read.load(Ordering::Relaxed) == 1)
     }
 
-    #[test]
-    fn a_key_keeps_one_answer_and_the_cache_stays_bounded() {
+    #[tokio::test]
+    async fn an_answer_is_reused_only_at_its_stamp() {
+        let fresh = Fresh::default();
+        assert_eq!(ask(&fresh, 1, AT_1, 10).await, (10, true));
+        assert_eq!(ask(&fresh, 1, AT_1, 11).await, (10, false), "kept");
+        assert_eq!(ask(&fresh, 2, AT_1, 20).await, (20, true), "another key");
+        let newer_event = Stamp { head: 2, ..AT_1 };
+        assert_eq!(ask(&fresh, 1, newer_event, 12).await, (12, true));
+        let written_here = Stamp {
+            written: 1,
+            ..newer_event
+        };
+        assert_eq!(ask(&fresh, 1, written_here, 13).await, (13, true));
+        // A reader that took its stamp before that write does not push out the newer one.
+        assert_eq!(ask(&fresh, 1, AT_1, 14).await, (14, true));
+        assert_eq!(ask(&fresh, 1, written_here, 15).await, (13, false));
+    }
+
+    #[tokio::test]
+    async fn a_failed_read_keeps_nothing() {
+        let fresh = Fresh::<u8, u32>::default();
+        let failed = fresh
+            .answer(1, AT_1, async |_| Err(AppError::Internal))
+            .await;
+        assert_eq!(failed, Err(AppError::Internal));
+        assert_eq!(ask(&fresh, 1, AT_1, 10).await, (10, true));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn askers_at_once_wait_for_one_reading() {
+        let fresh = Arc::new(Fresh::<u8, u32>::default());
+        let reads = Arc::new(AtomicUsize::new(0));
+        let askers: Vec<_> = (0..10)
+            .map(|_| {
+                let (fresh, reads) = (Arc::clone(&fresh), Arc::clone(&reads));
+                tokio::spawn(async move {
+                    fresh
+                        .answer(1, AT_1, async |_| {
+                            reads.fetch_add(1, Ordering::Relaxed);
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            Ok(7)
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for asker in askers {
+            assert_eq!(asker.await.ok(), Some(Ok(7)));
+        }
+        assert_eq!(reads.load(Ordering::Relaxed), 1);
+    }
+
+    #[tokio::test]
+    async fn the_cache_stays_bounded_and_the_oldest_goes_first() {
         let fresh = Fresh::<usize, usize>::default();
         for key in 0..KEPT + 10 {
-            fresh.put(key, AT_1, key);
-            fresh.put(key, AT_1, key + 1);
+            fresh.answer(key, AT_1, async |k| Ok(*k)).await.ok();
         }
         let kept = fresh.kept.lock().map(|k| k.len()).unwrap_or_default();
         assert_eq!(kept, KEPT);
-        assert_eq!(fresh.get(&0, AT_1), None, "the oldest went first");
-        assert_eq!(fresh.get(&(KEPT + 9), AT_1), Some(KEPT + 10));
+        let oldest = fresh.answer(0, AT_1, async |_| Ok(99)).await;
+        assert_eq!(oldest, Ok(99), "read again");
+        let newest = fresh.answer(KEPT + 9, AT_1, async |_| Ok(99)).await;
+        assert_eq!(newest, Ok(KEPT + 9), "still kept");
     }
 
     #[test]
