@@ -61,13 +61,21 @@ const client = async (deal) => {
   }
 };
 const started = performance.now();
-await Promise.all(deals.slice(0, clients).map(client));
-const seconds = (performance.now() - started) / 1000;
-times.sort((a, b) => a - b);
 const ms = (value) => `${value.toFixed(1)} ms`;
-console.log(
-  `| ${clients} | ${(statuses[200] ?? 0) / seconds | 0} | ${ms(percentile(times, 50))} | ` +
-    `${ms(percentile(times, 99))} | ${ms(times.at(-1) ?? 0)} | ` +
-    `${Object.entries(statuses).map(([s, n]) => `${s}: ${n}`).join(", ")} |`,
-);
-if (Object.keys(statuses).some((status) => status !== "200")) process.exitCode = 1;
+function report() {
+  const seconds = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  console.log(
+    `| ${clients} | ${(statuses[200] ?? 0) / seconds | 0} | ${ms(percentile(times, 50))} | ` +
+      `${ms(percentile(times, 99))} | ${ms(times.at(-1) ?? 0)} | ` +
+      `${Object.entries(statuses).map(([s, n]) => `${s}: ${n}`).join(", ")} |`,
+  );
+  if (Object.keys(statuses).some((status) => status !== "200")) process.exitCode = 1;
+}
+// Stopped from outside (bench/pages.sh's background writes): what was moved until then.
+process.on("SIGTERM", () => {
+  report();
+  process.exit();
+});
+await Promise.all(deals.slice(0, clients).map(client));
+report();

@@ -103,6 +103,9 @@ if [ -n "$MOVER" ]; then
   # Still moving at the end, or the pages were measured without the writes.
   kill -0 "$MOVER" 2>/dev/null || { echo "the background moves stopped:" >&2; cat "$WORK/moves.log" >&2; status=1; }
   kill "$MOVER" 2>/dev/null || true
+  wait "$MOVER" 2>/dev/null || true
+  echo "background moves (clients | moves/s | p50 | p99 | max | statuses):"
+  tail -1 "$WORK/moves.log"
 fi
 if [ -n "$PERF" ]; then
   kill -INT "$PERF"; wait "$PERF" || true
