@@ -66,8 +66,6 @@ pub struct Crm {
     /// Where SQLite's write batches run: the pool itself, or one connection of its own
     /// ([`Crm::with_sqlite_writer`]).
     pub(crate) writer: DatabaseConnection,
-    /// Writes this process committed: half of what a kept answer is checked against.
-    pub(crate) written: std::sync::Arc<crate::fresh::Written>,
     /// The busiest reads' answers, kept while nothing is written (see `fresh`).
     pub(crate) kept: std::sync::Arc<crate::fresh::Kept>,
 }
@@ -98,7 +96,6 @@ impl Crm {
                 posts_per_form,
             )),
             writes: std::sync::Arc::default(),
-            written: std::sync::Arc::default(),
             kept: std::sync::Arc::default(),
         }
     }

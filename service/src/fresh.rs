@@ -4,10 +4,10 @@
 //!
 //! An answer is reused only while its [`Stamp`] is unchanged: the workspace's newest
 //! event id (a write from another process: the CLI, a second server on PostgreSQL) and
-//! this process's count of committed writes (every write here, with an event or without
-//! one, such as an accepted invitation). The stamp is read before the answer is built and
-//! bumped after a write commits, so an answer is never kept under a stamp newer than
-//! what it read. [`KEPT_FOR`] bounds what no stamp sees: a write from another process
+//! this process's count of commits (every write here, with an event or without one, such
+//! as a team renamed). The stamp is read before the answer is built and counted after a
+//! commit, so an answer is never kept under a stamp newer than what it read, and nobody
+//! whose write has been answered is then shown an answer from before it. [`KEPT_FOR`] bounds what no stamp sees: a write from another process
 //! that appends no event, and the clock (a card's rotting mark).
 //!
 //! After a write, everyone who asks for the same answer while it is read again waits for
@@ -38,22 +38,36 @@ const KEPT: usize = 64;
 pub(crate) struct Stamp {
     /// The workspace's newest event id.
     pub head: i64,
-    /// Writes committed by this process ([`Written`]).
+    /// Commits made by this process ([`Written`]).
     pub written: u64,
 }
 
-/// This process's count of committed writes.
+/// This process's count of commits.
 #[derive(Debug, Default)]
 pub(crate) struct Written(AtomicU64);
 
 impl Written {
-    /// Called after a write commits, never before: see the module's notes.
-    pub(crate) fn bump(&self) {
-        self.0.fetch_add(1, Ordering::AcqRel);
+    /// Counts a commit when dropped: take it just before the commit and drop it after.
+    /// Dropped with a request cancelled while committing, it counts too, since that
+    /// commit may have gone through; so does a failed one: an extra count costs one
+    /// answer read again, a missing one would keep a stale answer.
+    pub(crate) fn counting(&self) -> Counting<'_> {
+        Counting(self)
     }
 
     pub(crate) fn now(&self) -> u64 {
         self.0.load(Ordering::Acquire)
+    }
+}
+
+/// See [`Written::counting`].
+pub(crate) struct Counting<'a>(&'a Written);
+
+impl Drop for Counting<'_> {
+    fn drop(&mut self) {
+        // After the commit, never before: an answer is then never kept under a stamp
+        // newer than what it read.
+        self.0 .0.fetch_add(1, Ordering::AcqRel);
     }
 }
 
@@ -63,7 +77,7 @@ impl Crm {
     /// # Errors
     /// `Internal` when the database fails.
     pub(crate) async fn stamp(&self, workspace: WorkspaceId) -> Result<Stamp, AppError> {
-        let written = self.written.now();
+        let written = self.writes.written.now();
         let head = crate::live::head_of(&self.db, workspace.0).await?;
         Ok(Stamp { head, written })
     }
@@ -119,8 +133,9 @@ impl<K, V> Default for Fresh<K, V> {
 }
 
 impl Stamp {
-    /// Read before `other`: what it was kept for is not to be replaced by this one.
-    fn before(self, other: Stamp) -> bool {
+    /// Whether this stamp was read before `other` (neither part is newer): an answer
+    /// kept at `other` is then not to be replaced by one read at this stamp.
+    fn older_than(self, other: Stamp) -> bool {
         self != other && self.head <= other.head && self.written <= other.written
     }
 }
@@ -139,7 +154,21 @@ impl<K: PartialEq + Clone, V: Clone> Fresh<K, V> {
         read: impl AsyncFnOnce(&K) -> Result<V, AppError>,
     ) -> Result<V, AppError> {
         let answer = self.slot(&key, stamp);
-        answer.get_or_try_init(|| read(&key)).await.cloned()
+        let read = answer.get_or_try_init(|| read(&key)).await.cloned();
+        if read.is_err() {
+            // Nothing to keep: free the slot, unless someone has read it meanwhile.
+            self.lock()
+                .retain(|entry| !Arc::ptr_eq(&entry.answer, &answer) || entry.answer.initialized());
+        }
+        read
+    }
+
+    /// The kept answers; a panic while they were held cannot leave them half changed
+    /// (every change is one `Vec` call), so a poisoned lock is taken as it is.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Entry<K, V>>> {
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Where `key`'s answer at `stamp` is (or is to be) kept. A new one replaces what was
@@ -147,15 +176,13 @@ impl<K: PartialEq + Clone, V: Clone> Fresh<K, V> {
     /// unkept rather than push out a newer one. When full, the oldest answer goes. A
     /// linear scan: [`KEPT`] entries compare faster than one statement runs.
     fn slot(&self, key: &K, stamp: Stamp) -> Answer<V> {
-        let Ok(mut kept) = self.kept.lock() else {
-            return Answer::default();
-        };
+        let mut kept = self.lock();
         if let Some(at) = kept.iter().position(|entry| entry.key == *key) {
             let entry = &kept[at];
             if entry.stamp == stamp && entry.at.elapsed() < KEPT_FOR {
                 return Arc::clone(&entry.answer);
             }
-            if stamp.before(entry.stamp) {
+            if stamp.older_than(entry.stamp) {
                 return Answer::default();
             }
             kept.remove(at);
@@ -224,6 +251,7 @@ mod tests {
             .answer(1, AT_1, async |_| Err(AppError::Internal))
             .await;
         assert_eq!(failed, Err(AppError::Internal));
+        assert!(fresh.lock().is_empty(), "a failed read takes no slot");
         assert_eq!(ask(&fresh, 1, AT_1, 10).await, (10, true));
     }
 
@@ -257,19 +285,25 @@ mod tests {
         for key in 0..KEPT + 10 {
             fresh.answer(key, AT_1, async |k| Ok(*k)).await.ok();
         }
-        let kept = fresh.kept.lock().map(|k| k.len()).unwrap_or_default();
-        assert_eq!(kept, KEPT);
+        assert_eq!(fresh.lock().len(), KEPT);
         let oldest = fresh.answer(0, AT_1, async |_| Ok(99)).await;
         assert_eq!(oldest, Ok(99), "read again");
         let newest = fresh.answer(KEPT + 9, AT_1, async |_| Ok(99)).await;
         assert_eq!(newest, Ok(KEPT + 9), "still kept");
     }
 
-    #[test]
-    fn written_counts_up() {
+    #[tokio::test]
+    async fn a_commit_counts_when_it_ends_or_is_cancelled() {
         let written = Written::default();
-        written.bump();
-        written.bump();
+        drop(written.counting());
+        assert_eq!(written.now(), 1);
+        let committing = async {
+            let _counted = written.counting();
+            std::future::pending::<()>().await;
+        };
+        // The request is dropped while its commit is under way.
+        let cancelled = tokio::time::timeout(Duration::from_millis(1), committing).await;
+        assert!(cancelled.is_err());
         assert_eq!(written.now(), 2);
     }
 }

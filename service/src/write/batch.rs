@@ -10,7 +10,7 @@
 //! rolls back to its savepoint only, so it never fails the others. Nobody is answered
 //! before the batch is durable: a client that reads after its answer sees its write.
 
-use crate::{db::OrInternal, event_log::EventBus};
+use crate::{db::OrInternal, event_log::EventBus, fresh::Written};
 use domain::{event::Event, AppError};
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,
@@ -37,6 +37,9 @@ pub(crate) struct WriteQueue {
     queued: AtomicUsize,
     batches: AtomicU64,
     commands: AtomicU64,
+    /// Commits made (or tried) by this process, on either database: what kept answers
+    /// are checked against (`fresh`).
+    pub(crate) written: Written,
 }
 
 /// How many commands the writer ran, in how many batches (commits) since it started.
@@ -155,7 +158,9 @@ impl Turn<'_> {
         let Some(batch) = self.open.take() else {
             return false;
         };
+        let counted = self.queue.written.counting();
         let ok = batch.txn.commit().await.or_internal().is_ok();
+        drop(counted);
         if ok {
             events.publish(batch.events);
         }

@@ -96,14 +96,11 @@ impl Crm {
         lock: Lock,
         command: impl AsyncFnOnce(&Write) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
-        let value = if self.db.get_database_backend() == DbBackend::Sqlite {
-            self.write_in_batch(command).await?
+        if self.db.get_database_backend() == DbBackend::Sqlite {
+            self.write_in_batch(command).await
         } else {
-            self.write_alone(lock, command).await?
-        };
-        // After the commit, never before: a kept read is then never newer than its stamp.
-        self.written.bump();
-        Ok(value)
+            self.write_alone(lock, command).await
+        }
     }
 
     /// PostgreSQL: the command in a transaction of its own, under its lock.
@@ -122,7 +119,9 @@ impl Crm {
         let value = command(&write).await?;
         let Write { txn, appended } = write;
         let events = appended.into_inner().map_err(|_| AppError::Internal)?;
+        let counted = self.writes.written.counting();
         txn.commit().await.or_internal()?;
+        drop(counted);
         self.events.publish(events);
         Ok(value)
     }
