@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::deals::{board, fields, move_to, new_deal, rep, stage, workspace};
+use common::deals::{board, fields, move_to, new_deal, rep, stage, titles, workspace};
 use domain::{
     board::Outcome,
     deal::DealChange,
@@ -506,15 +506,6 @@ async fn the_next_board_shows_every_write_wherever_it_came_from(crm: Crm) {
     let dana = workspace(&crm, "dana@acme.com").await;
     let sam = rep(&crm, &dana).await;
     let elsewhere = common::another_process(&crm);
-    let titles = |board: &domain::board::Board| -> Vec<String> {
-        let mut titles: Vec<String> = board
-            .columns
-            .iter()
-            .flat_map(|c| c.cards.iter().map(|card| card.title.clone()))
-            .collect();
-        titles.sort();
-        titles
-    };
     let first = board(&crm, &dana).await;
     assert!(titles(&first).is_empty());
     new_deal(&crm, &dana, "Written here", vec![]).await;

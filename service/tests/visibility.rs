@@ -7,7 +7,7 @@
 mod common;
 
 use chrono::Utc;
-use common::deals::{board, move_to, new_deal, stage};
+use common::deals::{board, move_to, new_deal, stage, titles};
 use domain::{
     account::{CurrentUser, NewMember, SignIn},
     board::{DealFilter, DealSort, Saved},
@@ -82,16 +82,6 @@ async fn team(crm: &Crm) -> Team {
 async fn owned(crm: &Crm, dana: &CurrentUser, title: &str, owner: Option<UserId>) -> Saved {
     let changes = vec![DealChange::Value("1000".into()), DealChange::Owner(owner)];
     new_deal(crm, dana, title, changes).await
-}
-
-fn titles(board: &domain::board::Board) -> Vec<String> {
-    let mut titles: Vec<String> = board
-        .columns
-        .iter()
-        .flat_map(|c| c.cards.iter().map(|card| card.title.clone()))
-        .collect();
-    titles.sort();
-    titles
 }
 
 async fn open_deals(crm: &Crm, viewer: &CurrentUser) -> u64 {

@@ -18,6 +18,17 @@ pub async fn board(crm: &Crm, viewer: &CurrentUser) -> Board {
     crm.board(viewer, DealFilter::default()).await.unwrap()
 }
 
+/// Every card's title on the board, sorted.
+pub fn titles(board: &Board) -> Vec<String> {
+    let mut titles: Vec<String> = board
+        .columns
+        .iter()
+        .flat_map(|c| c.cards.iter().map(|card| card.title.clone()))
+        .collect();
+    titles.sort();
+    titles
+}
+
 pub fn stage(board: &Board, name: &str) -> StageId {
     board
         .columns
