@@ -82,6 +82,8 @@ memory_breakdown() {
 }
 MOVER=
 if [ -n "${MOVES_PER_S:-}" ]; then
+  [ "$MOVES_PER_S" -ge 1 ] && [ "$MOVES_PER_S" -le 1000 ] \
+    || { echo "MOVES_PER_S is moves a second, 1 to 1000" >&2; exit 2; }
   PIPEWRIGHT_URL="http://127.0.0.1:$PORT" LOGIN_EMAIL="$EMAIL" LOGIN_PASSWORD="$PASSWORD" CLIENTS=1 \
     DURATION=100000 PAUSE_MS=$((1000 / MOVES_PER_S)) "${LOAD_CPU[@]}" node bench/moves.mjs \
     >"$WORK/moves.log" 2>&1 &

@@ -7,8 +7,9 @@
 //! this process's count of commits (every write here, with an event or without one, such
 //! as a team renamed). The stamp is read before the answer is built and counted after a
 //! commit, so an answer is never kept under a stamp newer than what it read, and nobody
-//! whose write has been answered is then shown an answer from before it. [`KEPT_FOR`] bounds what no stamp sees: a write from another process
-//! that appends no event, and the clock (a card's rotting mark).
+//! whose write has been answered is then shown an answer from before it. [`KEPT_FOR`]
+//! bounds what no stamp sees: a write from another process that appends no event, and
+//! the clock (a card's rotting mark).
 //!
 //! After a write, everyone who asks for the same answer while it is read again waits for
 //! that one reading instead of reading it too (see [`Fresh::answer`]).
