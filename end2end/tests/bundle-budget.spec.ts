@@ -28,13 +28,13 @@ async function initialBytes(page: Page, path: string) {
   await page.addInitScript(() => {
     // Far more than a page fetches, so no entry is dropped from the timeline.
     performance.setResourceTimingBufferSize(5000);
-    const root = document.documentElement;
+    // Init scripts run before `<html>` exists, so the document is watched.
     new MutationObserver((_, observer) => {
-      if (root.hasAttribute("data-hydrated")) {
+      if (document.documentElement?.hasAttribute("data-hydrated")) {
         (window as unknown as { hydratedAt: number }).hydratedAt = performance.now();
         observer.disconnect();
       }
-    }).observe(root, { attributes: true, attributeFilter: ["data-hydrated"] });
+    }).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-hydrated"] });
   });
   await page.goto(path);
   await expect(page.locator("html[data-hydrated]")).toBeAttached();
