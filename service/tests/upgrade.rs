@@ -94,7 +94,7 @@ async fn lists_in_the_old_joined_text_read_back_after_the_upgrade(crm: Crm) {
         .await
         .unwrap();
     assert_eq!(found.total, 1);
-    assert_eq!(found.rows[0].card.title, "Acme renewal");
+    assert_eq!(found.rows[0].title, "Acme renewal");
 
     // Running the upgrade again (an interrupted run) leaves the lists as they are.
     run(

@@ -11,10 +11,7 @@ use crate::{
 };
 use domain::account::CurrentUser;
 use leptos::{either::Either, prelude::*};
-use leptos_router::{
-    components::{Outlet, Redirect, A},
-    hooks::use_location,
-};
+use leptos_router::components::{Outlet, Redirect, A};
 
 /// Where the main navigation goes, in order. The first four are the phone's tab bar.
 const SECTIONS: [(&str, &str, &str); 7] = [
@@ -64,13 +61,9 @@ pub fn AppShell() -> impl IntoView {
 
 #[component]
 fn NavLink(href: &'static str, label: &'static str, icon: &'static str) -> impl IntoView {
-    let location = use_location();
-    let current = move || {
-        let path = location.pathname.get();
-        (path == href || path.starts_with(&format!("{href}/"))).then_some("page")
-    };
+    // `A` marks itself `aria-current="page"` on its page and the pages under it.
     view! {
-        <A href=href attr:class="nav-link" attr:aria-current=current>
+        <A href=href attr:class="nav-link">
             <Icon name=icon />
             <span>{label}</span>
         </A>

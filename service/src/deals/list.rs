@@ -1,14 +1,12 @@
 //! The deal list: a sortable, filterable table, and bulk changes that still pass the
 //! stage rules deal by deal.
 
-use super::{board::matching, rows::cards};
+use super::{board::matching, rows::names_of};
 use crate::{
     db::OrInternal,
     entity::{deal, stage},
     Crm,
 };
-use chrono::Utc;
-use domain::deal::DealStatus;
 use domain::{
     account::CurrentUser,
     board::{BulkChange, BulkResult, DealFilter, DealPage, DealRow, DealSort, MoveDeal},
@@ -92,38 +90,37 @@ impl Crm {
             .all(&self.db)
             .await
             .or_internal()?;
-        let stages: HashMap<Uuid, stage::Model> = stage::Entity::find()
+        // Only what the table shows: the stage's and the names' lookups, not the
+        // board's card facts and next activities (two statements and half the page's
+        // hydration data for nothing the list displays).
+        let stages: HashMap<Uuid, String> = stage::Entity::find()
             .filter(stage::Column::Id.is_in(rows.iter().map(|d| d.stage_id)))
             .all(&self.db)
             .await
             .or_internal()?
             .into_iter()
-            .map(|s| (s.id, s))
+            .map(|s| (s.id, s.name))
             .collect();
-        let rotting = stages
-            .values()
-            .map(|s| (s.id, super::rows::stage_info(s).rotting_days))
-            .collect();
-        let meta: Vec<(String, DealStatus, Option<chrono::NaiveDate>)> = rows
-            .iter()
-            .map(|d| {
-                let stage = stages
-                    .get(&d.stage_id)
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default();
-                (stage, d.status, d.expected_close_on)
-            })
-            .collect();
-        let cards = cards(&self.db, rows, &rotting, Utc::now()).await?;
+        let names = names_of(
+            &self.db,
+            rows.iter().filter_map(|d| d.company_id).collect(),
+            rows.iter().filter_map(|d| d.owner_id).collect(),
+        )
+        .await?;
         Ok(DealPage {
-            rows: cards
+            rows: rows
                 .into_iter()
-                .zip(meta)
-                .map(|(card, (stage, status, expected_close_on))| DealRow {
-                    card,
-                    stage,
-                    status,
-                    expected_close_on,
+                .map(|d| DealRow {
+                    id: DealId(d.id),
+                    version: d.version,
+                    company: d.company_id.and_then(|id| names.get(&id).cloned()),
+                    owner: d.owner_id.and_then(|id| names.get(&id).cloned()),
+                    value_cents: d.value_cents,
+                    currency: d.currency,
+                    stage: stages.get(&d.stage_id).cloned().unwrap_or_default(),
+                    status: d.status,
+                    expected_close_on: d.expected_close_on,
+                    title: d.title,
                 })
                 .collect(),
             total,

@@ -250,7 +250,7 @@ struct Named {
 /// The names of companies and members by id, in one statement (UNION ALL): ids are
 /// UUIDs, unique across both tables. Skipped when there are none to look up: after a
 /// write every statement is a round trip on SQLite's one writer.
-async fn names_of<C: ConnectionTrait>(
+pub(crate) async fn names_of<C: ConnectionTrait>(
     conn: &C,
     companies: Vec<Uuid>,
     members: Vec<Uuid>,

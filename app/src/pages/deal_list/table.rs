@@ -29,11 +29,7 @@ pub fn DealTable(page: DealPage, query: DealQuery, selected: Selection) -> impl 
         return view! { <p class="deal-list-empty">"No deals match these filters."</p> {pager} }
             .into_any();
     }
-    let on_page: Vec<(DealId, i32)> = page
-        .rows
-        .iter()
-        .map(|r| (r.card.id, r.card.version))
-        .collect();
+    let on_page: Vec<(DealId, i32)> = page.rows.iter().map(|r| (r.id, r.version)).collect();
     let all_picked = {
         let on_page = on_page.clone();
         move || selected.with(|s| on_page.iter().all(|row| s.contains(row)))
@@ -86,7 +82,7 @@ pub fn DealTable(page: DealPage, query: DealQuery, selected: Selection) -> impl 
 
 #[component]
 fn DealTableRow(row: DealRow, selected: Selection) -> impl IntoView {
-    let key = (row.card.id, row.card.version);
+    let key = (row.id, row.version);
     let picked = move || selected.with(|s| s.contains(&key));
     let toggle = move |event| {
         let pick = event_target_checked(&event);
@@ -97,7 +93,6 @@ fn DealTableRow(row: DealRow, selected: Selection) -> impl IntoView {
             }
         });
     };
-    let card = row.card;
     let status_label = row.status.label();
     let status_class = match row.status {
         DealStatus::Open => "deal-status is-open",
@@ -110,17 +105,17 @@ fn DealTableRow(row: DealRow, selected: Selection) -> impl IntoView {
     view! {
         <tr role="row" class:row-picked=picked>
             <td role="cell" class="pick">
-                <input type="checkbox" aria-label=format!("Select {}", card.title)
+                <input type="checkbox" aria-label=format!("Select {}", row.title)
                     prop:checked=picked on:change=toggle />
             </td>
             <td role="cell" class="title" data-label="Title">
-                <a href=format!("/deals/{}", card.id)>{card.title}</a>
+                <a href=format!("/deals/{}", row.id)>{row.title}</a>
             </td>
-            <td role="cell" data-label="Company">{card.company.unwrap_or_else(|| "—".to_owned())}</td>
+            <td role="cell" data-label="Company">{row.company.unwrap_or_else(|| "—".to_owned())}</td>
             <td role="cell" data-label="Stage">{row.stage}</td>
             <td role="cell" data-label="Status"><span class=status_class>{status_label}</span></td>
-            <td role="cell" class="num" data-label="Value">{format_whole(card.value_cents, card.currency)}</td>
-            <td role="cell" data-label="Owner">{card.owner.unwrap_or_else(|| "Unassigned".to_owned())}</td>
+            <td role="cell" class="num" data-label="Value">{format_whole(row.value_cents, row.currency)}</td>
+            <td role="cell" data-label="Owner">{row.owner.unwrap_or_else(|| "Unassigned".to_owned())}</td>
             <td role="cell" data-label="Expected close">{close}</td>
         </tr>
     }
