@@ -61,11 +61,13 @@ pub fn preload_group(group: &str) {
         })
         .flat_map(|(_, files)| files);
     // `to_html` registers a head tag with the meta context without rendering it in
-    // the body, so the browser's hydration sees nothing of it.
+    // the body, so the browser's hydration sees nothing of it. A page names up to ninety
+    // chunks, so each link says only what the fetch must match: an empty `crossorigin`
+    // is "anonymous", and a type is optional for `as="fetch"` (33 bytes a link, 3 KB of
+    // a deal page's 37).
     for file in files {
         let _ = view! {
-            <Link rel="preload" href=format!("/{pkg}/{file}.wasm") as_="fetch"
-                type_="application/wasm" crossorigin="anonymous" />
+            <Link rel="preload" href=format!("/{pkg}/{file}.wasm") as_="fetch" crossorigin="" />
         }
         .to_html();
     }

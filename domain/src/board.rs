@@ -127,7 +127,8 @@ pub struct ListOptions {
     pub stages: Option<Vec<StageInfo>>,
 }
 
-/// Everything the board screen opens with.
+/// Everything the board screen opens with. The owners to pick from are not here: the
+/// toolbar's [`BoardOptions`] carries them, and the page would send them twice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Board {
     pub pipelines: Vec<(PipelineId, String)>,
@@ -135,7 +136,6 @@ pub struct Board {
     /// The pipeline settings' version, which a settings save is based on.
     pub pipeline_version: i32,
     pub columns: Vec<Column>,
-    pub owners: Vec<Owner>,
     pub lost_reasons: Vec<String>,
     pub default_currency: Currency,
     pub viewer: UserId,

@@ -196,7 +196,6 @@ impl Crm {
             pipeline: PipelineId(chosen.id),
             pipeline_version: chosen.version,
             columns,
-            owners: self.owners_in(&self.db, viewer).await?,
             lost_reasons: self.lost_reasons_in(&self.db, viewer).await?,
             default_currency,
             viewer: viewer.user_id,

@@ -221,7 +221,7 @@ fn MissingFields(state: BoardState, pending: PendingMove) -> impl IntoView {
         state.pending.set(None);
         state.announce.set("Move cancelled.".into());
     };
-    let owners = state.owners.get_value();
+    let owners = state.owners.get_untracked();
     focus_dialog("move-dialog");
     view! {
         <div class="dialog-backdrop">

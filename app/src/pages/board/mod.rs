@@ -16,7 +16,7 @@ use column::BoardColumn;
 pub use dialogs::preload as preload_dialogs;
 use dialogs::{LostForm, MoveForm, NewDealForm};
 use domain::{
-    board::{Board, BoardOptions, DealFilter},
+    board::{Board, BoardOptions, DealFilter, Owner},
     event::EventKind,
     ids::{PipelineId, UserId},
 };
@@ -37,6 +37,13 @@ pub fn BoardPage() -> impl IntoView {
     // the search box) while the board reloads for a new filter.
     let options = Resource::new(|| (), |_| get_board_options());
     let board = Resource::new(move || filter.get(), get_board);
+    let owners = Signal::derive(move || {
+        options
+            .get()
+            .and_then(Result::ok)
+            .map(|o| o.owners)
+            .unwrap_or_default()
+    });
     if let Some(live) = use_live() {
         // Cards patch themselves (see `live`); a new set of stages, or too much missed
         // while away, means loading the board again.
@@ -61,7 +68,7 @@ pub fn BoardPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading the board…"</p> }>
             {move || Suspend::new(async move {
                 match board.await {
-                    Ok(loaded) => view! { <BoardView board=loaded filter new_deal /> }.into_any(),
+                    Ok(loaded) => view! { <BoardView board=loaded filter new_deal owners /> }.into_any(),
                     Err(error) => view! { <div class="banner error" role="alert">{error.message()}</div> }.into_any(),
                 }
             })}
@@ -136,8 +143,9 @@ fn BoardView(
     board: Board,
     filter: RwSignal<DealFilter>,
     new_deal: RwSignal<bool>,
+    owners: Signal<Vec<Owner>>,
 ) -> impl IntoView {
-    let state = BoardState::new(board, filter.get_untracked());
+    let state = BoardState::new(board, filter.get_untracked(), owners);
     let pointer = Pointer::new();
     pointer.listen(state);
     let columns = state.columns.get_value();

@@ -78,7 +78,8 @@ pub struct ColumnState {
 pub struct BoardState {
     pub filter: StoredValue<DealFilter>,
     pub columns: StoredValue<Vec<ColumnState>>,
-    pub owners: StoredValue<Vec<Owner>>,
+    /// From the toolbar's options, for the move form's owner picker.
+    pub owners: Signal<Vec<Owner>>,
     pub lost_reasons: StoredValue<Vec<String>>,
     pub default_currency: Currency,
     pub drag: RwSignal<Option<Drag>>,
@@ -96,7 +97,7 @@ pub struct BoardState {
 }
 
 impl BoardState {
-    pub fn new(board: Board, filter: DealFilter) -> Self {
+    pub fn new(board: Board, filter: DealFilter, owners: Signal<Vec<Owner>>) -> Self {
         let columns = board
             .columns
             .into_iter()
@@ -114,7 +115,7 @@ impl BoardState {
                 ..filter
             }),
             columns: StoredValue::new(columns),
-            owners: StoredValue::new(board.owners),
+            owners,
             lost_reasons: StoredValue::new(board.lost_reasons),
             default_currency: board.default_currency,
             drag: RwSignal::new(None),

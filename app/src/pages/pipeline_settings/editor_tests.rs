@@ -38,7 +38,6 @@ fn board(open_deals: &[u64]) -> Board {
         pipeline,
         pipeline_version: 1,
         columns,
-        owners: Vec::new(),
         lost_reasons: Vec::new(),
         default_currency: Currency::USD,
         viewer: UserId(Uuid::new_v4()),
