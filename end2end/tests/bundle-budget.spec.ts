@@ -38,8 +38,8 @@ async function initialBytes(page: Page, path: string) {
   });
   await page.goto(path);
   await expect(page.locator("html[data-hydrated]")).toBeAttached();
-  const { before, after } = await page.evaluate(() => {
-    const hydratedAt = (window as unknown as { hydratedAt: number }).hydratedAt;
+  const { hydrated, before, after } = await page.evaluate(() => {
+    const hydratedAt = (window as unknown as { hydratedAt?: number }).hydratedAt;
     const before = new Set<string>();
     const after = new Set<string>();
     for (const entry of performance.getEntriesByType("resource")) {
@@ -47,8 +47,15 @@ async function initialBytes(page: Page, path: string) {
       if (!file.startsWith("/pkg/")) continue;
       (entry.startTime <= hydratedAt ? before : after).add(file);
     }
-    return { before: [...before], after: [...after].filter((file) => !before.has(file)) };
+    return {
+      hydrated: typeof hydratedAt === "number",
+      before: [...before],
+      after: [...after].filter((file) => !before.has(file)),
+    };
   });
+  // Without the moment every file would count as "after" and any budget would pass.
+  expect(hydrated, "the page's hydration moment was not recorded").toBe(true);
+  expect(before.some((file) => /^\/pkg\/pipewright\..*\.wasm$/.test(file)), "the main module counted").toBe(true);
   let total = 0;
   const listing: string[] = [];
   for (const file of before) {

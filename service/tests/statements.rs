@@ -112,6 +112,7 @@ async fn the_deal_list_reads_only_what_it_shows(crm: Crm, counter: Statements) {
     assert_eq!(titles, ["Deal 0", "Deal 1", "Deal 2"]);
     assert_eq!(listed.rows[0].value_cents, 10_000);
     assert_eq!(listed.rows[0].stage, "Qualified");
+    assert_eq!(listed.rows[0].owner.as_deref(), Some(dana.name.as_str()));
     // The stamp, the count (two: paused rollups, then the rollup), the page, its stages,
     // and the company and owner names: 6, met exactly. The board's card loader would
     // add the contacts and the next activities.
