@@ -23,10 +23,25 @@ SINK=$!
 SERVER=$!
 trap 'kill $SERVER $SINK 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 
-for _ in $(seq 1 60); do
-  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-  kill -0 $SERVER 2>/dev/null || { cat "$LOG"; echo "server exited" >&2; exit 1; }
-  sleep 0.5
+# A second server on the demo data (10,000 deals, the same every time: the generator's
+# seed is fixed) for what depends on a full pipeline, such as the board's page weight.
+DEMO_PORT=$((PORT + 2))
+"$TARGET_DIR/release/pipewright" demo --size 10000 --database-url "sqlite://$WORK/demo.db?mode=rwc" >"$WORK/demo.txt"
+"$TARGET_DIR/release/pipewright" serve --addr "127.0.0.1:$DEMO_PORT" \
+  --database-url "sqlite://$WORK/demo.db" >"$WORK/demo-server.log" 2>&1 &
+DEMO=$!
+trap 'kill $SERVER $SINK $DEMO 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+export PIPEWRIGHT_DEMO_URL="http://127.0.0.1:$DEMO_PORT"
+export PIPEWRIGHT_DEMO_EMAIL=$(awk '$1 == "Admin" { print $2; exit }' "$WORK/demo.txt")
+export PIPEWRIGHT_DEMO_PASSWORD=$(sed -n 's/.*(password: \(.*\)):.*/\1/p' "$WORK/demo.txt")
+
+for url in "http://127.0.0.1:$PORT" "$PIPEWRIGHT_DEMO_URL"; do
+  for _ in $(seq 1 60); do
+    curl -fsS "$url/healthz" >/dev/null 2>&1 && break
+    kill -0 $SERVER 2>/dev/null || { cat "$LOG"; echo "server exited" >&2; exit 1; }
+    kill -0 $DEMO 2>/dev/null || { cat "$WORK/demo-server.log"; echo "demo server exited" >&2; exit 1; }
+    sleep 0.5
+  done
 done
 
 cd end2end

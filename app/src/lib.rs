@@ -17,7 +17,9 @@ pub mod ssr;
 
 use auth::AuthProvider;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Title};
+#[cfg(feature = "ssr")]
+use leptos_meta::{HashedStylesheet, MetaTags};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     path, Lazy, SsrMode,
@@ -25,13 +27,9 @@ use leptos_router::{
 use pages::{auth::HomeRedirect, not_found::NotFound, shell::AppShell};
 use routes::*;
 
-/// Retries a page chunk that failed to download and reloads a tab that outlived a
-/// release; runs before the hydration script so it wraps every chunk fetch.
-const CHUNK_GUARD: &str = include_str!("js/chunk_guard.js");
-
 /// The HTML document around the app, rendered on the server only.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
     content_security_policy();
     view! {
         <!DOCTYPE html>
@@ -42,9 +40,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#17324d" />
                 <meta name="description" content="Pipewright: the sales pipeline your team keeps current." />
                 <AutoReload options=options.clone() />
-                <script nonce=leptos::nonce::use_nonce()>{CHUNK_GUARD}</script>
+                {chunks::guard_script()}
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                {chunks::hydration_scripts(options)}
                 <MetaTags />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />

@@ -12,13 +12,13 @@ use serde::{Deserialize, Serialize};
 /// Cards per column per request: a column holds thousands, the screen shows a dozen.
 pub const COLUMN_PAGE: u64 = 30;
 
-/// Cards per column when the board opens. A column shows three cards at 1280 × 800 and
-/// on a 390 × 844 phone, about five on a 1080-pixel-tall screen; six fill those and
-/// still overflow, so the column scrolls, and scrolling loads `COLUMN_PAGE` more at a
-/// time. Each card costs the page about 1.5 KB (its HTML and its hydration data): ten
-/// made /pipeline 127 KB at 10,000 deals and its rendering the largest part of the
-/// page's CPU (bench/README.md).
-pub const FIRST_SCREEN: u64 = 6;
+/// Cards per column when the board opens: what a laptop (1280 × 800) or a phone
+/// (390 × 844) shows, three cards, and one more so the column overflows and scrolling
+/// loads `COLUMN_PAGE` more at a time. A taller screen (five at 1920 × 1080) asks for
+/// the next page once hydrated (`BoardColumn`). Each card costs the page about 1.3 KB
+/// (its HTML and its hydration data): ten made /pipeline 127 KB at 10,000 deals and its
+/// rendering the largest part of the page's CPU (bench/README.md).
+pub const FIRST_SCREEN: u64 = 4;
 
 /// Which deals the board or list shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,26 +64,53 @@ pub struct ColumnTotals {
     pub values: Vec<StageValue>,
 }
 
-/// One card on the board.
+/// One card on the board. Defaults (no company, not rotting, no tags…) are left off
+/// the wire (`wire`): a card's JSON goes out with every first screen. Serde's
+/// `remote = "Self"` derives the plain (de)serialisers as functions, so the trait
+/// impls below can put back, on reading, the facts the wire leaves out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct DealCard {
     pub id: DealId,
     pub version: i32,
     pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Who owns it, for what the viewer may do to it (`permission`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<UserId>,
     pub value_cents: i64,
     pub currency: Currency,
     pub days_in_stage: i64,
+    #[serde(default, skip_serializing_if = "crate::wire::is_false")]
     pub rotting: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// What the stage rules read, so the browser can check a move before sending it.
+    /// Sent without what the card says already (`wire::card_facts`).
+    #[serde(serialize_with = "crate::wire::card_facts")]
     pub facts: DealFacts,
     /// The earliest open activity: every open deal should have one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_activity: Option<NextActivity>,
+}
+
+impl Serialize for DealCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        DealCard::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for DealCard {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut card = DealCard::deserialize(deserializer)?;
+        crate::wire::restore_card_facts(&mut card);
+        Ok(card)
+    }
 }
 
 /// A deal's next scheduled activity, as its card shows it.

@@ -126,18 +126,28 @@ pub fn split_lines(text: &str) -> Vec<String> {
     lines
 }
 
-/// The facts about a deal that the stage rules look at.
+/// The facts about a deal that the stage rules look at. Defaults are left off the
+/// wire (`wire`): each board card carries its facts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DealFacts {
+    #[serde(default, skip_serializing_if = "crate::wire::is_zero_cents")]
     pub value_cents: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_close_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "crate::wire::is_false")]
     pub has_company: bool,
+    #[serde(default, skip_serializing_if = "crate::wire::is_zero")]
     pub contacts: u32,
+    #[serde(default, skip_serializing_if = "crate::wire::is_false")]
     pub has_decision_maker: bool,
+    #[serde(default, skip_serializing_if = "crate::wire::is_false")]
     pub has_owner: bool,
+    #[serde(default, skip_serializing_if = "crate::wire::is_false")]
     pub has_source: bool,
+    #[serde(default, skip_serializing_if = "crate::wire::is_false")]
     pub has_next_step: bool,
     /// Checklist items ticked on this deal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checked: Vec<String>,
 }
 

@@ -30,6 +30,7 @@ pub mod stored;
 pub mod timeline;
 pub mod validation;
 pub mod visibility;
+pub mod wire;
 
 pub use error::AppError;
 pub use ids::{UserId, WorkspaceId};

@@ -1,4 +1,6 @@
 //! Inline SVG icons. Decorative: hidden from screen readers, the text beside them names things.
+//! Size and stroke come from the stylesheet (`.icon` in style/main.scss), not from
+//! attributes: the shell draws a dozen icons on every page.
 
 use leptos::prelude::*;
 
@@ -17,8 +19,8 @@ pub fn Icon(name: &'static str) -> impl IntoView {
         _ => "",
     };
     view! {
-        <svg class="icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
-            <path d=path fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" />
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d=path />
         </svg>
     }
 }

@@ -1,7 +1,7 @@
 //! A board column (header figures from the server, cards a page at a time) and a card.
 
 use super::{
-    drag::{key, Pointer},
+    drag::{href, key, Pointer},
     state::{BoardState, ColumnState, Target, Via},
 };
 use crate::components::clock::{shared_offset, show_due};
@@ -67,6 +67,18 @@ pub fn BoardColumn(state: BoardState, column: ColumnState, pointer: Pointer) -> 
         let shown = column.cards.with(Vec::len) as u64;
         column.totals.with(|t| t.deals).saturating_sub(shown)
     };
+    // The server sends `FIRST_SCREEN` cards, what a laptop or a phone shows; on a
+    // taller screen the column would end with room to spare and nothing to scroll, so
+    // once hydrated a column that does not fill its list asks for the next page itself.
+    let list = NodeRef::<leptos::html::Ul>::new();
+    Effect::new(move |_| {
+        column.cards.track();
+        if let Some(list) = list.get() {
+            if list.scroll_height() <= list.client_height() && remaining() > 0 {
+                state.load_more(stage_id);
+            }
+        }
+    });
     let on_scroll = move |event: ev::Event| {
         let list: leptos::web_sys::Element = event_target(&event);
         if list.scroll_height() - list.scroll_top() - list.client_height() < NEAR_END_PX {
@@ -78,18 +90,18 @@ pub fn BoardColumn(state: BoardState, column: ColumnState, pointer: Pointer) -> 
             <header class="column-head">
                 <div class="column-title">
                     <h2 id=heading>{stage.name.clone()}</h2>
-                    <span class="probability" title="Win probability">{stage.probability} "%"</span>
+                    <span class="probability" title="Win probability">{format!("{}%", stage.probability)}</span>
                 </div>
                 <p class="column-figures">
                     <span class="count">{move || column.totals.with(|t| deal_count(t.deals))}</span>
                     <span class="total" title="Total value">{move || column.totals.with(|t| amounts(t, false))}</span>
                     <span class="weighted" title="Weighted by win probability">
-                        "Weighted " {move || column.totals.with(|t| amounts(t, true))}
+                        {move || column.totals.with(|t| format!("Weighted {}", amounts(t, true)))}
                     </span>
                 </p>
                 {needs.map(|text| view! { <p class="column-needs">{text}</p> })}
             </header>
-            <ul class="column-cards" on:scroll=on_scroll>
+            <ul class="column-cards" node_ref=list on:scroll=on_scroll>
                 <For each=move || column.cards.get() key=|card| (card.id, card.version) let:card>
                     <li><Card state pointer card from=stage_id viewer /></li>
                 </For>
@@ -128,7 +140,7 @@ fn Card(
     from: StageId,
     viewer: (Role, UserId),
 ) -> impl IntoView {
-    let href = format!("/deals/{}", card.id);
+    let href = href(&card);
     // Cards the viewer may not move (a marketer's board, a colleague's deal for a rep)
     // are links only: no lifting by pointer or keyboard, and not announced as draggable.
     let movable = allows(
@@ -156,10 +168,11 @@ fn Card(
     let lifted = move || state.drag.with(|d| matches!(d, Some(d) if d.card.id == id));
     let for_down = card.clone();
     let for_key = card.clone();
+    // One text node each (every separate piece of text costs the page a marker).
     let days = match card.days_in_stage {
-        0 => "Today".to_owned(),
-        1 => "1 day".to_owned(),
-        n => format!("{n} days"),
+        0 => "Today in stage".to_owned(),
+        1 => "1 day in stage".to_owned(),
+        n => format!("{n} days in stage"),
     };
     view! {
         <a
@@ -167,8 +180,6 @@ fn Card(
             class:rotting=card.rotting
             class:lifted=lifted
             href=href
-            draggable="false"
-            data-deal=id.to_string()
             aria-label=label
             aria-roledescription=movable.then_some("draggable deal")
             aria-describedby=movable.then_some("board-drag-help")
@@ -196,6 +207,9 @@ fn Card(
                     state.announce.set("Move cancelled.".into());
                 }
             }
+            // The pointer handlers move cards; the browser's own dragging of a link
+            // would fight them (a handler, not `draggable="false"` on every card).
+            on:dragstart=|e| e.prevent_default()
             on:contextmenu=move |e| {
                 if state.drag.with_untracked(Option::is_some) {
                     e.prevent_default();
@@ -209,7 +223,7 @@ fn Card(
                 {card.owner.clone().map(|o| view! { <span class="card-owner" title=o.clone()>{initials(&o)}</span> })}
             </span>
             <span class="card-row card-meta">
-                <span class="card-days">{days} " in stage"</span>
+                <span class="card-days">{days}</span>
                 {card.rotting.then(|| view! { <span class="rotting-mark">"Rotting"</span> })}
             </span>
             <NextLine card=card.clone() />
@@ -225,16 +239,17 @@ fn NextLine(card: DealCard) -> impl IntoView {
         Some(next) => {
             let overdue = next.due_at < chrono::Utc::now();
             let due_at = next.due_at;
+            let what = format!("{}: {} · ", next.kind.label(), next.subject);
             view! {
                 <span class="card-next" class:overdue=overdue>
-                    {next.kind.label()} ": " {next.subject} " · " {move || show_due(due_at, offset.get())}
+                    {move || format!("{what}{}", show_due(due_at, offset.get()))}
                 </span>
             }
             .into_any()
         }
         None => view! {
             <span class="card-no-next">"No activity planned"</span>
-            {card.next_step.map(|s| view! { <span class="card-next">"Next: " {s}</span> })}
+            {card.next_step.map(|s| view! { <span class="card-next">{format!("Next: {s}")}</span> })}
         }
         .into_any(),
     }

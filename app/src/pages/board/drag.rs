@@ -320,9 +320,14 @@ pub fn key(state: BoardState, card: &DealCard, from: StageId, key: &str) -> bool
     }
 }
 
+/// A card's link, which is also how its element is found again.
+pub(super) fn href(card: &DealCard) -> String {
+    format!("/deals/{}", card.id)
+}
+
 /// Keeps keyboard focus on the card after it lands in another column.
 pub(super) fn refocus(card: &DealCard) {
-    let selector = format!("[data-deal=\"{}\"]", card.id);
+    let selector = format!("a.deal-card[href=\"{}\"]", href(card));
     set_timeout(
         move || {
             if let Some(element) = document()

@@ -287,8 +287,8 @@ impl BoardState {
         // Cards are keyed by version, so the new copy is a new element: keep the focus.
         let focused = document()
             .active_element()
-            .and_then(|e| e.get_attribute("data-deal"))
-            == Some(card.id.to_string());
+            .and_then(|e| e.get_attribute("href"))
+            == Some(super::drag::href(&card));
         if focused {
             super::drag::refocus(&card);
         }
