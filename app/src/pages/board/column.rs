@@ -69,12 +69,13 @@ pub fn BoardColumn(state: BoardState, column: ColumnState, pointer: Pointer) -> 
     };
     // The server sends `FIRST_SCREEN` cards, what a laptop or a phone shows; on a
     // taller screen the column would end with room to spare and nothing to scroll, so
-    // once hydrated a column that does not fill its list asks for the next page itself.
+    // once in the page a column that does not fill its list asks for the next page
+    // itself, once (a page fills any screen). Only the list is tracked: a card moving
+    // out must not make the column fetch again.
     let list = NodeRef::<leptos::html::Ul>::new();
     Effect::new(move |_| {
-        column.cards.track();
         if let Some(list) = list.get() {
-            if list.scroll_height() <= list.client_height() && remaining() > 0 {
+            if list.scroll_height() <= list.client_height() && untrack(remaining) > 0 {
                 state.load_more(stage_id);
             }
         }

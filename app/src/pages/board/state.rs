@@ -138,6 +138,18 @@ impl BoardState {
             .flatten()
     }
 
+    /// Whether any column shows the deal.
+    fn shows(&self, deal: DealId) -> bool {
+        self.columns
+            .try_with_value(|cols| {
+                cols.iter().any(|c| {
+                    c.cards
+                        .with_untracked(|cards| cards.iter().any(|card| card.id == deal))
+                })
+            })
+            .unwrap_or(false)
+    }
+
     pub fn stage_info(&self, stage: StageId) -> Option<StageInfo> {
         self.column(stage).and_then(|c| c.stage.try_get_value())
     }
@@ -428,13 +440,15 @@ impl BoardState {
         let state = *self;
         spawn_local(async move {
             match get_board_column(filter, stage, shown as u64).await {
-                Ok(more) => column.cards.update(|cards| {
-                    for card in more {
-                        if !cards.iter().any(|c| c.id == card.id) {
-                            cards.push(card);
-                        }
-                    }
-                }),
+                Ok(more) => {
+                    // A page read while a card was moving can still list it here: the
+                    // board shows each deal once, where it is now.
+                    let more: Vec<DealCard> = more
+                        .into_iter()
+                        .filter(|card| !state.shows(card.id))
+                        .collect();
+                    column.cards.update(|cards| cards.extend(more));
+                }
                 Err(error) => state.notify(error.explain()),
             }
             column.loading.set(false);
