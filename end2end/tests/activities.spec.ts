@@ -64,6 +64,33 @@ test("a deal's next step is scheduled, completed with its outcome, and the next 
   await expect(page.getByRole("link", { name: /^Bare deal,.*no activity planned/ })).toBeVisible();
 });
 
+test("an outcome being typed survives a change to the deal's activities made elsewhere", async ({ page, context }) => {
+  await openNewDeal(page, "Globex pilot");
+  await schedule(page, "Call Ann about the pilot", "15");
+  const steps = page.getByRole("region", { name: "Activities" });
+  const planned = steps.getByRole("list", { name: "Planned" });
+  await expect(planned).toContainText("Call Ann about the pilot");
+  await steps.getByRole("button", { name: "Done: Call Ann about the pilot" }).click();
+  const outcome = steps.getByLabel("Outcome of Call Ann about the pilot");
+  await outcome.fill("Pilot agreed for March");
+
+  // The same rep plans the step after it from another tab; the live feed brings it here.
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await new Pipewright(other).expectHydrated();
+  await schedule(other, "Send the pilot contract");
+  await expect(planned).toContainText("Send the pilot contract");
+  await other.close();
+
+  // The list was read again, and the half-done completion is still as it was left.
+  await expect(outcome).toHaveValue("Pilot agreed for March");
+  await steps.getByRole("button", { name: "Mark done" }).click();
+  await expect(steps.getByText("Done (1)")).toBeVisible();
+  await steps.getByText("Done (1)").click();
+  await expect(steps.getByText("Pilot agreed for March")).toBeVisible();
+  await expect(planned).toContainText("Send the pilot contract");
+});
+
 test("My day lists what is due and moves it on in one tap", async ({ page }) => {
   const app = new Pipewright(page);
   await openNewDeal(page, "Initech seats");

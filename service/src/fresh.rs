@@ -17,9 +17,12 @@
 use crate::Crm;
 use domain::{
     account::CurrentUser,
-    board::{Board, DealDetail, DealFilter, DealPage, DealSort},
-    ids::DealId,
+    activity::Activity,
+    board::{Board, BoardOptions, DealDetail, DealFilter, DealPage, DealSort, ListOptions},
+    ids::{DealId, PipelineId},
     metrics::{Dashboard, MetricsFilter},
+    note::RecordRef,
+    timeline::TimelinePage,
     AppError, WorkspaceId,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -107,6 +110,14 @@ pub(crate) struct Kept {
     pub boards: Fresh<(CurrentUser, DealFilter), Board>,
     pub lists: Fresh<(CurrentUser, DealFilter, DealSort, u64), DealPage>,
     pub deals: Fresh<(CurrentUser, DealId), DealDetail>,
+    /// A deal page's next steps and the first page of its timeline: a deal page is the
+    /// deal and these two, and a rep opening it between meetings changes nothing.
+    pub deal_activities: Fresh<(CurrentUser, DealId), Vec<Activity>>,
+    pub timelines: Fresh<(CurrentUser, RecordRef), TimelinePage>,
+    /// The pipelines, owners and stages that the board's, the deal list's and the inbox's
+    /// filters offer: read with every one of those pages.
+    pub board_options: Fresh<CurrentUser, BoardOptions>,
+    pub list_options: Fresh<(CurrentUser, Option<PipelineId>), ListOptions>,
     pub dashboards: Fresh<(CurrentUser, MetricsFilter), Dashboard>,
 }
 

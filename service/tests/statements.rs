@@ -9,8 +9,10 @@ mod common;
 use common::deals::{board, move_to, new_deal, stage, workspace};
 use common::Statements;
 use domain::{
+    activity::{ActivityKind, LocalTime, NewActivity},
     board::{DealFilter, DealSort},
     deal::DealChange,
+    note::{NewNote, RecordRef},
 };
 use service::Crm;
 use std::{future::Future, sync::atomic::Ordering};
@@ -119,12 +121,72 @@ async fn the_deal_list_reads_only_what_it_shows(crm: Crm, counter: Statements) {
     assert!(read <= 6, "the deal list ran {read} statements");
 }
 
+/// A deal page is the deal, its next steps and its timeline's first page: read again
+/// with nothing written, each is its stamp alone; after a write, each shows it.
+async fn a_deal_page_read_again_costs_three_stamps(crm: Crm, counter: Statements) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let deal = new_deal(&crm, &dana, "Acme renewal", vec![]).await.card.id;
+    let on = RecordRef::Deal(deal);
+    let page = async || {
+        (
+            crm.deal_detail(&dana, deal).await.unwrap(),
+            crm.deal_activities(&dana, deal).await.unwrap(),
+            crm.timeline(&dana, on, None).await.unwrap(),
+        )
+    };
+    let (first, read) = statements_of(&counter, page()).await;
+    assert!(read > 3, "the first reading reads");
+    let (again, checked) = statements_of(&counter, page()).await;
+    assert_eq!(again, first);
+    assert_eq!(
+        checked, 3,
+        "an unchanged deal page ran {checked} statements"
+    );
+
+    let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+    let call = NewActivity {
+        kind: ActivityKind::Call,
+        subject: "Call Bill about pricing".into(),
+        due: LocalTime {
+            local: tomorrow.format("%Y-%m-%dT%H:%M").to_string(),
+            offset_minutes: 0,
+            time_zone: "UTC".into(),
+        },
+        duration: String::new(),
+        assignee: None,
+        deal: Some(deal),
+        contact: None,
+        company: None,
+    };
+    crm.schedule_activity(&dana, call).await.unwrap();
+    let body = "Wants a demo next week".to_owned();
+    crm.add_note(
+        &dana,
+        NewNote {
+            on,
+            body: body.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    let (_, activities, timeline) = page().await;
+    let planned: Vec<&str> = activities.iter().map(|a| a.subject.as_str()).collect();
+    assert_eq!(planned, ["Call Bill about pricing"]);
+    let shown = serde_json::to_string(&timeline.items).unwrap();
+    assert!(
+        shown.contains(&body),
+        "the note is on the next timeline: {shown}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite() {
     let (crm, counter) = common::counted_sqlite().await;
     the_board_reads_every_column_at_once_and_a_move_reads_nothing_twice(crm, counter).await;
     let (crm, counter) = common::counted_sqlite().await;
     the_deal_list_reads_only_what_it_shows(crm, counter).await;
+    let (crm, counter) = common::counted_sqlite().await;
+    a_deal_page_read_again_costs_three_stamps(crm, counter).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -134,5 +196,8 @@ async fn postgres() {
     }
     if let Some((crm, counter)) = common::counted_postgres().await {
         the_deal_list_reads_only_what_it_shows(crm, counter).await;
+    }
+    if let Some((crm, counter)) = common::counted_postgres().await {
+        a_deal_page_read_again_costs_three_stamps(crm, counter).await;
     }
 }

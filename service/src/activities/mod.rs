@@ -157,6 +157,22 @@ impl Crm {
         viewer: &CurrentUser,
         deal: DealId,
     ) -> Result<Vec<Activity>, AppError> {
+        let key = (viewer.clone(), deal);
+        self.kept_or(
+            &self.kept.deal_activities,
+            viewer.workspace_id,
+            key,
+            async |_| self.read_deal_activities(viewer, deal).await,
+        )
+        .await
+    }
+
+    /// [`Crm::deal_activities`] as the database has them now.
+    async fn read_deal_activities(
+        &self,
+        viewer: &CurrentUser,
+        deal: DealId,
+    ) -> Result<Vec<Activity>, AppError> {
         crate::deals::load_deal(&self.db, viewer, deal).await?;
         let of_deal = || {
             activity::Entity::find()

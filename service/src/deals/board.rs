@@ -207,11 +207,15 @@ impl Crm {
     /// # Errors
     /// Database failures only.
     pub async fn board_options(&self, viewer: &CurrentUser) -> Result<BoardOptions, AppError> {
-        let (pipelines, _) = self.pipeline_for(viewer, None).await?;
-        Ok(BoardOptions {
-            pipelines: named(pipelines),
-            owners: self.owners_in(&self.db, viewer).await?,
+        let (kept, key) = (&self.kept.board_options, viewer.clone());
+        self.kept_or(kept, viewer.workspace_id, key, async |_| {
+            let (pipelines, _) = self.pipeline_for(viewer, None).await?;
+            Ok(BoardOptions {
+                pipelines: named(pipelines),
+                owners: self.owners_in(&self.db, viewer).await?,
+            })
         })
+        .await
     }
 
     /// The deal list's filter and bulk-change options for `pipeline` (or all pipelines).
@@ -219,6 +223,19 @@ impl Crm {
     /// # Errors
     /// `NotFound` for a pipeline of another workspace.
     pub async fn list_options(
+        &self,
+        viewer: &CurrentUser,
+        pipeline: Option<PipelineId>,
+    ) -> Result<ListOptions, AppError> {
+        let (kept, key) = (&self.kept.list_options, (viewer.clone(), pipeline));
+        self.kept_or(kept, viewer.workspace_id, key, async |_| {
+            self.read_list_options(viewer, pipeline).await
+        })
+        .await
+    }
+
+    /// [`Crm::list_options`] as the database has them now.
+    async fn read_list_options(
         &self,
         viewer: &CurrentUser,
         pipeline: Option<PipelineId>,

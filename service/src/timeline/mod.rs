@@ -39,9 +39,27 @@ impl Crm {
         of: RecordRef,
         after: Option<TimelineCursor>,
     ) -> Result<TimelinePage, AppError> {
-        if let Some(cursor) = &after {
-            cursor.check()?;
-        }
+        let Some(cursor) = &after else {
+            // The first page is what every record page opens with; later pages are
+            // asked for rarely, each by its own cursor, and read as they come.
+            let key = (viewer.clone(), of);
+            return self
+                .kept_or(&self.kept.timelines, viewer.workspace_id, key, async |_| {
+                    self.read_timeline(viewer, of, None).await
+                })
+                .await;
+        };
+        cursor.check()?;
+        self.read_timeline(viewer, of, after).await
+    }
+
+    /// A page of the timeline as the database has it now.
+    async fn read_timeline(
+        &self,
+        viewer: &CurrentUser,
+        of: RecordRef,
+        after: Option<TimelineCursor>,
+    ) -> Result<TimelinePage, AppError> {
         record_title(&self.db, viewer, of).await?;
         let events = self
             .timeline_events(viewer, of, after.as_ref())

@@ -24,10 +24,15 @@ pub fn NextSteps(state: DealState, loaded: Result<Vec<Activity>, AppError>) -> i
     let list = RwSignal::new(loaded);
     refetch_on(reload, move || async move {
         let fresh = deal_activities(deal).await;
-        list.try_set(fresh);
+        // The live echo of our own change usually brings the list we already show;
+        // rebuilding it would drop the focus from a field being typed in.
+        if list.try_with_untracked(|shown| *shown != fresh) == Some(true) {
+            list.try_set(fresh);
+        }
     });
     let offset = use_offset();
     let ask_next = RwSignal::new(false);
+    let finishing = Finishing::default();
     if let Some(live) = state.live {
         let about_this_deal = deal.0;
         live.on_news(move |news| {
@@ -48,7 +53,7 @@ pub fn NextSteps(state: DealState, loaded: Result<Vec<Activity>, AppError>) -> i
             <h2 id="next-steps-title">"Activities"</h2>
             <super::quick_log::QuickLog state reload ask_next />
             {move || match list.get() {
-                Ok(items) => view! { <ActivityList items offset reload ask_next /> }.into_any(),
+                Ok(items) => view! { <ActivityList items offset reload ask_next finishing /> }.into_any(),
                 Err(error) => view! { <p class="field-error" role="alert">{error.explain()}</p> }.into_any(),
             }}
             {move || ask_next.get().then(|| view! {
@@ -61,19 +66,47 @@ pub fn NextSteps(state: DealState, loaded: Result<Vec<Activity>, AppError>) -> i
     }
 }
 
+/// The activity being marked done and its outcome as typed so far. Kept above the list:
+/// the list is rebuilt whenever this deal's activities change (a colleague's edit, the
+/// live echo of our own), and a half-typed outcome must survive that.
+#[derive(Clone, Copy)]
+struct Finishing {
+    activity: RwSignal<Option<uuid::Uuid>>,
+    outcome: RwSignal<String>,
+}
+
+impl Default for Finishing {
+    fn default() -> Self {
+        Self {
+            activity: RwSignal::new(None),
+            outcome: RwSignal::new(String::new()),
+        }
+    }
+}
+
+impl Finishing {
+    fn start(self, id: uuid::Uuid) {
+        if self.activity.get_untracked() != Some(id) {
+            self.outcome.set(String::new());
+            self.activity.set(Some(id));
+        }
+    }
+}
+
 #[component]
 fn ActivityList(
     items: Vec<Activity>,
     offset: RwSignal<i32>,
     reload: RwSignal<u32>,
     ask_next: RwSignal<bool>,
+    finishing: Finishing,
 ) -> impl IntoView {
     let (open, done): (Vec<Activity>, Vec<Activity>) = items.into_iter().partition(|a| !a.done);
     let none_open = open.is_empty();
     view! {
         {none_open.then(|| view! { <p class="no-next-step">"No next step planned."</p> })}
         <ul class="activities" aria-label="Planned">
-            {open.into_iter().map(|item| view! { <OpenActivity item offset reload ask_next /> }).collect_view()}
+            {open.into_iter().map(|item| view! { <OpenActivity item offset reload ask_next finishing /> }).collect_view()}
         </ul>
         {(!done.is_empty()).then(|| view! {
             <details class="done-activities">
@@ -99,17 +132,24 @@ fn OpenActivity(
     offset: RwSignal<i32>,
     reload: RwSignal<u32>,
     ask_next: RwSignal<bool>,
+    finishing: Finishing,
 ) -> impl IntoView {
-    let completing = RwSignal::new(false);
-    let outcome = RwSignal::new(String::new());
+    let Finishing {
+        activity: completing_one,
+        outcome,
+    } = finishing;
     let error = RwSignal::new(None::<String>);
     let (id, version, kind, due_at) = (item.id, item.version, item.kind, item.due_at);
+    let completing = move || completing_one.get() == Some(id);
     let subject = item.subject.clone();
     let finish = move || {
         let text = outcome.get_untracked();
         spawn_local(async move {
             match complete_activity(id, version, text).await {
                 Ok(done) => {
+                    if completing_one.get_untracked() == Some(id) {
+                        completing_one.try_set(None);
+                    }
                     ask_next.try_set(done.open_left_on_deal == Some(0));
                     reload.try_update(|n| *n += 1);
                 }
@@ -126,11 +166,12 @@ fn OpenActivity(
             <span class="activity-subject">{subject.clone()}</span>
             <span class="activity-due">{move || show_due(due_at, offset.get())}</span>
             <span class="activity-who">{who}</span>
-            {move || if completing.get() {
+            {move || if completing() {
                 view! {
                     <span class="activity-complete">
                         {kind.has_outcome().then(|| view! {
                             <input aria-label=format!("Outcome of {subject}") placeholder="How did it go?"
+                                prop:value=outcome.get_untracked()
                                 on:input=move |e| outcome.set(event_target_value(&e)) />
                         })}
                         <button type="button" class="primary" on:click=move |_| finish()>"Mark done"</button>
@@ -140,7 +181,7 @@ fn OpenActivity(
                 view! {
                     <button type="button" class="secondary" aria-label=format!("Done: {}", item.subject)
                         on:click=move |_| {
-                            if kind.has_outcome() { completing.set(true) } else { finish() }
+                            if kind.has_outcome() { finishing.start(id) } else { finish() }
                         }>"Done"</button>
                 }.into_any()
             }}

@@ -1,5 +1,7 @@
 //! The deal table: a real table on wide screens, stacked cards on a phone (CSS only, so
-//! the markup and what a screen reader hears stay the same).
+//! the markup and what a screen reader hears stay the same). On a phone each cell's
+//! column name comes from the stylesheet (`.deal-list`), not from an attribute repeated
+//! on fifty rows.
 
 use super::query::{DealQuery, PER_PAGE};
 use domain::deal::DealStatus;
@@ -54,7 +56,7 @@ pub fn DealTable(page: DealPage, query: DealQuery, selected: Selection) -> impl 
     // Explicit roles: some browsers drop table semantics once CSS stacks the cells.
     view! {
         <div class="deal-table-scroll">
-        <table class="deal-table" role="table" aria-label="Deals">
+        <table class="deal-table deal-list" role="table" aria-label="Deals">
             <thead role="rowgroup">
                 <tr role="row">
                     <th scope="col" role="columnheader" class="pick">
@@ -108,15 +110,15 @@ fn DealTableRow(row: DealRow, selected: Selection) -> impl IntoView {
                 <input type="checkbox" aria-label=format!("Select {}", row.title)
                     prop:checked=picked on:change=toggle />
             </td>
-            <td role="cell" class="title" data-label="Title">
+            <td role="cell" class="title">
                 <a href=format!("/deals/{}", row.id)>{row.title}</a>
             </td>
-            <td role="cell" data-label="Company">{row.company.unwrap_or_else(|| "—".to_owned())}</td>
-            <td role="cell" data-label="Stage">{row.stage}</td>
-            <td role="cell" data-label="Status"><span class=status_class>{status_label}</span></td>
-            <td role="cell" class="num" data-label="Value">{format_whole(row.value_cents, row.currency)}</td>
-            <td role="cell" data-label="Owner">{row.owner.unwrap_or_else(|| "Unassigned".to_owned())}</td>
-            <td role="cell" data-label="Expected close">{close}</td>
+            <td role="cell">{row.company.unwrap_or_else(|| "—".to_owned())}</td>
+            <td role="cell">{row.stage}</td>
+            <td role="cell"><span class=status_class>{status_label}</span></td>
+            <td role="cell" class="num">{format_whole(row.value_cents, row.currency)}</td>
+            <td role="cell">{row.owner.unwrap_or_else(|| "Unassigned".to_owned())}</td>
+            <td role="cell">{close}</td>
         </tr>
     }
 }
