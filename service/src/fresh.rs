@@ -20,6 +20,8 @@ use domain::{
     activity::Activity,
     board::{Board, BoardOptions, DealDetail, DealFilter, DealPage, DealSort, ListOptions},
     ids::{DealId, PipelineId},
+    lead::{InboxPage, InboxView},
+    lead_rules::InboxFilter,
     metrics::{Dashboard, MetricsFilter},
     note::RecordRef,
     timeline::TimelinePage,
@@ -118,6 +120,7 @@ pub(crate) struct Kept {
     /// filters offer: read with every one of those pages.
     pub board_options: Fresh<CurrentUser, BoardOptions>,
     pub list_options: Fresh<(CurrentUser, Option<PipelineId>), ListOptions>,
+    pub inboxes: Fresh<(CurrentUser, InboxView, InboxFilter, u64), InboxPage>,
     pub dashboards: Fresh<(CurrentUser, MetricsFilter), Dashboard>,
 }
 

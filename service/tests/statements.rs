@@ -12,6 +12,8 @@ use domain::{
     activity::{ActivityKind, LocalTime, NewActivity},
     board::{DealFilter, DealSort},
     deal::DealChange,
+    lead::{InboxView, NewLead},
+    lead_rules::InboxFilter,
     note::{NewNote, RecordRef},
 };
 use service::Crm;
@@ -179,6 +181,33 @@ async fn a_deal_page_read_again_costs_three_stamps(crm: Crm, counter: Statements
     );
 }
 
+/// The inbox as it opens (a page and every view's count) read again with nothing
+/// written is its stamp alone; a lead added is in the next one.
+async fn the_inbox_read_again_costs_a_stamp(crm: Crm, counter: Statements) {
+    let dana = workspace(&crm, "dana@acme.com").await;
+    let mine = async || {
+        crm.inbox_page(&dana, InboxView::Mine, InboxFilter::default(), 0)
+            .await
+            .unwrap()
+    };
+    let first = mine().await;
+    assert_eq!(first.counts.of(InboxView::Mine), 0);
+    let (again, checked) = statements_of(&counter, mine()).await;
+    assert_eq!(again, first);
+    assert_eq!(checked, 1, "an unchanged inbox ran {checked} statements");
+
+    let lead = NewLead {
+        name: "Ana Lima".into(),
+        email: "ana@globex.com".into(),
+        ..NewLead::default()
+    };
+    crm.add_lead(&dana, lead).await.unwrap();
+    let after = mine().await;
+    assert_eq!(after.counts.of(InboxView::Mine), 1);
+    let names: Vec<_> = after.leads.iter().map(|l| l.name.as_deref()).collect();
+    assert_eq!(names, [Some("Ana Lima")]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite() {
     let (crm, counter) = common::counted_sqlite().await;
@@ -187,6 +216,8 @@ async fn sqlite() {
     the_deal_list_reads_only_what_it_shows(crm, counter).await;
     let (crm, counter) = common::counted_sqlite().await;
     a_deal_page_read_again_costs_three_stamps(crm, counter).await;
+    let (crm, counter) = common::counted_sqlite().await;
+    the_inbox_read_again_costs_a_stamp(crm, counter).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -199,5 +230,8 @@ async fn postgres() {
     }
     if let Some((crm, counter)) = common::counted_postgres().await {
         a_deal_page_read_again_costs_three_stamps(crm, counter).await;
+    }
+    if let Some((crm, counter)) = common::counted_postgres().await {
+        the_inbox_read_again_costs_a_stamp(crm, counter).await;
     }
 }

@@ -17,10 +17,7 @@ pub async fn get_inbox(
     page: u64,
 ) -> Result<InboxPage, AppError> {
     crate::ssr::as_member(async move |context, viewer| {
-        Ok(InboxPage {
-            leads: context.crm.inbox(&viewer, view, &filter, page).await?,
-            counts: context.crm.inbox_counts(&viewer, &filter).await?,
-        })
+        context.crm.inbox_page(&viewer, view, filter, page).await
     })
     .await
 }

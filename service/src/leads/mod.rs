@@ -27,7 +27,7 @@ use domain::{
     account::CurrentUser,
     event::{Event, EventKind},
     lead::{
-        parse_disqualify_reason, InboxCounts, InboxView, Lead, LeadSource, LeadStatus,
+        parse_disqualify_reason, InboxCounts, InboxPage, InboxView, Lead, LeadSource, LeadStatus,
         Qualification,
     },
     lead_rules::InboxFilter,
@@ -217,6 +217,32 @@ impl Crm {
             .await
             .or_internal()?;
         shape(&self.db, rows, now, target).await
+    }
+
+    /// The inbox as it opens: a page of `view` and every view's count. Kept while
+    /// nothing is written (see `fresh`): the counts scan the workspace's open leads,
+    /// and sales and marketing open the inbox far more often than a lead arrives. A
+    /// lead passing its response target shows as overdue up to `KEPT_FOR` late.
+    ///
+    /// # Errors
+    /// `Validation` for a filter or page out of bounds; database failure.
+    pub async fn inbox_page(
+        &self,
+        viewer: &CurrentUser,
+        view: InboxView,
+        filter: InboxFilter,
+        page: u64,
+    ) -> Result<InboxPage, AppError> {
+        filter.check()?;
+        domain::limits::check_page(page)?;
+        let key = (viewer.clone(), view, filter, page);
+        self.kept_or(&self.kept.inboxes, viewer.workspace_id, key, async |key| {
+            Ok(InboxPage {
+                leads: self.inbox(viewer, view, &key.2, page).await?,
+                counts: self.inbox_counts(viewer, &key.2).await?,
+            })
+        })
+        .await
     }
 
     /// How many leads each view holds.
