@@ -1,5 +1,6 @@
 //! The visitor's session and the actions that change it, shared through context.
 
+use crate::api::json::{load, Loaded};
 use crate::api::session::{
     get_session, AcceptInvite, CreateWorkspace, SessionInfo, SignIn, SignOut,
 };
@@ -10,7 +11,7 @@ use leptos::prelude::*;
 /// whenever one of them completes.
 #[derive(Clone, Copy)]
 pub struct Auth {
-    pub session: Resource<Result<SessionInfo, AppError>>,
+    pub session: Loaded<Result<SessionInfo, AppError>>,
     pub sign_in: ServerAction<SignIn>,
     pub sign_up: ServerAction<CreateWorkspace>,
     pub sign_out: ServerAction<SignOut>,
@@ -30,7 +31,7 @@ pub fn AuthProvider(children: Children) -> impl IntoView {
     let sign_up = ServerAction::<CreateWorkspace>::new();
     let sign_out = ServerAction::<SignOut>::new();
     let accept_invite = ServerAction::<AcceptInvite>::new();
-    let session = Resource::new(
+    let session = load(
         move || {
             (
                 sign_in.version().get(),

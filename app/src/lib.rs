@@ -40,10 +40,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#17324d" />
                 <meta name="description" content="Pipewright: the sales pipeline your team keeps current." />
                 <AutoReload options=options.clone() />
-                {chunks::guard_script()}
                 <HashedStylesheet options=options.clone() id="leptos" />
                 {chunks::hydration_scripts(options)}
                 <MetaTags />
+                // After the page's meta tags, which name its pack of code; still before
+                // the hydration script runs (a module script waits for the whole page).
+                {chunks::guard_script()}
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
             </head>

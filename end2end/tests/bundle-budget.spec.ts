@@ -66,7 +66,7 @@ async function initialBytes(page: Page, path: string) {
     listing.push(`${file}: ${size}`);
   }
   if (after.length > 0) listing.push(`(fetched after hydration, not counted: ${after.join(", ")})`);
-  return { total, listing: listing.join("\n") };
+  return { total, listing: listing.join("\n"), files: before };
 }
 
 test("the board is usable after at most the budgeted bytes of code", async ({ page, browser }) => {
@@ -74,8 +74,11 @@ test("the board is usable after at most the budgeted bytes of code", async ({ pa
   // The same session in a new context: an empty cache, as on a first visit.
   const fresh = await browser.newContext({ storageState: await page.context().storageState() });
   const board = await fresh.newPage();
-  const { total, listing } = await initialBytes(board, "/pipeline");
+  const { total, listing, files } = await initialBytes(board, "/pipeline");
   console.log(`/pipeline initial bundle: ${total} bytes brotli\n${listing}`);
+  // The board's chunks arrive as one pack (scripts/pack-chunks.mjs), not one by one.
+  expect(files.filter((file) => file.startsWith("/pkg/pack_board_pages_")), listing).toHaveLength(1);
+  expect(files.filter((file) => /^\/pkg\/(chunk|split)_/.test(file)), listing).toEqual([]);
   expect(total, `/pipeline loads ${total} bytes, budget ${budget.pipeline}:\n${listing}`).toBeLessThanOrEqual(budget.pipeline);
   await fresh.close();
 });

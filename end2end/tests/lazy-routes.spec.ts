@@ -115,6 +115,24 @@ test("a page chunk that fails to download is retried, and the page says so meanw
   await expect(page.getByRole("alert")).toHaveCount(0);
 });
 
+test("a page whose pack of code fails to download loads its chunks one by one", async ({ page, browser }) => {
+  await new Pipewright(page).createWorkspace(newAccount());
+  // A new context: an empty cache, so the board's pack is asked for again, and fails.
+  const fresh = await browser.newContext({ storageState: await page.context().storageState() });
+  const board = await fresh.newPage();
+  let packs = 0;
+  await board.route(/\/pkg\/pack_.*\.bin$/, (route) => {
+    packs += 1;
+    return route.abort("connectionreset");
+  });
+  await board.goto("/pipeline");
+  await new Pipewright(board).expectHydrated();
+  await expect(board.getByRole("heading", { level: 1, name: "Pipeline" })).toBeAttached();
+  await expect(board.getByRole("alert")).toHaveCount(0);
+  expect(packs).toBeGreaterThan(0);
+  await fresh.close();
+});
+
 test("a tab left open across a release reloads when it asks for a chunk that is gone", async ({ page }) => {
   const app = new Pipewright(page);
   await app.createWorkspace(newAccount());

@@ -16,7 +16,7 @@ use service::{
     demo::{DemoOptions, DEMO_PASSWORD},
     is_postgres, migrate, start_housekeeping, start_reminders, Crm, CrmSettings, Mailer,
 };
-use std::{future::IntoFuture, net::SocketAddr, process::ExitCode};
+use std::{future::IntoFuture, io::Write, net::SocketAddr, process::ExitCode};
 use tracing_subscriber::EnvFilter;
 
 type Failure = Box<dyn std::error::Error>;
@@ -267,7 +267,11 @@ async fn seed(crm: &Crm, options: DemoOptions) -> Result<(), Failure> {
         eprintln!();
         crm.analyze().await?;
     }
-    println!(
+    // Written, not printed: `pipewright demo | head -1` (the benchmarks) closes the pipe
+    // after the first line, and a closed pipe is no reason to fail a finished seed.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
         "Demo workspace \"{}\": {} deals, {} companies, {} contacts in {:.1}s.",
         demo.name,
         demo.deals,
@@ -275,9 +279,9 @@ async fn seed(crm: &Crm, options: DemoOptions) -> Result<(), Failure> {
         demo.contacts,
         started.elapsed().as_secs_f64()
     );
-    println!("Demo logins (password: {DEMO_PASSWORD}):");
+    let _ = writeln!(out, "Demo logins (password: {DEMO_PASSWORD}):");
     for login in &demo.logins {
-        println!("  {:<9} {}", login.role.label(), login.email);
+        let _ = writeln!(out, "  {:<9} {}", login.role.label(), login.email);
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod activity_log;
 pub mod companies;
 pub mod deals;
 pub mod goals;
+pub mod json;
 pub mod lead_setup;
 pub mod leads;
 pub mod metrics;

@@ -1,6 +1,7 @@
 //! A record's timeline with a note box on top: notes, completed activities and logged
 //! changes, newest first, 25 at a time, refreshed live when the record changes.
 
+use crate::api::json::{load, Loaded};
 use crate::{
     api::timeline::{add_note, get_timeline},
     components::{
@@ -23,8 +24,8 @@ use uuid::Uuid;
 pub fn first_page(
     key: impl Fn() -> String + Send + Sync + 'static,
     record: fn(Uuid) -> RecordRef,
-) -> Resource<Result<TimelinePage, AppError>> {
-    Resource::new(key, move |id| {
+) -> Loaded<Result<TimelinePage, AppError>> {
+    load(key, move |id| {
         // A malformed id finds nothing, as the record's own lookup will say.
         get_timeline(record(Uuid::parse_str(&id).unwrap_or_default()), None)
     })

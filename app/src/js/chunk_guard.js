@@ -5,6 +5,8 @@
 // - a 404 means the tab outlived a release (the server only has the new names):
 //   load the page the person was opening (the last link they followed) from the
 //   server, whole and current; if that already happened a minute ago, say so.
+// It also answers chunk fetches from the page's pack: the opened page's chunks in one
+// file (scripts/pack-chunks.mjs), named by the server in a meta tag.
 (() => {
   let intent = null;
   document.addEventListener("click", (event) => {
@@ -12,13 +14,84 @@
     if (link && link.origin === location.origin) intent = { href: link.href, at: Date.now() };
   }, true);
   const fetchOnce = window.fetch.bind(window);
-  const isChunk = (input) => {
+  const chunkUrl = (input) => {
     try {
       const url = new URL(input instanceof Request ? input.url : String(input), location.href);
-      return url.origin === location.origin && url.pathname.startsWith("/pkg/") && url.pathname.endsWith(".wasm");
+      const chunk = url.origin === location.origin && url.pathname.startsWith("/pkg/") && url.pathname.endsWith(".wasm");
+      return chunk ? url : null;
     } catch (_) {
-      return false;
+      return null;
     }
+  };
+  // A pack is read as it streams in: its first line lists the files and their lengths,
+  // and each file is handed out as soon as its last byte has arrived, so the loader
+  // instantiates the first chunks while the rest are still on the way.
+  const openPack = (href) => new Promise((listed, failed) => {
+    // The files in pack order; `listed` hands out a map of the same entries by name,
+    // from which each is taken once (so the map cannot be used to settle them).
+    const entries = [];
+    (async () => {
+      const response = await fetchOnce(href);
+      if (!response.ok || !response.body) throw new Error(`pack: HTTP ${response.status}`);
+      const reader = response.body.getReader();
+      let bytes = new Uint8Array(65536);
+      let length = 0;
+      let next = 0;
+      let start = -1;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (length + value.length > bytes.length) {
+          const larger = new Uint8Array(Math.max(2 * bytes.length, length + value.length));
+          larger.set(bytes.subarray(0, length));
+          bytes = larger;
+        }
+        bytes.set(value, length);
+        length += value.length;
+        if (start < 0) {
+          const newline = bytes.subarray(0, length).indexOf(10);
+          if (newline < 0) continue;
+          for (const [name, size] of JSON.parse(new TextDecoder().decode(bytes.subarray(0, newline)))) {
+            const entry = { name, size };
+            entry.body = new Promise((resolve, reject) => Object.assign(entry, { resolve, reject }));
+            entry.body.catch(() => {});
+            entries.push(entry);
+          }
+          start = newline + 1;
+          listed(new Map(entries.map((entry) => [entry.name, entry])));
+        }
+        while (next < entries.length && start + entries[next].size <= length) {
+          const entry = entries[next];
+          entry.resolve(bytes.slice(start, start + entry.size).buffer);
+          start += entry.size;
+          next += 1;
+        }
+      }
+      if (start < 0 || next < entries.length) throw new Error("pack: cut short");
+    })().catch((error) => {
+      failed(error);
+      for (const entry of entries) entry.reject(error);
+    });
+  });
+  // The page's pack is named in a meta tag just above this script; its download starts
+  // now, beside the main module's.
+  const packs = [...document.querySelectorAll('meta[name="pipewright-pack"]')].map((meta) => {
+    const pack = openPack(meta.content);
+    pack.catch(() => {});
+    return pack;
+  });
+  const fromPack = async (url) => {
+    const name = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
+    if (!/^(chunk|split)_/.test(name)) return null;
+    for (const pack of packs) {
+      const files = await pack.catch(() => null);
+      const file = files && files.get(name);
+      if (!file) continue;
+      files.delete(name);
+      const body = await file.body.catch(() => null);
+      return body && new Response(body, { headers: { "Content-Type": "application/wasm" } });
+    }
+    return null;
   };
   const pause = (ms) => new Promise((resume) => {
     const again = () => { window.removeEventListener("online", again); resume(); };
@@ -55,7 +128,10 @@
     return new Promise(() => {});
   };
   window.fetch = async (input, init) => {
-    if (!isChunk(input)) return fetchOnce(input, init);
+    const url = chunkUrl(input);
+    if (!url) return fetchOnce(input, init);
+    const packed = await fromPack(url);
+    if (packed) return packed;
     for (let attempt = 1; ; attempt += 1) {
       try {
         const response = await fetchOnce(input, init);

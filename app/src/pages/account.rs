@@ -1,6 +1,7 @@
 //! Settings → Your account: change the password, see where you are signed in, end a
 //! session or all of them; admins set how long sessions last. Works without JavaScript.
 
+use crate::api::json::load;
 use crate::{
     api::account::{get_account, ChangePassword, EndSession, SetSessionDays, SignOutEverywhere},
     components::{field::server_message, form_outcome, FormBanner, TextField},
@@ -20,7 +21,7 @@ pub fn AccountPage() -> impl IntoView {
     let end = ServerAction::<EndSession>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
     let lifetime = ServerAction::<SetSessionDays>::new();
-    let account = Resource::new(
+    let account = load(
         move || {
             (
                 change.version().get(),

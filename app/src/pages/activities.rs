@@ -2,6 +2,7 @@
 //! signed-in person (or, for managers, the team), each done or moved to tomorrow in one
 //! tap. Days are the viewer's own: the browser says its offset.
 
+use crate::api::json::load;
 use crate::{
     api::{
         activities::{change_activity, complete_activity, get_my_day, Change},
@@ -21,12 +22,12 @@ pub fn ActivitiesPage() -> impl IntoView {
     let offset = use_offset();
     let team = RwSignal::new(false);
     let reload = RwSignal::new(0_u32);
-    let day = Resource::new(
+    let day = load(
         move || (offset.get(), team.get(), reload.get()),
         |(offset, team, _)| get_my_day(offset, team),
     );
     // The people an activity can be handed to.
-    let people = Resource::new(|| (), |()| get_board_options());
+    let people = load(|| (), |()| get_board_options());
     if let Some(live) = use_live() {
         live.on_news(move |news| {
             let about_activities = match news {

@@ -2,6 +2,7 @@
 //! from where, with each field before → after; filtered by person, record kind, record,
 //! action and dates, and downloadable as CSV. Admins only; works without JavaScript.
 
+use crate::api::json::load;
 use crate::{
     api::activity_log::{get_activity_log, LogFilters},
     pages::shell::use_current_user,
@@ -49,7 +50,7 @@ pub fn ActivityLogPage() -> impl IntoView {
             }
         })
     });
-    let page = Resource::new(move || filters.get(), get_activity_log);
+    let page = load(move || filters.get(), get_activity_log);
     Either::Right(view! {
         <Title text="Activity log" />
         <header class="page-header">

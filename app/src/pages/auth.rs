@@ -1,5 +1,6 @@
 //! Create a workspace, sign in, accept an invitation. All work without JavaScript.
 
+use crate::api::json::load;
 use crate::{
     api::session::get_invite,
     auth::use_auth,
@@ -139,7 +140,7 @@ pub fn SignUpPage() -> impl IntoView {
 pub fn AcceptInvitePage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
-    let details = Resource::new(token, get_invite);
+    let details = load(token, get_invite);
     let action = use_auth().accept_invite;
     let result = form_outcome(action);
     view! {

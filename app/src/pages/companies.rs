@@ -1,6 +1,7 @@
 //! `/companies` (search, sort, page, add) and `/companies/:id` (details, inline edit,
 //! people, deals).
 
+use crate::api::json::load;
 use crate::components::timeline::{first_page, Timeline};
 use crate::{
     api::companies::{get_company, list_companies, SaveCompany},
@@ -93,7 +94,7 @@ fn CompanyRow(company: CompanySummary) -> impl IntoView {
 pub fn CompaniesPage() -> impl IntoView {
     let query = use_list_query();
     let create = ServerAction::<SaveCompany>::new();
-    let companies = Resource::new(
+    let companies = load(
         move || query.get(),
         |q| list_companies(q.text, q.sort.key().to_owned(), q.page),
     );
@@ -130,7 +131,7 @@ pub fn CompaniesPage() -> impl IntoView {
 pub fn CompanyPage() -> impl IntoView {
     let params = use_params_map();
     let save = ServerAction::<SaveCompany>::new();
-    let company = Resource::new(
+    let company = load(
         move || {
             (
                 params.with(|p| p.get("id").unwrap_or_default()),

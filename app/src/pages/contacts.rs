@@ -1,5 +1,6 @@
 //! `/contacts` (search, sort, page, add) and `/contacts/:id` (details, inline edit, deals).
 
+use crate::api::json::load;
 use crate::components::timeline::{first_page, Timeline};
 use crate::{
     api::companies::{get_contact, list_contacts, search_companies, SaveContact},
@@ -158,7 +159,7 @@ pub fn ContactsPage() -> impl IntoView {
     let query = use_list_query();
     let company = use_query_map().with_untracked(|q| q.get("company").unwrap_or_default());
     let create = ServerAction::<SaveContact>::new();
-    let contacts = Resource::new(
+    let contacts = load(
         move || query.get(),
         |q| list_contacts(q.text, q.sort.key().to_owned(), q.page),
     );
@@ -195,7 +196,7 @@ pub fn ContactsPage() -> impl IntoView {
 pub fn ContactPage() -> impl IntoView {
     let params = use_params_map();
     let save = ServerAction::<SaveContact>::new();
-    let contact = Resource::new(
+    let contact = load(
         move || {
             (
                 params.with(|p| p.get("id").unwrap_or_default()),

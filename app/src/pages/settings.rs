@@ -1,5 +1,6 @@
 //! Settings, and Settings → Users where admins manage the team.
 
+use crate::api::json::load;
 use crate::{
     api::account::MemberResetLink,
     api::team::{
@@ -97,7 +98,7 @@ fn TeamAdmin(me: domain::UserId) -> impl IntoView {
     let revoke = ServerAction::<RevokeInvite>::new();
     let set_visibility = ServerAction::<SetVisibility>::new();
     let reset_link = ServerAction::<MemberResetLink>::new();
-    let team = Resource::new(
+    let team = load(
         move || {
             (
                 invite.version().get(),

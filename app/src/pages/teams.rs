@@ -1,6 +1,7 @@
 //! Settings → Sales teams: managers group reps into teams; the dashboard filters by
 //! team and goals can be set for one. Reps see the teams but change nothing.
 
+use crate::api::json::load;
 use crate::{
     api::goals::{
         get_sales_teams, AssignSalesTeam, CreateSalesTeam, Person, RemoveSalesTeam,
@@ -18,7 +19,7 @@ pub fn TeamsPage() -> impl IntoView {
     let rename = ServerAction::<RenameSalesTeam>::new();
     let remove = ServerAction::<RemoveSalesTeam>::new();
     let assign = ServerAction::<AssignSalesTeam>::new();
-    let teams = Resource::new(
+    let teams = load(
         move || {
             (
                 create.version().get(),

@@ -7,6 +7,7 @@ mod drag;
 mod live;
 mod state;
 
+use crate::api::json::load;
 use crate::{
     api::deals::{get_board, get_board_options},
     components::live::Here,
@@ -35,8 +36,8 @@ pub fn BoardPage() -> impl IntoView {
     let new_deal = RwSignal::new(false);
     // The toolbar has its own small resource so it stays mounted (and keeps focus in
     // the search box) while the board reloads for a new filter.
-    let options = Resource::new(|| (), |_| get_board_options());
-    let board = Resource::new(move || filter.get(), get_board);
+    let options = load(|| (), |_| get_board_options());
+    let board = load(move || filter.get(), get_board);
     let owners = Signal::derive(move || {
         options
             .get()

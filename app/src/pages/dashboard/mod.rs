@@ -11,6 +11,7 @@ mod headline;
 mod review;
 mod tables;
 
+use crate::api::json::load;
 use crate::{
     api::{
         goals::{RemoveGoal, SetGoal},
@@ -31,7 +32,7 @@ pub use review::ReviewPage;
 pub fn DashboardPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(filters::from_query));
-    let figures = Resource::new(move || query.get().1, get_dashboard);
+    let figures = load(move || query.get().1, get_dashboard);
     view! {
         <Title text="Dashboard" />
         <header class="page-header">

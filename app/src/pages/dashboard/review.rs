@@ -3,6 +3,7 @@
 //! with a comment. Kept reviews are listed for comparison.
 
 use super::format::{money, one_amount, NONE};
+use crate::api::json::load;
 use crate::{
     api::metrics::{get_pipeline_review, mark_reviewed, start_review},
     components::refetch_on,
@@ -19,7 +20,7 @@ use uuid::Uuid;
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
-    let review = Resource::new(|| (), |_| get_pipeline_review(None));
+    let review = load(|| (), |_| get_pipeline_review(None));
     view! {
         <Title text="Pipeline review" />
         <header class="page-header"><h1>"Pipeline review"</h1></header>

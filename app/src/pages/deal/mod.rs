@@ -2,6 +2,7 @@
 //! needs, contacts, outcome buttons and the stage history. Every save carries the
 //! version the page was based on; a conflict says who changed what and keeps your text.
 
+use crate::api::json::load;
 mod conflict;
 mod fields;
 mod next_steps;
@@ -146,9 +147,9 @@ impl DealState {
 pub fn DealPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let deal = Resource::new(id, get_deal);
+    let deal = load(id, get_deal);
     // Loaded next to the deal, not inside its view: one step for hydration to follow.
-    let activities = Resource::new(id, |id| {
+    let activities = load(id, |id| {
         deal_activities(DealId(Uuid::parse_str(&id).unwrap_or_default()))
     });
     let timeline = first_page(id, |id| RecordRef::Deal(DealId(id)));

@@ -6,6 +6,7 @@ mod filters;
 mod query;
 mod table;
 
+use crate::api::json::load;
 use crate::{
     api::deals::{get_list_options, list_deals},
     components::live::Here,
@@ -28,8 +29,8 @@ pub fn DealListPage() -> impl IntoView {
     let reload = RwSignal::new(0_u32);
     let selected: Selection = RwSignal::new(Vec::new());
     let report = RwSignal::new(None::<BulkReport>);
-    let options = Resource::new(move || pipeline.get(), get_list_options);
-    let deals = Resource::new(
+    let options = load(move || pipeline.get(), get_list_options);
+    let deals = load(
         move || (query.get(), reload.get()),
         |(query, _)| list_deals(query.filter(), query.sort, query.page),
     );

@@ -3,6 +3,7 @@
 //! (merges included), triage actions, and the timeline with notes.
 
 use super::triage::LeadRow;
+use crate::api::json::load;
 use crate::{
     api::leads::get_lead,
     components::timeline::{first_page, Timeline},
@@ -21,7 +22,7 @@ use leptos_router::hooks::use_params_map;
 pub fn LeadPage() -> impl IntoView {
     let params = use_params_map();
     let reload = RwSignal::new(0_u32);
-    let lead = Resource::new(
+    let lead = load(
         move || {
             (
                 params.with(|p| p.get("id").unwrap_or_default()),

@@ -2,6 +2,7 @@
 //! how many became deals, and the revenue of the deals they won: the loop from first
 //! form post to closed business, refreshed live.
 
+use crate::api::json::load;
 use crate::{
     api::leads::get_marketing_report,
     components::refetch_on,
@@ -14,7 +15,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn MarketingPage() -> impl IntoView {
-    let report = Resource::new(|| (), |_| get_marketing_report());
+    let report = load(|| (), |_| get_marketing_report());
     view! {
         <Title text="Sources report" />
         <header class="page-header"><h1>"Sources report"</h1></header>

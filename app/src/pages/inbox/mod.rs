@@ -2,6 +2,7 @@
 //! and triage on each lead (take, qualify, disqualify, snooze, convert, open), with
 //! keyboard shortcuts on desktop; refreshed live when anyone changes a lead.
 
+use crate::api::json::load;
 pub(crate) mod filters;
 mod keys;
 mod lead_forms;
@@ -44,11 +45,11 @@ pub fn InboxPage() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     // Keyed on the view and filter only: later changes are fetched by the list itself,
     // which keeps unchanged rows (and a form open on one) in place.
-    let inbox = Resource::new(
+    let inbox = load(
         move || (view.get(), filter.get()),
         |(view, filter)| get_inbox(view, filter, 0),
     );
-    let options = Resource::new(|| (), |_| get_board_options());
+    let options = load(|| (), |_| get_board_options());
     if let Some(live) = use_live() {
         // A burst of form posts reloads the inbox once.
         live.reload_on_burst(reload, |news| match news {

@@ -5,6 +5,7 @@
 mod forms;
 mod routing;
 
+use crate::api::json::load;
 use crate::{
     api::{
         deals::get_board_options,
@@ -18,8 +19,8 @@ use leptos_meta::Title;
 
 #[component]
 pub fn LeadSettingsPage() -> impl IntoView {
-    let setup = Resource::new(|| (), |_| get_lead_setup());
-    let options = Resource::new(|| (), |_| get_board_options());
+    let setup = load(|| (), |_| get_lead_setup());
+    let options = load(|| (), |_| get_board_options());
     view! {
         <Title text="Lead capture" />
         <header class="page-header"><h1>"Lead capture"</h1></header>

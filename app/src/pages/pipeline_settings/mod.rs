@@ -2,6 +2,7 @@
 //! win probabilities, rotting periods, entry rules, order; they add and remove stages
 //! (choosing where a removed stage's deals go) and add pipelines.
 
+use crate::api::json::load;
 mod add;
 mod editor;
 mod followups;
@@ -67,7 +68,7 @@ fn PipelineSettings() -> impl IntoView {
     });
     let saves = RwSignal::new(0_u32);
     let notice = RwSignal::new(None::<String>);
-    let board = Resource::new(
+    let board = load(
         move || (wanted.get(), saves.get()),
         |(pipeline, _)| {
             get_board(DealFilter {
@@ -78,7 +79,7 @@ fn PipelineSettings() -> impl IntoView {
     );
     // Its own resource: a server function called after another's `.await` would run
     // without the request's context during server rendering.
-    let plan = Resource::new(
+    let plan = load(
         move || (wanted.get(), saves.get()),
         |(pipeline, _)| get_followup_plan(pipeline),
     );
