@@ -85,10 +85,9 @@ pub fn preload_group(group: &str) {
     // `crossorigin` is "anonymous", and a type is optional for `as="fetch"`.
     for (key, chunks) in groups {
         if let Some(pack) = manifest.packs.get(key) {
-            // Not a preload link: Chromium 156 sometimes never answers a script's fetch
-            // of a resource its preload is still downloading (seen as pages that never
-            // hydrated, 3 of 44 under load). The guard fetches the pack itself, from
-            // the page's head, as early as a preload would start.
+            // A meta tag, not a preload link: the guard (just below in the head) fetches
+            // the pack itself as the head is parsed, about as early as a preload, and
+            // there is one request, not a preload its fetch must match to reuse.
             let _ = view! { <Meta name="pipewright-pack" content=format!("/{pkg}/{pack}") /> }
                 .to_html();
             continue;
