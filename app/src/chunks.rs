@@ -105,8 +105,8 @@ pub fn preload_group(group: &str) {
 }
 
 /// The chunk guard (`js/chunk_guard.js`, commented for its readers) as every page
-/// carries it inline: without its comments and indentation, 4.5 KB instead of 6.5 KB
-/// (1.8 KB compressed). It runs before the hydration script, so it wraps every chunk
+/// carries it inline: without its comments and indentation, 4.9 KB instead of 7.3 KB
+/// (2.0 KB compressed). It runs before the hydration script, so it wraps every chunk
 /// fetch, and starts fetching the page's pack.
 pub fn guard_script() -> impl IntoView {
     static GUARD: OnceLock<String> = OnceLock::new();
@@ -156,6 +156,6 @@ mod tests {
         assert!(minified.starts_with("(() => {"), "{minified}");
         assert!(minified.contains("window.fetch = async (input, init) => {"));
         assert!(minified.ends_with("})();"), "{minified}");
-        assert!(minified.len() < 4_600, "{} bytes", minified.len());
+        assert!(minified.len() < 5_000, "{} bytes", minified.len());
     }
 }

@@ -133,6 +133,21 @@ test("a page whose pack of code fails to download loads its chunks one by one", 
   await fresh.close();
 });
 
+test("a page whose pack of code stops arriving gives it up and loads its chunks one by one", async ({ page, browser }) => {
+  test.slow();
+  await new Pipewright(page).createWorkspace(newAccount());
+  const fresh = await browser.newContext({ storageState: await page.context().storageState() });
+  const board = await fresh.newPage();
+  // The connection stays open and sends nothing: no error ever comes.
+  await board.route(/\/pkg\/pack_.*\.bin$/, () => new Promise(() => {}));
+  await board.goto("/pipeline");
+  // Given up after 10 s without a byte (PACK_STALL_MS), then usable from single chunks.
+  await expect(board.locator("html[data-hydrated]")).toBeAttached({ timeout: 30_000 });
+  await new Pipewright(board).expectHydrated();
+  await expect(board.getByRole("alert")).toHaveCount(0);
+  await fresh.close();
+});
+
 test("a tab left open across a release reloads when it asks for a chunk that is gone", async ({ page }) => {
   const app = new Pipewright(page);
   await app.createWorkspace(newAccount());

@@ -26,12 +26,22 @@
   // A pack is read as it streams in: its first line lists the files and their lengths,
   // and each file is handed out as soon as its last byte has arrived, so the loader
   // instantiates the first chunks while the rest are still on the way.
+  // A pack that sends nothing for this long is given up: its chunks are then fetched
+  // one by one, with the retries and the words below.
+  const PACK_STALL_MS = 10000;
   const openPack = (href) => new Promise((listed, failed) => {
     // The files in pack order; `listed` hands out a map of the same entries by name,
     // from which each is taken once (so the map cannot be used to settle them).
     const entries = [];
+    const stop = new AbortController();
+    let stall = 0;
+    const watch = () => {
+      clearTimeout(stall);
+      stall = setTimeout(() => stop.abort(new Error("pack: stalled")), PACK_STALL_MS);
+    };
     (async () => {
-      const response = await fetchOnce(href);
+      watch();
+      const response = await fetchOnce(href, { signal: stop.signal });
       if (!response.ok || !response.body) throw new Error(`pack: HTTP ${response.status}`);
       const reader = response.body.getReader();
       let bytes = new Uint8Array(65536);
@@ -39,6 +49,7 @@
       let next = 0;
       let start = -1;
       for (;;) {
+        watch();
         const { done, value } = await reader.read();
         if (done) break;
         if (length + value.length > bytes.length) {
@@ -58,11 +69,16 @@
             entries.push(entry);
           }
           start = newline + 1;
+          // The pack's length is known now: one buffer of that size, never regrown.
+          const whole = new Uint8Array(entries.reduce((sum, entry) => sum + entry.size, start));
+          whole.set(bytes.subarray(0, Math.min(length, whole.length)));
+          bytes = whole;
           listed(new Map(entries.map((entry) => [entry.name, entry])));
         }
         while (next < entries.length && start + entries[next].size <= length) {
           const entry = entries[next];
-          entry.resolve(bytes.slice(start, start + entry.size).buffer);
+          // A view, not a copy: the Response made from it copies the bytes it needs.
+          entry.resolve(bytes.subarray(start, start + entry.size));
           start += entry.size;
           next += 1;
         }
@@ -71,7 +87,7 @@
     })().catch((error) => {
       failed(error);
       for (const entry of entries) entry.reject(error);
-    });
+    }).finally(() => clearTimeout(stall));
   });
   // The page's pack is named in a meta tag just above this script; its download starts
   // now, beside the main module's.
