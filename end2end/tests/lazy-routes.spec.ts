@@ -139,12 +139,17 @@ test("a page whose pack of code stops arriving gives it up and loads its chunks 
   const fresh = await browser.newContext({ storageState: await page.context().storageState() });
   const board = await fresh.newPage();
   // The connection stays open and sends nothing: no error ever comes.
-  await board.route(/\/pkg\/pack_.*\.bin$/, () => new Promise(() => {}));
+  let packs = 0;
+  await board.route(/\/pkg\/pack_.*\.bin$/, () => {
+    packs += 1;
+    return new Promise(() => {});
+  });
   await board.goto("/pipeline");
   // Given up after 10 s without a byte (PACK_STALL_MS), then usable from single chunks.
   await expect(board.locator("html[data-hydrated]")).toBeAttached({ timeout: 30_000 });
   await new Pipewright(board).expectHydrated();
   await expect(board.getByRole("alert")).toHaveCount(0);
+  expect(packs).toBeGreaterThan(0);
   await fresh.close();
 });
 
