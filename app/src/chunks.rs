@@ -34,7 +34,7 @@ fn manifest(options: &LeptosOptions) -> Option<&'static SplitManifest> {
             let mut manifest = None;
             let mut loader = None;
             let mut packs = HashMap::new();
-            for entry in std::fs::read_dir(pkg).ok()?.flatten() {
+            for entry in std::fs::read_dir(&pkg).ok()?.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if let Some(group) = pack_group(&name) {
                     packs.insert(group.to_owned(), name);
@@ -45,7 +45,14 @@ fn manifest(options: &LeptosOptions) -> Option<&'static SplitManifest> {
                 }
             }
             let text = std::fs::read_to_string(manifest?).ok()?;
-            let chunks = serde_json::from_str(&text).ok()?;
+            let chunks: HashMap<String, Vec<String>> = serde_json::from_str(&text).ok()?;
+            // A pack left by an earlier build (one that skipped scripts/build.sh) holds
+            // other chunks: the page would download it in vain, then fetch chunk by chunk.
+            packs.retain(|key, file| {
+                chunks
+                    .get(key)
+                    .is_some_and(|names| pack_holds(&pkg.join(file.as_str()), names))
+            });
             Some(SplitManifest {
                 chunks,
                 packs,
@@ -64,8 +71,36 @@ fn pack_group(file: &str) -> Option<&str> {
     Some(stem)
 }
 
+/// Whether the pack at `path` lists exactly the chunks `names` (without `.wasm`), in
+/// any order. Its first line is its list (scripts/pack-chunks.mjs).
+fn pack_holds(path: &Path, names: &[String]) -> bool {
+    use std::io::{BufRead, BufReader, Read};
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    // A list of a few hundred names; a first line longer than this is not a pack's.
+    let mut line = Vec::new();
+    let read = BufReader::new(file)
+        .take(256 * 1024)
+        .read_until(b'\n', &mut line);
+    let Ok(listed) = read.map_err(drop).and_then(|_| {
+        serde_json::from_slice::<Vec<(String, u64)>>(line.trim_ascii_end()).map_err(drop)
+    }) else {
+        return false;
+    };
+    let mut listed: Vec<&str> = listed
+        .iter()
+        .filter_map(|(name, _)| name.strip_suffix(".wasm"))
+        .collect();
+    let mut wanted: Vec<&str> = names.iter().map(String::as_str).collect();
+    listed.sort_unstable();
+    wanted.sort_unstable();
+    listed == wanted
+}
+
 /// Names the code of `group` (its `#[lazy]` function's name) in the page's head: its
-/// pack, or a preload link per chunk. Without a split build there is no manifest and nothing is added.
+/// pack, or a preload link per chunk. Without a split build there is no manifest and
+/// nothing is added.
 pub fn preload_group(group: &str) {
     let Some(state) = use_context::<AppState>() else {
         return;
@@ -147,6 +182,42 @@ mod tests {
         );
         assert_eq!(super::pack_group("pack_board_pages_1.bin.br"), None);
         assert_eq!(super::pack_group("chunk_9.kMJnJfAZU0IFDM.wasm"), None);
+    }
+
+    #[test]
+    fn a_pack_counts_only_if_it_lists_the_manifests_chunks() {
+        let dir = std::env::temp_dir().join(format!("pipewright-pack-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pack = dir.join("pack_board_pages_1.abc.bin");
+        std::fs::write(
+            &pack,
+            b"[[\"split_b.x.wasm\",3],[\"chunk_1.y.wasm\",2]]\nabcde",
+        )
+        .unwrap();
+        let names = |list: &[&str]| list.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        assert!(super::pack_holds(
+            &pack,
+            &names(&["chunk_1.y", "split_b.x"])
+        ));
+        // An earlier build's pack: other names, or one chunk fewer.
+        assert!(!super::pack_holds(
+            &pack,
+            &names(&["chunk_1.z", "split_b.x"])
+        ));
+        assert!(!super::pack_holds(
+            &pack,
+            &names(&["chunk_1.y", "split_b.x", "chunk_2.w"])
+        ));
+        assert!(!super::pack_holds(
+            &dir.join("missing.bin"),
+            &names(&["chunk_1.y"])
+        ));
+        std::fs::write(&pack, b"not a pack").unwrap();
+        assert!(!super::pack_holds(
+            &pack,
+            &names(&["chunk_1.y", "split_b.x"])
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
