@@ -97,8 +97,14 @@ lazy_group!(board_pages, __preload_board_pages, BoardPages {
     BoardRoute => BoardPage,
 });
 
+// A deal is opened cold from a link (a mention, a notification, a shared URL) more
+// than any other page but the board, so it does not carry the deal list's table,
+// filters and bulk bar.
 lazy_group!(deal_pages, __preload_deal_pages, DealPages {
     DealRoute => DealPage,
+});
+
+lazy_group!(deal_list_pages, __preload_deal_list_pages, DealListPages {
     DealListRoute => DealListPage,
 });
 

@@ -10,6 +10,7 @@ const root = resolve(__dirname, "..", "..");
 const site = resolve(root, process.env.LEPTOS_SITE_ROOT ?? "target/site");
 const budget = JSON.parse(readFileSync(join(root, "bundle-budget.json"), "utf8")) as {
   pipeline: number;
+  deal: number;
   any_page: number;
 };
 
@@ -80,6 +81,24 @@ test("the board is usable after at most the budgeted bytes of code", async ({ pa
   expect(files.filter((file) => file.startsWith("/pkg/pack_board_pages_")), listing).toHaveLength(1);
   expect(files.filter((file) => /^\/pkg\/(chunk|split)_/.test(file)), listing).toEqual([]);
   expect(total, `/pipeline loads ${total} bytes, budget ${budget.pipeline}:\n${listing}`).toBeLessThanOrEqual(budget.pipeline);
+  await fresh.close();
+});
+
+test("a deal opened from a link is usable after at most the budgeted bytes of code", async ({ page, browser, baseURL }) => {
+  await new Pipewright(page).createWorkspace(newAccount());
+  const response = await page.request.post("/api/create_deal", {
+    headers: { Origin: new URL(baseURL ?? page.url()).origin },
+    data: { deal: { pipeline: null, stage: null, title: "Budget check", changes: [{ Value: "900" }] } },
+  });
+  expect(response.ok(), await response.text()).toBeTruthy();
+  const { card } = (await response.json()) as { card: { id: string } };
+  const fresh = await browser.newContext({ storageState: await page.context().storageState() });
+  const { total, listing, files } = await initialBytes(await fresh.newPage(), `/deals/${card.id}`);
+  console.log(`/deals/:id initial bundle: ${total} bytes brotli\n${listing}`);
+  // Its own group's pack: the deal list's table, filters and bulk bar are not in it.
+  expect(files.filter((file) => file.startsWith("/pkg/pack_deal_pages_")), listing).toHaveLength(1);
+  expect(files.filter((file) => file.startsWith("/pkg/pack_deal_list_pages_")), listing).toEqual([]);
+  expect(total, `/deals/:id loads ${total} bytes, budget ${budget.deal}:\n${listing}`).toBeLessThanOrEqual(budget.deal);
   await fresh.close();
 });
 
