@@ -169,3 +169,27 @@ test("the deal page edits in place and shows the stage path and history", async 
   await page.getByRole("button", { name: "Reopen" }).click();
   await expect(page.getByRole("button", { name: "Mark won" })).toBeVisible();
 });
+
+test("every control of the board's toolbar is on screen, on a phone too", async ({ page }) => {
+  await page.goto("/pipeline");
+  const width = page.viewportSize()!.width;
+  const controls = [
+    page.getByRole("searchbox", { name: "Search deals" }),
+    page.getByRole("button", { name: "New deal" }),
+    page.getByRole("link", { name: "List", exact: true }),
+    page.getByRole("combobox", { name: "Owner" }),
+    page.getByRole("textbox", { name: "Tag" }),
+    page.getByRole("checkbox", { name: "My deals" }),
+  ];
+  for (const control of controls) {
+    await expect(control).toBeVisible();
+    const box = (await control.boundingBox())!;
+    // Whole, not cut at the screen's edge or scrolled out of a row.
+    expect(box.x, `${control}`).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, `${control}`).toBeLessThanOrEqual(width);
+  }
+  // "My deals" is a label beside its box: the words must fit too.
+  const label = page.locator(".board-toolbar .switch");
+  const box = (await label.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(width);
+});

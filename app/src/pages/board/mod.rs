@@ -107,6 +107,9 @@ fn Toolbar(
             {crate::pages::shell::use_current_user().role.may(domain::permission::Action::CreateDeal).then(|| view! {
                 <button type="button" class="primary" on:click=move |_| new_deal.set(true)>"New deal"</button>
             })}
+            // Beside New deal, not among the filters: on a phone the filters' row has
+            // no room left for it.
+            <a class="button" href="/deals">"List"</a>
             <div class="toolbar-filters">
             {(pipelines.len() > 1).then(|| view! {
                 <select aria-label="Pipeline" on:change=move |e| {
@@ -136,7 +139,6 @@ fn Toolbar(
                     on:change=move |e| { let mine = event_target_checked(&e); filter.update(|f| f.mine = mine); } />
                 "My deals"
             </label>
-            <a class="button" href="/deals">"List"</a>
             </div>
         </div>
     }
