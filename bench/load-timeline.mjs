@@ -1,12 +1,16 @@
 // Where a cold load's time goes, under bench/mobile.mjs's phone conditions: when each
 // file under /pkg/ started and finished arriving, the long tasks, and the moment the
 // page was usable. Tells apart "waiting for bytes" from "compiling and hydrating".
-// Usage (a release server running, as bench/mobile.sh starts it):
+// Usage (a release server on the demo: `pipewright demo --seed 7 --database-url U`, then
+// `pipewright serve --addr 127.0.0.1:3197 --database-url U`):
 //   PIPEWRIGHT_URL=… node bench/load-timeline.mjs [/path ...]   ("deal" = the first deal)
-// AB=N loads each page 2N times, alternating the page as served with the page whose
-// HTML has AB_FROM replaced by AB_TO (say, a line of the inline chunk guard: an A/B of
-// a change to it on one build, without a rebuild), and prints the medians of both.
+// AB=N loads each page 2N times, in the order A B B A …, where A is the page as served
+// and B the page whose HTML has each [from, to] pair of the JSON file AB_FILE applied
+// (say, lines of the inline chunk guard: an A/B of a change to it on one build,
+// without a rebuild), and prints the medians of both. Both arms' HTML passes through
+// the same interception, so neither skips the emulated network.
 import { chromium } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { signIn } from "./session.mjs";
 
 const base = process.env.PIPEWRIGHT_URL ?? "http://127.0.0.1:3197";
@@ -25,15 +29,23 @@ const browser = await chromium.launch({
     "--disable-sync", "--no-first-run", "--disable-quic"],
 });
 const ab = Number(process.env.AB ?? 0);
+const pairs = ab > 0 ? JSON.parse(readFileSync(process.env.AB_FILE ?? "", "utf8")) : [];
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const timed = { with: new Map(), without: new Map() };
-const loads = ab > 0 ? paths.flatMap((path) => Array.from({ length: 2 * ab }, (_, i) => [path, i % 2 === 1])) : paths.map((p) => [p, false]);
+// A B B A: neither arm always goes first (the machine warms up, the cache of the OS).
+const loads = ab > 0
+  ? paths.flatMap((path) => Array.from({ length: 2 * ab }, (_, i) => [path, [false, true, true, false][i % 4]]))
+  : paths.map((p) => [p, false]);
 for (const [path, without] of loads) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  if (without) {
+  if (ab > 0) {
     await context.route((url) => url.pathname === new URL(`${base}${path}`).pathname, async (route) => {
       const response = await route.fetch();
-      const html = (await response.text()).replace(process.env.AB_FROM ?? "", process.env.AB_TO ?? "");
+      let html = await response.text();
+      for (const [from, to] of without ? pairs : []) {
+        if (!html.includes(from)) throw new Error(`AB_FILE: not in the page: ${from}`);
+        html = html.replace(from, () => to);
+      }
       await route.fulfill({ response, body: html });
     });
   }

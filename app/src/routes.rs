@@ -189,6 +189,8 @@ pub async fn prefetch_next(path: &str) {
         ("pipeline", _) => {
             crate::pages::board::preload_dialogs().await;
             DealRoute::preload().await;
+            // The board's List link: no longer in the deal page's group.
+            DealListRoute::preload().await;
         }
         ("deals", false) => DealRoute::preload().await,
         ("deals", true) => BoardRoute::preload().await,

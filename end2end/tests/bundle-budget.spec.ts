@@ -98,6 +98,7 @@ test("a deal opened from a link is usable after at most the budgeted bytes of co
   // Its own group's pack: the deal list's table, filters and bulk bar are not in it.
   expect(files.filter((file) => file.startsWith("/pkg/pack_deal_pages_")), listing).toHaveLength(1);
   expect(files.filter((file) => file.startsWith("/pkg/pack_deal_list_pages_")), listing).toEqual([]);
+  expect(files.filter((file) => /^\/pkg\/(chunk|split)_/.test(file)), listing).toEqual([]);
   expect(total, `/deals/:id loads ${total} bytes, budget ${budget.deal}:\n${listing}`).toBeLessThanOrEqual(budget.deal);
   await fresh.close();
 });
