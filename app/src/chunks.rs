@@ -140,8 +140,8 @@ pub fn preload_group(group: &str) {
 }
 
 /// The chunk guard (`js/chunk_guard.js`, commented for its readers) as every page
-/// carries it inline: without its comments and indentation, 4.9 KB instead of 7.3 KB
-/// (2.0 KB compressed). It runs before the hydration script, so it wraps every chunk
+/// carries it inline: without its comments and indentation, 5.5 KB instead of 8.5 KB
+/// (2.1 KB gzipped). It runs before the hydration script, so it wraps every chunk
 /// fetch, and starts fetching the page's pack.
 pub fn guard_script() -> impl IntoView {
     static GUARD: OnceLock<String> = OnceLock::new();
@@ -227,6 +227,7 @@ mod tests {
         assert!(minified.starts_with("(() => {"), "{minified}");
         assert!(minified.contains("window.fetch = async (input, init) => {"));
         assert!(minified.ends_with("})();"), "{minified}");
-        assert!(minified.len() < 5_000, "{} bytes", minified.len());
+        // Every page carries it: growth past this is a choice, not an accident.
+        assert!(minified.len() < 6_000, "{} bytes", minified.len());
     }
 }

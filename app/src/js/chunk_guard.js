@@ -78,7 +78,11 @@
         while (next < entries.length && start + entries[next].size <= length) {
           const entry = entries[next];
           // A view, not a copy: the Response made from it copies the bytes it needs.
-          entry.resolve(bytes.subarray(start, start + entry.size));
+          const body = bytes.subarray(start, start + entry.size);
+          // Compiled now, while the rest is still arriving and the CPU waits for it:
+          // 0.1-0.2 s sooner usable on a slow phone (bench/README.md).
+          entry.module = WebAssembly.compile(body).catch(() => null);
+          entry.resolve(body);
           start += entry.size;
           next += 1;
         }
@@ -96,6 +100,16 @@
     pack.catch(() => {});
     return pack;
   });
+  // Chunks answered from a pack were compiled as they arrived: the loader's
+  // instantiateStreaming then takes the compiled module instead of the bytes.
+  const compiled = new WeakMap();
+  const instantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const response = await source;
+    const module = await compiled.get(response);
+    if (!module) return instantiateStreaming(response, imports);
+    return { module, instance: await WebAssembly.instantiate(module, imports) };
+  };
   const fromPack = async (url) => {
     const name = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
     if (!/^(chunk|split)_/.test(name)) return null;
@@ -105,7 +119,10 @@
       if (!file) continue;
       files.delete(name);
       const body = await file.body.catch(() => null);
-      return body && new Response(body, { headers: { "Content-Type": "application/wasm" } });
+      if (!body) return null;
+      const response = new Response(body, { headers: { "Content-Type": "application/wasm" } });
+      compiled.set(response, file.module);
+      return response;
     }
     return null;
   };
